@@ -1,0 +1,38 @@
+# Every target only calls the CLI (python -m pipeline ...) after set-up. `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+WORKERS ?=
+ARGS ?=
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help setup extract evaluate test clean-output
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-14s %s\n", $$1, $$2}'
+
+setup: $(STAMP) tesseract ## Create .venv, install the package and tesseract (idempotent)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+.PHONY: tesseract
+tesseract:
+	@bash pipeline/ensure_tesseract.sh
+
+extract: setup ## Run the pipeline over corpus/raw into corpus/clean and output
+	$(PY) -m pipeline extract $(if $(WORKERS),--workers $(WORKERS)) $(ARGS)
+
+evaluate: setup ## Score output/ and corpus/clean/ against tests/gold/
+	$(PY) -m pipeline evaluate
+
+test: setup ## Run the test suite
+	$(PY) -m pytest $(ARGS)
+
+clean-output: ## Remove generated tables and clean texts (never touches corpus/raw)
+	find output -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+	find corpus/clean -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -1,0 +1,1 @@
+"""spaCy rule extractors (processes, dates, events, memberships) and their data."""

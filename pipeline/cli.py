@@ -1,0 +1,64 @@
+"""Command line: python -m pipeline extract|evaluate ..."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from pipeline.options import BadOptions, ExitCode, RunOptions
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    extract = commands.add_parser("extract", help="ingest documents and write clean texts and tables")
+    extract.add_argument("paths", nargs="*", type=Path, default=[Path("corpus/raw")],
+                         help="files or folders to process (default: corpus/raw)")
+    extract.add_argument("--out", type=Path, default=Path("output"), help="folder for tables (default: output)")
+    extract.add_argument("--clean", type=Path, default=Path("corpus/clean"),
+                         help="folder for clean texts (default: corpus/clean)")
+    extract.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                         help="parallel workers (default: all cores)")
+    extract.add_argument("--executor", choices=("process", "serial"), default="process",
+                         help="process pool (default) or serial in this process")
+    extract.add_argument("--force", action="store_true", help="reprocess documents even if unchanged")
+    extract.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    evaluate = commands.add_parser("evaluate", help="score output/ and corpus/clean/ against tests/gold/")
+    evaluate.add_argument("--out", type=Path, default=Path("output"))
+    evaluate.add_argument("--clean", type=Path, default=Path("corpus/clean"))
+    evaluate.add_argument("--gold", type=Path, default=Path("tests/gold"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "extract":
+        return _extract(args)
+    if args.command == "evaluate":
+        from pipeline.evaluate import evaluate_command
+
+        return evaluate_command(args.out, args.clean, args.gold)
+    return ExitCode.BAD_ARGS
+
+
+def _extract(args) -> int:
+    from pipeline.runner import run
+
+    try:
+        options = RunOptions(
+            inputs=tuple(args.paths), out_dir=args.out, clean_dir=args.clean, workers=args.workers,
+            force=args.force, quiet=args.quiet, executor=args.executor,
+        ).validated()
+    except BadOptions as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.BAD_ARGS
+    try:
+        summary = run(options)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return ExitCode.INTERRUPTED
+    print(summary.render())
+    return summary.exit_code

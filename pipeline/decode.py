@@ -1,0 +1,157 @@
+"""Bytes of a text or markup file → text, with every markup removal recorded as an edit."""
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+import ftfy
+
+from pipeline.textedit import Edit, Rewrite, apply_edits, compose, regex_edits
+
+
+class NotText(ValueError):
+    """The bytes are not a text document (binary data, or empty)."""
+
+
+def bytes_to_text(data: bytes) -> tuple[str, str]:
+    """Decode: UTF-8 (with or without BOM), else cp1252, else latin-1. Returns (text, encoding)."""
+    if not data.strip():
+        raise NotText("empty file: no text")
+    sample = data[:65536]
+    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise NotText("binary data, not a text file (contains NUL bytes)")
+    for encoding in ("utf-8-sig", "utf-16") if sample.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig",):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            text = None
+    if text is None:
+        try:
+            text, encoding = data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            text, encoding = data.decode("latin-1"), "latin-1"
+    controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > 0.01 * min(len(text), 65536):
+        raise NotText("binary data, not a text file (too many control characters)")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+
+
+def fix_unicode_lines(text: str) -> list[Edit]:
+    """ftfy per line (mojibake, HTML entities, ligatures), NFC; one edit per changed line."""
+    edits = []
+    for match in re.finditer(r"[^\n]+", text):
+        line = match.group(0)
+        fixed = ftfy.fix_text(line, normalization="NFC", unescape_html=True, uncurl_quotes=False)
+        if fixed != line:
+            edits.append(Edit(match.start(), match.end(), fixed, "unicode", "ftfy"))
+    return edits
+
+
+# Markup some sources carry around plain text. Ordered: footnote markers go first so
+# their digits are not left behind; emphasis markers last.
+MARKUP_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("sup_footnote", re.compile(r"<sup>[^<]{0,12}</sup>", re.I), ""),
+    ("list_item", re.compile(r"^[ \t]*<li>[ \t]*", re.I | re.M), "• "),
+    ("inline_list_item", re.compile(r"<li>[ \t]*", re.I), "\n• "),
+    ("block_tag", re.compile(r"</?(?:ul|ol|li|p|div|br|span|b|i|u|em|strong|sup|sub|font)\b[^>]*>", re.I), ""),
+    ("md_heading", re.compile(r"^#{1,6}[ \t]+", re.M), ""),
+    ("md_rule", re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", re.M), ""),
+    ("md_bold_italic", re.compile(r"\*\*\*"), ""),
+    ("md_bold", re.compile(r"\*\*|__(?=\S)|(?<=\S)__"), ""),
+    ("md_italic", re.compile(r"(?<![\w*])\*{1,3}(?=[^\s*])([^*\n]{1,1000}?)(?<=[^\s*])\*{1,3}(?![\w*])"), r"\1"),
+    ("md_line_break", re.compile(r"[ \t]{2,}$", re.M), ""),
+)
+
+
+def markup_edits(text: str) -> list[Edit]:
+    """Edits removing markup; non-overlapping by construction (each rule sees the rest)."""
+    taken: list[tuple[int, int]] = []
+    edits: list[Edit] = []
+    for rule, pattern, replacement in MARKUP_RULES:
+        for edit in regex_edits(text, pattern, replacement, "markup", rule):
+            if rule == "md_italic":
+                # keep the inner text as-is: remove only the two asterisks
+                inner_start, inner_end = edit.start + 1, edit.end - 1
+                candidates = [Edit(edit.start, inner_start, "", "markup", rule),
+                              Edit(inner_end, edit.end, "", "markup", rule)]
+            else:
+                candidates = [edit]
+            for cand in candidates:
+                if not any(cand.start < e and s < cand.end or (cand.start == cand.end == s) for s, e in taken):
+                    taken.append((cand.start, cand.end))
+                    edits.append(cand)
+    return edits
+
+
+def rewrite_chain(text: str, *steps) -> Rewrite:
+    """Run str → edits steps one after another, composing their origin maps."""
+    origin = None
+    all_edits: list[Edit] = []
+    current = text
+    for step in steps:
+        rewrite = apply_edits(current, step(current))
+        all_edits += _edits_in_source(rewrite.edits, origin, len(text))
+        origin = rewrite.origin if origin is None else compose(origin, rewrite.origin)
+        current = rewrite.text
+    if origin is None:
+        from pipeline.textedit import identity_origin
+
+        origin = identity_origin(text)
+    return Rewrite(current, origin, tuple(all_edits))
+
+
+def _edits_in_source(edits, origin, source_len: int) -> list[Edit]:
+    """Re-express edits made on an intermediate text in source-text offsets."""
+    if origin is None:
+        return list(edits)
+    out = []
+    for e in edits:
+        start = int(origin[e.start])
+        end = int(origin[e.end]) if e.end > e.start else start
+        # an edit ending at a position whose origin jumped back keeps at least its start
+        out.append(Edit(start, max(end, start), e.replacement, e.step, e.rule, e.score, e.applied))
+    return out
+
+
+class _BlockText(HTMLParser):
+    BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol",
+              "section", "article", "header", "footer", "blockquote", "pre", "title"}
+    SKIP = {"script", "style", "head"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skipping += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n" if tag not in ("br", "li", "tr") else "\n")
+            if tag == "li":
+                self.parts.append("• ")
+        elif tag in ("td", "th"):
+            self.parts.append("\t")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(re.sub(r"[ \t\r\n]+", " ", data))
+
+
+def html_to_text(markup: str) -> str:
+    """HTML → plain text with block structure (paragraphs, list items, table rows with tabs)."""
+    parser = _BlockText()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.parts)
+    text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return html.unescape(text).strip() + "\n"

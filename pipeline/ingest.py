@@ -1,0 +1,149 @@
+"""Source files → Documents: one page list per file, assembled with cross-page furniture removal."""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from pathlib import Path
+
+from pipeline.decode import NotText, bytes_to_text, fix_unicode_lines, html_to_text, markup_edits, rewrite_chain
+from pipeline.pdf import UnreadableDocument
+from pipeline.records import Document, PageMethod, PageSpan, PageText, SourceFile, Zone
+from pipeline.textedit import Edit, apply_edits
+
+FORMATS = {
+    ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
+    ".html": "html", ".htm": "html", ".pdf": "pdf",
+    ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image",
+}
+PAGED_FORMATS = {"pdf", "image"}
+PAGE_SEPARATOR = "\n\n"
+
+
+class UnsupportedFormat(ValueError):
+    pass
+
+
+def path_to_source(path: Path, doc_id: str) -> SourceFile:
+    data = path.read_bytes()
+    fmt = FORMATS.get(path.suffix.lower(), path.suffix.lower().lstrip(".") or "none")
+    return SourceFile(str(path), doc_id, fmt, hashlib.sha256(data).hexdigest(), len(data))
+
+
+def paths_to_doc_ids(paths: list[Path]) -> dict[Path, str]:
+    """Stable ids from file names: the stem, lower-cased, or stem plus extension when stems clash."""
+    stems = Counter(_slug(p.stem) for p in paths)
+    ids = {}
+    for p in paths:
+        stem = _slug(p.stem)
+        ids[p] = stem if stems[stem] == 1 else f"{stem}_{p.suffix.lower().lstrip('.')}"
+    return ids
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-") or "document"
+
+
+def text_file_to_page(source: SourceFile) -> tuple[PageText, list[Edit]]:
+    """A .txt/.md/.html file is one 'plain' page; returns the page (source text) and the
+    edits (unicode repair, markup removal) that turn it into clean text."""
+    if source.format not in ("txt", "md", "html"):
+        raise UnsupportedFormat(f"unsupported file type '.{source.format}'")
+    text, _encoding = bytes_to_text(Path(source.path).read_bytes())
+    if source.format == "html":
+        # HTML structure is not worth an offset map: the block text is the source text.
+        text = html_to_text(text)
+    page = PageText(1, PageMethod.PLAIN, text)
+    if not text.strip():
+        raise NotText("no text after decoding")
+    return page, []
+
+
+def text_page_edits(text: str):
+    """The cleaning steps of a text file, run as a composed chain."""
+    return rewrite_chain(text, fix_unicode_lines, markup_edits)
+
+
+FURNITURE_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-–—]\s*)?(?:(?:page|p[áa]gina|p[áa]g\.?)\s*)?\d{1,4}(?:\s*(?:of|de|/)\s*\d{1,4})?(?:\s*[-–—])?\s*$",
+    re.I,
+)
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.strip().lower()))
+
+
+def detect_furniture(pages: list[PageText], min_share: float = 0.5) -> list[set[int]]:
+    """Per page, the indexes of header/footer lines that are running furniture: page numbers,
+    or lines whose digit-normalised text recurs in the same zone on at least ``min_share`` of
+    the pages (and on two pages at least)."""
+    counts: Counter[tuple[Zone, str]] = Counter()
+    for page in pages:
+        seen = {(ln.zone, _furniture_key(ln.text)) for ln in page.lines if ln.zone is not Zone.BODY}
+        counts.update(seen)
+    needed = max(2, int(min_share * len(pages) + 0.999))
+    result = []
+    for page in pages:
+        marks = set()
+        for i, line in enumerate(page.lines):
+            if line.zone is Zone.BODY:
+                continue
+            if FURNITURE_PAGE_NUMBER.match(line.text) or counts[(line.zone, _furniture_key(line.text))] >= needed:
+                marks.add(i)
+        result.append(marks)
+    return result
+
+
+def pages_to_document(source: SourceFile, pages: list[PageText]) -> Document:
+    """Join pages into one source text, then remove furniture (and, for text files, markup)
+    as recorded edits; page spans are kept in both source and clean offsets."""
+    pages = sorted(pages, key=lambda p: p.page)
+    furniture = detect_furniture(pages) if source.format in PAGED_FORMATS else [set() for _ in pages]
+    parts, edits, spans_src = [], [], []
+    cursor = 0
+    for page, marks in zip(pages, furniture):
+        if parts:
+            parts.append(PAGE_SEPARATOR)
+            cursor += len(PAGE_SEPARATOR)
+        start = cursor
+        parts.append(page.text)
+        cursor += len(page.text)
+        spans_src.append((start, cursor))
+        for i in sorted(marks):
+            line_start = start + page.line_starts[i]
+            line_end = line_start + len(page.lines[i].text)
+            # take the line's following break with it, so no blank hole is left
+            tail = line_end
+            while tail < cursor and page.text[tail - start] == "\n":
+                tail += 1
+            edits.append(Edit(line_start, tail, "", "furniture", page.lines[i].zone.value))
+    source_text = "".join(parts)
+    if source.format in ("txt", "md"):
+        rewrite = text_page_edits(source_text)
+    else:
+        rewrite = apply_edits(source_text, edits)
+    clean, origin = rewrite.text, rewrite.origin
+    spans = []
+    for page, marks, (s, e) in zip(pages, furniture, spans_src):
+        clean_start = _first_clean_at_or_after(origin, s)
+        clean_end = _first_clean_at_or_after(origin, e)
+        spans.append(PageSpan(
+            page=page.page, method=page.method, ocr_confidence=page.ocr_confidence,
+            source_start=s, source_end=e, clean_start=clean_start, clean_end=clean_end,
+            furniture=tuple(page.lines[i].text for i in sorted(marks)),
+        ))
+    return Document(source, source_text, clean, origin, tuple(spans), rewrite.edits)
+
+
+def _first_clean_at_or_after(origin, source_offset: int) -> int:
+    import numpy as np
+
+    return int(np.searchsorted(origin, source_offset, side="left"))
+
+
+def document_error(source: SourceFile, exc: BaseException) -> str:
+    """A one-line reason a person understands."""
+    if isinstance(exc, (NotText, UnreadableDocument, UnsupportedFormat)):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}".splitlines()[0][:300]

@@ -1,0 +1,194 @@
+"""Page geometry → text in reading order.
+
+Shared by text-layer pages (words from pdfplumber) and OCR pages (words from
+tesseract), so both get the same column handling and margin zones.
+"""
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, replace
+from itertools import groupby
+
+from pipeline.records import Line, PageText, Word, Zone, PageMethod
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutSettings:
+    line_tolerance: float = 0.4     # words whose tops differ by < this × word height share a line
+    gap_factor: float = 1.6         # a horizontal gap > this × line height splits a line into segments
+    gutter_search: tuple[float, float] = (0.3, 0.7)  # where a column gutter may lie (share of width)
+    min_column_lines: int = 4       # lines needed on each side of a gutter
+    max_spanning_share: float = 0.35  # lines allowed to cross the gutter (titles, full-width text)
+    margin_share: float = 0.07      # top/bottom bands where running headers and footers live
+    paragraph_gap: float = 1.5      # vertical gap > this × typical line pitch starts a paragraph
+
+
+def words_to_lines(words: list[Word], settings: LayoutSettings) -> list[Line]:
+    """Group words into line segments: same baseline, no wide horizontal gap."""
+    if not words:
+        return []
+    if all(w.line_key is not None for w in words):
+        groups = [list(g) for _, g in groupby(words, key=lambda w: w.line_key)]
+    else:
+        groups = _group_by_baseline(sorted(words, key=lambda w: (w.top, w.x0)), settings)
+    lines: list[Line] = []
+    for group in groups:
+        group.sort(key=lambda w: w.x0)
+        height = statistics.median(w.bottom - w.top for w in group) or 1.0
+        segment = [group[0]]
+        for word in group[1:]:
+            if word.x0 - segment[-1].x1 > settings.gap_factor * height:
+                lines.append(_line_of(segment))
+                segment = []
+            segment.append(word)
+        lines.append(_line_of(segment))
+    return lines
+
+
+def _group_by_baseline(words: list[Word], settings: LayoutSettings) -> list[list[Word]]:
+    groups: list[list[Word]] = []
+    for word in words:
+        height = max(word.bottom - word.top, 1.0)
+        for group in reversed(groups[-6:]):
+            anchor = group[0]
+            if abs(anchor.top - word.top) < settings.line_tolerance * height:
+                group.append(word)
+                break
+        else:
+            groups.append([word])
+    return groups
+
+
+def _line_of(words: list[Word]) -> Line:
+    return Line(
+        text=" ".join(w.text for w in words),
+        x0=min(w.x0 for w in words),
+        x1=max(w.x1 for w in words),
+        top=min(w.top for w in words),
+        bottom=max(w.bottom for w in words),
+    )
+
+
+def find_gutter(lines: list[Line], width: float, settings: LayoutSettings) -> float | None:
+    """The x of a column gutter, or None for a single-column page.
+
+    A gutter is a vertical strip in the middle of the page that most lines do
+    not cross, with enough lines wholly on each side of it.
+    """
+    if len(lines) < 2 * settings.min_column_lines:
+        return None
+    lo, hi = (int(width * s) for s in settings.gutter_search)
+    best: tuple[int, float] | None = None
+    for x in range(lo, hi + 1):
+        crossing = sum(1 for ln in lines if ln.x0 < x < ln.x1)
+        left = sum(1 for ln in lines if ln.x1 <= x)
+        right = sum(1 for ln in lines if ln.x0 >= x)
+        if left < settings.min_column_lines or right < settings.min_column_lines:
+            continue
+        if crossing > settings.max_spanning_share * len(lines):
+            continue
+        score = (crossing, -min(left, right))
+        if best is None or score < best[0]:
+            best = (score, x)
+    if best is None:
+        return None
+    # centre the gutter in the empty strip around the best x
+    x = best[1]
+    crossing_at = lambda g: sum(1 for ln in lines if ln.x0 < g < ln.x1)  # noqa: E731
+    base = crossing_at(x)
+    left_edge, right_edge = x, x
+    while left_edge - 1 >= lo and crossing_at(left_edge - 1) == base:
+        left_edge -= 1
+    while right_edge + 1 <= hi and crossing_at(right_edge + 1) == base:
+        right_edge += 1
+    return (left_edge + right_edge) / 2
+
+
+def reading_order(lines: list[Line], width: float, settings: LayoutSettings) -> list[Line]:
+    """Body lines in reading order: full-width lines cut the page into bands; in
+    each band the left column is read before the right one."""
+    lines = sorted(lines, key=lambda ln: (ln.top, ln.x0))
+    gutter = find_gutter(lines, width, settings)
+    if gutter is None:
+        return lines
+    ordered: list[Line] = []
+    band_left: list[Line] = []
+    band_right: list[Line] = []
+    for line in lines:
+        if line.x0 < gutter < line.x1:
+            ordered += band_left + band_right + [line]
+            band_left, band_right = [], []
+        elif line.x1 <= gutter:
+            band_left.append(line)
+        else:
+            band_right.append(line)
+    return ordered + band_left + band_right
+
+
+def mark_paragraph_breaks(lines: list[Line], settings: LayoutSettings) -> list[Line]:
+    """Flag lines that start a paragraph: a vertical gap clearly wider than the line pitch,
+    or a jump back up the page (the top of the next column)."""
+    if len(lines) < 2:
+        return lines
+    pitches = [b.top - a.top for a, b in zip(lines, lines[1:]) if 0 < b.top - a.top]
+    pitch = statistics.median(pitches) if pitches else 0.0
+    marked = [lines[0]]
+    for prev, line in zip(lines, lines[1:]):
+        gap = line.top - prev.top
+        new_paragraph = gap < 0 or (pitch > 0 and gap > settings.paragraph_gap * pitch)
+        marked.append(replace(line, paragraph_break_before=new_paragraph))
+    return marked
+
+
+def assign_zones(lines: list[Line], height: float, settings: LayoutSettings) -> list[Line]:
+    band = settings.margin_share * height
+    zoned = []
+    for line in lines:
+        if line.bottom <= band:
+            zoned.append(replace(line, zone=Zone.HEADER))
+        elif line.top >= height - band:
+            zoned.append(replace(line, zone=Zone.FOOTER))
+        else:
+            zoned.append(line)
+    return zoned
+
+
+def words_to_page(
+    words: list[Word],
+    page: int,
+    method: PageMethod,
+    width: float,
+    height: float,
+    settings: LayoutSettings,
+    ocr_confidence: float | None = None,
+) -> PageText:
+    """Words of one page → PageText: header lines, body in reading order, footer lines."""
+    lines = assign_zones(words_to_lines(words, settings), height, settings)
+    header = sorted((ln for ln in lines if ln.zone is Zone.HEADER), key=lambda ln: (ln.top, ln.x0))
+    footer = sorted((ln for ln in lines if ln.zone is Zone.FOOTER), key=lambda ln: (ln.top, ln.x0))
+    body = mark_paragraph_breaks(
+        reading_order([ln for ln in lines if ln.zone is Zone.BODY], width, settings), settings
+    )
+    return lines_to_page(header + body + footer, page, method, width, height, ocr_confidence)
+
+
+def lines_to_page(
+    lines: list[Line],
+    page: int,
+    method: PageMethod,
+    width: float = 0.0,
+    height: float = 0.0,
+    ocr_confidence: float | None = None,
+) -> PageText:
+    parts: list[str] = []
+    starts: list[int] = []
+    cursor = 0
+    for i, line in enumerate(lines):
+        if i:
+            sep = "\n\n" if line.paragraph_break_before or line.zone is not lines[i - 1].zone else "\n"
+            parts.append(sep)
+            cursor += len(sep)
+        starts.append(cursor)
+        parts.append(line.text)
+        cursor += len(line.text)
+    return PageText(page, method, "".join(parts), tuple(lines), tuple(starts), ocr_confidence, width, height)

@@ -1,0 +1,72 @@
+"""Tesseract on one page image → words with boxes and confidences."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from pipeline.records import Word
+
+
+class OcrError(RuntimeError):
+    """Tesseract failed on a page (missing binary or language data, crash, timeout)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OcrSettings:
+    languages: str = "spa+eng"
+    dpi: int = 200                # render resolution; on the 150 dpi seed scan 200 matched 300 dpi accuracy (CER 0.17%) in 70% of the time
+    psm: int = 3                  # fully automatic page segmentation
+    timeout_s: float = 180.0      # per page
+    tesseract_cmd: str = "tesseract"
+    threads: int = 1              # OMP_THREAD_LIMIT: parallelism comes from pages, not threads
+
+
+def image_to_words(image, settings: OcrSettings) -> list[Word]:
+    """OCR one PIL image; words in tesseract's reading order, keyed by (block, par, line)."""
+    import pytesseract
+
+    # Why: tesseract's OpenMP threads fight each other and the page-level pool
+    # (measured 14 s/page threaded vs 2.6 s/page single-threaded on 2 cores).
+    os.environ["OMP_THREAD_LIMIT"] = str(settings.threads)
+    pytesseract.pytesseract.tesseract_cmd = settings.tesseract_cmd
+    try:
+        data = pytesseract.image_to_data(
+            image,
+            lang=settings.languages,
+            config=f"--psm {settings.psm}",
+            output_type=pytesseract.Output.DICT,
+            timeout=settings.timeout_s,
+        )
+    except pytesseract.TesseractNotFoundError as exc:
+        raise OcrError(f"tesseract not found ({settings.tesseract_cmd}); install tesseract-ocr") from exc
+    except (pytesseract.TesseractError, RuntimeError, OSError) as exc:
+        raise OcrError(f"tesseract failed: {str(exc).strip()[:200]}") from exc
+    return tsv_dict_to_words(data)
+
+
+def tsv_dict_to_words(data: dict) -> list[Word]:
+    """pytesseract's image_to_data dict → words (empty and non-word rows dropped)."""
+    words = []
+    for i, text in enumerate(data["text"]):
+        text = (text or "").strip()
+        conf = float(data["conf"][i])
+        if not text or conf < 0:
+            continue
+        left, top = float(data["left"][i]), float(data["top"][i])
+        words.append(
+            Word(
+                text=text,
+                x0=left,
+                x1=left + float(data["width"][i]),
+                top=top,
+                bottom=top + float(data["height"][i]),
+                conf=conf,
+                line_key=(int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i])),
+            )
+        )
+    return words
+
+
+def mean_confidence(words: list[Word]) -> float | None:
+    confs = [w.conf for w in words if w.conf is not None]
+    return round(sum(confs) / len(confs), 2) if confs else None

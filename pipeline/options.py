@@ -1,0 +1,48 @@
+"""The one validated options object of a run, and the exit codes."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from enum import IntEnum
+from pathlib import Path
+
+from pipeline.pdf import PageSettings
+
+
+class ExitCode(IntEnum):
+    OK = 0                 # every document processed
+    DOCUMENT_ERRORS = 1    # the run finished, some documents failed (see documents.error)
+    BAD_ARGS = 2           # the command line or options are invalid
+    MISSING_DEPENDENCY = 3  # e.g. tesseract or its language data is not installed
+    INTERRUPTED = 130
+
+
+class BadOptions(ValueError):
+    pass
+
+
+EXECUTORS = ("process", "serial")
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    inputs: tuple[Path, ...] = (Path("corpus/raw"),)
+    out_dir: Path = Path("output")
+    clean_dir: Path = Path("corpus/clean")
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    force: bool = False
+    quiet: bool = False
+    executor: str = "process"
+    page: PageSettings = field(default_factory=PageSettings)
+
+    def validated(self) -> "RunOptions":
+        if self.workers < 1:
+            raise BadOptions(f"--workers must be at least 1 (got {self.workers})")
+        if self.executor not in EXECUTORS:
+            raise BadOptions(f"--executor must be one of {', '.join(EXECUTORS)} (got {self.executor})")
+        for path in self.inputs:
+            if not path.exists():
+                raise BadOptions(f"input not found: {path}")
+        if self.out_dir.resolve() == self.clean_dir.resolve():
+            raise BadOptions("--out and --clean must be different folders")
+        return self

@@ -1,0 +1,131 @@
+"""PDF and image pages → PageText: the text layer when it holds real text, OCR otherwise."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.layout import LayoutSettings, words_to_page
+from pipeline.ocr import OcrSettings, image_to_words, mean_confidence
+from pipeline.records import PageMethod, PageText, Word
+
+
+class UnreadableDocument(ValueError):
+    """The file cannot be read as the format it claims; the message is for people."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageSettings:
+    layout: LayoutSettings = field(default_factory=LayoutSettings)
+    ocr: OcrSettings = field(default_factory=OcrSettings)
+    min_text_chars: int = 40       # fewer alphanumeric text-layer chars than this → OCR the page
+    force_ocr: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """Context for one page: everything the per-page function needs, nothing else."""
+
+    path: str
+    doc_id: str
+    format: str   # "pdf" or "image"
+    page: int     # 1-based
+    settings: PageSettings
+
+
+def pdf_page_count(path: str) -> int:
+    """Pages in a PDF; UnreadableDocument with a plain reason when it cannot be opened."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError:
+        # PDFium's error codes are unreliable (it reports a stale code from an earlier
+        # file in the same process, and refuses an empty page tree with "Success"):
+        # let pdfminer say what is wrong.
+        return _pdfminer_page_count(path)
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def _pdfminer_page_count(path: str) -> int:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    try:
+        with pdfplumber.open(path) as pdf:
+            return len(pdf.pages)
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on broken files
+        cause = exc.__cause__ or exc.__context__ or exc
+        if isinstance(exc, (PDFPasswordIncorrect, PDFEncryptionError)) or isinstance(
+                cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise UnreadableDocument("encrypted PDF: it needs a password to open") from exc
+        raise UnreadableDocument(f"corrupt or not a PDF ({type(cause).__name__})") from exc
+
+
+def image_page_count(path: str) -> int:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            return getattr(image, "n_frames", 1)
+    except (UnidentifiedImageError, OSError) as exc:
+        raise UnreadableDocument(f"not a readable image ({exc})") from exc
+
+
+def extract_page(job: PageJob) -> PageText:
+    """The per-page function: run in a worker, one page in, one PageText out."""
+    if job.format == "image":
+        return _ocr_page(_image_frame(job.path, job.page), job)
+    text_page = None if job.settings.force_ocr else _text_layer_page(job)
+    if text_page is not None:
+        return text_page
+    return _ocr_page(_render_pdf_page(job.path, job.page, job.settings.ocr.dpi), job)
+
+
+def _text_layer_page(job: PageJob) -> PageText | None:
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        with pdfplumber.open(job.path) as pdf:
+            page = pdf.pages[job.page - 1]
+            raw = page.extract_words(keep_blank_chars=False, use_text_flow=False)
+            width, height = float(page.width), float(page.height)
+    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many types on broken files
+        if isinstance(exc, (KeyboardInterrupt, MemoryError)):
+            raise
+        raise UnreadableDocument(f"cannot read PDF page {job.page} ({type(exc).__name__}: {exc})") from exc
+    words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in raw]
+    real_chars = sum(ch.isalnum() for w in words if "(cid:" not in w.text for ch in w.text)
+    if real_chars < job.settings.min_text_chars:
+        return None
+    return words_to_page(words, job.page, PageMethod.TEXT, width, height, job.settings.layout)
+
+
+def _render_pdf_page(path: str, page: int, dpi: int):
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        bitmap = pdf[page - 1].render(scale=dpi / 72)
+        return bitmap.to_pil()
+    finally:
+        pdf.close()
+
+
+def _image_frame(path: str, page: int):
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image.seek(page - 1)
+        return image.convert("RGB")
+
+
+def _ocr_page(image, job: PageJob) -> PageText:
+    words = image_to_words(image, job.settings.ocr)
+    width, height = image.size
+    return words_to_page(
+        words, job.page, PageMethod.OCR, float(width), float(height), job.settings.layout,
+        ocr_confidence=mean_confidence(words),
+    )

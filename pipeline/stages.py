@@ -1,0 +1,97 @@
+"""Per-document work, as pure functions: pages in, rows and texts out.
+
+These run inside workers; they know nothing about executors, caches or files
+other than the source they read.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline import PIPELINE_VERSION
+from pipeline.ingest import pages_to_document, text_file_to_page
+from pipeline.records import Document, PageMethod, PageText, SourceFile
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    """Everything the runner writes for one document."""
+
+    doc_id: str
+    source_text: str
+    clean_text: str
+    tables: dict[str, list[dict]]
+    origin_runs: list[tuple[int, int, int]]
+
+    @property
+    def ok(self) -> bool:
+        return self.tables["documents"][0]["status"] == "ok"
+
+
+def text_source_to_result(source: SourceFile) -> DocumentResult:
+    page, _ = text_file_to_page(source)
+    return pages_to_result(source, [page])
+
+
+def pages_to_result(source: SourceFile, pages: list[PageText]) -> DocumentResult:
+    from pipeline.textedit import runs_of
+
+    document = pages_to_document(source, pages)
+    return DocumentResult(
+        doc_id=source.doc_id,
+        source_text=document.source_text,
+        clean_text=document.text,
+        tables={
+            "documents": [document_row(document)],
+            "pages": page_rows(document),
+            "corrections": correction_rows(document),
+        },
+        origin_runs=runs_of(document.origin),
+    )
+
+
+def error_result(source: SourceFile, reason: str, n_pages: int = 0) -> DocumentResult:
+    row = _base_row(source) | {
+        "n_pages": n_pages, "n_ocr_pages": 0, "n_chars": 0, "status": "error", "error": reason,
+    }
+    return DocumentResult(source.doc_id, "", "", {"documents": [row], "pages": [], "corrections": []}, [])
+
+
+def _base_row(source: SourceFile) -> dict:
+    return {
+        "doc_id": source.doc_id, "source_path": source.path, "sha256": source.sha256,
+        "format": source.format, "pipeline_version": PIPELINE_VERSION,
+    }
+
+
+def document_row(document: Document) -> dict:
+    return _base_row(document.source) | {
+        "n_pages": len(document.pages),
+        "n_ocr_pages": sum(p.method is PageMethod.OCR for p in document.pages),
+        "n_chars": len(document.text),
+        "status": "ok",
+        "error": None,
+    }
+
+
+def page_rows(document: Document) -> list[dict]:
+    return [
+        {
+            "doc_id": document.doc_id, "page": p.page, "method": p.method.value,
+            "n_chars": p.clean_end - p.clean_start, "ocr_confidence": p.ocr_confidence,
+            "char_start": p.clean_start, "char_end": p.clean_end,
+            "removed_furniture": " | ".join(p.furniture) or None,
+        }
+        for p in document.pages
+    ]
+
+
+def correction_rows(document: Document) -> list[dict]:
+    rows = []
+    for edit in document.edits:
+        page = next((p.page for p in document.pages if edit.start < p.source_end), document.pages[-1].page)
+        rows.append({
+            "doc_id": document.doc_id, "page": page, "char_start": edit.start, "char_end": edit.end,
+            "before": document.source_text[edit.start:edit.end], "after": edit.replacement,
+            "step": edit.step, "rule": edit.rule or None, "score": edit.score, "applied": edit.applied,
+        })
+    return rows

@@ -1,0 +1,143 @@
+"""Every output table, declared once.
+
+The Parquet schema, the CSV column order, validation before writing and the data
+dictionary (output/README.md) are all derived from these declarations.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pyarrow as pa
+
+DTYPES = {  # declaration dtype → (pandas dtype, arrow type)
+    "string": ("string", pa.string()),
+    "int": ("Int64", pa.int64()),
+    "float": ("Float64", pa.float64()),
+    "bool": ("boolean", pa.bool_()),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    dtype: str
+    meaning: str
+    example: str = ""
+    nullable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+class TableError(ValueError):
+    """A table's rows violate its declaration."""
+
+
+DOCUMENTS = Table(
+    "documents",
+    "One row per input document: where it came from and how ingestion went.",
+    (
+        Column("doc_id", "string", "Stable document id: the file name without extension (unique in the corpus).", "mc-inf-266_2003_regional-dialogues_es-en"),
+        Column("source_path", "string", "Path of the source file as given to the pipeline.", "corpus/raw/mc-inf-266_2003_regional-dialogues_es-en.txt"),
+        Column("sha256", "string", "SHA-256 of the source file's bytes.", "3f1c…"),
+        Column("format", "string", "Input format: txt, md, html, pdf, image, or the unsupported extension.", "pdf"),
+        Column("n_pages", "int", "Pages in the document (1 for text files; 0 when unreadable).", "13"),
+        Column("n_ocr_pages", "int", "Pages whose text came from OCR.", "13"),
+        Column("n_chars", "int", "Characters in the clean text (corpus/clean/<doc_id>.txt).", "52310"),
+        Column("status", "string", "ok, or error when the document could not be processed.", "ok"),
+        Column("error", "string", "Why the document failed, in one line; empty when status is ok.", "encrypted PDF: it needs a password to open", nullable=True),
+        Column("pipeline_version", "string", "Version of the pipeline that produced the row (package version + code hash).", "0.1.0+1a2b3c4d"),
+    ),
+)
+
+PAGES = Table(
+    "pages",
+    "One row per page: how its text was obtained and where it sits in the clean text.",
+    (
+        Column("doc_id", "string", "Document id (documents.doc_id).", "mc-inf-259_2002_migrants-rights_scanned"),
+        Column("page", "int", "Page number, 1-based.", "3"),
+        Column("method", "string", "text (PDF text layer), ocr (tesseract on the page image) or plain (text file).", "ocr"),
+        Column("n_chars", "int", "Characters of this page in the clean text.", "4102"),
+        Column("ocr_confidence", "float", "Mean tesseract word confidence (0-100); empty unless method is ocr.", "91.3", nullable=True),
+        Column("char_start", "int", "Start offset of the page in corpus/clean/<doc_id>.txt.", "0"),
+        Column("char_end", "int", "End offset (exclusive) of the page in the clean text.", "4102"),
+        Column("removed_furniture", "string", "Running headers/footers and page numbers removed from this page, joined by ' | '.", "MC/INF/259 | - 3 -", nullable=True),
+    ),
+)
+
+CORRECTIONS = Table(
+    "corrections",
+    "Every edit made between the source text and the clean text (the audit trail).",
+    (
+        Column("doc_id", "string", "Document id.", "crm-puebla-brochure_2004_ocr_es"),
+        Column("page", "int", "Page of the edited source text.", "1"),
+        Column("char_start", "int", "Start offset of the edited span in the source text (corpus/clean/source/<doc_id>.txt).", "120"),
+        Column("char_end", "int", "End offset (exclusive) in the source text.", "129"),
+        Column("before", "string", "Source text of the span.", "**MC/INF/266**", nullable=True),
+        Column("after", "string", "What replaced it (empty for a removal).", "", nullable=True),
+        Column("step", "string", "Repair step: unicode, markup, furniture, ...", "markup"),
+        Column("rule", "string", "Rule or candidate detail within the step.", "md_bold", nullable=True),
+        Column("score", "float", "Confidence of the edit (1.0 for deterministic rules).", "1.0"),
+        Column("applied", "bool", "True when the edit is in the clean text; false for logged suggestions.", "true"),
+    ),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (DOCUMENTS, PAGES, CORRECTIONS)}
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    return pa.schema([pa.field(c.name, DTYPES[c.dtype][1], nullable=c.nullable) for c in table.columns])
+
+
+def rows_to_frame(table: Table, rows: list[dict]) -> pd.DataFrame:
+    """Rows → DataFrame with the declared columns, order and dtypes; raises TableError on
+    missing or unknown columns, nulls in non-nullable columns, or uncastable values."""
+    frame = pd.DataFrame.from_records(rows, columns=table.column_names) if rows else pd.DataFrame(columns=table.column_names)
+    unknown = set().union(*(r.keys() for r in rows)) - set(table.column_names) if rows else set()
+    if unknown:
+        raise TableError(f"{table.name}: undeclared columns {sorted(unknown)}")
+    return frame_to_declared(table, frame)
+
+
+def frame_to_declared(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in table.column_names if c not in frame.columns]
+    if missing:
+        raise TableError(f"{table.name}: missing columns {missing}")
+    out = pd.DataFrame(index=frame.index)
+    for col in table.columns:
+        try:
+            out[col.name] = frame[col.name].astype(DTYPES[col.dtype][0])
+        except (TypeError, ValueError) as exc:
+            raise TableError(f"{table.name}.{col.name}: values are not {col.dtype} ({exc})") from exc
+        if not col.nullable and out[col.name].isna().any():
+            bad = int(out[col.name].isna().sum())
+            raise TableError(f"{table.name}.{col.name}: {bad} empty value(s) in a non-nullable column")
+    return out.reset_index(drop=True)
+
+
+def data_dictionary(tables: dict[str, Table] = TABLES) -> str:
+    """The Markdown data dictionary written to output/README.md."""
+    lines = [
+        "# Output tables",
+        "",
+        "Generated by the pipeline from its table declarations (pipeline/tables.py); do not edit.",
+        "Each table is written as `<name>.parquet` (typed) and `<name>.csv` (UTF-8, same columns).",
+        "Load them with `from pipeline import load; tables = load('output')`.",
+        "",
+    ]
+    for table in tables.values():
+        lines += [f"## {table.name}", "", table.description, "",
+                  "| column | type | nullable | meaning | example |", "|---|---|---|---|---|"]
+        for c in table.columns:
+            lines.append(f"| {c.name} | {c.dtype} | {'yes' if c.nullable else 'no'} | {c.meaning} | {c.example} |")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,66 @@
+import pytest
+
+from pipeline.decode import NotText, bytes_to_text, fix_unicode_lines, html_to_text, markup_edits, rewrite_chain
+
+
+def clean(text: str) -> str:
+    return rewrite_chain(text, fix_unicode_lines, markup_edits).text
+
+
+def test_utf8_and_cp1252_are_decoded():
+    assert bytes_to_text("Migración".encode("utf-8"))[0] == "Migración"
+    text, encoding = bytes_to_text("Migración – Perú".encode("cp1252"))
+    assert text == "Migración – Perú" and encoding == "cp1252"
+
+
+def test_utf8_bom_and_crlf():
+    assert bytes_to_text(b"\xef\xbb\xbfLinea 1\r\nLinea 2")[0] == "Linea 1\nLinea 2"
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n ", bytes(range(256))])
+def test_empty_and_binary_are_not_text(data):
+    with pytest.raises(NotText):
+        bytes_to_text(data)
+
+
+def test_mojibake_is_fixed_and_curly_quotes_kept():
+    mojibake = "Conferencia Regional sobre MigraciÃ³n"
+    assert clean(mojibake) == "Conferencia Regional sobre Migración"
+    assert clean("el término “migrantes”") == "el término “migrantes”"
+
+
+def test_nfc_not_nfkc():
+    assert clean("Resolución Nº 923") == "Resolución Nº 923"
+    assert clean("Migracio\u0301n") == "Migración"
+
+
+def test_markdown_and_html_markup_removed():
+    source = "## ANNEX\n\n**MC/INF/266**\n*Manila Process* and ***Bali Process***<sup>2</sup>\n---\n<ul><li>uno</li><li>dos</li></ul>\n"
+    out = clean(source)
+    assert "ANNEX" in out and "#" not in out
+    assert "MC/INF/266" in out and "*" not in out
+    assert "Manila Process and Bali Process\n" in out
+    assert "2" not in out.replace("MC/INF/266", "")
+    assert "• uno" in out and "• dos" in out
+    assert "<" not in out
+
+
+def test_tab_separated_rows_stay_rows():
+    source = "Process\tParticipants\nRCM\tBelize, Canada\n"
+    assert clean(source) == source
+
+
+def test_markup_edits_map_back_to_source():
+    source = "**Original: inglés  \n10 de noviembre de 2003**"
+    rewrite = rewrite_chain(source, fix_unicode_lines, markup_edits)
+    assert rewrite.text == "Original: inglés\n10 de noviembre de 2003"
+    for i, ch in enumerate(rewrite.text):
+        assert source[rewrite.origin[i]] == ch
+    assert {e.rule for e in rewrite.edits} == {"md_bold", "md_line_break"}
+
+
+def test_html_block_text():
+    out = html_to_text("<html><head><style>x{}</style></head><body><h1>Title</h1><p>One &amp; two</p>"
+                       "<ul><li>a</li><li>b</li></ul><table><tr><td>RCM</td><td>Belize</td></tr></table></body></html>")
+    assert out.splitlines()[0] == "Title"
+    assert "One & two" in out and "• a" in out and "RCM\tBelize" in out and "x{}" not in out

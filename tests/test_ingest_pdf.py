@@ -1,0 +1,122 @@
+"""Ingestion of PDFs and images, on files made by the fixture script and cut from the corpus."""
+import re
+
+import pytest
+from rapidfuzz.distance import Levenshtein
+
+from pipeline.ingest import path_to_source
+from pipeline.pdf import PageJob, PageSettings, extract_page, pdf_page_count
+from pipeline.records import PageMethod
+from pipeline.stages import pages_to_result
+from tests.fixtures.make_fixtures import HEADER, SENTENCES
+
+CER_BOUND = 0.02  # OCR of a clean 150 dpi render must be within 2% character error rate
+
+
+def ingest(path, doc_id="doc", fmt="pdf", **settings):
+    source = path_to_source(path, doc_id)
+    n = pdf_page_count(str(path)) if fmt == "pdf" else 1
+    pages = [extract_page(PageJob(str(path), doc_id, fmt, p, PageSettings(**settings))) for p in range(1, n + 1)]
+    return pages, pages_to_result(source, pages)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def cer(reference: str, hypothesis: str) -> float:
+    return Levenshtein.normalized_distance(flat(reference), flat(hypothesis))
+
+
+@pytest.fixture(scope="module")
+def two_column(made):
+    return ingest(made["two_column"])
+
+
+def test_text_layer_pages_use_method_text(two_column):
+    pages, result = two_column
+    assert [p.method for p in pages] == [PageMethod.TEXT] * 3
+    assert [r["method"] for r in result.tables["pages"]] == ["text"] * 3
+
+
+def test_every_sentence_comes_out_whole_and_in_order(two_column):
+    """Sentences crossing the column break and the page break must not be interleaved."""
+    _, result = two_column
+    text = flat(result.clean_text)
+    positions = [text.find(s) for s in SENTENCES]
+    missing = [s[:14] for s, pos in zip(SENTENCES, positions) if pos < 0]
+    assert not missing
+    assert positions == sorted(positions)
+
+
+def test_running_header_and_page_numbers_removed_and_recorded(two_column):
+    _, result = two_column
+    assert HEADER not in result.clean_text
+    assert not re.search(r"^- \d+ -$", result.clean_text, re.M)
+    furniture = [r["removed_furniture"] for r in result.tables["pages"]]
+    assert furniture == [f"{HEADER} | - {n} -" for n in (1, 2, 3)]
+    steps = {r["step"] for r in result.tables["corrections"]}
+    assert steps == {"furniture"}
+
+
+def test_page_spans_cover_the_clean_text(two_column):
+    _, result = two_column
+    rows = result.tables["pages"]
+    assert rows[0]["char_start"] == 0 and rows[-1]["char_end"] == len(result.clean_text)
+    for prev, row in zip(rows, rows[1:]):
+        assert prev["char_end"] <= row["char_start"]
+    page2 = result.clean_text[rows[1]["char_start"]:rows[1]["char_end"]]
+    assert "Sentence" in page2 and HEADER not in page2
+
+
+@pytest.mark.ocr
+def test_image_only_pdf_is_ocred_close_to_its_text(made, two_column):
+    pages, result = ingest(made["scanned"])
+    assert [p.method for p in pages] == [PageMethod.OCR] * 3
+    assert all(p.ocr_confidence and p.ocr_confidence > 80 for p in pages)
+    assert HEADER not in result.clean_text
+    assert cer(two_column[1].clean_text, result.clean_text) < CER_BOUND
+
+
+@pytest.mark.ocr
+def test_mixed_pdf_is_handled_page_by_page(made):
+    pages, _ = ingest(made["mixed"])
+    assert [p.method for p in pages] == [PageMethod.TEXT, PageMethod.OCR]
+
+
+@pytest.mark.ocr
+def test_png_image_is_ocred(made, two_column):
+    pages, result = ingest(made["png"], fmt="image")
+    assert pages[0].method is PageMethod.OCR
+    page1 = two_column[1].tables["pages"][0]
+    reference = two_column[1].clean_text[page1["char_start"]:page1["char_end"]]
+    # a single image has no other page to show its header is running furniture
+    assert cer(reference, result.clean_text.replace(HEADER, "")) < CER_BOUND
+
+
+def test_real_text_layer_pages(real_cuts):
+    pages, result = ingest(real_cuts["textlayer"])
+    assert [p.method for p in pages] == [PageMethod.TEXT] * 2
+    text = flat(result.clean_text)
+    assert not text.startswith("MC/INF/259 MC/INF/259")  # the running header went, the symbol stayed
+    assert text.startswith("MC/INF/259 Original: inglés 13 de noviembre de 2002")
+    # paragraph 1 runs down the left column and must not be interleaved with the right one
+    assert ("1. La OIM está consagrada al principio de que la migración en forma ordenada y en "
+            "condiciones humanas beneficia a los migrantes y a la sociedad.") in text
+    # paragraph 3 starts at the bottom of the left column and continues at the top of the right one
+    assert "cuyo mandato consiste en proveer asistencia migratoria, la OIM reconoce su responsabilidad" in text
+    assert [r["removed_furniture"] for r in result.tables["pages"]] == ["MC/INF/259 | - 1 -", "MC/INF/259 | - 2 -"]
+
+
+@pytest.mark.ocr
+def test_real_scanned_pages_match_their_text_layer(real_cuts):
+    _, text_result = ingest(real_cuts["textlayer"])
+    pages, scan_result = ingest(real_cuts["scanned"])
+    assert [p.method for p in pages] == [PageMethod.OCR] * 2
+    assert "MC/INF/259 MC/INF/259" not in flat(scan_result.clean_text)
+    assert cer(text_result.clean_text, scan_result.clean_text) < CER_BOUND
+
+
+def test_force_ocr_setting(made):
+    pages, _ = ingest(made["two_column"], force_ocr=True)
+    assert pages[0].method is PageMethod.OCR

@@ -1,0 +1,151 @@
+"""Batch behaviour: bad inputs, incremental re-runs, atomic writes, exit codes, parity."""
+import hashlib
+import shutil
+
+import pandas as pd
+import pytest
+
+from pipeline import PIPELINE_VERSION, load
+from pipeline.cli import main
+from pipeline.options import ExitCode, RunOptions
+from pipeline.runner import run
+from tests.conftest import RAW
+from tests.fixtures.make_fixtures import bad_inputs
+
+GOOD_TEXT = RAW / "crm-ppt-report_2002-2003_es.txt"
+
+
+def options(tmp_path, *inputs, **kw):
+    return RunOptions(inputs=tuple(inputs), out_dir=tmp_path / "out", clean_dir=tmp_path / "clean",
+                      quiet=True, **kw).validated()
+
+
+@pytest.fixture
+def batch(tmp_path, made):
+    folder = tmp_path / "in"
+    expected = bad_inputs(folder)
+    shutil.copy(GOOD_TEXT, folder / GOOD_TEXT.name)
+    shutil.copy(made["two_column"], folder / "two_column.pdf")
+    return folder, expected
+
+
+def test_bad_inputs_do_not_stop_the_batch(tmp_path, batch):
+    folder, expected = batch
+    summary = run(options(tmp_path, folder, workers=2))
+    assert summary.exit_code is ExitCode.DOCUMENT_ERRORS
+    docs = load(tmp_path / "out")["documents"].set_index("doc_id")
+    for doc_id, word in expected.items():
+        assert docs.loc[doc_id, "status"] == "error"
+        assert word in docs.loc[doc_id, "error"].lower(), docs.loc[doc_id, "error"]
+        assert "\n" not in docs.loc[doc_id, "error"]
+    good = ["crm-ppt-report_2002-2003_es", "two_column"]
+    assert list(docs.loc[good, "status"]) == ["ok", "ok"]
+    assert docs.loc["two_column", "n_pages"] == 3
+    for doc_id in good:
+        clean = (tmp_path / "clean" / f"{doc_id}.txt").read_text(encoding="utf-8")
+        assert len(clean) == docs.loc[doc_id, "n_chars"] > 1000
+    assert set(summary.errors) == set(expected)
+
+
+def test_exit_status_via_cli(tmp_path, batch):
+    folder, _ = batch
+    args = ["extract", str(folder), "--out", str(tmp_path / "o"), "--clean", str(tmp_path / "c"), "--quiet"]
+    assert main(args) == ExitCode.DOCUMENT_ERRORS
+    assert main(["extract", str(GOOD_TEXT), "--out", str(tmp_path / "o2"), "--clean", str(tmp_path / "c2"),
+                 "--quiet"]) == ExitCode.OK
+    assert main(["extract", str(tmp_path / "missing"), "--quiet"]) == ExitCode.BAD_ARGS
+    assert main(["extract", str(GOOD_TEXT), "--workers", "0", "--quiet"]) == ExitCode.BAD_ARGS
+
+
+def test_unchanged_documents_are_reused(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("crm-ppt-report_2002-2003_es.txt", "crm-puebla-brochure_2004_ocr_es.txt"):
+        shutil.copy(RAW / name, folder / name)
+    first = run(options(tmp_path, folder))
+    tables_first = load(tmp_path / "out")
+    second = run(options(tmp_path, folder))
+    assert (first.processed, first.reused) == (2, 0)
+    assert (second.processed, second.reused) == (0, 2)
+    for name, frame in load(tmp_path / "out").items():
+        pd.testing.assert_frame_equal(frame, tables_first[name])
+    # a changed file is reprocessed, the other reused; --force reprocesses everything
+    (folder / "crm-puebla-brochure_2004_ocr_es.txt").write_text("Otra versión del folleto.\n", encoding="utf-8")
+    third = run(options(tmp_path, folder))
+    assert (third.processed, third.reused) == (1, 1)
+    assert run(options(tmp_path, folder, force=True)).processed == 2
+
+
+def test_deleted_clean_text_is_regenerated(tmp_path):
+    run(options(tmp_path, GOOD_TEXT))
+    clean = tmp_path / "clean" / "crm-ppt-report_2002-2003_es.txt"
+    clean.unlink()
+    assert run(options(tmp_path, GOOD_TEXT)).processed == 1
+    assert clean.exists()
+
+
+def test_failed_write_leaves_previous_table_intact(tmp_path, monkeypatch):
+    run(options(tmp_path, GOOD_TEXT))
+    before = (tmp_path / "out" / "documents.csv").read_bytes()
+    import pipeline.storage as storage
+
+    def broken_to_csv(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", broken_to_csv)
+    with pytest.raises(OSError):
+        run(options(tmp_path, GOOD_TEXT, force=True))
+    assert (tmp_path / "out" / "documents.csv").read_bytes() == before
+    assert not list((tmp_path / "out").glob(".*.tmp"))
+    assert storage  # the module under test is the one patched through pandas
+
+
+def test_serial_and_process_pool_give_identical_tables(tmp_path, made):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(GOOD_TEXT, folder / GOOD_TEXT.name)
+    shutil.copy(made["two_column"], folder / "two_column.pdf")
+    run(RunOptions(inputs=(folder,), out_dir=tmp_path / "a", clean_dir=tmp_path / "ca", quiet=True,
+                   executor="serial", workers=1).validated())
+    run(RunOptions(inputs=(folder,), out_dir=tmp_path / "b", clean_dir=tmp_path / "cb", quiet=True,
+                   executor="process", workers=2).validated())
+    a, b = load(tmp_path / "a"), load(tmp_path / "b")
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name])
+    for f in (tmp_path / "ca").glob("*.txt"):
+        assert f.read_bytes() == (tmp_path / "cb" / f.name).read_bytes()
+
+
+def test_documents_table_records_provenance(tmp_path):
+    run(options(tmp_path, GOOD_TEXT))
+    row = load(tmp_path / "out")["documents"].iloc[0]
+    assert row["sha256"] == hashlib.sha256(GOOD_TEXT.read_bytes()).hexdigest()
+    assert row["pipeline_version"] == PIPELINE_VERSION
+    assert (row["format"], row["n_pages"], row["n_ocr_pages"]) == ("txt", 1, 0)
+
+
+def test_clean_text_maps_back_to_the_source(tmp_path):
+    """Outside recorded edits, every clean character equals the source character it maps to."""
+    import json
+
+    from pipeline.textedit import origin_from_runs
+
+    doc = "mc-inf-266_2003_regional-dialogues_es-en"
+    run(options(tmp_path, RAW / f"{doc}.txt"))
+    clean = (tmp_path / "clean" / f"{doc}.txt").read_text(encoding="utf-8")
+    source = (tmp_path / "clean" / "source" / f"{doc}.txt").read_text(encoding="utf-8")
+    origin = origin_from_runs(json.loads((tmp_path / "out" / ".cache" / f"{doc}.json").read_text())["origin_runs"])
+    edits = load(tmp_path / "out")["corrections"]
+    edited = set()
+    for e in edits.itertuples():
+        edited.update(range(e.char_start, e.char_end))
+    mismatches = [i for i, ch in enumerate(clean) if origin[i] not in edited and source[origin[i]] != ch]
+    assert not mismatches
+    assert "**" not in clean and "<sup>" not in clean
+
+
+def test_corpus_raw_is_never_modified(tmp_path):
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in RAW.iterdir()}
+    run(options(tmp_path, *(p for p in RAW.iterdir() if p.suffix == ".txt")))
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in RAW.iterdir()}
+    assert before == after

@@ -1,0 +1,48 @@
+import pyarrow as pa
+import pytest
+
+from pipeline.runner import run
+from pipeline.options import RunOptions
+from pipeline.tables import DOCUMENTS, PAGES, TABLES, TableError, arrow_schema, data_dictionary, rows_to_frame
+from tests.conftest import RAW
+
+
+def doc_row(**over):
+    row = {"doc_id": "d", "source_path": "p", "sha256": "x", "format": "txt", "n_pages": 1, "n_ocr_pages": 0,
+           "n_chars": 3, "status": "ok", "error": None, "pipeline_version": "v"}
+    return row | over
+
+
+def test_declared_dtypes_reach_the_frame_and_parquet_schema():
+    frame = rows_to_frame(DOCUMENTS, [doc_row()])
+    assert str(frame["n_pages"].dtype) == "Int64" and str(frame["doc_id"].dtype).startswith("string")
+    schema = arrow_schema(PAGES)
+    assert schema.field("ocr_confidence").type == pa.float64() and schema.field("ocr_confidence").nullable
+    assert not schema.field("page").nullable
+
+
+@pytest.mark.parametrize("bad", [doc_row(doc_id=None), doc_row(n_pages="three"), doc_row(extra=1)])
+def test_rows_violating_the_declaration_are_refused(bad):
+    with pytest.raises(TableError):
+        rows_to_frame(DOCUMENTS, [bad])
+
+
+def test_written_files_follow_the_declaration(tmp_path):
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    run(RunOptions(inputs=(RAW / "crm-ppt-report_2002-2003_es.txt",), out_dir=tmp_path / "o",
+                   clean_dir=tmp_path / "c", quiet=True).validated())
+    for name, table in TABLES.items():
+        assert pq.read_schema(tmp_path / "o" / f"{name}.parquet").names == table.column_names
+        assert pq.read_schema(tmp_path / "o" / f"{name}.parquet").types == arrow_schema(table).types
+        assert list(pd.read_csv(tmp_path / "o" / f"{name}.csv").columns) == table.column_names
+    assert (tmp_path / "o" / "README.md").read_text(encoding="utf-8") == data_dictionary()
+
+
+def test_data_dictionary_lists_every_column():
+    text = data_dictionary()
+    for table in TABLES.values():
+        assert f"## {table.name}" in text
+        for column in table.columns:
+            assert f"| {column.name} | {column.dtype} |" in text
