@@ -18,7 +18,7 @@ from pipeline.pdf import PageJob, UnreadableDocument, extract_page, image_page_c
 from pipeline.records import SourceFile
 from pipeline.stages import DocumentResult, error_result, pages_to_result, text_source_to_result
 from pipeline.storage import read_cached, write_atomic, write_cached, write_data_dictionary, write_table
-from pipeline.tables import TABLES
+from pipeline.tables import RUN_TABLES
 
 
 @dataclass
@@ -88,7 +88,7 @@ def run(options: RunOptions) -> RunSummary:
             summary.pages_by_method[page["method"]] += 1
 
     ordered = [doc_ids[p] for p in paths]
-    for name, table in TABLES.items():
+    for name, table in RUN_TABLES.items():
         write_table(table, [row for d in ordered for row in results[d].get(name, [])], options.out_dir)
     write_data_dictionary(options.out_dir)
     summary.seconds = time.perf_counter() - started

@@ -91,7 +91,20 @@ CORRECTIONS = Table(
     ),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (DOCUMENTS, PAGES, CORRECTIONS)}
+EVALUATION = Table(
+    "evaluation",
+    "Scores of the last `make evaluate` against tests/gold/ (long format: pivot on metric).",
+    (
+        Column("scope", "string", "document (one gold document), input_kind (text, text-layer pdf, ocr) or micro (all).", "micro"),
+        Column("name", "string", "The doc_id, input kind, or 'all'.", "all"),
+        Column("type", "string", "What is scored: processes, memberships, events, events_title_only, dates, document, repair, language.", "dates"),
+        Column("metric", "string", "tp, fp, fn, precision, recall, f1; for repair: wer_raw, wer_clean, fixed_share, false_edit_rate, ...; for language: accuracy.", "f1"),
+        Column("value", "float", "The figure; empty when undefined (e.g. precision with nothing predicted).", "0.93", nullable=True),
+    ),
+)
+
+RUN_TABLES: dict[str, Table] = {t.name: t for t in (DOCUMENTS, PAGES, CORRECTIONS)}
+TABLES: dict[str, Table] = RUN_TABLES | {EVALUATION.name: EVALUATION}
 
 
 def arrow_schema(table: Table) -> pa.Schema:

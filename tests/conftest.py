@@ -47,3 +47,15 @@ def copy_into(folder: Path, *files: Path) -> Path:
     for f in files:
         shutil.copy(f, folder / f.name)
     return folder
+
+
+@pytest.fixture(scope="session")
+def corpus_run(tmp_path_factory):
+    """The whole seed corpus through the pipeline once per test session (OCR included)."""
+    from pipeline.options import RunOptions
+    from pipeline.runner import run
+
+    folder = tmp_path_factory.mktemp("corpus_run")
+    options = RunOptions(inputs=(RAW,), out_dir=folder / "output", clean_dir=folder / "clean", quiet=True)
+    summary = run(options.validated())
+    return summary, options

@@ -1,0 +1,404 @@
+"""Score the pipeline's output against the hand-written gold annotations (tests/gold/).
+
+Matching (see tests/gold/README.md): processes by id; memberships by exact
+(process, member, role); dates by (start, end) as multisets; events one-to-one by
+equal year and fuzzy title; document fields exactly. Text repair by word error
+rate against hand-corrected reference texts; language by paragraph accuracy.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+EVENT_TITLE_THRESHOLD = 80  # rapidfuzz token_set_ratio on normalised titles
+DOCUMENT_FIELDS = ("symbol", "doc_date", "language", "original_language")
+ENTITY_TYPES = ("processes", "memberships", "events", "dates", "document")
+REPAIR_STEPS_WORD_LEVEL = ("ocr_confusion",)
+
+
+# ---------------------------------------------------------------- gold
+
+def load_gold(gold_dir: Path) -> dict[str, dict]:
+    """doc_id → annotations, with `same_as` documents resolved to the annotated one."""
+    raw = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(gold_dir.glob("*.json"))}
+    gold = {}
+    for doc_id, entry in raw.items():
+        target = entry
+        while "same_as" in target:
+            target = raw[target["same_as"]]
+        gold[doc_id] = target | {"doc_id": doc_id}
+    return gold
+
+
+# ---------------------------------------------------------------- matching
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def __add__(self, other: "Counts") -> "Counts":
+        return Counts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if p is None and r is None:
+            return None
+        p, r = p or 0.0, r or 0.0
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def match_multisets(gold: list, predicted: list) -> Counts:
+    g, p = Counter(gold), Counter(predicted)
+    tp = sum((g & p).values())
+    return Counts(tp, sum(p.values()) - tp, sum(g.values()) - tp)
+
+
+def normalise_title(title: str | None) -> str:
+    text = unicodedata.normalize("NFKD", title or "")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return " ".join(re.findall(r"\w+", text))
+
+
+def match_events(gold: list[dict], predicted: list[dict], require_year: bool = True) -> Counts:
+    """One-to-one: best-scoring pairs first; a pair needs equal years (unless relaxed) and a
+    title similarity of at least EVENT_TITLE_THRESHOLD."""
+    pairs = []
+    for i, g in enumerate(gold):
+        for j, p in enumerate(predicted):
+            if require_year and _year(g) != _year(p):
+                continue
+            score = fuzz.token_set_ratio(normalise_title(g.get("title")), normalise_title(p.get("title")))
+            if score >= EVENT_TITLE_THRESHOLD:
+                pairs.append((score, i, j))
+    used_g, used_p = set(), set()
+    for score, i, j in sorted(pairs, reverse=True):
+        if i not in used_g and j not in used_p:
+            used_g.add(i)
+            used_p.add(j)
+    tp = len(used_g)
+    return Counts(tp, len(predicted) - tp, len(gold) - tp)
+
+
+def _year(event: dict):
+    year = event.get("year")
+    return None if year is None or (isinstance(year, float) and pd.isna(year)) else int(year)
+
+
+def match_document_fields(gold: dict, predicted: dict) -> Counts:
+    tp = fp = fn = 0
+    for name in DOCUMENT_FIELDS:
+        g, p = gold.get(name), _none_if_na(predicted.get(name))
+        if g is not None and p == g:
+            tp += 1
+        else:
+            fn += g is not None
+            fp += p is not None
+    return Counts(tp, fp, fn)
+
+
+def _none_if_na(value):
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+
+
+# ---------------------------------------------------------------- predictions
+
+def _rows(tables: dict[str, pd.DataFrame], name: str, doc_id: str) -> list[dict]:
+    frame = tables.get(name)
+    if frame is None or frame.empty:
+        return []
+    return frame[frame["doc_id"] == doc_id].to_dict("records")
+
+
+def score_document(gold: dict, tables: dict[str, pd.DataFrame]) -> dict[str, Counts]:
+    doc_id = gold["doc_id"]
+    mentions = _rows(tables, "process_mentions", doc_id)
+    memberships = _rows(tables, "memberships", doc_id)
+    events = _rows(tables, "events", doc_id)
+    dates = _rows(tables, "dates", doc_id)
+    documents = _rows(tables, "documents", doc_id)
+    return {
+        "processes": match_multisets(
+            sorted({p["process_id"] for p in gold["processes"]}), sorted({m["process_id"] for m in mentions})),
+        "memberships": match_multisets(
+            sorted({(m["process_id"], m["member_id"], m["role"]) for m in gold["memberships"]}),
+            sorted({(m["process_id"], m["member_id"], m["role"]) for m in memberships})),
+        "events": match_events(gold["events"], events),
+        "events_title_only": match_events(gold["events"], events, require_year=False),
+        "dates": match_multisets(
+            [(d["date_start"], d["date_end"]) for d in gold["dates"]],
+            [(d["date_start"], d["date_end"]) for d in dates]),
+        "document": match_document_fields(gold["document"], documents[0] if documents else {}),
+    }
+
+
+# ---------------------------------------------------------------- text repair
+
+WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+@dataclass(frozen=True, slots=True)
+class RepairScore:
+    """Word-level repair figures. ``wer_*`` are order-sensitive (edit distance over word
+    sequences); the ``bag_*`` figures ignore word order, so a document whose columns the
+    OCR interleaved is judged on its words, not on a reading order no repair can restore."""
+
+    ref_words: int
+    errors_raw: int        # word edit distance raw → reference
+    errors_clean: int      # word edit distance clean → reference
+    bag_errors_raw: int    # max(missing, extra) words, order ignored
+    bag_errors_clean: int
+    damaged: int           # words right in raw (in the reference) that repair turned wrong
+    correct_raw: int       # raw words found in the reference (multiset intersection)
+
+    @property
+    def wer_raw(self) -> float:
+        return self.errors_raw / self.ref_words
+
+    @property
+    def wer_clean(self) -> float:
+        return self.errors_clean / self.ref_words
+
+    @property
+    def bag_wer_raw(self) -> float:
+        return self.bag_errors_raw / self.ref_words
+
+    @property
+    def bag_wer_clean(self) -> float:
+        return self.bag_errors_clean / self.ref_words
+
+    @property
+    def fixed_share(self) -> float:
+        """Share of (order-free) word errors that repair removed."""
+        return (self.bag_errors_raw - self.bag_errors_clean) / self.bag_errors_raw if self.bag_errors_raw else 0.0
+
+    @property
+    def false_edit_rate(self) -> float:
+        return self.damaged / self.correct_raw if self.correct_raw else 0.0
+
+
+REPAIR_METRICS = ("ref_words", "errors_raw", "errors_clean", "bag_errors_raw", "bag_errors_clean", "damaged",
+                  "correct_raw", "wer_raw", "wer_clean", "bag_wer_raw", "bag_wer_clean", "fixed_share",
+                  "false_edit_rate")
+
+
+def _bag_errors(hyp: list[str], ref: list[str]) -> int:
+    h, r = Counter(hyp), Counter(ref)
+    return max(sum((r - h).values()), sum((h - r).values()))
+
+
+def score_repair(raw: str, clean: str, reference: str) -> RepairScore:
+    ref, raw_w, clean_w = words(reference), words(raw), words(clean)
+    ref_bag, raw_bag, clean_bag = Counter(ref), Counter(raw_w), Counter(clean_w)
+    correct_raw = raw_bag & ref_bag
+    # damaged: right word occurrences of the raw text that the clean text no longer has
+    # (removing a surplus copy, such as a running header, is not damage)
+    damaged = sum(((correct_raw) - (clean_bag & ref_bag)).values())
+    return RepairScore(
+        ref_words=len(ref),
+        errors_raw=Levenshtein.distance(raw_w, ref),
+        errors_clean=Levenshtein.distance(clean_w, ref),
+        bag_errors_raw=_bag_errors(raw_w, ref),
+        bag_errors_clean=_bag_errors(clean_w, ref),
+        damaged=damaged,
+        correct_raw=sum(correct_raw.values()),
+    )
+
+
+# ---------------------------------------------------------------- language
+
+def language_accuracy(gold: dict, clean: str, paragraphs: list[dict]) -> tuple[int, int] | None:
+    """(correct, total) over pipeline paragraphs, each judged by the gold span it starts in."""
+    if not paragraphs or not gold.get("language_spans"):
+        return None
+    folded = _fold(clean)
+    bounds, cursor = [], 0
+    for span in gold["language_spans"]:
+        pos = folded.find(_fold(span["anchor"]), cursor)
+        if pos < 0:
+            pos = cursor  # anchor lost by repair/OCR: the span starts where the last one did
+        bounds.append((pos, span["lang"]))
+        cursor = pos
+    correct = total = 0
+    for para in paragraphs:
+        gold_lang = bounds[0][1]
+        for start, lang in bounds:
+            if start <= para["char_start"]:
+                gold_lang = lang
+        total += 1
+        correct += para.get("lang") == gold_lang
+    return correct, total
+
+
+def _fold(text: str) -> str:
+    """Lower-case, accent-free, one char per char (so offsets survive)."""
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFKD", ch)
+        base = "".join(c for c in base if not unicodedata.combining(c)) or ch
+        out.append(base[0].lower() if len(base) >= 1 else ch)
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- report
+
+@dataclass
+class Evaluation:
+    rows: list[dict] = field(default_factory=list)
+
+    def add(self, scope: str, name: str, kind: str, metric: str, value: float | int | None) -> None:
+        self.rows.append({"scope": scope, "name": name, "type": kind, "metric": metric,
+                          "value": None if value is None else float(value)})
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows, columns=["scope", "name", "type", "metric", "value"])
+
+    def value(self, scope: str, name: str, kind: str, metric: str) -> float | None:
+        for row in self.rows:
+            if (row["scope"], row["name"], row["type"], row["metric"]) == (scope, name, kind, metric):
+                return row["value"]
+        return None
+
+
+def input_kind(document_row: dict | None) -> str:
+    if not document_row:
+        return "missing"
+    if document_row.get("n_ocr_pages", 0) and document_row["n_ocr_pages"] > 0:
+        return "ocr"
+    return "text-layer pdf" if document_row.get("format") == "pdf" else "text"
+
+
+def evaluate(out_dir: Path, clean_dir: Path, gold_dir: Path) -> Evaluation:
+    from pipeline import load
+
+    tables = load(out_dir)
+    gold = load_gold(gold_dir)
+    documents = {r["doc_id"]: r for r in tables["documents"].to_dict("records")} if "documents" in tables else {}
+    result = Evaluation()
+    by_kind: dict[tuple[str, str], Counts] = {}
+    micro: dict[str, Counts] = {}
+    for doc_id, annotations in gold.items():
+        kind = input_kind(documents.get(doc_id))
+        for etype, counts in score_document(annotations, tables).items():
+            _add_counts(result, "document", doc_id, etype, counts)
+            micro[etype] = micro.get(etype, Counts()) + counts
+            by_kind[(kind, etype)] = by_kind.get((kind, etype), Counts()) + counts
+        _evaluate_text(result, doc_id, annotations, clean_dir, gold_dir, tables)
+    for (kind, etype), counts in sorted(by_kind.items()):
+        _add_counts(result, "input_kind", kind, etype, counts)
+    for etype, counts in micro.items():
+        _add_counts(result, "micro", "all", etype, counts)
+    _micro_text(result)
+    return result
+
+
+def _add_counts(result: Evaluation, scope: str, name: str, etype: str, counts: Counts) -> None:
+    for metric in ("tp", "fp", "fn"):
+        result.add(scope, name, etype, metric, getattr(counts, metric))
+    for metric in ("precision", "recall", "f1"):
+        result.add(scope, name, etype, metric, getattr(counts, metric))
+
+
+def _evaluate_text(result, doc_id, annotations, clean_dir, gold_dir, tables) -> None:
+    clean_path = clean_dir / f"{doc_id}.txt"
+    if not clean_path.exists():
+        return
+    clean = clean_path.read_text(encoding="utf-8")
+    source_path = clean_dir / "source" / f"{doc_id}.txt"
+    reference_path = gold_dir / "reference" / f"{doc_id}.txt"
+    if reference_path.exists() and source_path.exists():
+        score = score_repair(source_path.read_text(encoding="utf-8"), clean,
+                             reference_path.read_text(encoding="utf-8"))
+        for metric in REPAIR_METRICS:
+            result.add("document", doc_id, "repair", metric, getattr(score, metric))
+    corrections = _rows(tables, "corrections", doc_id)
+    n_words = len(words(clean))
+    word_edits = sum(1 for c in corrections if c["step"] in REPAIR_STEPS_WORD_LEVEL and c["applied"])
+    result.add("document", doc_id, "repair", "words", n_words)
+    result.add("document", doc_id, "repair", "ocr_edits_per_10k_words", 1e4 * word_edits / max(n_words, 1))
+    lang = language_accuracy(annotations, clean, _rows(tables, "paragraphs", doc_id))
+    if lang is not None:
+        result.add("document", doc_id, "language", "correct", lang[0])
+        result.add("document", doc_id, "language", "paragraphs", lang[1])
+        result.add("document", doc_id, "language", "accuracy", lang[0] / lang[1] if lang[1] else None)
+
+
+def _micro_text(result: Evaluation) -> None:
+    docs = [r for r in result.rows if r["scope"] == "document"]
+    correct = sum(r["value"] for r in docs if r["type"] == "language" and r["metric"] == "correct")
+    total = sum(r["value"] for r in docs if r["type"] == "language" and r["metric"] == "paragraphs")
+    result.add("micro", "all", "language", "accuracy", correct / total if total else None)
+    repair = {}
+    for r in docs:
+        if r["type"] == "repair":
+            repair.setdefault(r["metric"], 0.0)
+            repair[r["metric"]] += r["value"] or 0.0
+    if repair.get("ref_words"):
+        words_total = repair["ref_words"]
+        result.add("micro", "all", "repair", "wer_raw", repair["errors_raw"] / words_total)
+        result.add("micro", "all", "repair", "wer_clean", repair["errors_clean"] / words_total)
+        result.add("micro", "all", "repair", "bag_wer_raw", repair["bag_errors_raw"] / words_total)
+        result.add("micro", "all", "repair", "bag_wer_clean", repair["bag_errors_clean"] / words_total)
+        bag_raw = repair["bag_errors_raw"]
+        result.add("micro", "all", "repair", "fixed_share",
+                   (bag_raw - repair["bag_errors_clean"]) / bag_raw if bag_raw else 0.0)
+        result.add("micro", "all", "repair", "false_edit_rate",
+                   repair["damaged"] / repair["correct_raw"] if repair["correct_raw"] else 0.0)
+
+
+def render(evaluation: Evaluation) -> str:
+    frame = evaluation.frame()
+    lines = []
+    prf = frame[frame["metric"].isin(["tp", "fp", "fn", "precision", "recall", "f1"])]
+    if not prf.empty:
+        header = f"{'scope':<10} {'name':<45} {'type':<18} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"
+        lines += [header, "-" * len(header)]
+        fmt = lambda v: "   n/a" if v is None or pd.isna(v) else f"{v:6.3f}"  # noqa: E731
+        for (scope, name, etype), group in prf.groupby(["scope", "name", "type"], sort=False):
+            m = dict(zip(group["metric"], group["value"]))
+            lines.append(f"{scope:<10} {name[:45]:<45} {etype:<18} {fmt(m['precision'])} {fmt(m['recall'])} "
+                         f"{fmt(m['f1'])} {int(m['tp']):5d} {int(m['fp']):5d} {int(m['fn']):5d}")
+    other = frame[~frame["metric"].isin(["tp", "fp", "fn", "precision", "recall", "f1"])]
+    if not other.empty:
+        lines += ["", f"{'scope':<10} {'name':<45} {'type':<10} {'metric':<26} {'value':>10}"]
+        for row in other.itertuples():
+            value = "n/a" if pd.isna(row.value) else (f"{row.value:.4f}" if row.value % 1 else f"{int(row.value)}")
+            lines.append(f"{row.scope:<10} {row.name[:45]:<45} {row.type:<10} {row.metric:<26} {value:>10}")
+    return "\n".join(lines)
+
+
+def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path) -> int:
+    from pipeline.options import ExitCode
+    from pipeline.storage import write_table
+    from pipeline.tables import EVALUATION
+
+    if not (out_dir / "documents.parquet").exists() and not (out_dir / "documents.csv").exists():
+        print(f"error: no pipeline output in {out_dir}; run `make extract` first")
+        return ExitCode.BAD_ARGS
+    evaluation = evaluate(out_dir, clean_dir, gold_dir)
+    print(render(evaluation))
+    write_table(EVALUATION, evaluation.rows, out_dir)
+    print(f"\nwritten: {out_dir / 'evaluation.csv'}")
+    return ExitCode.OK
