@@ -9,7 +9,10 @@ from pathlib import Path
 from pipeline.decode import NotText, bytes_to_text, fix_unicode_lines, html_to_text, markup_edits, rewrite_chain
 from pipeline.pdf import UnreadableDocument
 from pipeline.records import Document, PageMethod, PageSpan, PageText, SourceFile, Zone
-from pipeline.textedit import Edit, apply_edits
+from dataclasses import replace
+
+from pipeline.repair import RepairSettings, repair_steps
+from pipeline.textedit import Edit
 
 FORMATS = {
     ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
@@ -59,11 +62,6 @@ def text_file_to_page(source: SourceFile) -> tuple[PageText, list[Edit]]:
     return page, []
 
 
-def text_page_edits(text: str):
-    """The cleaning steps of a text file, run as a composed chain."""
-    return rewrite_chain(text, fix_unicode_lines, markup_edits)
-
-
 FURNITURE_PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–—]\s*)?(?:(?:page|p[áa]gina|p[áa]g\.?)\s*)?\d{1,4}(?:\s*(?:of|de|/)\s*\d{1,4})?(?:\s*[-–—])?\s*$",
     re.I,
@@ -95,12 +93,13 @@ def detect_furniture(pages: list[PageText], min_share: float = 0.5) -> list[set[
     return result
 
 
-def pages_to_document(source: SourceFile, pages: list[PageText]) -> Document:
-    """Join pages into one source text, then remove furniture (and, for text files, markup)
-    as recorded edits; page spans are kept in both source and clean offsets."""
+def pages_to_document(source: SourceFile, pages: list[PageText], repair: RepairSettings = RepairSettings()) -> Document:
+    """Join pages into one source text, then run the cleaning chain as recorded edits:
+    furniture removal (paged formats) or markup removal (text files), Unicode repair,
+    then the repair steps. Page spans are kept in both source and clean offsets."""
     pages = sorted(pages, key=lambda p: p.page)
     furniture = detect_furniture(pages) if source.format in PAGED_FORMATS else [set() for _ in pages]
-    parts, edits, spans_src = [], [], []
+    parts, furniture_edits, spans_src = [], [], []
     cursor = 0
     for page, marks in zip(pages, furniture):
         if parts:
@@ -117,20 +116,20 @@ def pages_to_document(source: SourceFile, pages: list[PageText]) -> Document:
             tail = line_end
             while tail < cursor and page.text[tail - start] == "\n":
                 tail += 1
-            edits.append(Edit(line_start, tail, "", "furniture", page.lines[i].zone.value))
+            furniture_edits.append(Edit(line_start, tail, "", "furniture", page.lines[i].zone.value))
     source_text = "".join(parts)
-    if source.format in ("txt", "md"):
-        rewrite = text_page_edits(source_text)
-    else:
-        rewrite = apply_edits(source_text, edits)
+    if any(p.method is PageMethod.OCR for p in pages) and repair.ocr_damaged is None:
+        repair = replace(repair, ocr_damaged=True)
+    first_steps = (fix_unicode_lines, markup_edits) if source.format in ("txt", "md") else (
+        lambda _text: furniture_edits, fix_unicode_lines)
+    rewrite = rewrite_chain(source_text, *first_steps, *repair_steps(repair))
     clean, origin = rewrite.text, rewrite.origin
     spans = []
     for page, marks, (s, e) in zip(pages, furniture, spans_src):
-        clean_start = _first_clean_at_or_after(origin, s)
-        clean_end = _first_clean_at_or_after(origin, e)
         spans.append(PageSpan(
             page=page.page, method=page.method, ocr_confidence=page.ocr_confidence,
-            source_start=s, source_end=e, clean_start=clean_start, clean_end=clean_end,
+            source_start=s, source_end=e,
+            clean_start=_first_clean_at_or_after(origin, s), clean_end=_first_clean_at_or_after(origin, e),
             furniture=tuple(page.lines[i].text for i in sorted(marks)),
         ))
     return Document(source, source_text, clean, origin, tuple(spans), rewrite.edits)

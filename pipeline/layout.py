@@ -126,8 +126,9 @@ def reading_order(lines: list[Line], width: float, settings: LayoutSettings) -> 
 
 
 def mark_paragraph_breaks(lines: list[Line], settings: LayoutSettings) -> list[Line]:
-    """Flag lines that start a paragraph: a vertical gap clearly wider than the line pitch,
-    or a jump back up the page (the top of the next column)."""
+    """Flag lines that start a paragraph: a vertical gap clearly wider than the line pitch.
+    A jump back up the page (the top of the next column) is not one by itself: text runs on
+    across columns, and repair's reflow decides from the sentence."""
     if len(lines) < 2:
         return lines
     pitches = [b.top - a.top for a, b in zip(lines, lines[1:]) if 0 < b.top - a.top]
@@ -135,7 +136,7 @@ def mark_paragraph_breaks(lines: list[Line], settings: LayoutSettings) -> list[L
     marked = [lines[0]]
     for prev, line in zip(lines, lines[1:]):
         gap = line.top - prev.top
-        new_paragraph = gap < 0 or (pitch > 0 and gap > settings.paragraph_gap * pitch)
+        new_paragraph = pitch > 0 and gap > settings.paragraph_gap * pitch
         marked.append(replace(line, paragraph_break_before=new_paragraph))
     return marked
 

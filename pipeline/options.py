@@ -7,6 +7,7 @@ from enum import IntEnum
 from pathlib import Path
 
 from pipeline.pdf import PageSettings
+from pipeline.repair import RepairSettings
 
 
 class ExitCode(IntEnum):
@@ -34,6 +35,7 @@ class RunOptions:
     quiet: bool = False
     executor: str = "process"
     page: PageSettings = field(default_factory=PageSettings)
+    repair: RepairSettings = field(default_factory=RepairSettings)
 
     def validated(self) -> "RunOptions":
         if self.workers < 1:

@@ -2,6 +2,7 @@
 assemble documents, write clean texts and tables, summarise."""
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections import Counter, defaultdict
@@ -99,6 +100,8 @@ def _write_document(result: DocumentResult, options: RunOptions) -> None:
     if result.ok:
         write_atomic(options.clean_dir / f"{result.doc_id}.txt", result.clean_text)
         write_atomic(options.clean_dir / "source" / f"{result.doc_id}.txt", result.source_text)
+        # clean offset → source offset, as runs (clean_start, source_start, length)
+        write_atomic(options.clean_dir / "offsets" / f"{result.doc_id}.json", json.dumps(result.origin_runs))
     row = result.tables["documents"][0]
     write_cached(options.out_dir, result.doc_id, row["sha256"], PIPELINE_VERSION, result.tables, result.origin_runs)
 
@@ -132,7 +135,7 @@ def _process(sources: list[SourceFile], options: RunOptions):
                     job = PageJob(source.path, source.doc_id, source.format, page, options.page)
                     pending[executor.submit(extract_page, job)] = ("page", source, page)
             else:
-                pending[executor.submit(text_source_to_result, source)] = ("document", source, None)
+                pending[executor.submit(text_source_to_result, source, options.repair)] = ("document", source, None)
         while pending:
             done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
             for future in done:
@@ -154,7 +157,7 @@ def _process(sources: list[SourceFile], options: RunOptions):
                         continue
                     pages[source.doc_id].append(value)
                     if len(pages[source.doc_id]) == expected[source.doc_id]:
-                        pending[executor.submit(pages_to_result, source, pages.pop(source.doc_id))] = ("document", source, None)
+                        pending[executor.submit(pages_to_result, source, pages.pop(source.doc_id), options.repair)] = ("document", source, None)
                 else:
                     progress.update(1)
                     yield value

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pipeline import PIPELINE_VERSION
 from pipeline.ingest import pages_to_document, text_file_to_page
 from pipeline.records import Document, PageMethod, PageText, SourceFile
+from pipeline.repair import RepairSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,15 +28,15 @@ class DocumentResult:
         return self.tables["documents"][0]["status"] == "ok"
 
 
-def text_source_to_result(source: SourceFile) -> DocumentResult:
+def text_source_to_result(source: SourceFile, repair: RepairSettings = RepairSettings()) -> DocumentResult:
     page, _ = text_file_to_page(source)
-    return pages_to_result(source, [page])
+    return pages_to_result(source, [page], repair)
 
 
-def pages_to_result(source: SourceFile, pages: list[PageText]) -> DocumentResult:
+def pages_to_result(source: SourceFile, pages: list[PageText], repair: RepairSettings = RepairSettings()) -> DocumentResult:
     from pipeline.textedit import runs_of
 
-    document = pages_to_document(source, pages)
+    document = pages_to_document(source, pages, repair)
     return DocumentResult(
         doc_id=source.doc_id,
         source_text=document.source_text,

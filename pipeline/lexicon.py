@@ -1,0 +1,108 @@
+"""Word knowledge for text repair: wordfreq's Spanish and English frequency lists plus the
+names in the project's registries (countries from pycountry, organisations, processes).
+
+wordfreq is used because it ships large, curated frequency lists for both languages in a
+pip package (no system dictionaries to install), and frequencies — not mere membership —
+are what lets repair pick between candidates and state a margin.
+"""
+from __future__ import annotations
+
+import gettext
+import json
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent.parent / "extractors" / "data"
+NAME_ZIPF = 4.0  # a word of a registry name counts as a common word
+
+SPANISH_FUNCTION_WORDS = frozenset(
+    "de la que el en y los del se las por un para con una su al lo como más o pero sus le ha "
+    "sin sobre este entre cuando también fue había muy hasta desde está son dos han así esta "
+    "estos ser es otros durante según mediante cual donde tanto ante".split())
+ENGLISH_FUNCTION_WORDS = frozenset(
+    "the of and to in is that for it as was with be by on not this are or from at which but "
+    "have an they has had were been their its also into these such other than who will would "
+    "should may can held including under between".split())
+
+
+@lru_cache(maxsize=200_000)
+def zipf(word: str, lang: str) -> float:
+    """Zipf frequency (0 = unknown, 3 = once per million words, 6 = very common)."""
+    from wordfreq import zipf_frequency
+
+    lower = word.lower()
+    base = zipf_frequency(lower, lang)
+    if lower in registry_words():
+        return max(base, NAME_ZIPF)
+    return base
+
+
+@lru_cache(maxsize=1)
+def registry_words() -> frozenset[str]:
+    """Lower-cased words of country, organisation and process names (English and Spanish)."""
+    names: list[str] = []
+    import pycountry
+
+    spanish = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"], fallback=True)
+    for country in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(country, attr, None)
+            if value:
+                names += [value, spanish.gettext(value)]
+    for registry in ("processes.jsonl", "organizations.jsonl"):
+        path = DATA / registry
+        if not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                entry = json.loads(line)
+                names += [entry.get("name_en", ""), entry.get("name_es", "")]
+                names += entry.get("aliases", []) + entry.get("acronyms", [])
+    words = set()
+    for name in names:
+        words.update(w.lower() for w in re.findall(r"[^\W\d_]+", name) if len(w) > 2)
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def spanish_name_words() -> frozenset[str]:
+    """Lower-cased words of Spanish country, organisation and process names ('canadá')."""
+    import pycountry
+
+    spanish = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"], fallback=True)
+    names = [spanish.gettext(c.name) for c in pycountry.countries]
+    for registry in ("processes.jsonl", "organizations.jsonl"):
+        path = DATA / registry
+        if path.exists():
+            names += [json.loads(line).get("name_es", "") for line in path.read_text(encoding="utf-8").splitlines()
+                      if line.strip()]
+    return frozenset(w.lower() for name in names for w in re.findall(r"[^\W\d_]+", name) if len(w) > 2)
+
+
+@lru_cache(maxsize=1)
+def registry_acronyms() -> frozenset[str]:
+    acronyms = set()
+    for registry in ("processes.jsonl", "organizations.jsonl"):
+        path = DATA / registry
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    acronyms.update(json.loads(line).get("acronyms", []))
+    return frozenset(acronyms)
+
+
+def strip_accents(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+def guess_language(text: str) -> str:
+    """'es', 'en' or '' from function words: a cheap, deterministic per-paragraph guess."""
+    tokens = re.findall(r"[^\W\d_]+", text.lower())
+    es = sum(t in SPANISH_FUNCTION_WORDS for t in tokens)
+    en = sum(t in ENGLISH_FUNCTION_WORDS for t in tokens)
+    if es == en:
+        return ""
+    return "es" if es > en else "en"

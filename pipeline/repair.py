@@ -1,0 +1,366 @@
+"""Text repair: small str → edits steps, composed by ``repair_rewrite``.
+
+Every step returns the edits it would make (with a step name, a rule and a score), so
+the clean text can always be traced back and every change audited in
+output/corrections.*. Decisions rest on evidence — word frequencies, the document's own
+vocabulary, registry names — never on strings of particular documents.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from functools import partial
+
+from pipeline.lexicon import guess_language, registry_acronyms, spanish_name_words, strip_accents, zipf
+from pipeline.textedit import Edit
+
+
+@dataclass(frozen=True, slots=True)
+class RepairSettings:
+    ocr_damaged: bool | None = None   # None: decide from the text (suspect-word rate)
+    damage_rate: float = 0.01         # share of suspect words that marks a text as OCR-damaged
+    known_zipf: float = 2.5           # a word at least this frequent is a known word
+    candidate_zipf: float = 3.0       # a correction must be at least this frequent
+    nonword_margin: float = 0.5       # best candidate vs runner-up, for unknown words
+    word_margin: float = 1.0          # accent variant vs the (known) word it replaces
+    word_candidate_zipf: float = 4.0  # ... and it must be a common word itself
+    doc_vocab_bonus: float = 0.5      # a candidate the document itself uses elsewhere
+    max_wrap_width: int = 120         # longest typical line of text wrapped to a column or page
+
+
+# ---------------------------------------------------------------- bullets
+
+BULLET_GLYPHS = "•·▪►❖✓➢◦●○■□¢®»>*-–—"
+BULLET_LINE = re.compile(rf"^([ \t]*)([{re.escape(BULLET_GLYPHS)}])[ \t]+(?=\S)", re.M)
+DIGIT_BULLET_LINE = re.compile(r"^([ \t]*)(\d)[ \t]+(?=[A-ZÁÉÍÓÚÑ])", re.M)
+
+
+def bullet_edits(text: str, settings: RepairSettings | None = None) -> list[Edit]:
+    """Normalise list glyphs to '•' where a glyph starts two or more list lines; a lone digit
+    between such items ('4 Comisión…' after '¢ Organización…') is an OCR-misread bullet."""
+    matches = list(BULLET_LINE.finditer(text))
+    counts: dict[str, int] = {}
+    for m in matches:
+        counts[m.group(2)] = counts.get(m.group(2), 0) + 1
+    # '-' and '*' start ordinary lines too (dashes, footnotes): they need a run of three
+    confirmed = {g for g, n in counts.items() if n >= (3 if g in "-*–—>" else 2)}
+    edits = []
+    bullet_starts = []
+    for m in matches:
+        if m.group(2) in confirmed:
+            bullet_starts.append(m.start())
+            if m.group(2) != "•":
+                edits.append(Edit(m.start(2), m.end(2), "•", "bullet", f"glyph {m.group(2)!r}"))
+    for m in DIGIT_BULLET_LINE.finditer(text):
+        digit = int(m.group(2))
+        neighbours = re.search(rf"^[ \t]*({digit - 1}|{digit + 1})[ \t.)]", text, re.M)
+        previous = [s for s in bullet_starts if s < m.start()]
+        following = [s for s in bullet_starts if s > m.start()]
+        near_prev = previous and text.count("\n", previous[-1], m.start()) <= 6
+        near_next = following and text.count("\n", m.start(), following[0]) <= 6
+        if not neighbours and near_prev and near_next:
+            edits.append(Edit(m.start(2), m.end(2), "•", "bullet", f"digit {m.group(2)!r} between bullets", 0.8))
+    return edits
+
+
+# ---------------------------------------------------------------- stray page numbers
+
+STRAY_PAGE_NUMBER = re.compile(
+    r"^[ \t]*(?:PAGE[ \t]*\n[ \t]*\d{1,4}|[-–—][ \t]*\d{1,4}[ \t]*[-–—]|(?:page|p[áa]gina)[ \t]+\d{1,4}(?:[ \t]+(?:of|de)[ \t]+\d{1,4})?)[ \t]*(?:\n|\Z)",
+    re.I | re.M,
+)
+
+
+def page_number_edits(text: str, settings: RepairSettings | None = None) -> list[Edit]:
+    """Remove stray page-number lines left inside a text ('PAGE 7', '- 3 -', 'Página 2 de 9')."""
+    return [Edit(m.start(), m.end(), "", "page_number", "stray page number") for m in STRAY_PAGE_NUMBER.finditer(text)]
+
+
+# ---------------------------------------------------------------- OCR confusions
+
+# OCR-plausible substitutions seen in Spanish scans: accents read as other accents or as
+# 'd', 'ñ' read as 'fi', digits inside words. Applied one at a time.
+SUBSTITUTIONS: tuple[tuple[str, str], ...] = (
+    ("é", "ó"), ("é", "á"), ("é", "í"), ("é", "ú"), ("d", "ó"), ("d", "á"), ("d", "ú"),
+    ("dé", "ó"), ("do", "ó"), ("dó", "ó"), ("oé", "ó"), ("éo", "ó"), ("eé", "é"), ("é6", "ó"),
+    ("6", "ó"), ("fi", "ñ"), ("rn", "m"), ("0", "o"), ("1", "l"), ("1", "i"), ("l", "i"),
+)
+ACCENTS: tuple[tuple[str, str], ...] = (
+    ("a", "á"), ("e", "é"), ("i", "í"), ("o", "ó"), ("u", "ú"), ("n", "ñ"), ("u", "ü"),
+)
+ROMAN_WITH_L = re.compile(r"(?=[IVXl]*[IVX])(?=[IVXl]*l)[IVXl]{2,5}")
+DIGIT_AS_LETTER = {"0": "O", "1": "I", "5": "S", "8": "B"}
+TOKEN = re.compile(r"[^\W_][\w’'-]*[^\W_]|[^\W_]")
+CHUNK = re.compile(r"\S+")
+PROTECTED_CHUNK = re.compile(r"@|://|^www\.|\.(?:org|int|com|net|gov)\b|/", re.I)
+
+
+def single_edits(word: str, table) -> set[str]:
+    out = set()
+    for old, new in table:
+        start = word.find(old)
+        while start >= 0:
+            out.add(word[:start] + new + word[start + len(old):])
+            start = word.find(old, start + 1)
+    out.discard(word)
+    return out
+
+
+def recase(candidate: str, original: str) -> str:
+    if original.isupper() and len(original) > 1:
+        return candidate.upper()
+    if original[:1].isupper():
+        return candidate[:1].upper() + candidate[1:]
+    return candidate
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    replacement: str
+    rule: str
+    score: float
+    applied: bool
+
+
+def judge_word(word: str, lang: str, doc_vocab: frozenset[str], settings: RepairSettings,
+               ocr_damaged: bool) -> Verdict | None:
+    """What to do with one token: None when it is fine or nothing better is known."""
+    if any(ch.isdigit() for ch in word):
+        return _judge_digit_slip(word, lang, settings, ocr_damaged)
+    if ROMAN_WITH_L.fullmatch(word):
+        fixed = word.replace("l", "I")
+        return Verdict(fixed, f"l read for I in a roman numeral {word}→{fixed}", 1.0, ocr_damaged)
+    if word.isupper() and len(word) <= 6:
+        return None  # acronyms are left alone unless a digit slipped in
+    lower = word.lower()
+    langs = (lang,) if lang else ("es", "en")
+    z0 = max(zipf(lower, lg) for lg in langs)
+    subs = single_edits(lower, SUBSTITUTIONS)
+    accents = single_edits(lower, ACCENTS) if "en" not in langs or len(langs) > 1 else set()
+    if lang == "en":
+        accents = set()
+    scored = []
+    for cand in subs | accents:
+        z = max(zipf(cand, lg) for lg in langs)
+        if cand in doc_vocab:
+            z += settings.doc_vocab_bonus
+        scored.append((z, cand, "accent" if cand in accents else "substitution"))
+    if not scored:
+        return None
+    scored.sort(reverse=True)
+    z1, best, kind = scored[0]
+    z2 = scored[1][0] if len(scored) > 1 else 0.0
+    rule = f"{kind} {lower}→{best} (zipf {z1:.2f} vs {z0:.2f}; runner-up {z2:.2f})"
+    if z0 < settings.known_zipf:  # an unknown word
+        if z1 < settings.candidate_zipf:
+            return None
+        clear = z1 - z2 >= settings.nonword_margin
+        return Verdict(recase(best, word), rule, round(z1 - max(z0, z2), 2), clear and ocr_damaged)
+    # a known word: only an accent variant that is far more common, in damaged text
+    if kind != "accent" or strip_accents(best) != lower or not ocr_damaged:
+        return None
+    if lang == "es" and best in spanish_name_words() and lower not in spanish_name_words():
+        return Verdict(recase(best, word), rule + "; Spanish name", 1.0, True)
+    if z1 - z0 >= settings.word_margin and z1 >= settings.word_candidate_zipf:
+        return Verdict(recase(best, word), rule, round(z1 - z0, 2), True)
+    return None
+
+
+def _judge_digit_slip(word: str, lang: str, settings: RepairSettings, ocr_damaged: bool) -> Verdict | None:
+    if word.isdigit() or not any(ch.isalpha() for ch in word):
+        return None
+    letters = [ch for ch in word if ch.isalpha()]
+    if all(ch.isupper() for ch in letters):  # an acronym with a digit in it: 10M, 0OIM
+        swapped = "".join(DIGIT_AS_LETTER.get(ch, ch) for ch in word)
+        candidates = [swapped, word.lstrip("0123456789")]
+        for cand in candidates:
+            if cand in registry_acronyms() and cand != word:
+                return Verdict(cand, f"digit/letter slip {word}→{cand} (registry acronym)", 1.0, ocr_damaged)
+        return None
+    lower = word.lower()
+    subs = {c for c in single_edits(lower, SUBSTITUTIONS) if not any(ch.isdigit() for ch in c)}
+    langs = (lang,) if lang else ("es", "en")
+    scored = sorted(((max(zipf(c, lg) for lg in langs), c) for c in subs), reverse=True)
+    if scored and scored[0][0] >= settings.known_zipf:
+        z1, best = scored[0]
+        z2 = scored[1][0] if len(scored) > 1 else 0.0
+        return Verdict(recase(best, word), f"digit in word {lower}→{best} (zipf {z1:.2f})", round(z1 - z2, 2),
+                       ocr_damaged and z1 - z2 >= settings.nonword_margin)
+    return None
+
+
+def paragraphs_with_language(text: str, window: int = 3) -> list[tuple[int, int, str]]:
+    """(start, end, language guess) per line, judged on the line and ``window`` lines around
+    it: narrow enough to follow a switch between a Spanish body and an English annex within
+    a page, wide enough for a verdict. Undecided lines inherit the previous verdict."""
+    doc_lang = guess_language(text) or "es"
+    spans, lines, cursor = [], text.split("\n"), 0
+    for line in lines:
+        spans.append((cursor, cursor + len(line)))
+        cursor += len(line) + 1
+    out, last = [], doc_lang
+    for i, (start, end) in enumerate(spans):
+        context = "\n".join(lines[max(0, i - window): i + window + 1])
+        lang = guess_language(lines[i]) if len(lines[i]) > 200 else ""
+        lang = lang or guess_language(context) or last
+        out.append((start, end + 1, lang))
+        last = lang
+    return out
+
+
+def iter_tokens(text: str):
+    """(start, end, token) of words that repair may touch: not in e-mails, URLs or symbols."""
+    for chunk in CHUNK.finditer(text):
+        if PROTECTED_CHUNK.search(chunk.group(0)):
+            continue
+        for tok in TOKEN.finditer(chunk.group(0)):
+            yield chunk.start() + tok.start(), chunk.start() + tok.end(), tok.group(0)
+
+
+def document_vocabulary(text: str) -> frozenset[str]:
+    return frozenset(t.lower() for _, _, t in iter_tokens(text))
+
+
+def is_ocr_damaged(text: str, settings: RepairSettings) -> bool:
+    """Evidence that a text went through OCR: unknown words that one OCR-plausible edit
+    turns into a common word make up at least ``damage_rate`` of its words."""
+    if settings.ocr_damaged is not None:
+        return settings.ocr_damaged
+    tokens = [t for _, _, t in iter_tokens(text) if len(t) > 3 and not t.isupper()]
+    if not tokens:
+        return False
+    vocab = document_vocabulary(text)
+    suspects = 0
+    for token in tokens:
+        verdict = judge_word(token, "", vocab, settings, ocr_damaged=True)
+        suspects += verdict is not None and verdict.applied
+    return suspects / len(tokens) >= settings.damage_rate
+
+
+def ocr_confusion_edits(text: str, settings: RepairSettings) -> list[Edit]:
+    damaged = is_ocr_damaged(text, settings)
+    vocab = document_vocabulary(text)
+    edits = []
+    blocks = paragraphs_with_language(text)
+    block_index = 0
+    for start, end, token in iter_tokens(text):
+        while block_index < len(blocks) - 1 and blocks[block_index][1] <= start:
+            block_index += 1
+        lang = blocks[block_index][2] if blocks else ""
+        verdict = judge_word(token, lang, vocab - {token.lower()}, settings, damaged)
+        if verdict is not None and verdict.replacement != token:
+            edits.append(Edit(start, end, verdict.replacement, "ocr_confusion", verdict.rule, verdict.score,
+                              verdict.applied))
+    return edits
+
+
+# ---------------------------------------------------------------- line-break hyphens
+
+LINE_BREAK_HYPHEN = re.compile(r"([^\W\d_]+)-[ \t]*\n[ \t]*([^\W_]+)")
+
+
+def dehyphen_edits(text: str, settings: RepairSettings) -> list[Edit]:
+    """Join or keep each hyphen at a line end, on evidence (see the module docstring)."""
+    damaged = is_ocr_damaged(text, settings)
+    vocab = document_vocabulary(text)
+    # hyphenated forms the document uses within a line (not at a line break)
+    lowered = text.lower()
+    edits = []
+    for m in LINE_BREAK_HYPHEN.finditer(text):
+        first, second = m.group(1), m.group(2)
+        span = (m.end(1), m.start(2))  # "-\n" and surrounding blanks
+        joined = first + second
+        compound = f"{first}-{second}".lower()
+        if second[:1].isupper() or second[:1].isdigit() or first.isupper():
+            edits.append(Edit(*span, "-", "dehyphen", "keep: capital, digit or acronym after the break"))
+        elif compound in lowered:
+            edits.append(Edit(*span, "-", "dehyphen", "keep: the hyphenated form occurs elsewhere"))
+        elif _is_known(joined, vocab, settings):
+            edits.append(Edit(*span, "", "dehyphen", "join: joined word is known"))
+        else:
+            verdict = judge_word(joined, "", vocab, settings, ocr_damaged=True)
+            if verdict is not None and verdict.applied and damaged:
+                edits.append(Edit(*span, "", "dehyphen", f"join: known after OCR repair ({verdict.replacement})", 0.9))
+            else:
+                edits.append(Edit(*span, "-", "dehyphen", "keep: no evidence to join (low confidence)", 0.3))
+    return edits
+
+
+def _is_known(word: str, vocab: frozenset[str], settings: RepairSettings) -> bool:
+    lower = word.lower()
+    return max(zipf(lower, "es"), zipf(lower, "en")) >= settings.known_zipf or lower in vocab
+
+
+# ---------------------------------------------------------------- reflow
+
+LIST_START = re.compile(r"^[ \t]*(?:•|\d{1,3}[.)]|[a-z][.)]|[IVXLC]+\.|\(\w{1,3}\))[ \t]")
+SENTENCE_END = re.compile(r"[.:;!?]['\"”’)]*$")
+
+
+def reflow_edits(text: str, settings: RepairSettings) -> list[Edit]:
+    """Join lines wrapped inside a paragraph: a break inside a sentence becomes a space.
+    Headings, list items, table rows (tabs) and short closing lines keep their breaks; a
+    blank line (page or column break) is bridged only in the middle of a sentence."""
+    lines = text.split("\n")
+    lengths = sorted(len(ln.strip()) for ln in lines if ln.strip() and "\t" not in ln)
+    if not lengths:
+        return []
+    full = lengths[int(0.75 * (len(lengths) - 1))]  # a wrapped line is about this long
+    # Text wrapped to a column or page has many lines of about one width (well under ~120
+    # characters); text with one paragraph per line has no such width to go by.
+    near_full = sum(1 for n in lengths if 0.8 * full <= n <= 1.15 * full)
+    wraps = full <= settings.max_wrap_width and near_full >= max(5, 0.3 * len(lengths))
+    starts = [0]
+    for ln in lines:
+        starts.append(starts[-1] + len(ln) + 1)
+    edits = []
+    i = 0
+    while i < len(lines) - 1:
+        a = lines[i]
+        j = i + 1
+        while j < len(lines) and not lines[j].strip() and j - i <= 2:
+            j += 1  # at most one blank line is bridged
+        if j >= len(lines) or not lines[j].strip() or not a.strip():
+            i += 1
+            continue
+        b = lines[j]
+        sa, sb = a.strip(), b.strip()
+        blank_between = j > i + 1
+        if "\t" in a or "\t" in b or LIST_START.match(b) or _is_heading(sa):
+            i = j
+            continue
+        wrapped = wraps and len(sa) >= 0.7 * full
+        ends_sentence = bool(SENTENCE_END.search(sa))
+        mid_sentence = not ends_sentence and (sa[-1:].isalpha() or sa[-1:] in ",;")
+        if blank_between:
+            join = wrapped and mid_sentence and sb[:1].islower()
+        elif mid_sentence:
+            join = wrapped or sb[:1].islower() or sb[:1] in "(“\"«"
+        else:
+            join = wrapped and ends_sentence and len(sa) >= 0.85 * full and not _is_heading(sb)
+        if join:
+            start = starts[i] + len(a.rstrip())
+            end = starts[j] + (len(b) - len(b.lstrip()))
+            edits.append(Edit(start, end, " ", "reflow", "paragraph split by a page or column break"
+                              if blank_between else "line wrapped inside a paragraph"))
+        i = j
+    return edits
+
+
+def _is_heading(line: str) -> bool:
+    letters = [ch for ch in line if ch.isalpha()]
+    return bool(letters) and all(ch.isupper() for ch in letters) and len(line) < 120
+
+
+# ---------------------------------------------------------------- the chain
+
+def repair_steps(settings: RepairSettings = RepairSettings()):
+    """The repair steps in order, each str → edits."""
+    return (
+        partial(bullet_edits, settings=settings),
+        partial(page_number_edits, settings=settings),
+        partial(dehyphen_edits, settings=settings),
+        partial(ocr_confusion_edits, settings=settings),
+        partial(reflow_edits, settings=settings),
+    )

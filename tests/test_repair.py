@@ -1,0 +1,136 @@
+"""Repair steps on hand-made Spanish and English sentences: what must change, what must not."""
+import pytest
+
+from pipeline.decode import rewrite_chain
+from pipeline.repair import (RepairSettings, bullet_edits, dehyphen_edits, ocr_confusion_edits, page_number_edits,
+                             reflow_edits, repair_steps)
+
+DAMAGED = RepairSettings(ocr_damaged=True)
+CLEAN = RepairSettings(ocr_damaged=False)
+
+
+def run(step, text, settings=DAMAGED):
+    return rewrite_chain(text, lambda t: step(t, settings=settings)).text
+
+
+@pytest.mark.parametrize("raw, fixed", [
+    ("la Conferencia Regional sobre Migracién", "la Conferencia Regional sobre Migración"),
+    ("la Migracidén de los trabajadores", "la Migración de los trabajadores"),
+    ("la Gestidn Migratoria", "la Gestión Migratoria"),
+    ("el didlogo regional", "el diálogo regional"),
+    ("el érgano de decisión", "el órgano de decisión"),
+    ("en Centro Ameérica", "en Centro América"),
+    ("Colombia, Ecuador y Perd.", "Colombia, Ecuador y Perú."),
+    ("Mujeres y Nifios Migrantes", "Mujeres y Niños Migrantes"),
+    ("el Caribefio", "el Caribeño"),
+    ("la cooperacion entre los paises de la region", "la cooperación entre los países de la región"),
+    ("Luis Monzé6n, coordinador", "Luis Monzón, coordinador"),
+    ("Organización Internacional para las Migraciones (0OIM)", "Organización Internacional para las Migraciones (OIM)"),
+    ("the 10M office in New York", "the IOM office in New York"),
+    ("Ill. ACTIVIDADES", "III. ACTIVIDADES"),
+])
+def test_ocr_confusions_are_fixed(raw, fixed):
+    assert run(ocr_confusion_edits, raw) == fixed
+
+
+@pytest.mark.parametrize("text", [
+    "El Proceso de Puebla y el Proceso de Söderköping.",
+    "Escriba a lmonzon@iom.int o visite www.crmsv.org para más información.",
+    "Véase el documento MC/INF/266 y la Resolución 55/25.",
+    "El Diálogo 5+5 se reunió en 2002.",
+    "The Secretariat of the IGC, SICA and CEPAL/CELADE attended.",
+    "The Manila Process met in Bangkok; America and Canada attended.",
+    "Tuxtla II y la OCAM.",
+])
+def test_names_acronyms_emails_symbols_untouched(text):
+    assert run(ocr_confusion_edits, text) == text
+
+
+def test_known_words_are_not_accent_changed_in_born_digital_text():
+    text = "Esta publico la secretaria del periodo de sesiones en America."
+    assert run(ocr_confusion_edits, text, CLEAN) == text
+
+
+def test_ambiguous_accent_is_left_alone_even_in_ocr_text():
+    # "Secretaria" and "Secretaría" are both common: no clear winner, no change
+    assert run(ocr_confusion_edits, "la Secretaria Técnica") == "la Secretaria Técnica"
+
+
+def test_unclear_fix_is_logged_as_a_suggestion_not_applied():
+    rewrite = rewrite_chain("la Migracién", lambda t: ocr_confusion_edits(t, CLEAN))
+    assert rewrite.text == "la Migracién"
+    assert [(e.replacement, e.applied) for e in rewrite.edits] == [("Migración", False)]
+
+
+@pytest.mark.parametrize("raw, fixed", [
+    ("actividades especi-\nficas como", "actividades específicas como"),
+    ("para el Com-\nbate al tráfico", "para el Combate al tráfico"),
+    ("la protec-\ncién consular", "la protección consular"),  # known once the OCR slip is repaired
+    ("Migrantes Regionales y Extra-\nRegionales", "Migrantes Regionales y Extra-Regionales"),
+    ("la Presidencia Pro-\nTémpore", "la Presidencia Pro-Témpore"),
+    ("the 2001-\n2003 plan", "the 2001-\n2003 plan"),
+    ("el Diálogo 5+5 y el socio-\neconómico, el socio-económico", "el Diálogo 5+5 y el socio-económico, el socio-económico"),
+])
+def test_line_break_hyphens(raw, fixed):
+    steps = (lambda t: dehyphen_edits(t, DAMAGED), lambda t: ocr_confusion_edits(t, DAMAGED))
+    assert rewrite_chain(raw, *steps).text == fixed
+
+
+def test_unknown_join_keeps_hyphen_with_low_confidence():
+    rewrite = rewrite_chain("xqz-\nwvk", lambda t: dehyphen_edits(t, DAMAGED))
+    assert rewrite.text == "xqz-wvk"
+    assert rewrite.edits[0].score < 0.5
+
+
+def test_bullets_normalised_only_when_repeated():
+    text = "¢ Uno\n\n¢ Dos\n\n4 Comisión Económica\n\n¢ Tres\n"
+    assert run(bullet_edits, text) == "• Uno\n\n• Dos\n\n• Comisión Económica\n\n• Tres\n"
+    single = "¢ Solo una línea\nY otra\n"
+    assert run(bullet_edits, single) == single
+    numbered = "3 Tres cosas\n4 Cuatro cosas\n5 Cinco cosas\n"
+    assert run(bullet_edits, numbered) == numbered
+
+
+def test_stray_page_numbers_removed():
+    assert run(page_number_edits, "fin del informe.\n\nPAGE  \n7\n") == "fin del informe.\n\n"
+    assert run(page_number_edits, "texto\n- 3 -\nmás texto") == "texto\nmás texto"
+    assert run(page_number_edits, "En 1996 se creó.\n12. La OIM") == "En 1996 se creó.\n12. La OIM"
+
+
+def test_reflow_joins_wrapped_lines_but_keeps_structure():
+    text = ("Antecedentes\n"
+            "Los países miembros de la Conferencia son once\n"
+            "y los observadores son cinco, con otros países\n"
+            "y organismos internacionales que participan.\n"
+            "\n"
+            "La Conferencia Regional sobre Migración es un\n"
+            "foro regional en el cual países con realidades\n"
+            "migratorias distintas discuten temas de interés.\n"
+            "Su objetivo es el intercambio de información y\n"
+            "la cooperación regional en materia migratoria.\n"
+            "\n"
+            "• Crear un foro para la discusión franca y\n"
+            "honesta sobre temas migratorios regionales.\n"
+            "Proceso\tParticipantes\n"
+            "CRM\tBelice, Canadá\n")
+    out = run(reflow_edits, text)
+    assert out.splitlines()[0] == "Antecedentes"
+    assert ("La Conferencia Regional sobre Migración es un foro regional en el cual países con realidades "
+            "migratorias distintas discuten temas de interés. Su objetivo es el intercambio de información y "
+            "la cooperación regional en materia migratoria.") in out.splitlines()
+    assert "• Crear un foro para la discusión franca y honesta sobre temas migratorios regionales." in out.splitlines()
+    assert "CRM\tBelice, Canadá" in out.splitlines()
+
+
+def test_reflow_keeps_one_paragraph_per_line_text():
+    text = ("1. " + "La gestión de la migración sigue siendo una prerrogativa soberana. " * 4 + "\n"
+            "2. Los foros de consulta regional congregan a representantes de Estados.\n"
+            "Original: inglés\n10 de noviembre de 2003\n")
+    assert run(reflow_edits, text) == text
+
+
+def test_whole_chain_on_english_text_changes_nothing():
+    text = ("The Bali Process on People Smuggling met in Bali in February 2002.\n"
+            "Participants included Australia, Indonesia and the IOM.\n")
+    rewrite = rewrite_chain(text, *repair_steps(RepairSettings()))
+    assert rewrite.text == text
