@@ -230,23 +230,28 @@ def score_repair(raw: str, clean: str, reference: str) -> RepairScore:
 # ---------------------------------------------------------------- language
 
 def language_accuracy(gold: dict, clean: str, paragraphs: list[dict]) -> tuple[int, int] | None:
-    """(correct, total) over pipeline paragraphs, each judged by the gold span it starts in."""
+    """(correct, total) over pipeline paragraphs, each judged by the gold span that covers
+    most of its characters (so a table whose first words precede an anchor is not misjudged)."""
     if not paragraphs or not gold.get("language_spans"):
         return None
     folded = _fold(clean)
-    bounds, cursor = [], 0
+    starts, cursor = [], 0
     for span in gold["language_spans"]:
         pos = folded.find(_fold(span["anchor"]), cursor)
         if pos < 0:
             pos = cursor  # anchor lost by repair/OCR: the span starts where the last one did
-        bounds.append((pos, span["lang"]))
+        starts.append((pos, span["lang"]))
         cursor = pos
+    starts[0] = (0, starts[0][1])
+    bounds = [(s, starts[i + 1][0] if i + 1 < len(starts) else len(clean) + 1, lang)
+              for i, (s, lang) in enumerate(starts)]
     correct = total = 0
     for para in paragraphs:
-        gold_lang = bounds[0][1]
-        for start, lang in bounds:
-            if start <= para["char_start"]:
-                gold_lang = lang
+        a, b = para["char_start"], max(para["char_end"], para["char_start"] + 1)
+        overlap: dict[str, int] = {}
+        for s, e, lang in bounds:
+            overlap[lang] = overlap.get(lang, 0) + max(0, min(b, e) - max(a, s))
+        gold_lang = max(overlap, key=overlap.get)
         total += 1
         correct += para.get("lang") == gold_lang
     return correct, total

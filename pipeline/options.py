@@ -7,7 +7,7 @@ from enum import IntEnum
 from pathlib import Path
 
 from pipeline.pdf import PageSettings
-from pipeline.repair import RepairSettings
+from pipeline.stages import DocumentSettings
 
 
 class ExitCode(IntEnum):
@@ -35,7 +35,7 @@ class RunOptions:
     quiet: bool = False
     executor: str = "process"
     page: PageSettings = field(default_factory=PageSettings)
-    repair: RepairSettings = field(default_factory=RepairSettings)
+    document: DocumentSettings = field(default_factory=DocumentSettings)
 
     def validated(self) -> "RunOptions":
         if self.workers < 1:
@@ -45,6 +45,8 @@ class RunOptions:
         for path in self.inputs:
             if not path.exists():
                 raise BadOptions(f"input not found: {path}")
+        if self.document.language.detector not in ("lingua", "langdetect"):
+            raise BadOptions(f"unknown language detector {self.document.language.detector!r}")
         if self.out_dir.resolve() == self.clean_dir.resolve():
             raise BadOptions("--out and --clean must be different folders")
         return self

@@ -135,7 +135,7 @@ def _process(sources: list[SourceFile], options: RunOptions):
                     job = PageJob(source.path, source.doc_id, source.format, page, options.page)
                     pending[executor.submit(extract_page, job)] = ("page", source, page)
             else:
-                pending[executor.submit(text_source_to_result, source, options.repair)] = ("document", source, None)
+                pending[executor.submit(text_source_to_result, source, options.document)] = ("document", source, None)
         while pending:
             done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
             for future in done:
@@ -157,7 +157,7 @@ def _process(sources: list[SourceFile], options: RunOptions):
                         continue
                     pages[source.doc_id].append(value)
                     if len(pages[source.doc_id]) == expected[source.doc_id]:
-                        pending[executor.submit(pages_to_result, source, pages.pop(source.doc_id), options.repair)] = ("document", source, None)
+                        pending[executor.submit(pages_to_result, source, pages.pop(source.doc_id), options.document)] = ("document", source, None)
                 else:
                     progress.update(1)
                     yield value

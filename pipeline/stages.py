@@ -5,12 +5,15 @@ other than the source they read.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline import PIPELINE_VERSION
 from pipeline.ingest import pages_to_document, text_file_to_page
 from pipeline.records import Document, PageMethod, PageText, SourceFile
+from pipeline.docinfo import cover_date, cover_symbol, original_language
+from pipeline.language import LanguageSettings
 from pipeline.repair import RepairSettings
+from pipeline.sections import document_structure
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,23 +31,35 @@ class DocumentResult:
         return self.tables["documents"][0]["status"] == "ok"
 
 
-def text_source_to_result(source: SourceFile, repair: RepairSettings = RepairSettings()) -> DocumentResult:
+@dataclass(frozen=True, slots=True)
+class DocumentSettings:
+    """Settings of the per-document stages (the page stage has its own)."""
+
+    repair: RepairSettings = field(default_factory=RepairSettings)
+    language: LanguageSettings = field(default_factory=LanguageSettings)
+
+
+def text_source_to_result(source: SourceFile, settings: DocumentSettings = DocumentSettings()) -> DocumentResult:
     page, _ = text_file_to_page(source)
-    return pages_to_result(source, [page], repair)
+    return pages_to_result(source, [page], settings)
 
 
-def pages_to_result(source: SourceFile, pages: list[PageText], repair: RepairSettings = RepairSettings()) -> DocumentResult:
+def pages_to_result(source: SourceFile, pages: list[PageText],
+                    settings: DocumentSettings = DocumentSettings()) -> DocumentResult:
     from pipeline.textedit import runs_of
 
-    document = pages_to_document(source, pages, repair)
+    document = pages_to_document(source, pages, settings.repair)
+    paragraphs, sections, language = document_structure(document, settings.language)
     return DocumentResult(
         doc_id=source.doc_id,
         source_text=document.source_text,
         clean_text=document.text,
         tables={
-            "documents": [document_row(document)],
+            "documents": [document_row(document, language)],
             "pages": page_rows(document),
             "corrections": correction_rows(document),
+            "sections": sections,
+            "paragraphs": paragraphs,
         },
         origin_runs=runs_of(document.origin),
     )
@@ -52,9 +67,11 @@ def pages_to_result(source: SourceFile, pages: list[PageText], repair: RepairSet
 
 def error_result(source: SourceFile, reason: str, n_pages: int = 0) -> DocumentResult:
     row = _base_row(source) | {
+        "language": None, "original_language": None, "symbol": None, "doc_date": None,
         "n_pages": n_pages, "n_ocr_pages": 0, "n_chars": 0, "status": "error", "error": reason,
     }
-    return DocumentResult(source.doc_id, "", "", {"documents": [row], "pages": [], "corrections": []}, [])
+    empty = {name: [] for name in ("pages", "corrections", "sections", "paragraphs")}
+    return DocumentResult(source.doc_id, "", "", {"documents": [row]} | empty, [])
 
 
 def _base_row(source: SourceFile) -> dict:
@@ -64,8 +81,12 @@ def _base_row(source: SourceFile) -> dict:
     }
 
 
-def document_row(document: Document) -> dict:
+def document_row(document: Document, language: str | None) -> dict:
     return _base_row(document.source) | {
+        "language": language,
+        "original_language": original_language(document.text),
+        "symbol": cover_symbol(document.text),
+        "doc_date": cover_date(document.text),
         "n_pages": len(document.pages),
         "n_ocr_pages": sum(p.method is PageMethod.OCR for p in document.pages),
         "n_chars": len(document.text),

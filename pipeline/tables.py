@@ -53,6 +53,10 @@ DOCUMENTS = Table(
         Column("n_pages", "int", "Pages in the document (1 for text files; 0 when unreadable).", "13"),
         Column("n_ocr_pages", "int", "Pages whose text came from OCR.", "13"),
         Column("n_chars", "int", "Characters in the clean text (corpus/clean/<doc_id>.txt).", "52310"),
+        Column("language", "string", "Main language of the body (ISO 639-1: es, en, or other), by characters of its paragraphs.", "es", nullable=True),
+        Column("original_language", "string", "Language the report was written in, from an 'Original: inglés' line (ISO 639-1).", "en", nullable=True),
+        Column("symbol", "string", "Document symbol standing alone near the top of the first page.", "MC/INF/266", nullable=True),
+        Column("doc_date", "string", "Cover date near the top, ISO 8601 (YYYY-MM-DD).", "2003-11-10", nullable=True),
         Column("status", "string", "ok, or error when the document could not be processed.", "ok"),
         Column("error", "string", "Why the document failed, in one line; empty when status is ok.", "encrypted PDF: it needs a password to open", nullable=True),
         Column("pipeline_version", "string", "Version of the pipeline that produced the row (package version + code hash).", "0.1.0+1a2b3c4d"),
@@ -91,6 +95,41 @@ CORRECTIONS = Table(
     ),
 )
 
+SECTIONS = Table(
+    "sections",
+    "Headed sections of each document (front matter before the first heading is s000), nested by level.",
+    (
+        Column("doc_id", "string", "Document id.", "mc-inf-266_2003_regional-dialogues_es-en"),
+        Column("section_id", "string", "Section id, unique within the document (s000 = front matter).", "s007"),
+        Column("parent", "string", "section_id of the enclosing section (e.g. the annex of a region heading).", "s006", nullable=True),
+        Column("heading", "string", "Heading text as in the clean text; empty for the front matter.", "ANNEX I", nullable=True),
+        Column("level", "int", "1 annex, 2 chapter (roman numeral, all caps, Markdown heading), 3 subheading; 0 front matter.", "1"),
+        Column("lang", "string", "Majority language of the section's paragraphs, by characters.", "en", nullable=True),
+        Column("lang_score", "float", "Share of the section's characters in that language.", "0.97", nullable=True),
+        Column("page_start", "int", "Page of the heading.", "5"),
+        Column("page_end", "int", "Page of the section's last character.", "9"),
+        Column("char_start", "int", "Start offset in the clean text.", "20500"),
+        Column("char_end", "int", "End offset (exclusive) in the clean text.", "30110"),
+    ),
+)
+
+PARAGRAPHS = Table(
+    "paragraphs",
+    "Paragraphs of each document: headings, text paragraphs, whole lists and whole tables, with their language.",
+    (
+        Column("doc_id", "string", "Document id.", "mc-inf-259_2002_migrants-rights_es-en"),
+        Column("paragraph_id", "string", "Paragraph id, unique within the document, in reading order.", "p0042"),
+        Column("section_id", "string", "Section the paragraph belongs to (sections.section_id).", "s004"),
+        Column("kind", "string", "text, heading, list or table.", "text"),
+        Column("lang", "string", "es, en or other (French, Portuguese passages).", "es"),
+        Column("lang_score", "float", "Confidence of the language verdict (0 when taken from a neighbour).", "0.93"),
+        Column("lang_source", "string", "detected; neighbour (too short or names only: taken from the paragraph before); smoothed (weak verdict overruled by agreeing neighbours).", "detected"),
+        Column("page", "int", "Page where the paragraph starts.", "3"),
+        Column("char_start", "int", "Start offset in the clean text.", "10233"),
+        Column("char_end", "int", "End offset (exclusive) in the clean text.", "10790"),
+    ),
+)
+
 EVALUATION = Table(
     "evaluation",
     "Scores of the last `make evaluate` against tests/gold/ (long format: pivot on metric).",
@@ -103,7 +142,7 @@ EVALUATION = Table(
     ),
 )
 
-RUN_TABLES: dict[str, Table] = {t.name: t for t in (DOCUMENTS, PAGES, CORRECTIONS)}
+RUN_TABLES: dict[str, Table] = {t.name: t for t in (DOCUMENTS, PAGES, CORRECTIONS, SECTIONS, PARAGRAPHS)}
 TABLES: dict[str, Table] = RUN_TABLES | {EVALUATION.name: EVALUATION}
 
 

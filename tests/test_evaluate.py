@@ -103,7 +103,8 @@ def test_removing_a_surplus_header_is_not_damage():
 def test_language_accuracy_uses_spans_in_order():
     gold = {"language_spans": [{"anchor": "INTRODUCCIÓN", "lang": "es"}, {"anchor": "ANNEX", "lang": "en"}]}
     clean = "INTRODUCCION\nTexto.\n\nANNEX\nText."
-    paragraphs = [{"char_start": 0, "lang": "es"}, {"char_start": 14, "lang": "es"}, {"char_start": 21, "lang": "es"}]
+    paragraphs = [{"char_start": 0, "char_end": 12, "lang": "es"}, {"char_start": 13, "char_end": 19, "lang": "es"},
+                  {"char_start": 21, "char_end": 26, "lang": "es"}]
     assert language_accuracy(gold, clean, paragraphs) == (2, 3)
 
 
