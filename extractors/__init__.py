@@ -1,1 +1,120 @@
-"""spaCy rule extractors (processes, dates, events, memberships) and their data."""
+"""spaCy rule extractors (processes, dates, events, memberships) and their data.
+
+``extract_document`` is the stage function: clean text and its paragraphs in, table rows
+out. Offsets in every row point into corpus/clean/<doc_id>.txt.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Callable
+
+from extractors.dates import find_dates
+from extractors.events import event_mentions, normalise_title
+from extractors.memberships import list_mentions, prose_mentions, table_mentions
+from extractors.names import find_names
+from extractors.nlp import pipeline_for
+from extractors.processes import names_in, process_mentions, process_rows
+
+EVIDENCE_CHARS = 300
+
+
+def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Callable[[int], int],
+                     doc_year: int | None = None) -> dict[str, list[dict]]:
+    """Rows of process_mentions, dates, events, memberships (and discovered processes)."""
+    docs = []
+    for para in paragraphs:
+        lang = para["lang"] if para["lang"] in ("es", "en") else "en"
+        docs.append(pipeline_for(lang)(text[para["char_start"]:para["char_end"]]))
+    named = set().union(*(names_in(d) for d in docs)) if docs else set()
+
+    mentions_by_para = [process_mentions(d, named) for d in docs]
+    counts = Counter(m.process_id for ms in mentions_by_para for m in ms if not m.process_id.startswith("discovered."))
+    main_process = counts.most_common(1)[0][0] if counts else None
+
+    rows = {"process_mentions": [], "dates": [], "events": [], "memberships": [], "processes": []}
+    discovered = {}
+    year_context = doc_year
+    open_list = None
+    section_process: dict[str, str] = {}
+    events: dict[tuple, dict] = {}
+    memberships: dict[tuple, dict] = {}
+
+    for para, doc, mentions in zip(paragraphs, docs, mentions_by_para):
+        base, ptext, lang = para["char_start"], doc.text, para["lang"]
+        common = {"doc_id": doc_id, "lang": lang}
+
+        for m in mentions:
+            rows["process_mentions"].append(common | {
+                "process_id": m.process_id, "text": m.text, "page": page_of(base + m.start),
+                "section_id": para["section_id"], "char_start": base + m.start, "char_end": base + m.end,
+                "rule_id": m.rule_id})
+            if m.discovered_name:
+                discovered.setdefault(m.process_id, m.discovered_name)
+        if mentions:
+            section_process.setdefault(para["section_id"], mentions[0].process_id)
+
+        dates = find_dates(ptext, lang if lang in ("es", "en") else None, year_context)
+        for d in dates:
+            rows["dates"].append(common | {
+                "text": d.text, "date_start": d.date_start, "date_end": d.date_end, "precision": d.precision,
+                "is_range": d.is_range, "page": page_of(base + d.start), "section_id": para["section_id"],
+                "char_start": base + d.start, "char_end": base + d.end, "rule_id": d.rule_id})
+        if dates:
+            year_context = int(dates[-1].date_end[:4])
+
+        def process_near(start: int, end: int) -> str | None:
+            inside = [m for m in mentions if start <= m.start < end]
+            if inside:
+                return inside[0].process_id
+            before = [m for m in mentions if m.end <= start]
+            if before:
+                return before[-1].process_id
+            return section_process.get(para["section_id"]) or main_process
+
+        for e in event_mentions(doc, dates, [(m.start, m.end) for m in mentions]):
+            key = (normalise_title(e.title), e.year)
+            if key in events:
+                continue
+            s_start = max(0, e.start - 150)
+            events[key] = common | {
+                "event_id": f"e{len(events) + 1:03d}", "kind": e.kind, "title": e.title, "year": e.year,
+                "date_start": e.date_start, "date_end": e.date_end, "date_precision": e.precision,
+                "location": e.location, "process_id": process_near(e.start, e.end) if mentions or counts else None,
+                "page": page_of(base + e.start), "char_start": base + e.start, "char_end": base + e.end,
+                "evidence": " ".join(ptext[s_start:e.end + 150].split())[:EVIDENCE_CHARS], "rule_id": e.rule_id}
+
+        names = find_names(ptext)
+        found = []
+        if para["kind"] == "table":
+            def process_at(start, end, _mentions=mentions):
+                hit = [m for m in _mentions if start <= m.start < end]
+                return hit[0].process_id if hit else None
+            found = table_mentions(ptext, names, process_at)
+        elif open_list and para["kind"] in ("list", "text"):
+            found = list_mentions(ptext, names, open_list, f"{open_list}.list_after_colon")
+        new_found, open_list = prose_mentions(doc, names) if para["kind"] != "table" else ([], None)
+        found += new_found
+        for f in found:
+            process_id = f.process_hint or process_near(f.evidence_start, f.evidence_end)
+            if process_id is None or process_id.startswith("discovered."):
+                continue
+            key = (process_id, f.member_id, f.role)
+            if key in memberships:
+                memberships[key]["n_mentions"] += 1
+                continue
+            memberships[key] = {
+                "doc_id": doc_id, "process_id": process_id, "member_type": f.member_type, "member_id": f.member_id,
+                "member_name": f.member_name, "role": f.role, "page": page_of(base + f.start),
+                "char_start": base + f.start, "char_end": base + f.end,
+                "evidence": " ".join(ptext[f.evidence_start:f.evidence_end].split())[:EVIDENCE_CHARS],
+                "rule_id": f.rule_id, "n_mentions": 1}
+
+    rows["events"] = list(events.values())
+    rows["memberships"] = list(memberships.values())
+    rows["processes"] = [{"process_id": pid, "name_en": name, "name_es": None, "acronyms": None, "aliases": None,
+                          "region": None, "founded_year": None, "source": "discovered"}
+                         for pid, name in discovered.items()]
+    return rows
+
+
+__all__ = ["extract_document", "process_rows"]

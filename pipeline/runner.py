@@ -20,6 +20,7 @@ from pipeline.records import SourceFile
 from pipeline.stages import DocumentResult, error_result, pages_to_result, text_source_to_result
 from pipeline.storage import read_cached, write_atomic, write_cached, write_data_dictionary, write_table
 from pipeline.tables import RUN_TABLES
+from extractors import process_rows
 
 
 @dataclass
@@ -90,7 +91,10 @@ def run(options: RunOptions) -> RunSummary:
 
     ordered = [doc_ids[p] for p in paths]
     for name, table in RUN_TABLES.items():
-        write_table(table, [row for d in ordered for row in results[d].get(name, [])], options.out_dir)
+        rows = [row for d in ordered for row in results[d].get(name, [])]
+        if name == "processes":  # corpus-level: the registry, then each discovered process once
+            rows = list({r["process_id"]: r for r in process_rows() + rows}.values())
+        write_table(table, rows, options.out_dir)
     write_data_dictionary(options.out_dir)
     summary.seconds = time.perf_counter() - started
     return summary

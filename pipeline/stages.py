@@ -14,6 +14,8 @@ from pipeline.docinfo import cover_date, cover_symbol, original_language
 from pipeline.language import LanguageSettings
 from pipeline.repair import RepairSettings
 from pipeline.sections import document_structure
+from pipeline.tables import EXTRACTED_TABLES
+from extractors import extract_document
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,9 @@ def pages_to_result(source: SourceFile, pages: list[PageText],
 
     document = pages_to_document(source, pages, settings.repair)
     paragraphs, sections, language = document_structure(document, settings.language)
+    doc_date = cover_date(document.text)
+    extracted = extract_document(source.doc_id, document.text, paragraphs, document.page_of,
+                                 int(doc_date[:4]) if doc_date else None)
     return DocumentResult(
         doc_id=source.doc_id,
         source_text=document.source_text,
@@ -60,7 +65,7 @@ def pages_to_result(source: SourceFile, pages: list[PageText],
             "corrections": correction_rows(document),
             "sections": sections,
             "paragraphs": paragraphs,
-        },
+        } | extracted,
         origin_runs=runs_of(document.origin),
     )
 
@@ -70,7 +75,7 @@ def error_result(source: SourceFile, reason: str, n_pages: int = 0) -> DocumentR
         "language": None, "original_language": None, "symbol": None, "doc_date": None,
         "n_pages": n_pages, "n_ocr_pages": 0, "n_chars": 0, "status": "error", "error": reason,
     }
-    empty = {name: [] for name in ("pages", "corrections", "sections", "paragraphs")}
+    empty = {name: [] for name in ("pages", "corrections", "sections", "paragraphs", *EXTRACTED_TABLES)}
     return DocumentResult(source.doc_id, "", "", {"documents": [row]} | empty, [])
 
 

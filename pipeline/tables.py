@@ -42,6 +42,19 @@ class TableError(ValueError):
     """A table's rows violate its declaration."""
 
 
+def doc_id_column() -> Column:
+    return Column("doc_id", "string", "Document id (documents.doc_id).", "mc-inf-266_2003_regional-dialogues_es-en")
+
+
+def clean_span_columns(what: str) -> tuple[Column, Column]:
+    return (Column("char_start", "int", f"Start offset of the {what} in corpus/clean/<doc_id>.txt.", "1520"),
+            Column("char_end", "int", f"End offset (exclusive) of the {what} in the clean text.", "1561"))
+
+
+def rule_column() -> Column:
+    return Column("rule_id", "string", "Id of the rule that produced the row (extractors/patterns/*.jsonl, extractors/data/*.jsonl).", "process.rcm.name_es")
+
+
 DOCUMENTS = Table(
     "documents",
     "One row per input document: where it came from and how ingestion went.",
@@ -67,7 +80,7 @@ PAGES = Table(
     "pages",
     "One row per page: how its text was obtained and where it sits in the clean text.",
     (
-        Column("doc_id", "string", "Document id (documents.doc_id).", "mc-inf-259_2002_migrants-rights_scanned"),
+        doc_id_column(),
         Column("page", "int", "Page number, 1-based.", "3"),
         Column("method", "string", "text (PDF text layer), ocr (tesseract on the page image) or plain (text file).", "ocr"),
         Column("n_chars", "int", "Characters of this page in the clean text.", "4102"),
@@ -82,7 +95,7 @@ CORRECTIONS = Table(
     "corrections",
     "Every edit made between the source text and the clean text (the audit trail).",
     (
-        Column("doc_id", "string", "Document id.", "crm-puebla-brochure_2004_ocr_es"),
+        doc_id_column(),
         Column("page", "int", "Page of the edited source text.", "1"),
         Column("char_start", "int", "Start offset of the edited span in the source text (corpus/clean/source/<doc_id>.txt).", "120"),
         Column("char_end", "int", "End offset (exclusive) in the source text.", "129"),
@@ -99,7 +112,7 @@ SECTIONS = Table(
     "sections",
     "Headed sections of each document (front matter before the first heading is s000), nested by level.",
     (
-        Column("doc_id", "string", "Document id.", "mc-inf-266_2003_regional-dialogues_es-en"),
+        doc_id_column(),
         Column("section_id", "string", "Section id, unique within the document (s000 = front matter).", "s007"),
         Column("parent", "string", "section_id of the enclosing section (e.g. the annex of a region heading).", "s006", nullable=True),
         Column("heading", "string", "Heading text as in the clean text; empty for the front matter.", "ANNEX I", nullable=True),
@@ -117,7 +130,7 @@ PARAGRAPHS = Table(
     "paragraphs",
     "Paragraphs of each document: headings, text paragraphs, whole lists and whole tables, with their language.",
     (
-        Column("doc_id", "string", "Document id.", "mc-inf-259_2002_migrants-rights_es-en"),
+        doc_id_column(),
         Column("paragraph_id", "string", "Paragraph id, unique within the document, in reading order.", "p0042"),
         Column("section_id", "string", "Section the paragraph belongs to (sections.section_id).", "s004"),
         Column("kind", "string", "text, heading, list or table.", "text"),
@@ -127,6 +140,94 @@ PARAGRAPHS = Table(
         Column("page", "int", "Page where the paragraph starts.", "3"),
         Column("char_start", "int", "Start offset in the clean text.", "10233"),
         Column("char_end", "int", "End offset (exclusive) in the clean text.", "10790"),
+    ),
+)
+
+PROCESSES = Table(
+    "processes",
+    "Regional consultative processes and comparable inter-state dialogues: the registry (extractors/data/processes.jsonl) plus processes discovered in the corpus.",
+    (
+        Column("process_id", "string", "Stable process id (registry) or discovered.<slug>.", "rcm"),
+        Column("name_en", "string", "English name (for discovered processes: the name as found).", "Regional Conference on Migration", nullable=True),
+        Column("name_es", "string", "Spanish name.", "Conferencia Regional sobre Migración", nullable=True),
+        Column("acronyms", "string", "Acronyms in English and Spanish, '; '-separated.", "RCM; CRM", nullable=True),
+        Column("aliases", "string", "Other names, '; '-separated.", "Puebla Process; Proceso de Puebla", nullable=True),
+        Column("region", "string", "Region the process covers.", "North and Central America", nullable=True),
+        Column("founded_year", "int", "Year the process was established.", "1996", nullable=True),
+        Column("source", "string", "registry or discovered.", "registry"),
+    ),
+)
+
+PROCESS_MENTIONS = Table(
+    "process_mentions",
+    "Every mention of a process in the corpus.",
+    (
+        doc_id_column(),
+        Column("process_id", "string", "processes.process_id.", "rcm"),
+        Column("text", "string", "The mention as written.", "Proceso de Puebla"),
+        Column("page", "int", "Page of the mention.", "2"),
+        Column("section_id", "string", "sections.section_id of the mention.", "s003"),
+        *clean_span_columns("mention"),
+        Column("lang", "string", "Language of the paragraph.", "es"),
+        rule_column(),
+    ),
+)
+
+MEMBERSHIPS = Table(
+    "memberships",
+    "Stated members and observers of processes, one row per (document, process, member, role).",
+    (
+        doc_id_column(),
+        Column("process_id", "string", "processes.process_id.", "rcm"),
+        Column("member_type", "string", "country or organization.", "country"),
+        Column("member_id", "string", "ISO 3166-1 alpha-3 code (historical codes such as SCG included) or an organisation id (extractors/data/organizations.jsonl).", "BLZ"),
+        Column("member_name", "string", "The name as written.", "Belice"),
+        Column("role", "string", "member or observer.", "member"),
+        Column("page", "int", "Page of the first statement.", "1"),
+        *clean_span_columns("member's name (first statement)"),
+        Column("evidence", "string", "The sentence or table row stating it (first statement, shortened).", "Los países miembros son: Belice, Canadá, …"),
+        rule_column(),
+        Column("n_mentions", "int", "Statements of the same membership in the document.", "2"),
+    ),
+)
+
+EVENTS = Table(
+    "events",
+    "Workshops, seminars, conferences, meetings and other events, one row per distinct event per document.",
+    (
+        doc_id_column(),
+        Column("event_id", "string", "Event id, unique within the document.", "e004"),
+        Column("kind", "string", "workshop, seminar, conference, meeting, course, forum, panel, round_table, consultation, summit, training, campaign, symposium.", "seminar"),
+        Column("title", "string", "Title, or the kind word and what names it for an untitled dated meeting.", "Seminario sobre Migración y Salud"),
+        Column("year", "int", "Year of the event when stated.", "2004", nullable=True),
+        Column("date_start", "string", "Start date, ISO at its precision.", "2002-10-29", nullable=True),
+        Column("date_end", "string", "End date, ISO at its precision.", "2002-10-31", nullable=True),
+        Column("date_precision", "string", "day, month or year.", "day", nullable=True),
+        Column("location", "string", "Place as written (usually a city).", "Antigua", nullable=True),
+        Column("process_id", "string", "Process the sentence, paragraph or section ties the event to.", "rcm", nullable=True),
+        Column("lang", "string", "Language of the paragraph.", "es"),
+        Column("page", "int", "Page of the first mention.", "3"),
+        *clean_span_columns("first mention"),
+        Column("evidence", "string", "Text around the first mention.", "…Seminario sobre Migración y Salud (2004)…"),
+        rule_column(),
+    ),
+)
+
+DATES = Table(
+    "dates",
+    "Every calendar date or date range with at least month precision.",
+    (
+        doc_id_column(),
+        Column("text", "string", "The date expression as written.", "29-31 de octubre de 2002"),
+        Column("date_start", "string", "ISO start at its precision.", "2002-10-29"),
+        Column("date_end", "string", "ISO end at its precision (= start unless a range).", "2002-10-31"),
+        Column("precision", "string", "day, month or year.", "day"),
+        Column("is_range", "bool", "True for a range.", "true"),
+        Column("page", "int", "Page of the date.", "1"),
+        Column("section_id", "string", "sections.section_id.", "s001"),
+        *clean_span_columns("date"),
+        Column("lang", "string", "Language of the paragraph.", "es"),
+        rule_column(),
     ),
 )
 
@@ -142,7 +243,9 @@ EVALUATION = Table(
     ),
 )
 
-RUN_TABLES: dict[str, Table] = {t.name: t for t in (DOCUMENTS, PAGES, CORRECTIONS, SECTIONS, PARAGRAPHS)}
+RUN_TABLES: dict[str, Table] = {t.name: t for t in (
+    DOCUMENTS, PAGES, CORRECTIONS, SECTIONS, PARAGRAPHS, PROCESSES, PROCESS_MENTIONS, MEMBERSHIPS, EVENTS, DATES)}
+EXTRACTED_TABLES = ("processes", "process_mentions", "memberships", "events", "dates")
 TABLES: dict[str, Table] = RUN_TABLES | {EVALUATION.name: EVALUATION}
 
 

@@ -1,0 +1,209 @@
+"""Calendar dates and date ranges in Spanish and English report text.
+
+The grammar lives in ``date_rules.jsonl`` (month lexicons, reusable regex pieces and the
+rules built from them); this module only compiles it, normalises what matched and resolves
+overlaps. Why a grammar and not a date parser: reports are full of numbers next to words
+("Resolución 55/25", "10 de los 12 países", "may be held") that general parsers happily
+read as dates, while the dates that matter come in a handful of shapes.
+
+Conventions:
+- only month or day precision is produced: bare years ("en 1998", "2001-2006") are not dates;
+- English month names count only when Capitalised and next to a day number or a year, so the
+  verbs "may"/"march" and "May I" never match;
+- a date without a year takes the year of the nearest preceding mention that states one,
+  else ``default_year``; with neither it is dropped (the year cannot be known).
+"""
+from __future__ import annotations
+
+import calendar
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+RULES_PATH = Path(__file__).resolve().parent / "patterns" / "date_rules.jsonl"
+LANGS = ("es", "en")
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::([a-z0-9]+))?\}")
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """One date or date range found in a text; ``rule_id`` says which grammar rule saw it,
+    so a wrong date can be traced to one line of date_rules.jsonl."""
+    start: int          # char offsets into the text given
+    end: int
+    text: str           # text[start:end]
+    date_start: str     # ISO at its precision: "2002-10-29", "2002-10" or "2002"
+    date_end: str       # same precision; equals date_start when not a range
+    precision: str      # "day" | "month" | "year"
+    is_range: bool
+    rule_id: str        # id of the rule in date_rules.jsonl that matched
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    lang: str           # "es", "en" or "any"
+    regex: re.Pattern[str]
+    order: int          # line order in the JSONL: breaks ties between equally long matches
+
+
+@dataclass(frozen=True, slots=True)
+class Grammar:
+    rules: tuple[Rule, ...]
+    months: dict[str, int]  # folded lower-case name or abbreviation (no period) -> 1..12
+
+
+@dataclass(slots=True)
+class _Candidate:
+    start: int
+    end: int
+    rule: Rule
+    days: tuple[int | None, int | None]
+    months: tuple[int, int]
+    years: tuple[int | None, int | None]
+
+
+def fold(text: str) -> str:
+    """Accent-folded copy of ``text`` with the same length (one char per char), so offsets
+    found on the folded text are offsets into the original."""
+    return "".join(unicodedata.normalize("NFD", ch)[0] for ch in text)
+
+
+def _month_piece(entry: dict) -> str:
+    """Alternation of a lexicon's names (longest first). English names are matched
+    case-sensitively as Capitalised or UPPER forms via a scoped ``(?-i:...)``."""
+    forms: list[str] = list(entry["names"])
+    period = {"required": r"\.", "optional": r"\.?"}[entry["abbreviation_period"]]
+    abbrevs = list(entry.get("abbreviations", {}))
+    if entry["case"] == "capitalised":
+        forms = [f for name in forms for f in (name.capitalize(), name.upper())]
+        abbrevs = [f for name in abbrevs for f in (name.capitalize(), name.upper())]
+    alts = sorted((re.escape(f) for f in forms), key=len, reverse=True)
+    alts += sorted((re.escape(a) + period for a in abbrevs), key=len, reverse=True)
+    body = "|".join(alts)
+    if entry["case"] == "capitalised":
+        body = f"(?-i:{body})"
+    return rf"\b(?P<@>{body})(?![a-z])"
+
+
+def _expand(pattern: str, pieces: dict[str, str]) -> str:
+    """Replace ``{piece}`` / ``{piece:group}`` by the piece's regex; the piece's ``(?P<@>``
+    becomes the named group, or a plain group when no name is asked for."""
+    def sub(m: re.Match[str]) -> str:
+        body = pieces[m.group(1)]
+        return body.replace("(?P<@>", f"(?P<{m.group(2)}>" if m.group(2) else "(?:")
+    return _PLACEHOLDER.sub(sub, pattern)
+
+
+@lru_cache(maxsize=4)
+def load_grammar(path: Path = RULES_PATH) -> Grammar:
+    """Compile the JSONL grammar once per path."""
+    entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    pieces: dict[str, str] = {}
+    months: dict[str, int] = {}
+    for e in entries:
+        if e["kind"] == "months":
+            pieces[e["piece"]] = _month_piece(e)
+            for name, number in {**e["names"], **e.get("abbreviations", {})}.items():
+                months[fold(name).lower()] = number
+        elif e["kind"] == "piece":
+            pieces[e["name"]] = e["pattern"]
+    rules = tuple(
+        Rule(e["id"], e["lang"], re.compile(_expand(e["pattern"], pieces), re.IGNORECASE), order)
+        for order, e in enumerate(x for x in entries if x["kind"] == "rule"))
+    return Grammar(rules, months)
+
+
+def _iso(year: int, month: int, day: int | None) -> str | None:
+    """ISO string at day or month precision; None for impossible days (31 June)."""
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _candidate(match: re.Match[str], rule: Rule, months: dict[str, int]) -> _Candidate:
+    """Fill the missing ends of a match: a one-sided month or day belongs to both ends
+    ("29-31 de octubre de 2002"). Years stay as written (None when absent): the start
+    year of "noviembre – marzo 2003" is decided in ``_mention``."""
+    g = match.groupdict()
+
+    def month(key: str) -> int | None:
+        token = g.get(key)
+        if token is None:
+            return None
+        return int(token) if token.isdigit() else months[fold(token).lower().rstrip(".")]
+
+    def number(key: str) -> int | None:
+        return int(g[key]) if g.get(key) else None
+
+    m1, m2 = month("m1"), month("m2")
+    d1, d2 = number("d1"), number("d2")
+    y1, y2 = number("y1"), number("y2")
+    m1, m2 = m1 or m2, m2 or m1
+    d2 = d2 if d2 is not None else d1
+    y2 = y2 if y2 is not None else y1
+    return _Candidate(match.start(), match.end(), rule, (d1, d2), (m1, m2), (y1, y2))
+
+
+def _mention(c: _Candidate, text: str, year: int | None) -> DateMention | None:
+    """The DateMention of a candidate given its (possibly context-supplied) end year; None
+    when the year is unknown, a day is impossible, or the range runs backwards."""
+    y1, y2 = c.years[0], c.years[1] or year
+    if y2 is None:
+        return None
+    (d1, d2), (m1, m2) = c.days, c.months
+    if y1 is None:
+        # "30 de diciembre al 2 de enero de 2003", "November – March 2002": start a year earlier.
+        y1 = y2 - 1 if (m1, d1 or 0) > (m2, d2 or 0) else y2
+    start, end = _iso(y1, m1, d1), _iso(y2, m2, d2)
+    if start is None or end is None or start > end:
+        return None
+    is_range = start != end
+    return DateMention(c.start, c.end, text[c.start:c.end], start, end,
+                       "day" if d1 is not None else "month", is_range, c.rule.id)
+
+
+def _resolve_overlaps(cands: list[_Candidate]) -> list[_Candidate]:
+    """Longest match wins; ties go to the earlier start, then the earlier rule."""
+    chosen: list[_Candidate] = []
+    for c in sorted(cands, key=lambda c: (c.start - c.end, c.start, c.rule.order)):
+        if all(c.end <= o.start or c.start >= o.end for o in chosen):
+            chosen.append(c)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def find_dates(text: str, lang: str | None = None, default_year: int | None = None) -> list[DateMention]:
+    """Dates and date ranges of ``text`` in text order, non-overlapping.
+
+    ``lang`` ("es", "en" or None for both) selects the rules; ``default_year`` is the year of
+    a year-less date that no earlier mention in ``text`` gives a year to.
+    """
+    if lang not in (None, *LANGS):
+        raise ValueError(f"lang must be 'es', 'en' or None, not {lang!r}")
+    grammar = load_grammar()
+    folded = fold(text)
+    cands: list[_Candidate] = []
+    for rule in grammar.rules:
+        if lang is not None and rule.lang not in (lang, "any"):
+            continue
+        for match in rule.regex.finditer(folded):
+            c = _candidate(match, rule, grammar.months)
+            # A candidate with its own year that cannot be a date must not hide a shorter one.
+            if c.years[1] is None or _mention(c, text, None) is not None:
+                cands.append(c)
+
+    mentions: list[DateMention] = []
+    anchor = default_year
+    for c in _resolve_overlaps(cands):
+        own_year = c.years[1]
+        mention = _mention(c, text, own_year if own_year is not None else anchor)
+        if own_year is not None:
+            anchor = own_year
+        if mention is not None:
+            mentions.append(mention)
+    return mentions
