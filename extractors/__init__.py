@@ -16,6 +16,7 @@ from extractors.nlp import pipeline_for
 from extractors.processes import names_in, process_mentions, process_rows
 
 EVIDENCE_CHARS = 300
+DOMINANT_SHARE = 0.8
 
 
 def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Callable[[int], int],
@@ -30,6 +31,8 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
     mentions_by_para = [process_mentions(d, named) for d in docs]
     counts = Counter(m.process_id for ms in mentions_by_para for m in ms if not m.process_id.startswith("discovered."))
     main_process = counts.most_common(1)[0][0] if counts else None
+    # a document "about" one process: statements without a named process belong to it
+    dominant = main_process if counts and counts[main_process] >= max(3, DOMINANT_SHARE * sum(counts.values())) else None
 
     rows = {"process_mentions": [], "dates": [], "events": [], "memberships": [], "processes": []}
     discovered = {}
@@ -62,14 +65,16 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
         if dates:
             year_context = int(dates[-1].date_end[:4])
 
-        def process_near(start: int, end: int) -> str | None:
+        def process_near(start: int, end: int, use_section: bool = True) -> str | None:
+            """The process a statement is about: named in it, else earlier in the paragraph,
+            else (for events) the section's, else the document's dominant process."""
             inside = [m for m in mentions if start <= m.start < end]
             if inside:
                 return inside[0].process_id
             before = [m for m in mentions if m.end <= start]
             if before:
                 return before[-1].process_id
-            return section_process.get(para["section_id"]) or main_process
+            return (section_process.get(para["section_id"]) if use_section else None) or dominant
 
         for e in event_mentions(doc, dates, [(m.start, m.end) for m in mentions]):
             key = (normalise_title(e.title), e.year)
@@ -79,7 +84,7 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
             events[key] = common | {
                 "event_id": f"e{len(events) + 1:03d}", "kind": e.kind, "title": e.title, "year": e.year,
                 "date_start": e.date_start, "date_end": e.date_end, "date_precision": e.precision,
-                "location": e.location, "process_id": process_near(e.start, e.end) if mentions or counts else None,
+                "location": e.location, "process_id": process_near(e.start, e.end),
                 "page": page_of(base + e.start), "char_start": base + e.start, "char_end": base + e.end,
                 "evidence": " ".join(ptext[s_start:e.end + 150].split())[:EVIDENCE_CHARS], "rule_id": e.rule_id}
 
@@ -90,12 +95,12 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                 hit = [m for m in _mentions if start <= m.start < end]
                 return hit[0].process_id if hit else None
             found = table_mentions(ptext, names, process_at)
-        elif open_list and para["kind"] in ("list", "text"):
+        elif open_list and para["kind"] == "list":
             found = list_mentions(ptext, names, open_list, f"{open_list}.list_after_colon")
         new_found, open_list = prose_mentions(doc, names) if para["kind"] != "table" else ([], None)
         found += new_found
         for f in found:
-            process_id = f.process_hint or process_near(f.evidence_start, f.evidence_end)
+            process_id = f.process_hint or process_near(f.evidence_start, f.evidence_end, use_section=False)
             if process_id is None or process_id.startswith("discovered."):
                 continue
             key = (process_id, f.member_id, f.role)

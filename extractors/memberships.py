@@ -13,6 +13,15 @@ from spacy.tokens import Doc
 from extractors.nlp import DATA, PATTERNS, fold, phrase_to_pattern, read_jsonl
 
 PARTICIPANT_HEADER = re.compile(r"particip|member|miembro|observ", re.I)
+# what may stand between a trigger and the first name of its list
+LIST_INTRODUCER = re.compile(
+    r"^\s*(?:\(|:|,|\s)*\s*(?:(?:son|are|were|fueron|include|includes|incluyen|incluye|comprise|comprenden|"
+    r"namely|a saber|such as|como|is|es|será|will be)\b[\s:,]*)?(?:the\s+|los\s+|las\s+|la\s+|el\s+)?$", re.I)
+# "… are members", "… participate as observers", "… also have observer status"
+PREDICATE_BEFORE = re.compile(
+    r"\b(?:are|son|is|es|were|fueron|participate as|participan como|participa como|have|has|tienen|tiene|"
+    r"hold|holds|enjoy|gozan de|poseen)\s+(?:(?:all|todos|also|también|now|ahora)\s+)?"
+    r"(?:the\s+|los\s+|las\s+|el\s+|la\s+)?(?:\d+\s+)?$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +74,22 @@ def prose_mentions(doc: Doc, names: list, continuation: list | None = None) -> t
     triggers = filter_spans(list(doc.spans.get("member_triggers", [])))
     out: list[MemberMention] = []
     open_list = False
+    names = _without_qualifiers(text, names)
     for i, trig in enumerate(triggers):
         s_start, s_end = sentence_bounds(text, trig.start_char)
+        if _owned_by_organisation(text, trig, names):
+            continue  # "IOM Member States", "miembros de la OEA": members of an organisation
         nxt = next((t.start_char for t in triggers[i + 1:] if t.start_char < s_end), s_end)
         role = trig.label_
-        scope = [n for n in names if trig.end_char <= n.start < nxt]
+        after = [n for n in names if trig.end_char <= n.start < nxt]
+        # a list must be introduced: "son: …", "are …", "include …", "(…)", ": …"
+        scope = after if after and LIST_INTRODUCER.match(text[trig.end_char:after[0].start]) else []
         # "Canada, Mexico and the United States are members": names before a predicate trigger
         before = text[s_start:trig.start_char]
-        if re.search(r"\b(?:are|son|es|is|were|fueron)\s+(?:(?:all|todos|also|también)\s+)?(?:the\s+|los\s+|las\s+)?$", before):
+        if PREDICATE_BEFORE.search(before):
             prev_end = max((t.end_char for t in triggers[:i] if t.end_char > s_start), default=s_start)
             scope += [n for n in names if prev_end <= n.start < trig.start_char]
-        regional = _region_members(text[s_start:s_end])
+        regional = _region_members(text[s_start:s_end]) if PREDICATE_BEFORE.search(before) or scope else []
         for n in scope:
             out.append(MemberMention(n.kind, n.id, n.text, role, n.start, n.end, s_start, s_end, trig.id_))
         for iso3, phrase in regional:
@@ -88,8 +102,35 @@ def prose_mentions(doc: Doc, names: list, continuation: list | None = None) -> t
     return out, open_list
 
 
+def _owned_by_organisation(text: str, trigger, names: list) -> bool:
+    """'IOM Member States', 'Estados miembros de la OEA', 'member States of the OAS'."""
+    for n in names:
+        if n.kind != "organization":
+            continue
+        if 0 <= trigger.start_char - n.end <= 2:
+            return True
+        gap = text[trigger.end_char:n.start]
+        if n.start >= trigger.end_char and re.fullmatch(r"\s*(?:de la|del|de los|de|of the|of)\s+", gap, re.I):
+            return True
+    return False
+
+
+def _without_qualifiers(text: str, names: list) -> list:
+    """Drop an organisation that only qualifies the name before it: '… de la Organización de
+    las Naciones Unidas', 'CEPAL … de las Naciones Unidas/…'."""
+    kept = []
+    for n in names:
+        prev = kept[-1] if kept else None
+        if (n.kind == "organization" and prev is not None and n.start - prev.end <= 14
+                and re.fullmatch(r"\s*(?:de la|de las|del|de los|of the|of)\s+", text[prev.end:n.start], re.I)):
+            continue
+        kept.append(n)
+    return kept
+
+
 def list_mentions(text: str, names: list, role: str, rule_id: str) -> list[MemberMention]:
     """Every name of a list paragraph that follows 'Los países observadores son:'."""
+    names = _without_qualifiers(text, names)
     return [MemberMention(n.kind, n.id, n.text, role, n.start, n.end, 0, len(text), rule_id) for n in names]
 
 

@@ -29,9 +29,14 @@ def _is_all_caps(line: str) -> bool:
     return len(letters) >= 4 and all(ch.isupper() for ch in letters)
 
 
+def is_table_row(line: str) -> bool:
+    """A tab between two cells; a tab that only indents a paragraph does not make a table."""
+    return "\t" in line.strip()
+
+
 def heading_level(line: str, next_line: str, hinted: bool) -> int | None:
     s = line.strip()
-    if not s or "\t" in s or len(s) > 140:
+    if not s or is_table_row(s) or len(s) > 140:
         return None
     if ANNEX.match(s):
         return 1
@@ -68,9 +73,9 @@ def split_paragraphs(text: str, heading_hints: set[int]) -> list[Paragraph]:
             continue
         start, end = starts[i], starts[i] + len(line)
         nxt = next((ln for ln in lines[i + 1:i + 3] if ln.strip()), "")
-        if "\t" in line:
+        if is_table_row(line):
             j = i
-            while j + 1 < len(lines) and "\t" in lines[j + 1]:
+            while j + 1 < len(lines) and is_table_row(lines[j + 1]):
                 j += 1
             paragraphs.append(Paragraph(start, starts[j] + len(lines[j]), "table"))
             i = j + 1
