@@ -6,6 +6,7 @@ out. Offsets in every row point into corpus/clean/<doc_id>.txt.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from typing import Callable
 
 from extractors.dates import find_dates
@@ -38,6 +39,8 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
     discovered = {}
     year_context = doc_year
     open_list = None
+    list_process = None  # the process a list introduced by "… son:" belongs to
+    recent: tuple[str, str] | None = None  # (section_id, process_id) of the last mention
     section_process: dict[str, str] = {}
     events: dict[tuple, dict] = {}
     memberships: dict[tuple, dict] = {}
@@ -96,8 +99,14 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                 return hit[0].process_id if hit else None
             found = table_mentions(ptext, names, process_at)
         elif open_list and para["kind"] == "list":
-            found = list_mentions(ptext, names, open_list, f"{open_list}.list_after_colon")
+            found = [replace(f, process_hint=list_process)
+                     for f in list_mentions(ptext, names, open_list, f"{open_list}.list_after_colon")]
         new_found, open_list = prose_mentions(doc, names) if para["kind"] != "table" else ([], None)
+        if open_list:
+            list_process = process_near(len(ptext), len(ptext), use_section=False) or (
+                recent[1] if recent and recent[0] == para["section_id"] else None)
+        if mentions:
+            recent = (para["section_id"], mentions[-1].process_id)
         found += new_found
         for f in found:
             process_id = f.process_hint or process_near(f.evidence_start, f.evidence_end, use_section=False)

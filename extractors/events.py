@@ -15,7 +15,7 @@ from extractors.nlp import PATTERNS, fold, phrase_to_pattern, read_jsonl
 CONNECTORS = frozenset(
     "de del la las los el y e en para sobre al a con por contra entre su sus o u "
     "on of the and for in to a an with against between at by from its their into".split())
-DETERMINERS = frozenset("the a an la el los las un una este esta this first second third".split())
+DETERMINERS = frozenset("the a an la el los las un una este esta this these estos estas".split())
 ORDINALS = re.compile(r"^(?:[IVXL]{1,6}|\d{1,2}(?:st|nd|rd|th|ª|º|a|o)?|primera?|segund[ao]|tercer[ao]?|cuart[ao]|"
                       r"quint[ao]|sext[ao]|s[eé]ptim[ao]|octav[ao]|first|second|third|fourth|fifth|sixth|seventh|"
                       r"eighth|ninth|tenth|eleventh|twelfth)$", re.I)
@@ -66,20 +66,40 @@ def _is_title_word(token) -> bool:
 
 
 def _is_premodifier(token) -> bool:
-    """Words that may open a title before its kind word: 'Second Bali Ministerial Conference'."""
-    return ((token.is_title or token.is_upper and len(token) > 1 or bool(ORDINALS.match(token.text)))
+    """Words that may open a title before its kind word: 'Second Bali Ministerial Conference',
+    '38th Regular Session', 'XIII Inter-American Conference'."""
+    if ORDINALS.match(token.text) or re.match(r"^[a-z]+-(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)$",
+                                             token.text, re.I):
+        return True
+    return ((token.is_title or token.is_upper and len(token) > 1)
             and not YEAR_TOKEN.match(token.text) and token.norm_ not in MONTH_WORDS and not token.like_num)
 
 
 def _title_span(doc: Doc, trigger: Span) -> tuple[int, int]:
     """Token range of a title around a capitalised kind word: pre-modifiers (ordinals,
     capitalised words) before it, capitalised words and connectors after it."""
-    start = trigger.start
-    while start > 0 and doc[start - 1].text not in "().,;:" and (
-            _is_premodifier(doc[start - 1]) and fold(doc[start - 1].text) not in DETERMINERS
-            and not doc[start - 1].is_sent_start):
-        start -= 1
-    end = trigger.end
+    start = _premodifier_start(doc, trigger.start)
+    end = _complement_end(doc, trigger.end)
+    return start, end
+
+
+def _premodifier_start(doc: Doc, start: int) -> int:
+    while start > 0 and doc[start - 1].text not in "().,;:":
+        prev = doc[start - 1]
+        if prev.text == "-" and start > 1 and _is_premodifier(doc[start - 2]):
+            start -= 2  # "Inter-American", "Ibero-American"
+            continue
+        if _is_premodifier(prev) and fold(prev.text) not in DETERMINERS and not (
+                prev.is_sent_start and not ORDINALS.match(prev.text)):
+            start -= 1
+            continue
+        break
+    return start
+
+
+def _complement_end(doc: Doc, end: int) -> int:
+    """Extend a title after its kind word through capitalised words and connectors."""
+    first = end
     while end < len(doc):
         tok = doc[end]
         if tok.text in ("(", ")", ",", ";", ".", ":", "”", "\"", "»") or tok.is_space:
@@ -91,9 +111,9 @@ def _title_span(doc: Doc, trigger: Span) -> tuple[int, int]:
             end += 1
         else:
             break
-    while end > trigger.end and (doc[end - 1].norm_ in CONNECTORS or doc[end - 1].text in "-–/&"):
+    while end > first and (doc[end - 1].norm_ in CONNECTORS or doc[end - 1].text in "-–/&"):
         end -= 1
-    return start, end
+    return end
 
 
 def _quoted_title(doc: Doc, trigger: Span) -> tuple[int, int] | None:
@@ -171,8 +191,8 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
             if items:
                 taken.append((trigger.start_char, max(i.end for i in items)))
             continue
-        if any(start <= s < end or s <= start < e for s, e in process_spans):
-            continue  # the title is (or contains) a process name: "Conferencia Regional sobre Migración"
+        if any(max(0, min(end, e) - max(start, s)) >= 0.8 * (end - start) for s, e in process_spans):
+            continue  # the title is a process name: "Conferencia Regional sobre Migración"
         year, ds, de, prec = _year_and_date(text, end, dates)
         if year is None and kind not in TITLED_WITHOUT_DATE:
             continue
@@ -231,25 +251,15 @@ def _location(text: str, end: int, dates: list) -> str | None:
 
 
 def _dated_mention(doc: Doc, trigger: Span, kind: str, dates: list) -> EventMention | None:
-    """An untitled kind word with a date close after it: 'la reunión del GRCM, realizada del
-    29-31 de octubre de 2002 en Antigua'. The title is the kind word and what names it."""
+    """An untitled kind word with a date close to it: 'la reunión del GRCM, realizada del
+    29-31 de octubre de 2002 en Antigua'. The title is the kind word with what names it
+    ('VII Reunión de la CRM', 'meeting of the Permanent Council'); a bare kind word names
+    nothing and is dropped."""
     text = doc.text
-    end_tok = trigger.end
-    # "reunión del GRCM", "meeting of the RCM": take a short of/de + name complement
-    j = end_tok
-    if j < len(doc) and doc[j].norm_ in ("de", "del", "of"):
-        k = j + 1
-        if k < len(doc) and doc[k].norm_ in ("la", "el", "los", "las", "the"):
-            k += 1
-        n = 0
-        while k < len(doc) and n < 4 and _is_title_word(doc[k]):
-            k += 1
-            n += 1
-        if n:
-            end_tok = k
-    start_tok = trigger.start
-    while start_tok > 0 and ORDINALS.match(doc[start_tok - 1].text) and not doc[start_tok - 1].like_num:
-        start_tok -= 1
+    start_tok = _premodifier_start(doc, trigger.start)
+    end_tok = _complement_end(doc, trigger.end)
+    if start_tok == trigger.start and end_tok == trigger.end:
+        return None
     start, end = doc[start_tok].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1])
     date = next((d for d in dates if end <= d.start <= end + 70 and "." not in text[end:d.start]), None)
     if date is None:

@@ -18,7 +18,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-EVENT_TITLE_THRESHOLD = 80  # rapidfuzz token_set_ratio on normalised titles
+EVENT_TITLE_THRESHOLD = 80  # rapidfuzz similarity on normalised titles (see title_similarity)
 DOCUMENT_FIELDS = ("symbol", "doc_date", "language", "original_language")
 ENTITY_TYPES = ("processes", "memberships", "events", "dates", "document")
 REPAIR_STEPS_WORD_LEVEL = ("ocr_confusion",)
@@ -78,6 +78,16 @@ def normalise_title(title: str | None) -> str:
     return " ".join(re.findall(r"\w+", text))
 
 
+def title_similarity(a: str | None, b: str | None) -> float:
+    """token_set_ratio, which forgives a title cut short or given in full ('Workshop on X' vs
+    'Workshop on X: Concepts and Data'); but a one- or two-word title would then match any
+    title containing its words ('Meeting'), so short titles are compared whole (ratio)."""
+    a, b = normalise_title(a), normalise_title(b)
+    if min(len(a.split()), len(b.split())) < 3:
+        return fuzz.ratio(a, b)
+    return fuzz.token_set_ratio(a, b)
+
+
 def match_events(gold: list[dict], predicted: list[dict], require_year: bool = True) -> Counts:
     """One-to-one: best-scoring pairs first; a pair needs equal years (unless relaxed) and a
     title similarity of at least EVENT_TITLE_THRESHOLD."""
@@ -86,7 +96,7 @@ def match_events(gold: list[dict], predicted: list[dict], require_year: bool = T
         for j, p in enumerate(predicted):
             if require_year and _year(g) != _year(p):
                 continue
-            score = fuzz.token_set_ratio(normalise_title(g.get("title")), normalise_title(p.get("title")))
+            score = title_similarity(g.get("title"), p.get("title"))
             if score >= EVENT_TITLE_THRESHOLD:
                 pairs.append((score, i, j))
     used_g, used_p = set(), set()

@@ -18,6 +18,7 @@ from pipeline.options import ExitCode, RunOptions
 from pipeline.pdf import PageJob, UnreadableDocument, extract_page, image_page_count, pdf_page_count
 from pipeline.records import SourceFile
 from pipeline.stages import DocumentResult, error_result, pages_to_result, text_source_to_result
+from pipeline.outputs import write_corpus_outputs
 from pipeline.storage import read_cached, write_atomic, write_cached, write_data_dictionary, write_table
 from pipeline.tables import RUN_TABLES
 from extractors import process_rows
@@ -97,6 +98,7 @@ def run(options: RunOptions) -> RunSummary:
         write_table(table, rows, options.out_dir)
     write_data_dictionary(options.out_dir)
     summary.seconds = time.perf_counter() - started
+    write_corpus_outputs(options.out_dir, options.clean_dir, summary)
     return summary
 
 
