@@ -231,6 +231,43 @@ DATES = Table(
     ),
 )
 
+PROCESS_PROFILES = Table(
+    "process_profiles",
+    "One row per process seen in the corpus: how often, when, with which members and events (cross-document).",
+    (
+        Column("process_id", "string", "processes.process_id.", "rcm"),
+        Column("name_en", "string", "English name.", "Regional Conference on Migration", nullable=True),
+        Column("name_es", "string", "Spanish name.", "Conferencia Regional sobre Migración", nullable=True),
+        Column("source", "string", "registry or discovered.", "registry"),
+        Column("n_documents", "int", "Documents that mention the process.", "5"),
+        Column("n_mentions", "int", "Mentions across the corpus.", "98"),
+        Column("doc_ids", "string", "Documents that mention it, '; '-separated.", "crm-ppt-report_2002-2003_es; …"),
+        Column("first_year_seen", "int", "Earliest year among its events and the cover dates of documents mentioning it.", "1996", nullable=True),
+        Column("last_year_seen", "int", "Latest such year.", "2008", nullable=True),
+        Column("members", "string", "Member ids (ISO3 or organisation), '; '-separated.", "BLZ; CAN; CRI", nullable=True),
+        Column("observers", "string", "Observer ids, '; '-separated.", "ARG; COL; iom", nullable=True),
+        Column("membership_sources", "string", "Each member/observer with the documents stating it: 'BLZ=doc1,doc2; …'.", "BLZ=crm-puebla-brochure_2004_ocr_es", nullable=True),
+        Column("n_events", "int", "Distinct events tied to the process (per document).", "12"),
+        Column("earliest_event", "string", "Earliest event date or year (ISO).", "1996-03", nullable=True),
+        Column("latest_event", "string", "Latest event date or year (ISO).", "2004", nullable=True),
+    ),
+)
+
+PROCESS_MEMBERS = Table(
+    "process_members",
+    "Long form of stated memberships across the corpus: one row per (process, member, role); conflicting roles keep both rows.",
+    (
+        Column("process_id", "string", "processes.process_id.", "rcm"),
+        Column("member_id", "string", "ISO3 code or organisation id.", "BLZ"),
+        Column("member_type", "string", "country or organization.", "country"),
+        Column("member_name", "string", "Name as first written.", "Belice"),
+        Column("role", "string", "member or observer.", "member"),
+        Column("n_documents", "int", "Documents stating it.", "3"),
+        Column("doc_ids", "string", "Those documents, '; '-separated.", "crm-puebla-brochure_2004_ocr_es; oas-migration-programs-summary_2008_en"),
+        Column("role_conflict", "bool", "True when another document states the other role for the same process and member.", "false"),
+    ),
+)
+
 EVALUATION = Table(
     "evaluation",
     "Scores of the last `make evaluate` against tests/gold/ (long format: pivot on metric).",
@@ -246,7 +283,8 @@ EVALUATION = Table(
 RUN_TABLES: dict[str, Table] = {t.name: t for t in (
     DOCUMENTS, PAGES, CORRECTIONS, SECTIONS, PARAGRAPHS, PROCESSES, PROCESS_MENTIONS, MEMBERSHIPS, EVENTS, DATES)}
 EXTRACTED_TABLES = ("processes", "process_mentions", "memberships", "events", "dates")
-TABLES: dict[str, Table] = RUN_TABLES | {EVALUATION.name: EVALUATION}
+CORPUS_TABLES: dict[str, Table] = {t.name: t for t in (PROCESS_PROFILES, PROCESS_MEMBERS)}
+TABLES: dict[str, Table] = RUN_TABLES | CORPUS_TABLES | {EVALUATION.name: EVALUATION}
 
 
 def arrow_schema(table: Table) -> pa.Schema:

@@ -1,0 +1,87 @@
+"""Corpus-level outputs: profiles, long-form members, data package, manifest, README example."""
+import json
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.outputs import datapackage, process_members, process_profiles
+from pipeline.tables import TABLES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def memberships(rows):
+    cols = ["doc_id", "process_id", "member_type", "member_id", "member_name", "role"]
+    return pd.DataFrame([dict(zip(cols, r)) for r in rows])
+
+
+def test_conflicting_roles_keep_both_rows_with_sources():
+    m = memberships([("d1", "rcm", "country", "ARG", "Argentina", "observer"),
+                     ("d2", "rcm", "country", "ARG", "Argentina", "member"),
+                     ("d2", "rcm", "country", "BLZ", "Belize", "member"),
+                     ("d3", "rcm", "country", "BLZ", "Belice", "member")])
+    out = process_members({"memberships": m}).set_index(["member_id", "role"])
+    assert set(out.index) == {("ARG", "observer"), ("ARG", "member"), ("BLZ", "member")}
+    assert out.loc[("ARG", "member"), "role_conflict"] and out.loc[("ARG", "observer"), "role_conflict"]
+    assert out.loc[("BLZ", "member"), "n_documents"] == 2 and not out.loc[("BLZ", "member"), "role_conflict"]
+    assert out.loc[("BLZ", "member"), "doc_ids"] == "d2; d3"
+
+
+def test_profiles_summarise_mentions_years_members_events():
+    m = memberships([("d1", "rcm", "country", "BLZ", "Belice", "member"),
+                     ("d1", "rcm", "country", "ARG", "Argentina", "observer")])
+    tables = {
+        "processes": pd.DataFrame([{"process_id": "rcm", "name_en": "Regional Conference on Migration",
+                                    "name_es": "Conferencia Regional sobre Migración", "source": "registry"}]),
+        "process_mentions": pd.DataFrame([{"doc_id": "d1", "process_id": "rcm"}, {"doc_id": "d2", "process_id": "rcm"}]),
+        "events": pd.DataFrame([{"process_id": "rcm", "year": 1998, "date_start": None},
+                                {"process_id": "rcm", "year": 2002, "date_start": "2002-05"}]),
+        "documents": pd.DataFrame([{"doc_id": "d1", "doc_date": "2003-11-10"}, {"doc_id": "d2", "doc_date": None}]),
+    }
+    row = process_profiles(tables, process_members({"memberships": m})).iloc[0]
+    assert (row.n_documents, row.n_mentions, row.first_year_seen, row.last_year_seen) == (2, 2, 1998, 2003)
+    assert (row.members, row.observers, row.n_events) == ("BLZ", "ARG", 2)
+    assert (row.earliest_event, row.latest_event) == ("1998", "2002-05")
+    assert row.membership_sources == "ARG=d1; BLZ=d1"
+
+
+def test_datapackage_describes_every_declared_column():
+    package = datapackage()
+    resources = {r["name"]: r for r in package["resources"]}
+    assert set(resources) == set(TABLES)
+    for name, table in TABLES.items():
+        fields = resources[name]["schema"]["fields"]
+        assert [f["name"] for f in fields] == table.column_names
+        assert {f["type"] for f in fields} <= {"string", "integer", "number", "boolean"}
+
+
+def test_corpus_run_writes_manifest_package_and_corpus_tables(corpus_run):
+    import hashlib
+
+    _, options = corpus_run
+    out = options.out_dir
+    manifest = json.loads((out / "run_manifest.json").read_text(encoding="utf-8"))
+    raw = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (ROOT / "corpus" / "raw").iterdir()}
+    assert sorted(i["sha256"] for i in manifest["inputs"]) == sorted(raw.values())
+    assert manifest["counts"]["documents"] == len(raw)
+    assert json.loads((out / "datapackage.json").read_text(encoding="utf-8"))["profile"] == "tabular-data-package"
+    profiles = pd.read_csv(out / "process_profiles.csv").set_index("process_id")
+    assert profiles.loc["rcm", "n_documents"] >= 5
+    assert "BLZ" in profiles.loc["rcm", "members"]
+
+
+def test_readme_pandas_example_runs_as_written(corpus_run, tmp_path, capsys):
+    _, options = corpus_run
+    block = re.search(r"```python\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S).group(1)
+    assert len(block.strip().splitlines()) == 5
+    (tmp_path / "output").symlink_to(options.out_dir.resolve())
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        exec(compile(block, "README.md", "exec"), {})
+    finally:
+        os.chdir(cwd)
+    printed = capsys.readouterr().out
+    assert re.match(r"^\d+ member countries stated for the RCM", printed) and int(printed.split()[0]) >= 11
