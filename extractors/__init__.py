@@ -124,11 +124,31 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                 "rule_id": f.rule_id, "n_mentions": 1}
 
     rows["events"] = list(events.values())
+    _date_heading_events(rows["events"], paragraphs, rows["dates"])
     rows["memberships"] = list(memberships.values())
     rows["processes"] = [{"process_id": pid, "name_en": name, "name_es": None, "acronyms": None, "aliases": None,
                           "region": None, "founded_year": None, "source": "discovered"}
                          for pid, name in discovered.items()]
     return rows
+
+
+def _date_heading_events(event_rows: list[dict], paragraphs: list[dict], date_rows: list[dict]) -> None:
+    """An event titled by a heading ('Training Course on Migration Legislation') is dated by
+    the first date of the paragraph under it ('8. A training course … in February 2002')."""
+    for event in event_rows:
+        if event["year"] is not None:
+            continue
+        i = next((k for k, p in enumerate(paragraphs)
+                  if p["char_start"] <= event["char_start"] < p["char_end"]), None)
+        if i is None or paragraphs[i]["kind"] != "heading" or i + 1 >= len(paragraphs):
+            continue
+        below = paragraphs[i + 1]
+        if below["kind"] == "heading" or below["section_id"] != paragraphs[i]["section_id"]:
+            continue
+        first = next((d for d in date_rows if below["char_start"] <= d["char_start"] < below["char_end"]), None)
+        if first:
+            event.update(year=int(first["date_start"][:4]), date_start=first["date_start"],
+                         date_end=first["date_end"], date_precision=first["precision"])
 
 
 __all__ = ["extract_document", "process_rows"]

@@ -116,18 +116,38 @@ def _complement_end(doc: Doc, end: int) -> int:
     return end
 
 
+OPEN_QUOTE = re.compile(r"[“\"«]")
+CLOSE_QUOTE = re.compile(r"[”\"»]")
+
+
 def _quoted_title(doc: Doc, trigger: Span) -> tuple[int, int] | None:
-    """A lower-case kind word followed by a quoted title: taller “Migrantes y Salud”."""
+    """A kind word followed, in the same clause, by a quoted title: 'a workshop for
+    journalists entitled "Migrants make news"', 'taller “Migrantes y Salud”'."""
     text = doc.text
-    after = text[trigger.end_char:trigger.end_char + 12]
-    m = re.match(r"\s*(?:titulad[oa]|called|entitled|on|sobre|de)?\s*[“\"«]", after)
+    window = text[trigger.end_char:trigger.end_char + 100]
+    clause = re.split(r"[.;](?:\s|$)", window, maxsplit=1)[0]
+    m = OPEN_QUOTE.search(clause)
     if not m:
         return None
     open_at = trigger.end_char + m.end()
-    close = re.search(r"[”\"»]", text[open_at:open_at + 200])
-    if not close:
+    close = CLOSE_QUOTE.search(text, open_at, open_at + 200)
+    if not close or close.start() - open_at < 4:
         return None
-    return open_at, open_at + close.start()
+    return open_at, close.start()
+
+
+def _quoted_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Quoted strings between two offsets: the items of 'three seminars: (1) “…”; (2) “…”'."""
+    items, pos = [], start
+    while True:
+        m = OPEN_QUOTE.search(text, pos, end)
+        if not m:
+            return items
+        close = CLOSE_QUOTE.search(text, m.end(), min(end, m.end() + 250))
+        if not close:
+            return items
+        items.append((m.end(), close.start()))
+        pos = close.end()
 
 
 # Kinds whose titled mentions stand without a date ("Seminar on Migration and Health");
@@ -155,10 +175,30 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
             continue
         quoted = _quoted_title(doc, trigger)
         first = doc[trigger.start]
+        if _is_plural(trigger) and ":" in text[trigger.end_char:trigger.end_char + 120]:
+            colon = text.index(":", trigger.end_char)
+            stop = text.find(". ", colon)
+            stop = len(text) if stop < 0 else stop
+            items = _quoted_items(text, colon, stop)
+            if len(items) >= 2:
+                for a, b in items:
+                    year, ds, de, prec = _year_and_date(text, b + 1, dates)
+                    mentions.append(EventMention(kind.rstrip("s"), text[a:b].strip(), a, b, year, ds, de, prec,
+                                                 _location(text, b + 1, dates), "event.list_quoted"))
+                taken.append((trigger.start_char, stop))
+                continue
         if quoted:
-            title = text[quoted[0]:quoted[1]].strip()
+            title = text[quoted[0]:quoted[1]].strip(" ,.")
             start, end = trigger.start_char, quoted[1] + 1
             rule = "event.titled.quoted"
+            between = [d for d in dates if trigger.end_char <= d.start < quoted[0]]
+            if between:
+                d = between[0]
+                location = _location(text, end, dates) or _location(text, trigger.end_char, [])
+                mentions.append(EventMention(kind, title, start, end, int(d.date_start[:4]), d.date_start,
+                                             d.date_end, d.precision, location, rule))
+                taken.append((start, end))
+                continue
         elif (first.is_title or first.is_upper) and not _is_plural(trigger):
             s, e = _title_span(doc, trigger)
             content = [t for t in doc[s:e] if not (t.norm_ in CONNECTORS) and t.i not in range(trigger.start, trigger.end)]
@@ -193,7 +233,7 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
             continue
         if any(max(0, min(end, e) - max(start, s)) >= 0.8 * (end - start) for s, e in process_spans):
             continue  # the title is a process name: "Conferencia Regional sobre Migración"
-        year, ds, de, prec = _year_and_date(text, end, dates)
+        year, ds, de, prec = _year_and_date(text, end, dates, start)
         if year is None and kind not in TITLED_WITHOUT_DATE:
             continue
         location = _location(text, end, dates)
@@ -221,18 +261,37 @@ def _inside_a_name(doc: Doc, trigger: Span) -> bool:
             and not doc[i - 2].is_sent_start and fold(doc[i - 2].text) not in DETERMINERS)
 
 
-def _year_and_date(text: str, end: int, dates: list):
-    """A trailing '(1998)', or a date mention starting within 60 characters after the title."""
+def _year_and_date(text: str, end: int, dates: list, start: int | None = None):
+    """The event's year: a trailing '(1998)'; else a date soon after the title in the same
+    sentence ('… held in Manila in December 1996'); else 'in/en YEAR' after it; else a date
+    earlier in the same sentence ('In June 2001, IOM gave the “… Course”')."""
     m = YEAR_IN_PARENS.match(text[end:])
     if m:
         return int(m.group(1)), None, None, None
+    sentence_end = _sentence_end(text, end)
     for d in dates:
-        if end <= d.start <= end + 60 and "." not in text[end:d.start]:
+        if end <= d.start <= min(end + 100, sentence_end):
             return int(d.date_start[:4]), d.date_start, d.date_end, d.precision
-    m = re.match(r"^[^.;]{0,50}?\b(?:en|in|de|of)\s+((?:19|20)\d{2})\b", text[end:])
+    m = re.match(r"^[^.;]{0,60}?\b(?:en|in|de|of)\s+((?:19|20)\d{2})\b", text[end:sentence_end])
     if m:
         return int(m.group(1)), None, None, None
+    if start is not None:
+        sentence_start = _sentence_start(text, start)
+        before = [d for d in dates if sentence_start <= d.start and d.end <= start]
+        if before:
+            d = before[-1]
+            return int(d.date_start[:4]), d.date_start, d.date_end, d.precision
     return None, None, None, None
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    m = re.search(r"[.;!?](?=\s+[A-ZÁÉÍÓÚÑ“\"(•]|\s*$)|\n", text[pos:])
+    return pos + m.start() if m else len(text)
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    starts = [m.end() for m in re.finditer(r"[.;!?]\s+(?=[A-ZÁÉÍÓÚÑ“\"(•])|\n", text[:pos])]
+    return starts[-1] if starts else 0
 
 
 def _location(text: str, end: int, dates: list) -> str | None:

@@ -136,3 +136,25 @@ def test_dates_rows_and_traps():
         ("2003-11-10", "2003-11-10", "day", False)]
     en = extract("Meetings may be held in May 2004; see page 12 of 40.", "en")["dates"]
     assert [(r["date_start"], r["precision"]) for r in en] == [("2004-05", "month")]
+
+
+def test_quoted_titles_with_date_between():
+    text = ('IOM Vienna organized a workshop for journalists in Upper Austria on "Language and Racism" on '
+            '21 May 2002, which focused on awareness-raising.')
+    rows = extract(text, "en")["events"]
+    assert [(r["kind"], r["title"], r["year"]) for r in rows] == [("workshop", "Language and Racism", 2002)]
+
+
+def test_plural_kind_with_quoted_items():
+    text = ("Three major seminars have taken place: (1) “Asylum and Migration in Europe” in Riga, Latvia; "
+            "(2) “Protection of Human Rights” in Vilnius. Both were well attended.")
+    titles = [r["title"] for r in extract(text, "en")["events"]]
+    assert titles == ["Asylum and Migration in Europe", "Protection of Human Rights"]
+
+
+def test_heading_event_is_dated_by_the_paragraph_below():
+    text = ("Training Course on Migration Legislation\n"
+            "8. A training course on migration legislation was conducted by IOM in February 2002 for officials "
+            "of the migration service, covering international standards and national practice in detail.")
+    rows = extract(text, "en")["events"]
+    assert ("Training Course on Migration Legislation", 2002) in [(r["title"], r["year"]) for r in rows]
