@@ -7,7 +7,7 @@ ARGS ?=
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup extract evaluate test clean-output
+.PHONY: help setup extract evaluate test notebook clean-output
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-14s %s\n", $$1, $$2}'
@@ -32,6 +32,10 @@ evaluate: setup ## Score output/ and corpus/clean/ against tests/gold/
 
 test: setup ## Run the test suite
 	$(PY) -m pytest $(ARGS)
+
+notebook: setup ## Execute notebooks/explore.ipynb in place against output/ (after make extract)
+	@test -f output/documents.parquet || { echo "output/ has no tables yet: run 'make extract' first" >&2; exit 1; }
+	RCP_OUTPUT=$(CURDIR)/output $(VENV)/bin/jupyter-execute --inplace --kernel_name=python3 --timeout=600 notebooks/explore.ipynb
 
 clean-output: ## Remove generated tables and clean texts (never touches corpus/raw)
 	find output -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

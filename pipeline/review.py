@@ -1,0 +1,369 @@
+"""Review pages: one self-contained HTML page per document for checking the extraction by eye.
+
+A researcher (or a reviewer of a rule change) needs to see *where* every extracted row
+came from, what repair changed, and where pages break — without a server, JavaScript or
+network. Each page shows the clean text with the extracted spans highlighted (nested
+where they overlap), the repair edits marked with the original text on hover, page
+boundaries, and the rows of each extraction table for the document.
+
+Called by the runner after every run (pipeline/outputs.py), so it must stay fast: it
+reads the tables once and renders with plain string building.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipeline.storage import write_atomic
+from pipeline.tables import TABLES
+from pipeline.textedit import origin_from_runs
+
+REVIEW_DIR = "review"
+
+Rows = list[dict]
+
+# extraction table → (css class of its highlights, legend label)
+HIGHLIGHTS: dict[str, tuple[str, str]] = {
+    "process_mentions": ("proc", "process"),
+    "dates": ("date", "date"),
+    "events": ("event", "event"),
+    "memberships": ("member", "member"),
+}
+# Layering when two spans cover exactly the same text: the first listed is outermost.
+RANK = {"events": 0, "memberships": 1, "process_mentions": 2, "dates": 3, "edit": 4}
+# Edits that change words are marked; the very numerous layout edits are hidden unless asked for.
+MARKED_STEPS = ("unicode", "ocr_confusion", "dehyphen", "bullet")
+# Long free-text columns wrap in the row tables; the others stay on one line.
+WRAPPED = {"text", "title", "evidence", "member_name"}
+# Characters HTML forbids in text (C0 controls but tab and newline, CR, DEL): shown as U+FFFD.
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+CSS = """
+body{font:15px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#222;background:#fafafa}
+header{padding:10px 18px;background:#fff;border-bottom:1px solid #ddd;position:sticky;top:0;z-index:2}
+h1{font-size:18px;margin:0 0 6px}
+h2{font-size:15px;margin:18px 0 6px}
+a{color:#1a56a8}
+.legend span.key{display:inline-block;margin-right:12px;padding:0 6px;border-radius:3px}
+.layout-toggle{margin-left:12px;font-size:13px;color:#555}
+#layout{display:none}
+.layout-toggle::before{content:"\\2610  "}
+#layout:checked ~ header .layout-toggle::before{content:"\\2611  "}
+main{display:grid;grid-template-columns:minmax(0,11fr) minmax(0,9fr);gap:18px;padding:12px 18px}
+.rows{position:sticky;top:70px;max-height:calc(100vh - 90px);overflow:auto;font-size:12px}
+@media (max-width:900px){main{grid-template-columns:1fr}.rows{position:static;max-height:none}}
+.cleantext{white-space:pre-wrap;overflow-wrap:anywhere;font-family:Georgia,"DejaVu Serif",serif;line-height:2.1;
+ background:#fff;border:1px solid #ddd;padding:14px 18px}
+table{border-collapse:collapse;width:100%;margin-bottom:10px;background:#fff}
+th,td{border:1px solid #ddd;padding:2px 4px;vertical-align:top;text-align:left}
+th{background:#f0f0f0}
+td{white-space:nowrap}
+tr.unplaced{background:#fde2e2}
+table.index td{white-space:normal}
+td.wrap{white-space:normal;min-width:14em;max-width:30em}
+tr:target{outline:2px solid #e8a200}
+mark{color:inherit;border-radius:2px}
+mark.proc{background:#cfe3ff;border-bottom:2px solid #3a78d6}
+mark.date{background:#ffe7a8;border-bottom:2px solid #d69a00}
+mark.member{background:#f7d2ec;border-bottom:2px solid #b8418f}
+mark.event{background:#d8f3dc;border-bottom:3px solid #2f8f4e;padding-bottom:4px}
+.key.proc{background:#cfe3ff}.key.date{background:#ffe7a8}.key.member{background:#f7d2ec}.key.event{background:#d8f3dc}
+.key.edit{text-decoration:underline wavy #d33}
+mark:target{outline:2px solid #e8a200}
+span.edit{text-decoration:underline wavy #d33;text-decoration-skip-ink:none;cursor:help}
+span.edit.del::after{content:"\\2038";color:#d33;font-size:80%;vertical-align:super}
+span.subtle{text-decoration:none}
+span.subtle.del::after{content:none}
+#layout:checked ~ main span.subtle{text-decoration:underline dotted #999}
+#layout:checked ~ main span.subtle.del::after{content:"\\2038";color:#999}
+span.pb{display:block;border-top:2px dashed #999;margin:8px 0 2px;line-height:1.2}
+span.pb::before{content:"page " attr(data-page);font:11px system-ui,sans-serif;color:#777}
+span.pb:first-child{border-top:none;margin-top:0}
+"""
+
+
+@dataclass(slots=True)
+class Span:
+    """An element wrapped around text[start:end]; split into fragments where spans cross."""
+
+    start: int
+    end: int
+    tag: str
+    attrs: dict[str, str]
+    rank: int
+    first_only: dict[str, str] = field(default_factory=dict)  # only on the first fragment: ids stay unique
+
+    def open(self, first: bool) -> str:
+        attrs = {**self.attrs, **(self.first_only if first else {})}
+        joined = "".join(f' {k}="{html.escape(v, quote=True)}"' for k, v in attrs.items())
+        return f"<{self.tag}{joined}>"
+
+    def close(self) -> str:
+        return f"</{self.tag}>"
+
+
+def write_review_pages(out_dir: Path, clean_dir: Path, tables: dict[str, pd.DataFrame] | None = None) -> list[Path]:
+    """Write output/review/<doc_id>.html for every document with status ok, then index.html.
+
+    Returns the written paths (document pages in table order, the index last). Pages of
+    documents no longer in the output are removed so the folder matches the tables.
+    """
+    if tables is None:
+        from pipeline import load
+
+        tables = load(out_dir)
+    review_dir = Path(out_dir) / REVIEW_DIR
+    documents = tables["documents"]
+    by_doc = {name: _by_doc(tables.get(name)) for name in (*HIGHLIGHTS, "corrections", "pages")}
+    written: list[Path] = []
+    with_page: set[str] = set()
+    for doc in documents.to_dict("records"):
+        doc_id = doc["doc_id"]
+        if doc["status"] != "ok" or not (Path(clean_dir) / f"{doc_id}.txt").exists():
+            continue
+        doc_tables = {name: rows.get(doc_id, []) for name, rows in by_doc.items()}
+        path = review_dir / f"{_safe_name(doc_id)}.html"
+        write_atomic(path, document_page(doc, Path(clean_dir), doc_tables))
+        written.append(path)
+        with_page.add(doc_id)
+    index = review_dir / "index.html"
+    write_atomic(index, index_page(documents, with_page, by_doc))
+    written.append(index)
+    for stale in set(review_dir.glob("*.html")) - set(written):
+        stale.unlink(missing_ok=True)
+    return written
+
+
+def _by_doc(frame: pd.DataFrame | None) -> dict[str, Rows]:
+    """Rows per document, in table order (one to_dict per table: per-group calls are slow)."""
+    grouped: dict[str, Rows] = {}
+    for row in ([] if frame is None else frame.to_dict("records")):
+        grouped.setdefault(row["doc_id"], []).append(row)
+    return grouped
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
+def _safe_name(doc_id: str) -> str:
+    """doc_ids are file stems; keep them as file names but never let one escape the folder."""
+    return doc_id.replace("/", "_").replace("\\", "_")
+
+
+def row_key(table: str, n: int) -> str:
+    """The id linking a highlighted span to its table row: '<table>-<n>', n 1-based within the document."""
+    return f"{table}-{n}"
+
+
+def clean_to_source(clean_dir: Path, doc_id: str) -> np.ndarray | None:
+    """origin[i] = source offset of clean character i (origin[len(clean)] = len(source))."""
+    try:
+        runs = json.loads((clean_dir / "offsets" / f"{doc_id}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    # Rewrites keep the order of the text, so the map is non-decreasing; enforce it for searchsorted.
+    return np.maximum.accumulate(origin_from_runs(runs)) if runs else None
+
+
+def document_page(doc: dict, clean_dir: Path, t: dict[str, Rows]) -> str:
+    """The HTML of one document's review page."""
+    doc_id = doc["doc_id"]
+    text = (clean_dir / f"{doc_id}.txt").read_text(encoding="utf-8")
+    spans: list[Span] = []
+    counts: Counter = Counter()
+    placed: set[str] = set()
+    for name, (css, _) in HIGHLIGHTS.items():
+        for n, row in enumerate(t[name], start=1):
+            counts[name] += 1
+            start, end = row["char_start"], row["char_end"]
+            if _missing(start) or _missing(end) or not 0 <= start <= end <= len(text):
+                continue  # still listed in its table, flagged there as not placed
+            key = row_key(name, n)
+            placed.add(key)
+            spans.append(Span(int(start), int(end), "mark", {"class": f"hl {css}", "data-row": key,
+                                                             "title": f"{key}: {_summary(name, row)}"},
+                              RANK[name], {"id": key}))
+    edits = _edit_spans(t["corrections"], clean_to_source(clean_dir, doc_id), counts)
+    pages = [Span(int(p["char_start"]), int(p["char_start"]), "span",
+                  {"class": "pb", "data-page": str(p["page"])}, -1, {"id": f"page-{p['page']}"})
+             for p in t["pages"] if not _missing(p["char_start"]) and 0 <= p["char_start"] <= len(text)]
+    body = render_text(text, spans + edits, pages)
+    title = f"Review: {doc_id}"
+    legend = "".join(f'<span class="key {css}">{label} ({counts[name]})</span>' for name, (css, label) in HIGHLIGHTS.items())
+    legend += f'<span class="key edit" title="hover an edit to see the original text">repair edit ({counts["edits"]})</span>'
+    facts = " · ".join(f"{k}: {html.escape(str(doc[k]))}" for k in ("symbol", "doc_date", "language", "n_pages", "n_chars")
+                       if not _missing(doc.get(k)))
+    tables_html = "".join(_rows_table(name, t[name], placed) for name in HIGHLIGHTS)
+    page = f"""<!DOCTYPE html>
+<html lang="{_cell(doc.get('language')) or 'und'}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<style>{CSS}</style>
+</head>
+<body>
+<input type="checkbox" id="layout">
+<header>
+<h1>{html.escape(doc_id)}</h1>
+<div><a href="index.html">all documents</a> · {facts}</div>
+<div class="legend">{legend}<label class="layout-toggle" for="layout">show layout edits (reflow, markup, furniture: {counts["layout_edits"]})</label></div>
+</header>
+<main>
+<section><h2>Clean text</h2><div class="cleantext">{body}</div></section>
+<section class="rows">{tables_html}</section>
+</main>
+</body>
+</html>
+"""
+    return page
+
+
+def _summary(table: str, row: dict) -> str:
+    """What hovering a highlight shows: the row's values in a few words."""
+    def v(name):
+        value = row.get(name)
+        return "" if _missing(value) else str(value)
+
+    if table == "process_mentions":
+        return f"process {v('process_id')} ({v('rule_id')})"
+    if table == "dates":
+        return f"{v('date_start')} – {v('date_end')} ({v('precision')})"
+    if table == "events":
+        return f"{v('kind')}: {v('title')} {v('date_start')} {v('location')} [{v('process_id')}]".strip()
+    return f"{v('member_id')} {v('role')} of {v('process_id')}"
+
+
+def _shown(value) -> str:
+    """Edit text for a tooltip: line breaks and tabs made visible, removals shown as ∅."""
+    if _missing(value) or value == "":
+        return "∅"
+    return str(value).replace("\n", "⏎").replace("\t", "⇥")
+
+
+def _edit_spans(corrections: Rows, origin: np.ndarray | None, counts: Counter) -> list[Span]:
+    """Applied repair edits moved from source offsets to clean offsets through the offset map.
+
+    A replacement's characters map to the start of the span they replace, so the clean span
+    of source [s, e) is [first clean char from ≥ s, first clean char from ≥ e); a removal
+    gives an empty span, drawn as a marker.
+    """
+    applied = [r for r in corrections if not _missing(r["applied"]) and bool(r["applied"])]
+    if origin is None or not applied:
+        return []
+    starts = np.searchsorted(origin, np.array([r["char_start"] for r in applied], dtype=np.int64), side="left")
+    ends = np.searchsorted(origin, np.array([r["char_end"] for r in applied], dtype=np.int64), side="left")
+    last = len(origin) - 1  # = len(clean)
+    spans = []
+    for row, start, end in zip(applied, starts, ends):
+        start, end = min(int(start), last), min(int(end), last)
+        marked = row["step"] in MARKED_STEPS
+        counts["edits" if marked else "layout_edits"] += 1
+        css = "edit" + ("" if marked else " subtle") + ("" if end > start else " del")
+        rule = f" ({row['rule']})" if isinstance(row.get("rule"), str) and row["rule"] else ""
+        tip = f"{row['step']}{rule}: {_shown(row['before'])} → {_shown(row['after'])}"
+        spans.append(Span(start, end, "span", {"class": css, "title": tip}, RANK["edit"]))
+    return spans
+
+
+def render_text(text: str, spans: list[Span], markers: list[Span] = ()) -> str:
+    """Escaped text with every span wrapped in its element, correctly nested.
+
+    Spans sharing text nest (the longer one outside, ties by rank). A span crossing the end
+    of an enclosing one is closed there and reopened just after, so the HTML stays well
+    formed; its fragments share data-row and only the first carries the id. Empty spans
+    and markers are emitted as empty elements at their position.
+    """
+    text = _FORBIDDEN.sub("\ufffd", text)  # same length, so offsets still hold
+    empty = [s for s in spans if s.end <= s.start] + list(markers)
+    ranged = sorted((s for s in spans if s.end > s.start), key=lambda s: (s.start, -s.end, s.rank))
+    points: dict[int, list[Span]] = {}
+    for s in sorted(empty, key=lambda s: s.rank):
+        points.setdefault(s.start, []).append(s)
+    bounds = sorted({0, len(text), *points, *(s.start for s in ranged), *(s.end for s in ranged)})
+    out: list[str] = []
+    stack: list[Span] = []
+    nxt = 0
+    for i, pos in enumerate(bounds):
+        ending = [k for k, s in enumerate(stack) if s.end <= pos]
+        if ending:
+            lowest = ending[0]
+            reopen = [s for s in stack[lowest:] if s.end > pos]
+            out.extend(s.close() for s in reversed(stack[lowest:]))
+            del stack[lowest:]
+            for s in reopen:
+                out.append(s.open(first=False))
+                stack.append(s)
+        out.extend(s.open(first=True) + s.close() for s in points.get(pos, ()))
+        while nxt < len(ranged) and ranged[nxt].start == pos:
+            out.append(ranged[nxt].open(first=True))
+            stack.append(ranged[nxt])
+            nxt += 1
+        if i + 1 < len(bounds):
+            out.append(html.escape(text[pos:bounds[i + 1]], quote=False))
+    out.extend(s.close() for s in reversed(stack))
+    return "".join(out)
+
+
+def _cell(value) -> str:
+    return "" if _missing(value) else html.escape(str(value))
+
+
+def _rows_table(name: str, rows: Rows, placed: set[str]) -> str:
+    """The document's rows of one table; each row links to its highlight in the text
+    (a row whose offsets do not fit the clean text is marked 'not placed' instead)."""
+    css, label = HIGHLIGHTS[name]
+    if not rows:
+        return f'<h2><span class="key {css}">{label}</span> {name} (0)</h2><p>No rows.</p>'
+    columns = [c for c in TABLES[name].column_names if c != "doc_id"]
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = []  # the '#' cell links to the highlight (id of its first fragment)
+    for n, row in enumerate(rows, start=1):
+        key = row_key(name, n)
+        cells = "".join(f'<td class="wrap">{_cell(row[c])}</td>' if c in WRAPPED else f"<td>{_cell(row[c])}</td>"
+                        for c in columns)
+        if key in placed:
+            body.append(f'<tr id="row-{key}"><td><a href="#{key}">{n}</a></td>{cells}</tr>')
+        else:
+            body.append(f'<tr id="row-{key}" class="unplaced"><td title="offsets outside the clean text">{n} ⚠</td>{cells}</tr>')
+    return (f'<h2><span class="key {css}">{label}</span> {name} ({len(rows)})</h2>'
+            f"<table><thead><tr><th>#</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+
+def index_page(documents: pd.DataFrame, with_page: set[str], by_doc: dict[str, dict[str, Rows]]) -> str:
+    """A table of all documents with their rows per table, linking to the review pages."""
+    counted = (*HIGHLIGHTS, "corrections")
+    head = "".join(f"<th>{h}</th>" for h in ("document", "status", "format", "pages", "language", "symbol", "date",
+                                            *(name.replace("_", " ") for name in counted), "error"))
+    rows = []
+    for doc in documents.to_dict("records"):
+        doc_id = doc["doc_id"]
+        link = (f'<a href="{html.escape(_safe_name(doc_id))}.html">{html.escape(doc_id)}</a>'
+                if doc_id in with_page else html.escape(doc_id))
+        cells = [link, *(_cell(doc.get(k)) for k in ("status", "format", "n_pages", "language", "symbol", "doc_date")),
+                 *(str(len(by_doc[name].get(doc_id, []))) for name in counted), _cell(doc.get("error"))]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>Review pages</title>
+<style>{CSS}</style>
+</head>
+<body>
+<header><h1>Review pages</h1><div>One page per document processed without error: the clean text with the extracted
+rows highlighted and the repair edits marked. Counts are rows per table.</div></header>
+<main style="display:block"><table class="index"><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></main>
+</body>
+</html>
+"""

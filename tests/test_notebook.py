@@ -1,0 +1,68 @@
+"""notebooks/explore.ipynb runs top to bottom against a fresh pipeline output, so it never rots."""
+from __future__ import annotations
+
+import re
+import sys
+
+import pytest
+
+from pipeline import load
+from pipeline.options import RunOptions
+from pipeline.runner import run
+from tests.conftest import RAW, ROOT
+
+nbformat = pytest.importorskip("nbformat", reason="the notebook test needs the test extra: pip install -e '.[test]'")
+nbclient = pytest.importorskip("nbclient", reason="the notebook test needs the test extra: pip install -e '.[test]'")
+
+NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory):
+    """The five text documents of the seed corpus (no OCR) through the pipeline."""
+    folder = tmp_path_factory.mktemp("notebook")
+    inputs = tuple(sorted(RAW.glob("*.txt")))
+    assert len(inputs) == 5
+    options = RunOptions(inputs=inputs, out_dir=folder / "output", clean_dir=folder / "clean", quiet=True)
+    run(options.validated())
+    return options.out_dir
+
+
+def outputs_text(cell) -> str:
+    """Everything a cell printed or displayed as text."""
+    parts = []
+    for out in cell.get("outputs", []):
+        parts.append(out.get("text", ""))
+        parts += [out.get("data", {}).get(kind, "") for kind in ("text/plain", "text/html")]
+    return "\n".join(parts)
+
+
+def tagged(nb, tag: str):
+    (cell,) = [c for c in nb.cells if tag in c.metadata.get("tags", [])]
+    return cell
+
+
+def test_notebook_runs_against_a_fresh_output(output, monkeypatch):
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    # Which interpreter the kernel runs: the kernel spec "python3" must resolve to this venv.
+    nb.cells.append(nbformat.v4.new_code_cell("import sys; print(sys.prefix)", metadata={"tags": ["interpreter"]}))
+    monkeypatch.setenv("RCP_OUTPUT", str(output))
+    client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=300,
+                                     resources={"metadata": {"path": str(NOTEBOOK.parent)}})
+    client.execute()  # raises CellExecutionError on any failing cell
+
+    assert outputs_text(tagged(nb, "interpreter")).strip() == sys.prefix
+    assert str(output.resolve()) in outputs_text(tagged(nb, "setup")), "RCP_OUTPUT was not used"
+    memberships = load(output)["memberships"]
+    members = set(memberships.loc[memberships["role"] == "member", "member_id"])
+    shown = set(re.findall(r"\b[A-Z]{3}\b", outputs_text(tagged(nb, "matrix"))))
+    assert shown & members, "the matrix shows no member country's ISO3 code"
+    for tag in ("timeline", "language"):
+        assert any("image/png" in out.get("data", {}) for out in tagged(nb, tag).outputs), f"{tag}: no plot"
+    assert "ocr_confusion" in outputs_text(tagged(nb, "corrections"))
+
+
+def test_notebook_is_valid_and_uses_the_python3_kernel():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"

@@ -1,0 +1,243 @@
+"""Review pages: valid HTML, every extracted row highlighted on its exact text, repair edits
+and pages marked, self-contained, and rendered by headless Chromium without console errors."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import time
+from collections import defaultdict
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from pipeline import load
+from pipeline.options import RunOptions
+from pipeline.review import Span, render_text, write_review_pages
+from pipeline.runner import run
+from tests.conftest import RAW
+
+DOCS = (RAW / "crm-puebla-brochure_2004_ocr_es.txt", RAW / "crm-ppt-report_2002-2003_es.txt")
+HIGHLIGHTED = ("process_mentions", "dates", "events", "memberships")
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+CHROMIUM = "/usr/bin/chromium"
+
+
+class PageChecker(HTMLParser):
+    """Strict structure check with the standard library: every opened element is closed, in
+    order (no reliance on HTML's implied end tags), plus what the page shows: the text under
+    each data-row element, the clean-text block, ids, titles of repair edits, page markers."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, dict]] = []
+        self.problems: list[str] = []
+        self.row_text: dict[str, list[str]] = defaultdict(list)  # data-row → text of each fragment
+        self.clean_text: list[str] = []
+        self.ids: list[str] = []
+        self.elements: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        attrs = dict(attrs)
+        self.elements.append((tag, attrs))
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+        if "data-row" in attrs:
+            self.row_text[attrs["data-row"]].append("")
+        if tag not in VOID:
+            self.stack.append((tag, attrs))
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        if tag not in VOID:
+            self.problems.append(f"self-closing non-void <{tag}/>")
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.stack.pop()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID:
+            self.problems.append(f"end tag for void element </{tag}>")
+        elif not self.stack or self.stack[-1][0] != tag:
+            self.problems.append(f"</{tag}> closes <{self.stack[-1][0] if self.stack else 'nothing'}>")
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        keys = [a["data-row"] for _, a in self.stack if "data-row" in a]
+        for key in dict.fromkeys(keys):
+            self.row_text[key][-1] += data
+        if any(a.get("class") == "cleantext" for _, a in self.stack):
+            self.clean_text.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self.problems += [f"<{tag}> never closed" for tag, _ in self.stack]
+
+
+def check_page(path: Path) -> PageChecker:
+    source = path.read_text(encoding="utf-8")
+    assert source.startswith("<!DOCTYPE html>")
+    checker = PageChecker()
+    checker.feed(source)
+    checker.close()
+    assert checker.problems == [], f"{path.name}: {checker.problems[:5]}"
+    assert len(checker.ids) == len(set(checker.ids)), f"{path.name}: duplicate ids"
+    try:
+        import html5lib
+    except ImportError:
+        return checker
+    parser = html5lib.HTMLParser(strict=True)  # raises on any parse error of the HTML standard
+    parser.parse(source)
+    return checker
+
+
+@pytest.fixture(scope="module")
+def review(tmp_path_factory):
+    """Two small documents through the pipeline, then the review pages (timed)."""
+    folder = tmp_path_factory.mktemp("review")
+    options = RunOptions(inputs=DOCS, out_dir=folder / "output", clean_dir=folder / "clean", quiet=True).validated()
+    run(options)
+    started = time.perf_counter()
+    paths = write_review_pages(options.out_dir, options.clean_dir)
+    return options, paths, time.perf_counter() - started
+
+
+def test_one_page_per_document_and_an_index(review):
+    options, paths, seconds = review
+    names = sorted(p.name for p in paths)
+    assert names == sorted([f"{p.stem}.html" for p in DOCS] + ["index.html"])
+    assert all(p.parent == options.out_dir / "review" for p in paths)
+    assert seconds < 5, f"review pages took {seconds:.2f} s"
+    index = check_page(options.out_dir / "review" / "index.html")
+    links = {a["href"] for tag, a in index.elements if tag == "a"}
+    assert links == {f"{p.stem}.html" for p in DOCS}
+
+
+def test_pages_are_valid_html_with_every_row_highlighted(review):
+    options, _, _ = review
+    tables = load(options.out_dir)
+    for source in DOCS:
+        doc_id = source.stem
+        text = (options.clean_dir / f"{doc_id}.txt").read_text(encoding="utf-8")
+        page = check_page(options.out_dir / "review" / f"{doc_id}.html")
+        assert "".join(page.clean_text) == text, "the page must show the clean text exactly once"
+        n_rows = 0
+        for name in HIGHLIGHTED:
+            rows = tables[name][tables[name]["doc_id"] == doc_id].reset_index(drop=True)
+            for n, row in enumerate(rows.itertuples(), start=1):
+                key = f"{name}-{n}"
+                assert "".join(page.row_text[key]) == text[row.char_start:row.char_end], key
+                assert key in page.ids and f"row-{key}" in page.ids, key
+                n_rows += 1
+        assert n_rows > 20, "the seed documents yield rows to check"
+
+
+def test_repair_edits_and_pages_are_marked(review):
+    options, _, _ = review
+    doc_id = DOCS[0].stem  # the OCR brochure: bullets, OCR confusions, line-break hyphens
+    page = check_page(options.out_dir / "review" / f"{doc_id}.html")
+    corrections = load(options.out_dir)["corrections"]
+    fixed = corrections[(corrections["doc_id"] == doc_id) & corrections["applied"].fillna(False)
+                        & corrections["step"].isin(["unicode", "ocr_confusion", "dehyphen", "bullet"])]
+    assert len(fixed) > 10
+    classes = [(a, a.get("class", "").split()) for _, a in page.elements]
+    titles = [a["title"] for a, cls in classes if "edit" in cls and "key" not in cls]  # not the legend
+    assert len([t for t in titles if not t.startswith(("reflow", "markup", "furniture", "page_number"))]) == len(fixed)
+    ocr = fixed[fixed["step"] == "ocr_confusion"].iloc[0]
+    assert any(ocr["before"] in t and ocr["after"] in t for t in titles), "hover shows the original text"
+    assert "page-1" in page.ids
+
+
+def test_pages_are_self_contained(review):
+    options, paths, _ = review
+    for path in paths:
+        page = check_page(path)
+        tags = {tag for tag, _ in page.elements}
+        assert not tags & {"script", "link", "img", "iframe", "object", "embed"}, path.name
+        for tag, attrs in page.elements:
+            for name in ("href", "src"):
+                assert not re.match(r"[a-z]+:|//", attrs.get(name, "")), f"{path.name}: external {attrs[name]}"
+        assert "default-src 'none'" in path.read_text(encoding="utf-8")
+
+
+def test_overlapping_spans_nest_or_split_into_fragments():
+    text = "La VII Reunión de la CRM, 29-31 de octubre de 2002, Antigua."
+    spans = [
+        Span(3, 50, "mark", {"data-row": "events-1"}, 0, {"id": "events-1"}),
+        Span(21, 24, "mark", {"data-row": "process_mentions-1"}, 2, {"id": "process_mentions-1"}),
+        Span(21, 24, "mark", {"data-row": "memberships-1"}, 1, {"id": "memberships-1"}),  # same text
+        Span(26, 59, "mark", {"data-row": "dates-1"}, 3, {"id": "dates-1"}),  # crosses the event's end
+        Span(10, 10, "span", {"class": "edit del", "title": "dehyphen: -⏎ → ∅"}, 4),  # a removal
+    ]
+    body = render_text(text, spans, [Span(0, 0, "span", {"class": "pb", "data-page": "1"}, -1)])
+    checker = PageChecker()
+    checker.feed(f'<div class="cleantext">{body}</div>')
+    checker.close()
+    assert checker.problems == []
+    assert "".join(checker.clean_text) == text
+    for span in spans[:4]:
+        assert "".join(checker.row_text[span.attrs["data-row"]]) == text[span.start:span.end]
+    assert len(checker.row_text["dates-1"]) == 2 and checker.ids.count("dates-1") == 1
+    assert body.index('data-row="memberships-1"') < body.index('data-row="process_mentions-1"')  # by rank
+    assert render_text("a<b>&c", []) == "a&lt;b&gt;&amp;c"
+
+
+@pytest.mark.parametrize("broken", ["<div><span></div></span>", "<p>open", "</b>", "<div/>"])
+def test_checker_catches_broken_html(broken):
+    checker = PageChecker()
+    checker.feed(broken)
+    checker.close()
+    assert checker.problems
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's chromium; installed with apt-get when absent and we may (root with apt-get)."""
+    if Path(CHROMIUM).exists():
+        return CHROMIUM
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        pytest.skip("headless Chromium is needed for the rendering test: install Debian's chromium "
+                    "(sudo apt-get install -y chromium); not root or no apt-get, so the test cannot")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1200)
+        if done.returncode != 0:
+            pytest.fail(f"{' '.join(command)} failed: {done.stderr[-500:]}")
+    return CHROMIUM
+
+
+CONSOLE = re.compile(r"CONSOLE[(:]|Uncaught")
+
+
+def screenshot(chromium: str, page: Path, folder: Path) -> tuple[Path, list[str]]:
+    """Render page to folder/page.png; return the PNG and the console lines Chromium logged."""
+    folder.mkdir(parents=True, exist_ok=True)
+    png = folder / "page.png"
+    command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={folder / 'profile'}", f"--screenshot={png}", "--window-size=1280,2000",
+               "--enable-logging=stderr", "--v=0", page.resolve().as_uri()]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return png, [line for line in done.stderr.splitlines() if CONSOLE.search(line)]
+
+
+def test_console_error_detection_works(chromium, tmp_path):
+    """The negative control: a page with a failing script and a blocked load is caught."""
+    bad = tmp_path / "bad.html"
+    bad.write_text("<!DOCTYPE html><html><head><title>bad</title></head><body><p>x</p>"
+                   "<script>undefined_function_xyz()</script></body></html>", encoding="utf-8")
+    _, console = screenshot(chromium, bad, tmp_path / "shot")
+    assert any("undefined_function_xyz" in line for line in console), console
+
+
+def test_pages_render_in_headless_chromium(review, chromium, tmp_path):
+    options, paths, _ = review
+    for path in paths:
+        png, console = screenshot(chromium, path, tmp_path / path.stem)
+        assert console == [], f"{path.name}: {console}"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        if path.name != "index.html":
+            assert png.stat().st_size > 10_000, f"{path.name}: screenshot looks empty"
