@@ -309,20 +309,52 @@ def _location(text: str, end: int, dates: list) -> str | None:
     return None
 
 
+STOP_WORDS = frozenset(fold(w) for w in (
+    "held was were is are which that who organized organised conducted took will would has have had "
+    "que fue fueron es son celebrada celebrado realizada realizado llevada llevado organizada organizado "
+    "donde cuyo cuya durante during with con").split())
+DESCRIPTIVE_LINKS = frozenset("on for of about sobre para de del acerca".split())
+
+
+def _descriptive_end(doc: Doc, end: int, limit: int = 14) -> int:
+    """'a round table for the officials of Kokshetau oblast', 'taller para desarrollar un plan
+    de trabajo regional': a lower-case complement introduced by on/for/sobre/para/de, up to
+    punctuation, a verb, or a date."""
+    if end >= len(doc) or doc[end].norm_ not in DESCRIPTIVE_LINKS:
+        return end
+    k = end
+    while k < len(doc) and k - end < limit:
+        tok = doc[k]
+        if tok.is_punct or tok.is_space or tok.norm_ in STOP_WORDS or tok.norm_ in MONTH_WORDS or tok.like_num:
+            break
+        if tok.norm_ in ("in", "en", "on", "el") and k + 1 < len(doc) and (
+                doc[k + 1].norm_ in MONTH_WORDS or doc[k + 1].like_num):
+            break
+        k += 1
+    while k > end and (doc[k - 1].norm_ in CONNECTORS or doc[k - 1].norm_ in DETERMINERS):
+        k -= 1
+    return k if k - end >= 2 else end
+
+
 def _dated_mention(doc: Doc, trigger: Span, kind: str, dates: list) -> EventMention | None:
-    """An untitled kind word with a date close to it: 'la reunión del GRCM, realizada del
-    29-31 de octubre de 2002 en Antigua'. The title is the kind word with what names it
-    ('VII Reunión de la CRM', 'meeting of the Permanent Council'); a bare kind word names
-    nothing and is dropped."""
+    """An untitled kind word with a date in its sentence: 'la reunión del GRCM, realizada del
+    29-31 de octubre de 2002 en Antigua', 'In February 2002, IOM conducted a round table for
+    the officials of Kokshetau oblast'. The title is the kind word with what names or
+    describes it; a bare kind word names nothing and is dropped."""
     text = doc.text
     start_tok = _premodifier_start(doc, trigger.start)
     end_tok = _complement_end(doc, trigger.end)
+    if end_tok == trigger.end:
+        end_tok = _descriptive_end(doc, trigger.end)
     if start_tok == trigger.start and end_tok == trigger.end:
         return None
     start, end = doc[start_tok].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1])
-    date = next((d for d in dates if end <= d.start <= end + 70 and "." not in text[end:d.start]), None)
+    sentence_end = _sentence_end(text, end)
+    date = next((d for d in dates if end <= d.start <= min(end + 100, sentence_end)), None)
     if date is None:
-        date = next((d for d in dates if 0 <= start - d.end <= 25 and "." not in text[d.end:start]), None)
+        sentence_start = _sentence_start(text, start)
+        before = [d for d in dates if sentence_start <= d.start and d.end <= start]
+        date = before[-1] if before else None
     if date is None:
         return None
     title = text[start:end]
