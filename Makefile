@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 WORKERS ?=
+EXECUTOR ?=
+SCHEDULER ?=
+SCALE ?=
 ARGS ?=
 STAMP := $(VENV)/.installed
 
@@ -25,7 +28,7 @@ tesseract:
 	@bash pipeline/ensure_tesseract.sh
 
 extract: setup ## Run the pipeline over corpus/raw into corpus/clean and output
-	$(PY) -m pipeline extract $(if $(WORKERS),--workers $(WORKERS)) $(ARGS)
+	$(PY) -m pipeline extract $(if $(WORKERS),--workers $(WORKERS)) $(if $(EXECUTOR),--executor $(EXECUTOR)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(ARGS)
 
 evaluate: setup ## Score output/ and corpus/clean/ against tests/gold/
 	$(PY) -m pipeline evaluate
@@ -36,6 +39,9 @@ test: setup ## Run the test suite
 notebook: setup ## Execute notebooks/explore.ipynb in place against output/ (after make extract)
 	@test -f output/documents.parquet || { echo "output/ has no tables yet: run 'make extract' first" >&2; exit 1; }
 	RCP_OUTPUT=$(CURDIR)/output $(VENV)/bin/jupyter-execute --inplace --kernel_name=python3 --timeout=600 notebooks/explore.ipynb
+
+bench: setup ## Time the pipeline against bare pdfplumber/tesseract on a scaled corpus (SCALE=small for a quick run); writes output/bench.json
+	$(PY) -m pipeline.bench $(if $(SCALE),--scale $(SCALE)) $(if $(WORKERS),--workers $(WORKERS)) $(ARGS)
 
 clean-output: ## Remove generated tables and clean texts (never touches corpus/raw)
 	find output -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from pipeline.options import BadOptions, ExitCode, RunOptions
+from pipeline.options import BadOptions, ExitCode, MissingDependency, RunOptions
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,8 +21,14 @@ def build_parser() -> argparse.ArgumentParser:
                          help="folder for clean texts (default: corpus/clean)")
     extract.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                          help="parallel workers (default: all cores)")
-    extract.add_argument("--executor", choices=("process", "serial"), default="process",
-                         help="process pool (default) or serial in this process")
+    extract.add_argument("--executor", choices=("process", "serial", "dask"), default="process",
+                         help="process pool (default), serial in this process, or dask (pip install .[dask])")
+    extract.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                         help="with --executor dask: a running scheduler, e.g. tcp://host:8786 "
+                              "(default: start a local cluster of --workers processes)")
+    extract.add_argument("--doc-timeout", type=float, default=900.0, metavar="SECONDS",
+                         help="a document job (a page, or its assembly) running longer than this is "
+                              "stopped and the document gets an error row (default: 900)")
     extract.add_argument("--force", action="store_true", help="reprocess documents even if unchanged")
     extract.add_argument("--quiet", action="store_true", help="no progress bar")
     extract.add_argument("--language-detector", choices=("lingua", "langdetect"), default="lingua",
@@ -54,7 +60,8 @@ def _extract(args) -> int:
     try:
         options = RunOptions(
             inputs=tuple(args.paths), out_dir=args.out, clean_dir=args.clean, workers=args.workers,
-            force=args.force, quiet=args.quiet, executor=args.executor,
+            force=args.force, quiet=args.quiet, executor=args.executor, scheduler=args.scheduler,
+            doc_timeout=args.doc_timeout,
             document=DocumentSettings(language=LanguageSettings(detector=args.language_detector)),
         ).validated()
     except BadOptions as exc:
@@ -65,5 +72,8 @@ def _extract(args) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
+    except MissingDependency as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.MISSING_DEPENDENCY
     print(summary.render())
     return summary.exit_code

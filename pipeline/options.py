@@ -22,7 +22,11 @@ class BadOptions(ValueError):
     pass
 
 
-EXECUTORS = ("process", "serial")
+class MissingDependency(RuntimeError):
+    """An optional dependency the options ask for is not installed; the message says how to."""
+
+
+EXECUTORS = ("process", "serial", "dask")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +38,8 @@ class RunOptions:
     force: bool = False
     quiet: bool = False
     executor: str = "process"
+    scheduler: str | None = None   # dask scheduler address (tcp://host:8786); None: a local cluster
+    doc_timeout: float = 900.0     # seconds one job of a document (a page, or its assembly) may run
     page: PageSettings = field(default_factory=PageSettings)
     document: DocumentSettings = field(default_factory=DocumentSettings)
 
@@ -42,6 +48,10 @@ class RunOptions:
             raise BadOptions(f"--workers must be at least 1 (got {self.workers})")
         if self.executor not in EXECUTORS:
             raise BadOptions(f"--executor must be one of {', '.join(EXECUTORS)} (got {self.executor})")
+        if self.scheduler and self.executor != "dask":
+            raise BadOptions("--scheduler needs --executor dask")
+        if not self.doc_timeout > 0:
+            raise BadOptions(f"--doc-timeout must be a positive number of seconds (got {self.doc_timeout})")
         for path in self.inputs:
             if not path.exists():
                 raise BadOptions(f"input not found: {path}")

@@ -2,17 +2,22 @@
 assemble documents, write clean texts and tables, summarise."""
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
+import re
+import signal
 import sys
 import time
-from collections import Counter, defaultdict
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from collections import Counter, defaultdict, deque
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 from pipeline import PIPELINE_VERSION
-from pipeline.executors import make_executor
+from pipeline.executors import crash_reason, make_pool
 from pipeline.ingest import PAGED_FORMATS, document_error, path_to_source, paths_to_doc_ids
 from pipeline.options import ExitCode, RunOptions
 from pipeline.pdf import PageJob, UnreadableDocument, extract_page, image_page_count, pdf_page_count
@@ -78,8 +83,7 @@ def run(options: RunOptions) -> RunSummary:
         else:
             todo.append(source)
 
-    for result in _process(todo, options):
-        _write_document(result, options)
+    for result in _process(todo, options):  # each result's files are written as it comes
         results[result.doc_id] = result.tables
         summary.processed += 1
 
@@ -91,84 +95,290 @@ def run(options: RunOptions) -> RunSummary:
             summary.pages_by_method[page["method"]] += 1
 
     ordered = [doc_ids[p] for p in paths]
-    for name, table in RUN_TABLES.items():
-        rows = [row for d in ordered for row in results[d].get(name, [])]
-        if name == "processes":  # corpus-level: the registry, then each discovered process once
-            rows = list({r["process_id"]: r for r in process_rows() + rows}.values())
-        write_table(table, rows, options.out_dir)
-    write_data_dictionary(options.out_dir)
+    if summary.processed or not _tables_unchanged(ordered, results, options.out_dir):
+        for name, table in RUN_TABLES.items():
+            rows = [row for d in ordered for row in results[d].get(name, [])]
+            if name == "processes":  # corpus-level: the registry, then each discovered process once
+                rows = list({r["process_id"]: r for r in process_rows() + rows}.values())
+            write_table(table, rows, options.out_dir)
+        write_data_dictionary(options.out_dir)
+        write_atomic(_tables_stamp(options.out_dir), _tables_key(ordered, results))
     summary.seconds = time.perf_counter() - started
     write_corpus_outputs(options.out_dir, options.clean_dir, summary)
     return summary
 
 
-def _write_document(result: DocumentResult, options: RunOptions) -> None:
+def _tables_key(ordered: list[str], results: dict) -> str:
+    """What the run tables are made of: the pipeline version and, in order, each document's
+    cached result (identified by its documents row)."""
+    rows = [[results[d]["documents"][0].get(k) for k in ("doc_id", "source_path", "sha256", "pipeline_version",
+                                                         "status")] for d in ordered]
+    return hashlib.sha256(json.dumps([PIPELINE_VERSION, rows]).encode()).hexdigest()
+
+
+def _tables_stamp(out_dir: Path) -> Path:
+    return out_dir / ".cache" / "run_tables.key"
+
+
+def _tables_unchanged(ordered: list[str], results: dict, out_dir: Path) -> bool:
+    """True when the table files on disk were written from exactly these cached results:
+    an unchanged re-run does not write them again."""
+    stamp = _tables_stamp(out_dir)
+    try:
+        if stamp.read_text(encoding="utf-8") != _tables_key(ordered, results):
+            return False
+    except OSError:
+        return False
+    return all((out_dir / f"{name}.{ext}").exists() for name in RUN_TABLES for ext in ("parquet", "csv")) \
+        and (out_dir / "README.md").exists()
+
+
+def _write_document(result: DocumentResult, clean_dir: Path, out_dir: Path) -> None:
     if result.ok:
-        write_atomic(options.clean_dir / f"{result.doc_id}.txt", result.clean_text)
-        write_atomic(options.clean_dir / "source" / f"{result.doc_id}.txt", result.source_text)
+        write_atomic(clean_dir / f"{result.doc_id}.txt", result.clean_text)
+        write_atomic(clean_dir / "source" / f"{result.doc_id}.txt", result.source_text)
         # clean offset → source offset, as runs (clean_start, source_start, length)
-        write_atomic(options.clean_dir / "offsets" / f"{result.doc_id}.json", json.dumps(result.origin_runs))
+        write_atomic(clean_dir / "offsets" / f"{result.doc_id}.json", json.dumps(result.origin_runs))
     row = result.tables["documents"][0]
-    write_cached(options.out_dir, result.doc_id, row["sha256"], PIPELINE_VERSION, result.tables, result.origin_runs)
+    write_cached(out_dir, result.doc_id, row["sha256"], PIPELINE_VERSION, result.tables, result.origin_runs)
+
+
+def _document_job(stage, args: tuple, clean_dir: Path, out_dir: Path) -> DocumentResult:
+    """Runs in a worker: one document through a per-document stage function. The worker
+    writes the large artifacts (clean text, source text, offsets, cached result) to the
+    clean/output folders (shared storage on a cluster); only the table rows travel back."""
+    result = stage(*args)
+    _write_document(result, clean_dir, out_dir)
+    return replace(result, source_text="", clean_text="", origin_runs=[])
+
+
+POLL_SECONDS = 0.5       # how often the loop looks for started and overdue jobs
+CRASHES_TO_QUARANTINE = 2
+
+
+@dataclass(eq=False)
+class Job:
+    """One unit of work: a page of a paged document (page set) or a whole document (page None)."""
+
+    source: SourceFile
+    page: int | None
+    fn: Callable
+    args: tuple
+    key: int = -1                 # id of the current submission
+    started: float | None = None  # when a worker announced it began this submission
+    worker: object = None         # that worker (pid or dask address)
+    crashes: int = 0              # pool breaks it was running during
+
+    @property
+    def doc_id(self) -> str:
+        return self.source.doc_id
+
+    def reason(self, text: str) -> str:
+        return f"page {self.page}: {text}" if self.page else text
+
+
+class _Batch:
+    """The job loop of one run. A job is queued, then running (submitted; started once a
+    worker announces it), then done. A document is open until its result or its error
+    row is out; jobs of a closed document are dropped.
+
+    - A worker that dies breaks a process pool as a whole: every job in it fails with
+      BrokenProcessPool. The pool is rebuilt and the jobs are queued again; those a worker
+      had begun are suspects and run again one at a time, alone in the pool, so a second
+      crash names its document, which is then quarantined (error row).
+    - A job running longer than ``doc_timeout`` closes its document with an error row and
+      its worker is killed (with its tesseract); on a process pool that is a break nobody is
+      blamed for.
+    """
+
+    def __init__(self, pool, options: RunOptions) -> None:
+        self.pool, self.options = pool, options
+        self.window = 2 * pool.capacity + 2   # jobs handed to the pool at once
+        self.queue: deque[Job] = deque()
+        self.running: dict[Future, Job] = {}
+        self.pages: dict[str, list] = defaultdict(list)
+        self.expected: dict[str, int] = {}
+        self.closed: set[str] = set()
+        self.out: list[DocumentResult] = []
+        self.keys = itertools.count()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.queue or self.running)
+
+    def add(self, source: SourceFile) -> None:
+        options = self.options
+        if source.format not in PAGED_FORMATS:
+            self.queue.append(Job(source, None, _document_job, (
+                text_source_to_result, (source, options.document), options.clean_dir, options.out_dir)))
+            return
+        try:
+            count = pdf_page_count(source.path) if source.format == "pdf" else image_page_count(source.path)
+        except UnreadableDocument as exc:
+            return self._close_with_error(source, str(exc))
+        if count == 0:
+            return self._close_with_error(source, "PDF has no pages")
+        self.expected[source.doc_id] = count
+        for page in range(1, count + 1):
+            job = PageJob(source.path, source.doc_id, source.format, page, options.page)
+            self.queue.append(Job(source, page, extract_page, (job,)))
+
+    def step(self) -> None:
+        """Hand jobs to the pool, wait a little, take what finished, then deal with a broken
+        pool or overdue jobs."""
+        self._submit()
+        done, _ = wait(self.running, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+        self._note_starts()
+        lost = self._collect(done)
+        if lost:
+            self._recover(lost, blame=True)
+        elif self.pool.can_stop:
+            self._stop_overdue()
+
+    def _submit(self) -> None:
+        while self.queue and len(self.running) < self.window:
+            job = self.queue[0]
+            if job.doc_id in self.closed:
+                self.queue.popleft()
+                continue
+            if any(j.crashes for j in self.running.values()):
+                return  # a suspect runs alone
+            if job.crashes and self.running:
+                return  # wait until the suspect can run alone
+            job.key, job.started, job.worker = next(self.keys), None, None
+            try:
+                future = self.pool.submit(job.key, job.fn, *job.args)
+            except BrokenProcessPool:  # broke while idle or between two looks
+                return self._recover([], blame=True)
+            self.queue.popleft()
+            self.running[future] = job
+
+    def _note_starts(self) -> None:
+        by_key = {job.key: job for job in self.running.values()}
+        now = time.monotonic()
+        for key, worker in self.pool.started():
+            if key in by_key:
+                by_key[key].started, by_key[key].worker = now, worker
+
+    def _collect(self, futures) -> list[Job]:
+        """Take finished jobs' results; return the jobs lost to a broken pool."""
+        lost = []
+        for future in futures:
+            job = self.running.pop(future)
+            try:
+                value = future.result()
+            except (BrokenProcessPool, CancelledError):
+                lost.append(job)
+            except Exception as exc:  # noqa: BLE001 - any failure becomes this document's error row
+                self._fail(job, _error_reason(job, exc))
+            else:
+                self._accept(job, value)
+        return lost
+
+    def _accept(self, job: Job, value) -> None:
+        doc_id = job.doc_id
+        if doc_id in self.closed:
+            return
+        if job.page is None:
+            self.closed.add(doc_id)
+            self.out.append(value)
+            return
+        self.pages[doc_id].append(value)
+        if len(self.pages[doc_id]) == self.expected[doc_id]:
+            options = self.options
+            args = (pages_to_result, (job.source, self.pages.pop(doc_id), options.document),
+                    options.clean_dir, options.out_dir)
+            self.queue.appendleft(Job(job.source, None, _document_job, args))
+
+    def _recover(self, lost: list[Job], blame: bool) -> None:
+        """A worker died and the process pool broke: keep what finished, rebuild the pool,
+        queue the lost jobs again (suspects first) or quarantine a repeat offender."""
+        if self.pool.restartable:
+            finished, _ = wait(self.running, timeout=60)  # a broken pool fails all its jobs at once
+            lost += self._collect(finished)
+            lost += [self.running.pop(f) for f in list(self.running)]
+            self.pool.restart()
+        lost = [job for job in lost if job.doc_id not in self.closed]
+        suspects = []
+        if blame:
+            # the jobs a worker had begun; if no start was heard of, all of them
+            suspects = [job for job in lost if job.started is not None] or lost
+            for job in suspects:
+                job.crashes += 1
+        for job in suspects:
+            if job.crashes >= CRASHES_TO_QUARANTINE:
+                self._fail(job, "worker crashed twice while processing this document")
+        again = [job for job in suspects if job.doc_id not in self.closed]
+        again += [job for job in lost if job not in suspects and job.doc_id not in self.closed]
+        self.queue.extendleft(reversed(again))
+
+    def _stop_overdue(self) -> None:
+        limit = self.options.doc_timeout
+        now = time.monotonic()
+        overdue = [(f, job) for f, job in self.running.items()
+                   if job.started is not None and now - job.started > limit]
+        for future, job in overdue:
+            del self.running[future]
+            future.cancel()
+            self._fail(job, f"timed out after {limit:g} s")
+            self.pool.stop_worker(job.worker)
+        if overdue and self.pool.restartable:
+            self._recover([], blame=False)
+
+    def _fail(self, job: Job, reason: str) -> None:
+        if job.doc_id not in self.closed:
+            self._close_with_error(job.source, job.reason(reason), self.expected.get(job.doc_id, 0))
+
+    def _close_with_error(self, source: SourceFile, reason: str, n_pages: int = 0) -> None:
+        self.closed.add(source.doc_id)
+        self.pages.pop(source.doc_id, None)
+        result = error_result(source, reason, n_pages)
+        _write_document(result, self.options.clean_dir, self.options.out_dir)
+        self.out.append(result)
+
+    def take_finished(self) -> list[DocumentResult]:
+        out, self.out = self.out, []
+        return out
+
+
+def _error_reason(job: Job, exc: BaseException) -> str:
+    reason = crash_reason(exc) or document_error(job.source, exc)
+    # pytesseract reports a tesseract killed by a signal as "(-11, '')"
+    crashed = re.fullmatch(r"(?:OcrError: )?tesseract failed: \((-\d+), '(.*)'\)", reason)
+    if crashed:
+        try:
+            name = signal.Signals(-int(crashed.group(1))).name
+        except ValueError:
+            name = f"signal {-int(crashed.group(1))}"
+        reason = f"tesseract crashed ({name})" + (f": {crashed.group(2)}" if crashed.group(2) else "")
+    return reason
 
 
 def _process(sources: list[SourceFile], options: RunOptions):
-    """Yield a DocumentResult per source. Paged documents are split into one job per page;
-    when a document's pages are all in, its assembly is submitted as one more job."""
+    """Yield a DocumentResult per source (its files already written). Paged documents are
+    split into one job per page; when a document's pages are all in, its assembly is one
+    more job. See _Batch for crashes and time limits."""
     if not sources:
         return
     progress = _progress(len(sources), options)
-    pending: dict[Future, tuple[str, SourceFile, int | None]] = {}
-    pages: dict[str, list] = defaultdict(list)
-    expected: dict[str, int] = {}
-    failed: set[str] = set()
-    executor = make_executor(options.executor, options.workers)
+    pool = make_pool(options.executor, options.workers, options.scheduler)
     try:
+        batch = _Batch(pool, options)
         for source in sources:
-            if source.format in PAGED_FORMATS:
-                try:
-                    count = pdf_page_count(source.path) if source.format == "pdf" else image_page_count(source.path)
-                except UnreadableDocument as exc:
-                    progress.update(1)
-                    yield error_result(source, str(exc))
-                    continue
-                if count == 0:
-                    progress.update(1)
-                    yield error_result(source, "PDF has no pages")
-                    continue
-                expected[source.doc_id] = count
-                for page in range(1, count + 1):
-                    job = PageJob(source.path, source.doc_id, source.format, page, options.page)
-                    pending[executor.submit(extract_page, job)] = ("page", source, page)
-            else:
-                pending[executor.submit(text_source_to_result, source, options.document)] = ("document", source, None)
-        while pending:
-            done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-            for future in done:
-                kind, source, page = pending.pop(future)
-                try:
-                    value = future.result()
-                except BrokenProcessPool:
-                    raise
-                except Exception as exc:  # noqa: BLE001 - any failure becomes this document's error row
-                    if source.doc_id in failed:
-                        continue
-                    failed.add(source.doc_id)
-                    where = f"page {page}: " if page else ""
-                    progress.update(1)
-                    yield error_result(source, where + document_error(source, exc), expected.get(source.doc_id, 0))
-                    continue
-                if kind == "page":
-                    if source.doc_id in failed:
-                        continue
-                    pages[source.doc_id].append(value)
-                    if len(pages[source.doc_id]) == expected[source.doc_id]:
-                        pending[executor.submit(pages_to_result, source, pages.pop(source.doc_id), options.document)] = ("document", source, None)
-                else:
-                    progress.update(1)
-                    yield value
+            batch.add(source)
+        while True:
+            for result in batch.take_finished():
+                progress.update(1)
+                yield result
+            if not batch.busy:
+                break
+            batch.step()
+    except BaseException:
+        pool.shutdown(hard=True)  # interrupted or failed: stop the workers now
+        raise
+    else:
+        pool.shutdown()
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
         progress.close()
 
 

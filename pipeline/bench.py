@@ -1,0 +1,486 @@
+"""Throughput benchmark: python -m pipeline.bench [--scale small|default] [--workers N] [--out DIR]
+
+Builds a scaled corpus in a temporary folder from the seed documents in corpus/raw
+(text files copied with a distinguishing last line, a long text-layer PDF and a scanned
+PDF made by repeating the seed PDFs' pages) and times, on those same files, in one run:
+
+- the full pipeline, cold (nothing cached), over the whole scaled corpus;
+- the full pipeline on the text-layer PDF alone, and bare pdfplumber ``extract_text`` on
+  its pages at the same parallelism (``text_pdf_ratio`` = pipeline ÷ bare);
+- the full pipeline on the scanned PDF alone, and bare tesseract (render at the same dpi,
+  pytesseract ``image_to_data``, spa+eng, OMP_THREAD_LIMIT=1, one page per job on the
+  same number of worker processes) (``ocr_ratio`` = pipeline ÷ bare);
+- the seed corpus once, then unchanged again (warm: everything reused from the cache);
+- each stage separately (ingest, repair, sections/language, extractors, writing), by
+  calling the stage functions directly on the scaled corpus's documents in worker
+  processes; rates per stage are per worker (pages or characters per worker-second).
+
+Prints a table and writes <out>/bench.json. Timings belong here, never in tests.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "corpus" / "raw"
+TEXT_PDF = SEED / "mc-inf-259_2002_migrants-rights_textlayer.pdf"
+SCANNED_PDF = SEED / "mc-inf-259_2002_migrants-rights_scanned.pdf"
+
+
+@dataclass(frozen=True)
+class Scale:
+    text_docs: int
+    text_pdf_pages: int
+    scanned_pages: int
+
+
+SCALES = {"small": Scale(20, 20, 4), "default": Scale(200, 104, 20)}
+
+
+# --- the scaled corpus -------------------------------------------------------------------
+
+def build_corpus(folder: Path, scale: Scale) -> dict[str, Path]:
+    """Copies of the seed text files (each with its own last line, so their bytes differ),
+    a text-layer PDF and a scanned PDF made of the seed PDFs' pages, repeated."""
+    texts = folder / "texts"
+    texts.mkdir(parents=True)
+    seeds = sorted(SEED.glob("*.txt"))
+    for i in range(scale.text_docs):
+        seed = seeds[i % len(seeds)]
+        data = seed.read_bytes() + f"\n\nBenchmark copy {i:04d} of {seed.name}.\n".encode("ascii")
+        (texts / f"{seed.stem}__{i:04d}.txt").write_bytes(data)
+    text_pdf = repeat_pages(TEXT_PDF, scale.text_pdf_pages, folder / "pdf" / "textlayer_long.pdf")
+    scanned = repeat_pages(SCANNED_PDF, scale.scanned_pages, folder / "scan" / "scanned_long.pdf")
+    return {"texts": texts, "text_pdf": text_pdf, "scanned": scanned}
+
+
+def repeat_pages(source: Path, n_pages: int, target: Path) -> Path:
+    import pypdfium2 as pdfium
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = pdfium.PdfDocument(str(source))
+    out = pdfium.PdfDocument.new()
+    try:
+        while len(out) < n_pages:
+            out.import_pages(src, list(range(min(len(src), n_pages - len(out)))))
+        out.save(str(target))
+    finally:
+        out.close()
+        src.close()
+    return target
+
+
+# --- memory ---------------------------------------------------------------------------------
+
+class RssSampler:
+    """Peak resident memory of each worker process (direct child of this process) and of
+    the processes they start (tesseract), sampled every 0.2 s with psutil when it is
+    installed; otherwise the peak of the largest finished child from getrusage."""
+
+    def __init__(self) -> None:
+        self.workers: dict[int, int] = {}
+        self.helpers = 0
+        self._stop = threading.Event()
+        try:
+            import psutil
+        except ImportError:
+            self._psutil = None
+        else:
+            self._psutil = psutil
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> "RssSampler":
+        if self._psutil is not None:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self._psutil is not None:
+            self._thread.join()
+
+    def _sample(self) -> None:
+        me = self._psutil.Process()
+        while not self._stop.wait(0.2):
+            try:
+                for child in me.children(recursive=False):
+                    rss = child.memory_info().rss
+                    self.workers[child.pid] = max(self.workers.get(child.pid, 0), rss)
+                    for helper in child.children(recursive=True):
+                        self.helpers = max(self.helpers, helper.memory_info().rss)
+            except (self._psutil.NoSuchProcess, self._psutil.AccessDenied):
+                continue
+
+    def result(self) -> dict:
+        if self._psutil is None:
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+            return {"source": "getrusage(RUSAGE_CHILDREN), cumulative", "worker_max_mb": _mb(peak)}
+        values = sorted(self.workers.values())
+        return {"source": "psutil", "worker_max_mb": _mb(max(values, default=0)),
+                "worker_median_mb": _mb(values[len(values) // 2] if values else 0),
+                "tesseract_max_mb": _mb(self.helpers), "workers_seen": len(values)}
+
+
+def _mb(n_bytes: float) -> float:
+    return round(n_bytes / 2**20, 1)
+
+
+def _driver_peak_mb() -> float:
+    return _mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+
+
+# --- pipeline runs ----------------------------------------------------------------------------
+
+def pipeline_run(inputs: tuple[Path, ...], work: Path, name: str, workers: int) -> dict:
+    """One cold run of the whole pipeline (new output folders, --force)."""
+    from pipeline import load
+    from pipeline.options import RunOptions
+    from pipeline.runner import run
+
+    options = RunOptions(inputs=inputs, out_dir=work / name / "out", clean_dir=work / name / "clean",
+                         workers=workers, quiet=True, force=True).validated()
+    with RssSampler() as rss:
+        started = time.perf_counter()
+        summary = run(options)
+        seconds = time.perf_counter() - started
+    if summary.errors:
+        raise RuntimeError(f"benchmark run {name} failed: {summary.errors}")
+    docs = load(options.out_dir)["documents"]
+    pages, chars = int(docs["n_pages"].sum()), int(docs["n_chars"].sum())
+    return {"seconds": round(seconds, 3), "documents": len(docs), "pages": pages, "chars": chars,
+            "pages_per_s": round(pages / seconds, 2), "chars_per_s": round(chars / seconds),
+            "peak_rss": rss.result(), "options": options}
+
+
+def warm_runs(work: Path, workers: int) -> dict:
+    """The seed corpus once (cold), then unchanged again: in this process and as a new
+    `python -m pipeline extract` process (which adds interpreter start and imports)."""
+    import subprocess
+
+    from pipeline.runner import run
+
+    cold = pipeline_run((SEED,), work, "seed", workers)
+    options = cold.pop("options")
+    started = time.perf_counter()
+    summary = run(options.__class__(**{**_fields(options), "force": False}))
+    warm = time.perf_counter() - started
+    assert summary.reused == summary.documents, "the unchanged re-run reprocessed documents"
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pipeline", "extract", str(SEED), "--out", str(options.out_dir),
+                    "--clean", str(options.clean_dir), "--quiet", "--workers", str(workers)],
+                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    warm_cli = time.perf_counter() - started
+    return {"seed_cold_s": cold["seconds"], "warm_s": round(warm, 3), "warm_cli_s": round(warm_cli, 3)}
+
+
+def _fields(options) -> dict:
+    from dataclasses import fields
+
+    return {f.name: getattr(options, f.name) for f in fields(options)}
+
+
+# --- bare baselines ---------------------------------------------------------------------------
+
+def _init_bare() -> None:
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def _pdfplumber_pages(path: str, pages: list[int]) -> int:
+    import pdfplumber
+
+    chars = 0
+    with pdfplumber.open(path) as pdf:
+        for page in pages:
+            chars += len(pdf.pages[page - 1].extract_text() or "")
+    return chars
+
+
+def bare_pdfplumber(path: Path, workers: int) -> dict:
+    """pdfplumber's own extract_text on every page, the pages split evenly over the workers
+    (each opens the PDF once)."""
+    from pipeline.pdf import pdf_page_count
+
+    n = pdf_page_count(str(path))
+    chunks = [list(range(1 + i, n + 1, workers)) for i in range(workers)]
+    with ProcessPoolExecutor(workers, initializer=_init_bare) as pool:
+        list(pool.map(int, [0] * workers))  # start the workers before the clock
+        started = time.perf_counter()
+        chars = sum(pool.map(_pdfplumber_pages, [str(path)] * workers, chunks))
+        seconds = time.perf_counter() - started
+    return {"seconds": round(seconds, 3), "pages": n, "chars": chars, "pages_per_s": round(n / seconds, 2)}
+
+
+def _tesseract_page(path: str, page: int, dpi: int, languages: str, psm: int) -> int:
+    import pypdfium2 as pdfium
+    import pytesseract
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        image = pdf[page - 1].render(scale=dpi / 72).to_pil()
+    finally:
+        pdf.close()
+    data = pytesseract.image_to_data(image, lang=languages, config=f"--psm {psm}",
+                                     output_type=pytesseract.Output.DICT)
+    return sum(len(t) + 1 for t in data["text"] if t and t.strip())
+
+
+def bare_tesseract(path: Path, workers: int) -> dict:
+    """Render each page at the pipeline's dpi and run tesseract on it, one page per job on
+    the same number of processes, OMP_THREAD_LIMIT=1."""
+    from pipeline.ocr import OcrSettings
+    from pipeline.pdf import pdf_page_count
+
+    ocr = OcrSettings()
+    n = pdf_page_count(str(path))
+    with ProcessPoolExecutor(workers, initializer=_init_bare) as pool:
+        list(pool.map(int, [0] * workers))
+        started = time.perf_counter()
+        chars = sum(pool.map(_tesseract_page, [str(path)] * n, range(1, n + 1), [ocr.dpi] * n,
+                             [ocr.languages] * n, [ocr.psm] * n))
+        seconds = time.perf_counter() - started
+    return {"seconds": round(seconds, 3), "pages": n, "chars": chars, "pages_per_s": round(n / seconds, 2),
+            "dpi": ocr.dpi, "languages": ocr.languages}
+
+
+# --- stages, one at a time ------------------------------------------------------------------
+
+STAGES = ("ingest", "repair", "sections_language", "extractors", "writing")
+INGEST_KINDS = {"plain": "ingest: text files", "text": "ingest: PDF text layer", "ocr": "ingest: OCR"}
+
+
+def _ingest_unit(path: str, doc_id: str, page: int | None):
+    """Ingest one text file (page None) or one PDF page; (source, page text, seconds)."""
+    from pipeline.ingest import FORMATS, path_to_source, text_file_to_page
+    from pipeline.pdf import PageJob, PageSettings, extract_page
+
+    source = path_to_source(Path(path), doc_id)
+    started = time.perf_counter()
+    if page is None:
+        text_page, _ = text_file_to_page(source)
+    else:
+        text_page = extract_page(PageJob(path, doc_id, FORMATS[".pdf"], page, PageSettings()))
+    return source, text_page, time.perf_counter() - started, os.getpid(), _self_peak()
+
+
+def _document_unit(source, pages, clean_dir: str, out_dir: str):
+    """The per-document stages of pipeline.stages.pages_to_result, timed one by one, then
+    the document's own files written as the runner's worker writes them."""
+    from pipeline.docinfo import cover_date
+    from pipeline.ingest import pages_to_document
+    from pipeline.runner import _write_document
+    from pipeline.sections import document_structure
+    from pipeline.stages import DocumentResult, DocumentSettings, correction_rows, document_row, page_rows
+    from pipeline.textedit import runs_of
+    from extractors import extract_document
+
+    settings = DocumentSettings()
+    clock = [time.perf_counter()]
+
+    def lap() -> float:
+        clock.append(time.perf_counter())
+        return clock[-1] - clock[-2]
+
+    times = {}
+    document = pages_to_document(source, pages, settings.repair)
+    times["repair"] = lap()
+    paragraphs, sections, language = document_structure(document, settings.language)
+    times["sections_language"] = lap()
+    doc_date = cover_date(document.text)
+    extracted = extract_document(source.doc_id, document.text, paragraphs, document.page_of,
+                                 int(doc_date[:4]) if doc_date else None)
+    times["extractors"] = lap()
+    result = DocumentResult(
+        doc_id=source.doc_id, source_text=document.source_text, clean_text=document.text,
+        tables={"documents": [document_row(document, language)], "pages": page_rows(document),
+                "corrections": correction_rows(document), "sections": sections, "paragraphs": paragraphs}
+        | extracted,
+        origin_runs=runs_of(document.origin))
+    _write_document(result, Path(clean_dir), Path(out_dir))
+    times["writing"] = lap()
+    return times, len(document.text), len(pages), result.tables, os.getpid(), _self_peak()
+
+
+def _self_peak() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def stage_timings(corpus: dict[str, Path], work: Path, workers: int) -> dict:
+    from pipeline.ingest import paths_to_doc_ids
+    from pipeline.pdf import pdf_page_count
+    from pipeline.runner import discover
+    from pipeline.storage import write_table
+    from pipeline.tables import RUN_TABLES
+
+    paths = discover((corpus["texts"], corpus["text_pdf"], corpus["scanned"]))
+    ids = paths_to_doc_ids(paths)
+    units = []
+    for path in paths:
+        if path.suffix == ".pdf":
+            units += [(str(path), ids[path], p) for p in range(1, pdf_page_count(str(path)) + 1)]
+        else:
+            units.append((str(path), ids[path], None))
+    names = ("ingest", *INGEST_KINDS.values(), *STAGES[1:])
+    seconds = dict.fromkeys(names, 0.0)
+    pages = dict.fromkeys(names, 0)
+    chars = dict.fromkeys(names, 0)
+    peaks: dict[int, int] = {}
+    by_doc: dict[str, list] = {}
+    sources = {}
+    with ProcessPoolExecutor(workers, initializer=_init_bare) as pool:
+        for source, page, took, pid, peak in pool.map(_ingest_unit, *zip(*units)):
+            for name in ("ingest", INGEST_KINDS[page.method.value]):
+                seconds[name] += took
+                pages[name] += 1
+                chars[name] += len(page.text)
+            peaks[pid] = max(peaks.get(pid, 0), peak)
+            by_doc.setdefault(source.doc_id, []).append(page)
+            sources[source.doc_id] = source
+        docs = list(by_doc)
+        n = len(docs)
+        clean_dir, out_dir = work / "stages" / "clean", work / "stages" / "out"
+        rows: dict[str, list] = {name: [] for name in RUN_TABLES}
+        for times, n_chars, n_pages, tables, pid, peak in pool.map(
+                _document_unit, [sources[d] for d in docs], [by_doc[d] for d in docs],
+                [str(clean_dir)] * n, [str(out_dir)] * n):
+            for stage, took in times.items():
+                seconds[stage] += took
+                pages[stage] += n_pages
+                chars[stage] += n_chars
+            for name in rows:
+                rows[name] += tables.get(name, [])
+            peaks[pid] = max(peaks.get(pid, 0), peak)
+    started = time.perf_counter()  # the driver's share of writing: the corpus tables
+    for name, table in RUN_TABLES.items():
+        write_table(table, rows[name], out_dir)
+    seconds["writing"] += time.perf_counter() - started
+    stages = {
+        stage: {"worker_seconds": round(seconds[stage], 3), "pages": pages[stage], "chars": chars[stage],
+                "pages_per_s": round(pages[stage] / seconds[stage], 2) if seconds[stage] else None,
+                "chars_per_s": round(chars[stage] / seconds[stage]) if seconds[stage] else None}
+        for stage in names
+    }
+    return {"stages": stages, "stage_worker_peak_rss_mb": _mb(max(peaks.values(), default=0))}
+
+
+# --- report ---------------------------------------------------------------------------------
+
+def render(report: dict) -> str:
+    c = report["corpus"]
+    lines = [
+        f"benchmark, scale {report['scale']}: {c['text_docs']} text documents, a {c['text_pdf_pages']}-page "
+        f"text-layer PDF, a {c['scanned_pages']}-page scanned PDF; {report['workers']} workers",
+        "",
+        f"{'run':<34}{'seconds':>9}{'pages':>7}{'pages/s':>9}{'chars/s':>11}",
+    ]
+
+    def row(name, r):
+        lines.append(f"{name:<34}{r['seconds']:>9.2f}{r['pages']:>7}{r['pages_per_s']:>9.2f}"
+                     f"{r.get('chars_per_s', '') or '':>11}")
+
+    row("pipeline, whole corpus (cold)", report["cold"])
+    row("pipeline, text-layer PDF", report["text_pdf"]["pipeline"])
+    row("bare pdfplumber extract_text", report["text_pdf"]["bare_pdfplumber"])
+    row("pipeline, scanned PDF", report["ocr"]["pipeline"])
+    row("bare tesseract", report["ocr"]["bare_tesseract"])
+    lines += [
+        "",
+        f"text_pdf_ratio (pipeline / bare pdfplumber): {report['text_pdf_ratio']:.2f}   (target <= 1.5)",
+        f"ocr_ratio (pipeline / bare tesseract):       {report['ocr_ratio']:.2f}   (target <= 1.1)",
+        f"seed corpus: cold {report['seed_cold_s']:.2f} s; unchanged re-run {report['warm_s']:.2f} s in process "
+        f"(target <= 1), {report['warm_cli_s']:.2f} s as a new `python -m pipeline extract`",
+        "",
+        f"{'stage (per worker)':<34}{'w-seconds':>9}{'pages':>7}{'pages/s':>9}{'chars/s':>11}",
+    ]
+    for stage, s in report["stages"].items():
+        lines.append(f"{('  ' if stage.startswith('ingest:') else '') + stage:<34}{s['worker_seconds']:>9.2f}{s['pages']:>7}{s['pages_per_s'] or 0:>9.2f}"
+                     f"{s['chars_per_s'] or 0:>11}")
+    rss = report["peak_rss_mb"]
+    lines += ["", "peak RSS (MB): " + ", ".join(f"{k} {v}" for k, v in rss.items())]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=tuple(SCALES), default="default",
+                        help="small: 20 text documents, 20 PDF pages, 4 scanned pages (quick); "
+                             "default: 200, 104, 20")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--out", type=Path, default=Path("output"), help="where bench.json goes (default: output)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary corpus and outputs")
+    args = parser.parse_args(argv)
+    scale = SCALES[args.scale]
+    work = Path(tempfile.mkdtemp(prefix="rcp-bench-"))
+    try:
+        report = bench(scale, args.scale, args.workers, work)
+    finally:
+        if args.keep:
+            print(f"kept {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "bench.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(render(report))
+    print(f"\nwritten: {args.out / 'bench.json'}")
+    return 0
+
+
+def bench(scale: Scale, scale_name: str, workers: int, work: Path) -> dict:
+    def step(what: str):
+        print(f"[bench] {what} ...", file=sys.stderr, flush=True)
+
+    step("building the scaled corpus")
+    corpus = build_corpus(work / "corpus", scale)
+    step("pipeline on the whole scaled corpus (cold)")
+    cold = pipeline_run((corpus["texts"], corpus["text_pdf"], corpus["scanned"]), work, "cold", workers)
+    step("pipeline on the text-layer PDF")
+    text_pdf = pipeline_run((corpus["text_pdf"],), work, "text_pdf", workers)
+    step("bare pdfplumber")
+    plumber = bare_pdfplumber(corpus["text_pdf"], workers)
+    step("pipeline on the scanned PDF")
+    scanned = pipeline_run((corpus["scanned"],), work, "scanned", workers)
+    step("bare tesseract")
+    tess = bare_tesseract(corpus["scanned"], workers)
+    step("seed corpus, cold then unchanged")
+    warm = warm_runs(work, workers)
+    step("stages one by one")
+    stages = stage_timings(corpus, work, workers)
+    for run_ in (cold, text_pdf, scanned):
+        run_.pop("options")
+    return {
+        "scale": scale_name,
+        "workers": workers,
+        "corpus": {"text_docs": scale.text_docs, "text_pdf_pages": scale.text_pdf_pages,
+                   "scanned_pages": scale.scanned_pages},
+        "cold_s": cold["seconds"],
+        "cold": cold,
+        **warm,
+        "text_pdf": {"pipeline": text_pdf, "bare_pdfplumber": plumber},
+        "text_pdf_ratio": round(text_pdf["seconds"] / plumber["seconds"], 3),
+        "ocr": {"pipeline": scanned, "bare_tesseract": tess},
+        "ocr_ratio": round(scanned["seconds"] / tess["seconds"], 3),
+        **stages,
+        "peak_rss_mb": {
+            "worker_cold_run": cold["peak_rss"]["worker_max_mb"],
+            "worker_text_pdf_run": text_pdf["peak_rss"]["worker_max_mb"],
+            "worker_scanned_run": scanned["peak_rss"]["worker_max_mb"],
+            "tesseract": scanned["peak_rss"].get("tesseract_max_mb"),
+            "worker_stage_runs": stages["stage_worker_peak_rss_mb"],
+            "driver": _driver_peak_mb(),
+        },
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
