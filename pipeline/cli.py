@@ -34,10 +34,15 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--language-detector", choices=("lingua", "langdetect"), default="lingua",
                          help="paragraph language detector (default: lingua, measured best on the gold spans)")
 
+    from pipeline.evaluate import ERROR_TYPES
+
     evaluate = commands.add_parser("evaluate", help="score output/ and corpus/clean/ against tests/gold/")
     evaluate.add_argument("--out", type=Path, default=Path("output"))
     evaluate.add_argument("--clean", type=Path, default=Path("corpus/clean"))
     evaluate.add_argument("--gold", type=Path, default=Path("tests/gold"))
+    evaluate.add_argument("--errors", nargs="*", metavar="TYPE", choices=ERROR_TYPES,
+                          help="also list missed and spurious items per document for these types "
+                               f"(default with no TYPE: all of {', '.join(ERROR_TYPES)})")
     return parser
 
 
@@ -46,9 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "extract":
         return _extract(args)
     if args.command == "evaluate":
-        from pipeline.evaluate import evaluate_command
+        from pipeline.evaluate import ERROR_TYPES, evaluate_command
 
-        return evaluate_command(args.out, args.clean, args.gold)
+        errors = list(ERROR_TYPES) if args.errors == [] else args.errors
+        return evaluate_command(args.out, args.clean, args.gold, errors)
     return ExitCode.BAD_ARGS
 
 

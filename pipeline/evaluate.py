@@ -89,8 +89,13 @@ def title_similarity(a: str | None, b: str | None) -> float:
 
 
 def match_events(gold: list[dict], predicted: list[dict], require_year: bool = True) -> Counts:
-    """One-to-one: best-scoring pairs first; a pair needs equal years (unless relaxed) and a
-    title similarity of at least EVENT_TITLE_THRESHOLD."""
+    pairs = pair_events(gold, predicted, require_year)
+    return Counts(len(pairs), len(predicted) - len(pairs), len(gold) - len(pairs))
+
+
+def pair_events(gold: list[dict], predicted: list[dict], require_year: bool = True) -> list[tuple[int, int]]:
+    """One-to-one (gold index, predicted index) pairs: best-scoring first; a pair needs equal
+    years (unless relaxed) and a title similarity of at least EVENT_TITLE_THRESHOLD."""
     pairs = []
     for i, g in enumerate(gold):
         for j, p in enumerate(predicted):
@@ -99,13 +104,13 @@ def match_events(gold: list[dict], predicted: list[dict], require_year: bool = T
             score = title_similarity(g.get("title"), p.get("title"))
             if score >= EVENT_TITLE_THRESHOLD:
                 pairs.append((score, i, j))
-    used_g, used_p = set(), set()
+    used_g, used_p, matched = set(), set(), []
     for score, i, j in sorted(pairs, reverse=True):
         if i not in used_g and j not in used_p:
             used_g.add(i)
             used_p.add(j)
-    tp = len(used_g)
-    return Counts(tp, len(predicted) - tp, len(gold) - tp)
+            matched.append((i, j))
+    return matched
 
 
 def _year(event: dict):
@@ -297,6 +302,37 @@ class Evaluation:
         return None
 
 
+def describe_errors(gold: dict, tables: dict[str, pd.DataFrame], etype: str) -> list[str]:
+    """One line per missed gold item ("missed") and per predicted item without a gold match
+    ("spurious") of one entity type in one document: what a reviewer reads to see why a
+    score is what it is."""
+    doc_id = gold["doc_id"]
+    if etype == "events":
+        events = _rows(tables, "events", doc_id)
+        pairs = pair_events(gold["events"], events)
+        hit_g, hit_p = {i for i, _ in pairs}, {j for _, j in pairs}
+        show = lambda e: f"{e.get('kind')} | {e.get('title')!r} | {_year(e)}"  # noqa: E731
+        return ([f"missed    {show(e)}" for i, e in enumerate(gold["events"]) if i not in hit_g]
+                + [f"spurious  {show(e)}  [{e.get('rule_id')}]" for j, e in enumerate(events) if j not in hit_p])
+    if etype == "dates":
+        g = Counter((d["date_start"], d["date_end"]) for d in gold["dates"])
+        rows = _rows(tables, "dates", doc_id)
+        p = Counter((d["date_start"], d["date_end"]) for d in rows)
+        texts = {(d["date_start"], d["date_end"]): d.get("text") for d in gold["dates"] + rows}
+        return ([f"missed    {k[0]}/{k[1]} {texts[k]!r} x{n}" for k, n in (g - p).items()]
+                + [f"spurious  {k[0]}/{k[1]} {texts[k]!r} x{n}" for k, n in (p - g).items()])
+    if etype in ("memberships", "processes"):
+        key = (lambda m: (m["process_id"], m["member_id"], m["role"])) if etype == "memberships" \
+            else (lambda m: m["process_id"])
+        g = {key(m) for m in gold[etype]}
+        p = {key(m) for m in _rows(tables, "memberships" if etype == "memberships" else "process_mentions", doc_id)}
+        return [f"missed    {k}" for k in sorted(g - p)] + [f"spurious  {k}" for k in sorted(p - g)]
+    raise ValueError(f"no error listing for {etype!r}")
+
+
+ERROR_TYPES = ("processes", "memberships", "events", "dates")
+
+
 def input_kind(document_row: dict | None) -> str:
     if not document_row:
         return "missing"
@@ -404,7 +440,7 @@ def render(evaluation: Evaluation) -> str:
     return "\n".join(lines)
 
 
-def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path) -> int:
+def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path, errors: list[str] | None = None) -> int:
     from pipeline.options import ExitCode
     from pipeline.storage import write_table
     from pipeline.tables import EVALUATION
@@ -416,4 +452,14 @@ def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path) -> int:
     print(render(evaluation))
     write_table(EVALUATION, evaluation.rows, out_dir)
     print(f"\nwritten: {out_dir / 'evaluation.csv'}")
+    if errors:
+        from pipeline import load
+
+        tables = load(out_dir)
+        for doc_id, annotations in load_gold(gold_dir).items():
+            for etype in errors:
+                lines = describe_errors(annotations, tables, etype)
+                if lines:
+                    print(f"\n## {doc_id}: {etype}")
+                    print("\n".join(lines))
     return ExitCode.OK

@@ -15,8 +15,24 @@ from pipeline.tables import CORPUS_TABLES, PROCESS_MEMBERS, PROCESS_PROFILES, TA
 FRICTIONLESS_TYPES = {"string": "string", "int": "integer", "float": "number", "bool": "boolean"}
 
 
-def write_corpus_outputs(out_dir: Path, clean_dir: Path, summary) -> None:
-    """Called by the runner once the per-document tables are written."""
+CORPUS_OUTPUT_FILES = ("datapackage.json", "run_manifest.json", "review/index.html") + tuple(
+    f"{name}.{ext}" for name in CORPUS_TABLES for ext in ("parquet", "csv"))
+
+
+def write_corpus_outputs(out_dir: Path, clean_dir: Path, summary, tables_rewritten: bool = True) -> None:
+    """Called by the runner once the per-document tables are written. When the run tables were
+    not rewritten (an unchanged re-run), everything derived from them still holds: only the
+    manifest's facts about this run are renewed."""
+    manifest_path = out_dir / "run_manifest.json"
+    if not tables_rewritten and all((out_dir / name).exists() for name in CORPUS_OUTPUT_FILES):
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            manifest = None
+        if manifest is not None and manifest.get("pipeline_version") == PIPELINE_VERSION:
+            manifest.update(run_facts(summary))
+            write_atomic(manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False))
+            return
     from pipeline import load
 
     tables = load(out_dir)
@@ -105,11 +121,18 @@ def run_manifest(tables: dict[str, pd.DataFrame], summary) -> dict:
     documents = tables["documents"]
     return {
         "pipeline_version": PIPELINE_VERSION,
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "seconds": round(summary.seconds, 3),
         "inputs": [{"doc_id": r.doc_id, "source_path": r.source_path, "sha256": r.sha256, "status": r.status}
                    for r in documents.itertuples()],
         "counts": {name: int(len(frame)) for name, frame in tables.items() if name in TABLES},
+        **run_facts(summary),
+    }
+
+
+def run_facts(summary) -> dict:
+    """The part of the manifest that describes this run rather than its tables."""
+    return {
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "seconds": round(summary.seconds, 3),
         "documents": {"processed": summary.processed, "reused": summary.reused, "failed": len(summary.errors)},
         "warnings": [f"{doc_id}: {reason}" for doc_id, reason in sorted(summary.errors.items())],
     }

@@ -26,7 +26,6 @@ from pipeline.stages import DocumentResult, error_result, pages_to_result, text_
 from pipeline.outputs import write_corpus_outputs
 from pipeline.storage import read_cached, write_atomic, write_cached, write_data_dictionary, write_table
 from pipeline.tables import RUN_TABLES
-from extractors import process_rows
 
 
 @dataclass
@@ -95,7 +94,9 @@ def run(options: RunOptions) -> RunSummary:
             summary.pages_by_method[page["method"]] += 1
 
     ordered = [doc_ids[p] for p in paths]
-    if summary.processed or not _tables_unchanged(ordered, results, options.out_dir):
+    rewrite = bool(summary.processed) or not _tables_unchanged(ordered, results, options.out_dir)
+    if rewrite:
+        from extractors import process_rows  # here: spaCy loads only when tables are written
         for name, table in RUN_TABLES.items():
             rows = [row for d in ordered for row in results[d].get(name, [])]
             if name == "processes":  # corpus-level: the registry, then each discovered process once
@@ -104,7 +105,7 @@ def run(options: RunOptions) -> RunSummary:
         write_data_dictionary(options.out_dir)
         write_atomic(_tables_stamp(options.out_dir), _tables_key(ordered, results))
     summary.seconds = time.perf_counter() - started
-    write_corpus_outputs(options.out_dir, options.clean_dir, summary)
+    write_corpus_outputs(options.out_dir, options.clean_dir, summary, tables_rewritten=rewrite)
     return summary
 
 

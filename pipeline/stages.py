@@ -15,7 +15,6 @@ from pipeline.language import LanguageSettings
 from pipeline.repair import RepairSettings
 from pipeline.sections import document_structure
 from pipeline.tables import EXTRACTED_TABLES
-from extractors import extract_document
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +52,10 @@ def pages_to_result(source: SourceFile, pages: list[PageText],
     document = pages_to_document(source, pages, settings.repair)
     paragraphs, sections, language = document_structure(document, settings.language)
     doc_date = cover_date(document.text)
+    # imported here, not at module level: spaCy and the rule sets load only when a document
+    # is processed, so an unchanged re-run (all documents cached) starts in well under a second
+    from extractors import extract_document
+
     extracted = extract_document(source.doc_id, document.text, paragraphs, document.page_of,
                                  int(doc_date[:4]) if doc_date else None)
     return DocumentResult(

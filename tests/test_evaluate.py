@@ -5,8 +5,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.evaluate import (Counts, language_accuracy, load_gold, match_document_fields, match_events,
-                               match_multisets, score_document, score_repair)
+from pipeline.evaluate import (Counts, describe_errors, language_accuracy, load_gold, match_document_fields,
+                               match_events, match_multisets, score_document, score_repair)
 
 GOLD = Path(__file__).parent / "gold"
 RAW = Path(__file__).parent.parent / "corpus" / "raw"
@@ -143,3 +143,20 @@ def test_gold_file_is_consistent(path):
     text = source.read_text(encoding="utf-8")
     for span in gold["language_spans"]:
         assert span["anchor"] in text or span["anchor"] in (GOLD / "reference" / source.name).read_text(encoding="utf-8")
+
+
+def test_error_listing_names_what_was_missed_and_what_is_spurious():
+    tables = perfect_tables(GOLD_DOC)
+    tables["events"] = pd.DataFrame([
+        {"doc_id": "d", "kind": "workshop", "title": "Tráfico de Migrantes", "year": 1998, "rule_id": "r1"},
+        {"doc_id": "d", "kind": "meeting", "title": "VII Reunión de la CRM", "year": 2003, "rule_id": "r2"}])
+    tables["dates"] = pd.DataFrame([{"doc_id": "d", "text": "octubre", "date_start": "2002-10", "date_end": "2002-10"},
+                                    {"doc_id": "d", "text": "nov.-mayo", "date_start": "2002-11", "date_end": "2003-05"}])
+    tables["memberships"] = tables["memberships"].iloc[:1]
+    events = describe_errors(GOLD_DOC, tables, "events")
+    assert events == ["missed    meeting | 'VII Reunión de la CRM' | 2002",
+                      "spurious  meeting | 'VII Reunión de la CRM' | 2003  [r2]"]
+    dates = describe_errors(GOLD_DOC, tables, "dates")
+    assert [line.split()[:2] for line in dates] == [["missed", "2002-10-29/2002-10-31"], ["spurious", "2002-10/2002-10"]]
+    assert describe_errors(GOLD_DOC, tables, "memberships") == ["missed    ('rcm', 'ARG', 'observer')"]
+    assert describe_errors(GOLD_DOC, tables, "processes") == []

@@ -1,5 +1,6 @@
 """Batch behaviour: bad inputs, incremental re-runs, atomic writes, exit codes, parity."""
 import hashlib
+import json
 import shutil
 
 import pandas as pd
@@ -69,6 +70,10 @@ def test_unchanged_documents_are_reused(tmp_path):
     assert (second.processed, second.reused) == (0, 2)
     for name, frame in load(tmp_path / "out").items():
         pd.testing.assert_frame_equal(frame, tables_first[name])
+    # the manifest tells of the second run, not the first
+    manifest = json.loads((tmp_path / "out" / "run_manifest.json").read_text(encoding="utf-8"))
+    assert manifest["documents"] == {"processed": 0, "reused": 2, "failed": 0}
+    assert manifest["counts"]["documents"] == 2
     # a changed file is reprocessed, the other reused; --force reprocesses everything
     (folder / "crm-puebla-brochure_2004_ocr_es.txt").write_text("Otra versión del folleto.\n", encoding="utf-8")
     third = run(options(tmp_path, folder))
