@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Callable
 
-from extractors.dates import find_dates
+from extractors.dates import find_dates, last_stated_year
 from extractors.events import event_mentions, normalise_title
 from extractors.memberships import list_mentions, prose_mentions, table_mentions
 from extractors.names import find_names
@@ -65,8 +65,7 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                 "text": d.text, "date_start": d.date_start, "date_end": d.date_end, "precision": d.precision,
                 "is_range": d.is_range, "page": page_of(base + d.start), "section_id": para["section_id"],
                 "char_start": base + d.start, "char_end": base + d.end, "rule_id": d.rule_id})
-        if dates:
-            year_context = int(dates[-1].date_end[:4])
+        year_context = last_stated_year(ptext) or year_context
 
         def process_near(start: int, end: int, use_section: bool = True) -> str | None:
             """The process a statement is about: named in it, else earlier in the paragraph,

@@ -10,8 +10,11 @@ Conventions:
 - only month or day precision is produced: bare years ("en 1998", "2001-2006") are not dates;
 - English month names count only when Capitalised and next to a day number or a year, so the
   verbs "may"/"march" and "May I" never match;
-- a date without a year takes the year of the nearest preceding mention that states one,
-  else ``default_year``; with neither it is dropped (the year cannot be known).
+- a date without a year takes the nearest preceding year the text states (in a date, or
+  bare: "During 2007, …", a heading "2008"), else ``default_year``; with neither it is
+  dropped (the year cannot be known);
+- a month alone counts only after a time cue ("in early March", "a finales de marzo") and
+  only when its year is known that way.
 """
 from __future__ import annotations
 
@@ -54,6 +57,7 @@ class Rule:
 class Grammar:
     rules: tuple[Rule, ...]
     months: dict[str, int]  # folded lower-case name or abbreviation (no period) -> 1..12
+    year: re.Pattern[str]   # a stated year, bare or inside a date (the "year" piece)
 
 
 @dataclass(slots=True)
@@ -114,7 +118,7 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
     rules = tuple(
         Rule(e["id"], e["lang"], re.compile(_expand(e["pattern"], pieces), re.IGNORECASE), order)
         for order, e in enumerate(x for x in entries if x["kind"] == "rule"))
-    return Grammar(rules, months)
+    return Grammar(rules, months, re.compile(_expand("{year:y}", pieces)))
 
 
 def _iso(year: int, month: int, day: int | None) -> str | None:
@@ -147,7 +151,9 @@ def _candidate(match: re.Match[str], rule: Rule, months: dict[str, int]) -> _Can
     m1, m2 = m1 or m2, m2 or m1
     d2 = d2 if d2 is not None else d1
     y2 = y2 if y2 is not None else y1
-    return _Candidate(match.start(), match.end(), rule, (d1, d2), (m1, m2), (y1, y2))
+    # a rule may match a cue it does not count as part of the date ("in early March"): group t
+    start, end = match.span("t") if g.get("t") is not None else match.span()
+    return _Candidate(start, end, rule, (d1, d2), (m1, m2), (y1, y2))
 
 
 def _mention(c: _Candidate, text: str, year: int | None) -> DateMention | None:
@@ -198,12 +204,23 @@ def find_dates(text: str, lang: str | None = None, default_year: int | None = No
                 cands.append(c)
 
     mentions: list[DateMention] = []
-    anchor = default_year
+    years = stated_years(folded)
     for c in _resolve_overlaps(cands):
         own_year = c.years[1]
+        before = [year for pos, year in years if pos < c.start]
+        anchor = before[-1] if before else default_year
         mention = _mention(c, text, own_year if own_year is not None else anchor)
-        if own_year is not None:
-            anchor = own_year
         if mention is not None:
             mentions.append(mention)
     return mentions
+
+
+def stated_years(text: str) -> list[tuple[int, int]]:
+    """(offset, year) of every four-digit year the text states, bare or inside a date: the
+    context that gives a year-less date its year."""
+    return [(m.start(), int(m.group("y"))) for m in load_grammar().year.finditer(text)]
+
+
+def last_stated_year(text: str) -> int | None:
+    years = stated_years(text)
+    return years[-1][1] if years else None

@@ -33,7 +33,9 @@ def test_rule_ids_are_unique_and_rules_have_examples():
 def test_each_rule_matches_its_examples_whole(rule, example):
     lang = None if rule["lang"] == "any" else rule["lang"]
     m = one(f"Texto: {example}.", lang, default_year=2003)
-    assert (m.text, m.rule_id) == (example, rule["id"])
+    assert m.rule_id == rule["id"]
+    # a rule with a group t matches a cue ("in early") that is not part of the date
+    assert m.text == example if "(?P<t>" not in rule["pattern"] else example.endswith(m.text)
 
 
 @pytest.mark.parametrize("sentence,expected", [
@@ -127,6 +129,29 @@ def test_yearless_date_uses_default_year_or_is_skipped():
     # A dated mention earlier in the text beats default_year.
     assert spans("In March 2006 and on April 17 this year.", "en", 2008)[-1] == ("2006-04-17", "2006-04-17", "day", False)
     assert one("Nos vemos el 3 de junio de este año.", "es", 2004).text == "3 de junio de este año"
+
+
+def test_yearless_date_takes_a_bare_year_stated_before_it():
+    text = "During 2005 the office ran two courses. The ministers met May 31-June 2 in Lima."
+    assert spans(text, "en", 2008) == [("2005-05-31", "2005-06-02", "day", True)]
+    assert spans("Durante el primer trimestre de 2003 se realizó el taller del 8 y 9 de mayo.", "es", 2002) == [
+        ("2003-05-08", "2003-05-09", "day", True)]
+
+
+@pytest.mark.parametrize("sentence,lang,expected", [
+    ("In March, the specialist gave a talk.", "en", [("2008-03", "2008-03", "month", False)]),
+    ("The report was presented in early April to the authorities.", "en", [("2008-04", "2008-04", "month", False)]),
+    ("A finales de mayo se reunió la red.", "es", [("2008-05", "2008-05", "month", False)]),
+    ("En marzo 2003 se reunió la red.", "es", [("2003-03", "2003-03", "month", False)]),
+    # traps: a verb, a month without a cue, a month with a day (another rule), a name
+    ("The meeting may be held in May or June.", "en", [("2008-05", "2008-05", "month", False)]),
+    ("The March meeting was postponed.", "en", []),
+    ("Delegates may march in protest.", "en", []),
+    ("Se reunieron en marzo 15 delegados.", "es", []),
+])
+def test_a_month_alone_needs_a_time_cue_and_a_known_year(sentence, lang, expected):
+    assert spans(sentence, lang, 2008) == expected
+    assert find_dates(sentence, lang) == [] or expected[0][0][:4] != "2008"
 
 
 def test_language_selects_rules():

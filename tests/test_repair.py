@@ -134,3 +134,26 @@ def test_whole_chain_on_english_text_changes_nothing():
             "Participants included Australia, Indonesia and the IOM.\n")
     rewrite = rewrite_chain(text, *repair_steps(RepairSettings()))
     assert rewrite.text == text
+
+
+def test_reflow_joins_a_wrapped_line_that_breaks_after_a_number():
+    # bug: a paragraph split after "from 20 to 22" kept its break, so the date
+    # "20 to 22 November 2002" was cut in two and lost
+    wrapped = [
+        "Original: English                                              13 November 2002",
+        "EIGHTY-FOURTH SESSION",
+        "In the last year the regional office worked with the governments of the region",
+        "on the protection of migrant workers and on the return of stranded migrants,",
+        "and it published two studies on the remittances sent home by migrant workers.",
+        "The regional office and the ministry will organize a conference on labour",
+        "migration and the rights of migrant workers in the Andean countries, which",
+        "is to take place in Quito, Ecuador, on the premises of the ministry from 20 to 22",
+        "November 2002. It will be co-sponsored by several agencies of the United Nations.",
+        "The office also trained consular staff.",
+        "Annex 2",
+        "Participants",
+    ]
+    out = run(reflow_edits, "\n".join(wrapped) + "\n")
+    assert "from 20 to 22 November 2002. It will be" in out
+    assert out.startswith("Original: English" + " " * 46 + "13 November 2002\nEIGHTY-FOURTH SESSION\n")
+    assert out.endswith("\nAnnex 2\nParticipants\n")
