@@ -87,11 +87,17 @@ def error_of(out: Path, doc_id: str) -> str:
     return docs.loc[doc_id, "error"]
 
 
-def test_crashing_tesseract_gives_an_error_row(tmp_path, inputs, clean):
-    tesseract = fake_tesseract(tmp_path / "bin", "kill -SEGV $$")
+@pytest.mark.parametrize("script,reason", [
+    # tesseract itself crashes: an ordinary error of that page's job
+    ("kill -SEGV $$", "page 1: tesseract crashed (SIGSEGV)"),
+    # the fake tesseract SIGKILLs the pool worker that started it: the pool breaks, twice
+    ("kill -9 $PPID; sleep 5", "page 1: worker crashed twice while processing this document"),
+], ids=["tesseract-segfault", "worker-killed-twice"])
+def test_a_crash_under_one_document_gives_it_an_error_row(tmp_path, inputs, clean, script, reason):
+    tesseract = fake_tesseract(tmp_path / "bin", script)
     summary = run(run_options(inputs, tmp_path, tesseract))
     assert set(summary.errors) == {BAD}
-    assert error_of(tmp_path, BAD) == "page 1: tesseract crashed (SIGSEGV)"
+    assert error_of(tmp_path, BAD) == reason
     assert_same_as_clean(tmp_path, clean, GOOD)
 
 
@@ -110,15 +116,6 @@ def test_hanging_tesseract_is_stopped_after_the_time_limit(tmp_path, inputs, cle
     assert hung
     time.sleep(0.5)
     assert not [pid for pid in hung if _alive(pid)]
-
-
-def test_worker_killed_twice_quarantines_the_document(tmp_path, inputs, clean):
-    # the fake tesseract SIGKILLs the pool worker that started it: the pool breaks
-    tesseract = fake_tesseract(tmp_path / "bin", "kill -9 $PPID; sleep 5")
-    summary = run(run_options(inputs, tmp_path, tesseract))
-    assert set(summary.errors) == {BAD}
-    assert error_of(tmp_path, BAD) == "page 1: worker crashed twice while processing this document"
-    assert_same_as_clean(tmp_path, clean, GOOD)
 
 
 def test_worker_killed_once_loses_nothing(tmp_path, inputs, clean):
