@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from pipeline import PIPELINE_VERSION
 from pipeline.storage import write_atomic, write_table
@@ -35,12 +36,16 @@ def write_corpus_outputs(out_dir: Path, clean_dir: Path, summary, tables_rewritt
             return
     from pipeline import load
 
-    tables = load(out_dir)
+    # only the tables the profiles are made of (not corrections, pages or paragraphs, the
+    # large ones): the review pages read each document's rows on their own
+    tables = load(out_dir, tables=PROFILE_INPUTS)
     members = process_members(tables)
     write_table(PROCESS_MEMBERS, members.to_dict("records"), out_dir)
     write_table(PROCESS_PROFILES, process_profiles(tables, members).to_dict("records"), out_dir)
     write_atomic(out_dir / "datapackage.json", json.dumps(datapackage(), indent=2, ensure_ascii=False))
-    write_atomic(out_dir / "run_manifest.json", json.dumps(run_manifest(tables, summary), indent=2, ensure_ascii=False))
+    write_atomic(out_dir / "run_manifest.json",
+                 json.dumps(run_manifest(tables["documents"], table_counts(out_dir), summary), indent=2,
+                            ensure_ascii=False))
     try:
         from pipeline.review import write_review_pages
     except ImportError:  # the review pages are optional output
@@ -117,13 +122,25 @@ def datapackage(tables: dict[str, Table] = TABLES) -> dict:
             "resources": resources}
 
 
-def run_manifest(tables: dict[str, pd.DataFrame], summary) -> dict:
-    documents = tables["documents"]
+PROFILE_INPUTS = ("documents", "processes", "process_mentions", "memberships", "events")
+
+
+def table_counts(out_dir: Path) -> dict[str, int]:
+    """Rows per table written, from the Parquet footers (no table is read)."""
+    counts = {}
+    for name in TABLES:
+        path = out_dir / f"{name}.parquet"
+        if path.exists():
+            counts[name] = pq.ParquetFile(path).metadata.num_rows
+    return counts
+
+
+def run_manifest(documents: pd.DataFrame, counts: dict[str, int], summary) -> dict:
     return {
         "pipeline_version": PIPELINE_VERSION,
         "inputs": [{"doc_id": r.doc_id, "source_path": r.source_path, "sha256": r.sha256, "status": r.status}
                    for r in documents.itertuples()],
-        "counts": {name: int(len(frame)) for name, frame in tables.items() if name in TABLES},
+        "counts": counts,
         **run_facts(summary),
     }
 

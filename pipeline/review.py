@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.storage import write_atomic
+from pipeline.storage import iter_document_tables, write_atomic
 from pipeline.tables import TABLES
 from pipeline.textedit import origin_from_runs
 
@@ -115,26 +115,31 @@ def write_review_pages(out_dir: Path, clean_dir: Path, tables: dict[str, pd.Data
     Returns the written paths (document pages in table order, the index last). Pages of
     documents no longer in the output are removed so the folder matches the tables.
     """
+    names = (*HIGHLIGHTS, "corrections", "pages")
     if tables is None:
-        from pipeline import load
-
-        tables = load(out_dir)
+        # one document's rows at a time, from the result cache: the corpus is never in memory
+        per_document = iter_document_tables(Path(out_dir), names)
+    else:
+        by_doc = {name: _by_doc(tables.get(name)) for name in names}
+        per_document = ((doc, {name: rows.get(doc["doc_id"], []) for name, rows in by_doc.items()})
+                        for doc in tables["documents"].to_dict("records"))
     review_dir = Path(out_dir) / REVIEW_DIR
-    documents = tables["documents"]
-    by_doc = {name: _by_doc(tables.get(name)) for name in (*HIGHLIGHTS, "corrections", "pages")}
     written: list[Path] = []
     with_page: set[str] = set()
-    for doc in documents.to_dict("records"):
+    documents: list[dict] = []
+    counts: dict[str, dict[str, int]] = {}
+    for doc, doc_tables in per_document:
         doc_id = doc["doc_id"]
+        documents.append(doc)
+        counts[doc_id] = {name: len(rows) for name, rows in doc_tables.items()}
         if doc["status"] != "ok" or not (Path(clean_dir) / f"{doc_id}.txt").exists():
             continue
-        doc_tables = {name: rows.get(doc_id, []) for name, rows in by_doc.items()}
         path = review_dir / f"{_safe_name(doc_id)}.html"
         write_atomic(path, document_page(doc, Path(clean_dir), doc_tables))
         written.append(path)
         with_page.add(doc_id)
     index = review_dir / "index.html"
-    write_atomic(index, index_page(documents, with_page, by_doc))
+    write_atomic(index, index_page(documents, with_page, counts))
     written.append(index)
     for stale in set(review_dir.glob("*.html")) - set(written):
         stale.unlink(missing_ok=True)
@@ -339,18 +344,19 @@ def _rows_table(name: str, rows: Rows, placed: set[str]) -> str:
             f"<table><thead><tr><th>#</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
 
-def index_page(documents: pd.DataFrame, with_page: set[str], by_doc: dict[str, dict[str, Rows]]) -> str:
-    """A table of all documents with their rows per table, linking to the review pages."""
+def index_page(documents: list[dict], with_page: set[str], counts: dict[str, dict[str, int]]) -> str:
+    """A table of all documents with their rows per table (``counts``: doc_id → table →
+    rows), linking to the review pages."""
     counted = (*HIGHLIGHTS, "corrections")
     head = "".join(f"<th>{h}</th>" for h in ("document", "status", "format", "pages", "language", "symbol", "date",
                                             *(name.replace("_", " ") for name in counted), "error"))
     rows = []
-    for doc in documents.to_dict("records"):
+    for doc in documents:
         doc_id = doc["doc_id"]
         link = (f'<a href="{html.escape(_safe_name(doc_id))}.html">{html.escape(doc_id)}</a>'
                 if doc_id in with_page else html.escape(doc_id))
         cells = [link, *(_cell(doc.get(k)) for k in ("status", "format", "n_pages", "language", "symbol", "doc_date")),
-                 *(str(len(by_doc[name].get(doc_id, []))) for name in counted), _cell(doc.get("error"))]
+                 *(str(counts.get(doc_id, {}).get(name, 0)) for name in counted), _cell(doc.get("error"))]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return f"""<!DOCTYPE html>
 <html lang="en">

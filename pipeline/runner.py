@@ -10,6 +10,7 @@ import signal
 import sys
 import time
 from collections import Counter, defaultdict, deque
+from contextlib import ExitStack
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -24,7 +25,8 @@ from pipeline.pdf import PageJob, UnreadableDocument, extract_page, image_page_c
 from pipeline.records import SourceFile
 from pipeline.stages import DocumentResult, error_result, pages_to_result, text_source_to_result
 from pipeline.outputs import write_corpus_outputs
-from pipeline.storage import read_cached, write_atomic, write_cached, write_data_dictionary, write_table
+from pipeline.storage import (TableWriter, cached_tables, read_cached, write_atomic, write_cached,
+                              write_data_dictionary, write_table)
 from pipeline.tables import RUN_TABLES
 
 
@@ -70,49 +72,70 @@ def run(options: RunOptions) -> RunSummary:
     paths = discover(options.inputs)
     doc_ids = paths_to_doc_ids(paths)
     summary = RunSummary(documents=len(paths))
-    results: dict[str, dict[str, list[dict]]] = {}
+    # per document only its documents row and page methods: the table rows stay in the
+    # per-document result cache until they are streamed into the tables
+    facts: dict[str, dict] = {}
     todo: list[SourceFile] = []
     for path in paths:
         source = path_to_source(path, doc_ids[path])
         cached = None if options.force else read_cached(
             options.out_dir, source.doc_id, source.sha256, PIPELINE_VERSION, options.clean_dir)
         if cached is not None:
-            results[source.doc_id] = cached["tables"]
+            facts[source.doc_id] = _facts(cached["tables"])
             summary.reused += 1
         else:
             todo.append(source)
 
     for result in _process(todo, options):  # each result's files are written as it comes
-        results[result.doc_id] = result.tables
+        facts[result.doc_id] = _facts(result.tables)
         summary.processed += 1
 
-    for doc_id in (d for d in doc_ids.values()):
-        row = results[doc_id]["documents"][0]
+    for doc_id in doc_ids.values():
+        row = facts[doc_id]["document"]
         if row["status"] != "ok":
             summary.errors[doc_id] = row["error"]
-        for page in results[doc_id]["pages"]:
-            summary.pages_by_method[page["method"]] += 1
+        summary.pages_by_method.update(facts[doc_id]["page_methods"])
 
     ordered = [doc_ids[p] for p in paths]
-    rewrite = bool(summary.processed) or not _tables_unchanged(ordered, results, options.out_dir)
+    rewrite = bool(summary.processed) or not _tables_unchanged(ordered, facts, options.out_dir)
     if rewrite:
-        from extractors import process_rows  # here: spaCy loads only when tables are written
-        for name, table in RUN_TABLES.items():
-            rows = [row for d in ordered for row in results[d].get(name, [])]
-            if name == "processes":  # corpus-level: the registry, then each discovered process once
-                rows = list({r["process_id"]: r for r in process_rows() + rows}.values())
-            write_table(table, rows, options.out_dir)
+        write_run_tables(ordered, options.out_dir)
         write_data_dictionary(options.out_dir)
-        write_atomic(_tables_stamp(options.out_dir), _tables_key(ordered, results))
+        write_atomic(_tables_stamp(options.out_dir), _tables_key(ordered, facts))
     summary.seconds = time.perf_counter() - started
     write_corpus_outputs(options.out_dir, options.clean_dir, summary, tables_rewritten=rewrite)
     return summary
 
 
-def _tables_key(ordered: list[str], results: dict) -> str:
+def _facts(tables: dict[str, list[dict]]) -> dict:
+    return {"document": tables["documents"][0], "page_methods": Counter(p["method"] for p in tables["pages"])}
+
+
+def write_run_tables(ordered: list[str], out_dir: Path) -> None:
+    """Stream every document's cached rows, in input order, into the run tables: one
+    document in memory at a time. ``processes`` is corpus-level: the registry, then each
+    discovered process once."""
+    from extractors import process_rows  # here: spaCy loads only when tables are written
+
+    discovered: dict[str, dict] = {}
+    with ExitStack() as stack:
+        writers = [(name, stack.enter_context(TableWriter(table, out_dir)))
+                   for name, table in RUN_TABLES.items() if name != "processes"]
+        for doc_id in ordered:
+            tables = cached_tables(out_dir, doc_id)
+            for name, writer in writers:
+                writer.write(tables.get(name, []))
+            for row in tables.get("processes", []):
+                discovered.setdefault(row["process_id"], row)
+        registry = {r["process_id"]: r for r in process_rows()}
+        write_table(RUN_TABLES["processes"], list((registry | {k: v for k, v in discovered.items()
+                                                                if k not in registry}).values()), out_dir)
+
+
+def _tables_key(ordered: list[str], facts: dict) -> str:
     """What the run tables are made of: the pipeline version and, in order, each document's
     cached result (identified by its documents row)."""
-    rows = [[results[d]["documents"][0].get(k) for k in ("doc_id", "source_path", "sha256", "pipeline_version",
+    rows = [[facts[d]["document"].get(k) for k in ("doc_id", "source_path", "sha256", "pipeline_version",
                                                          "status")] for d in ordered]
     return hashlib.sha256(json.dumps([PIPELINE_VERSION, rows]).encode()).hexdigest()
 
@@ -121,12 +144,12 @@ def _tables_stamp(out_dir: Path) -> Path:
     return out_dir / ".cache" / "run_tables.key"
 
 
-def _tables_unchanged(ordered: list[str], results: dict, out_dir: Path) -> bool:
+def _tables_unchanged(ordered: list[str], facts: dict, out_dir: Path) -> bool:
     """True when the table files on disk were written from exactly these cached results:
     an unchanged re-run does not write them again."""
     stamp = _tables_stamp(out_dir)
     try:
-        if stamp.read_text(encoding="utf-8") != _tables_key(ordered, results):
+        if stamp.read_text(encoding="utf-8") != _tables_key(ordered, facts):
             return False
     except OSError:
         return False

@@ -5,6 +5,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 import pyarrow as pa
@@ -29,24 +30,84 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
-def write_table(table: Table, rows: list[dict], out_dir: Path) -> pd.DataFrame:
+def write_table(table: Table, rows: list[dict], out_dir: Path) -> None:
     """Validate rows against the declaration, then write <name>.parquet and <name>.csv."""
-    frame = rows_to_frame(table, rows)
-    arrow = pa.Table.from_pandas(frame, schema=arrow_schema(table), preserve_index=False)
-    sink = pa.BufferOutputStream()
-    pq.write_table(arrow, sink)
-    write_atomic(out_dir / f"{table.name}.parquet", sink.getvalue().to_pybytes())
-    write_atomic(out_dir / f"{table.name}.csv", frame.to_csv(index=False, lineterminator="\n"))
-    return frame
+    with TableWriter(table, out_dir) as writer:
+        writer.write(rows)
+
+
+class TableWriter:
+    """Writes one declared table in chunks (a document's rows at a time), so a run never
+    holds a whole table in memory: rows are validated against the declaration as they
+    come, buffered up to ``chunk_rows``, then appended to <name>.parquet as a row group and
+    to <name>.csv. Both files appear under their names only when the writer closes without
+    error; on an error the previous files stay as they were."""
+
+    def __init__(self, table: Table, out_dir: Path, chunk_rows: int = 50_000) -> None:
+        self.table, self.chunk_rows = table, chunk_rows
+        self.paths = {ext: Path(out_dir) / f"{table.name}.{ext}" for ext in ("parquet", "csv")}
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        self.tmp = {ext: path.with_name(f".{path.name}.{os.getpid()}.tmp") for ext, path in self.paths.items()}
+        self.rows: list[dict] = []
+        self.schema = arrow_schema(table)
+        self.parquet = None
+        self.csv = None
+
+    def __enter__(self) -> "TableWriter":
+        try:
+            self.parquet = pq.ParquetWriter(self.tmp["parquet"], self.schema)
+            self.csv = open(self.tmp["csv"], "w", encoding="utf-8", newline="")
+            self.csv.write(rows_to_frame(self.table, []).to_csv(index=False, lineterminator="\n"))
+        except BaseException:
+            self._close(keep=False)
+            raise
+        return self
+
+    def write(self, rows: list[dict]) -> None:
+        self.rows.extend(rows)
+        if len(self.rows) >= self.chunk_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.rows:
+            return
+        frame = rows_to_frame(self.table, self.rows)
+        self.rows = []
+        self.parquet.write_table(pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False))
+        self.csv.write(frame.to_csv(index=False, header=False, lineterminator="\n"))
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        keep = exc_type is None
+        try:
+            if keep:
+                self._flush()
+        except BaseException:
+            keep = False
+            raise
+        finally:
+            self._close(keep)
+
+    def _close(self, keep: bool) -> None:
+        for handle in (self.parquet, self.csv):
+            if handle is not None:
+                handle.close()
+        if keep:
+            for ext, path in self.paths.items():
+                os.replace(self.tmp[ext], path)
+        for tmp in self.tmp.values():
+            tmp.unlink(missing_ok=True)
 
 
 def write_data_dictionary(out_dir: Path) -> None:
     write_atomic(out_dir / "README.md", data_dictionary(TABLES))
 
 
-def read_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
+def read_tables(out_dir: Path, names=None) -> dict[str, pd.DataFrame]:
+    """The tables of ``out_dir`` (those in ``names``, else all) with their declared dtypes."""
     tables = {}
     for name, table in TABLES.items():
+        if names is not None and name not in names:
+            continue
         parquet, csv = out_dir / f"{name}.parquet", out_dir / f"{name}.csv"
         if parquet.exists():
             frame = pq.read_table(parquet).to_pandas()
@@ -77,6 +138,21 @@ def read_cached(out_dir: Path, doc_id: str, sha256: str, version: str, clean_dir
     if cached["tables"]["documents"][0]["status"] == "ok" and not (clean_dir / f"{doc_id}.txt").exists():
         return None
     return cached
+
+
+def cached_tables(out_dir: Path, doc_id: str) -> dict[str, list[dict]]:
+    """The table rows of a document's cached result, as written by its worker."""
+    return json.loads(cache_path(out_dir, doc_id).read_text(encoding="utf-8"))["tables"]
+
+
+def iter_document_tables(out_dir: Path, names) -> "Iterator[tuple[dict, dict[str, list[dict]]]]":
+    """Per document of the documents table, in order: its documents row and its rows of the
+    tables ``names``, with the declared dtypes (as ``load`` would give them), read one
+    document at a time from the result cache."""
+    documents = read_tables(out_dir, names=("documents",))["documents"]
+    for doc in documents.to_dict("records"):
+        raw = cached_tables(out_dir, doc["doc_id"])
+        yield doc, {name: rows_to_frame(TABLES[name], raw.get(name, [])).to_dict("records") for name in names}
 
 
 def write_cached(out_dir: Path, doc_id: str, sha256: str, version: str, tables: dict, origin_runs) -> None:

@@ -46,3 +46,32 @@ def test_data_dictionary_lists_every_column():
         assert f"## {table.name}" in text
         for column in table.columns:
             assert f"| {column.name} | {column.dtype} |" in text
+
+
+def test_a_table_written_in_chunks_equals_one_written_at_once(tmp_path):
+    import pyarrow.parquet as pq
+
+    from pipeline import load
+    from pipeline.storage import TableWriter, write_table
+
+    rows = [doc_row(doc_id=f"d{i}", n_pages=i, error=None if i % 3 else "bad") for i in range(10)]
+    write_table(DOCUMENTS, rows, tmp_path / "once")
+    with TableWriter(DOCUMENTS, tmp_path / "chunks", chunk_rows=4) as writer:
+        for i in range(0, 10, 3):  # documents of 3 rows, flushed every 4 or more
+            writer.write(rows[i:i + 3])
+    assert (tmp_path / "once" / "documents.csv").read_bytes() == (tmp_path / "chunks" / "documents.csv").read_bytes()
+    assert pq.ParquetFile(tmp_path / "chunks" / "documents.parquet").metadata.num_row_groups == 2
+    assert load(tmp_path / "once")["documents"].equals(load(tmp_path / "chunks")["documents"])
+
+
+def test_a_chunk_violating_the_declaration_leaves_the_previous_files(tmp_path):
+    from pipeline.storage import TableWriter, write_table
+
+    write_table(DOCUMENTS, [doc_row()], tmp_path)
+    before = (tmp_path / "documents.parquet").read_bytes(), (tmp_path / "documents.csv").read_bytes()
+    with pytest.raises(TableError):
+        with TableWriter(DOCUMENTS, tmp_path, chunk_rows=1) as writer:
+            writer.write([doc_row(doc_id="e")])
+            writer.write([doc_row(doc_id=None)])
+    assert ((tmp_path / "documents.parquet").read_bytes(), (tmp_path / "documents.csv").read_bytes()) == before
+    assert not list(tmp_path.glob(".*.tmp"))
