@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from dataclasses import dataclass
 from functools import partial
 
@@ -227,15 +228,15 @@ def is_ocr_damaged(text: str, settings: RepairSettings) -> bool:
     turns into a common word make up at least ``damage_rate`` of its words."""
     if settings.ocr_damaged is not None:
         return settings.ocr_damaged
-    tokens = [t for _, _, t in iter_tokens(text) if len(t) > 3 and not t.isupper()]
+    tokens = Counter(t for _, _, t in iter_tokens(text) if len(t) > 3 and not t.isupper())
     if not tokens:
         return False
     vocab = document_vocabulary(text)
     suspects = 0
-    for token in tokens:
+    for token, count in tokens.items():  # a verdict depends on the word only: one per distinct word
         verdict = judge_word(token, "", vocab, settings, ocr_damaged=True)
-        suspects += verdict is not None and verdict.applied
-    return suspects / len(tokens) >= settings.damage_rate
+        suspects += count * (verdict is not None and verdict.applied)
+    return suspects / tokens.total() >= settings.damage_rate
 
 
 def ocr_confusion_edits(text: str, settings: RepairSettings) -> list[Edit]:
@@ -244,11 +245,15 @@ def ocr_confusion_edits(text: str, settings: RepairSettings) -> list[Edit]:
     edits = []
     blocks = paragraphs_with_language(text)
     block_index = 0
+    verdicts: dict[tuple[str, str], Verdict | None] = {}  # the same word in the same language, the same verdict
     for start, end, token in iter_tokens(text):
         while block_index < len(blocks) - 1 and blocks[block_index][1] <= start:
             block_index += 1
         lang = blocks[block_index][2] if blocks else ""
-        verdict = judge_word(token, lang, vocab - {token.lower()}, settings, damaged)
+        if (token, lang) not in verdicts:
+            # (the word itself is never its own candidate, so its presence in vocab is moot)
+            verdicts[token, lang] = judge_word(token, lang, vocab, settings, damaged)
+        verdict = verdicts[token, lang]
         if verdict is not None and verdict.replacement != token:
             edits.append(Edit(start, end, verdict.replacement, "ocr_confusion", verdict.rule, verdict.score,
                               verdict.applied))
