@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from pipeline.options import BadOptions, ExitCode, MissingDependency, RunOptions
+from pipeline.options import ERROR_TYPES, BadOptions, ExitCode, MissingDependency, RunOptions
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,8 +34,6 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--language-detector", choices=("lingua", "langdetect"), default="lingua",
                          help="paragraph language detector (default: lingua, measured best on the gold spans)")
 
-    from pipeline.evaluate import ERROR_TYPES
-
     evaluate = commands.add_parser("evaluate", help="score output/ and corpus/clean/ against tests/gold/")
     evaluate.add_argument("--out", type=Path, default=Path("output"))
     evaluate.add_argument("--clean", type=Path, default=Path("corpus/clean"))
@@ -51,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "extract":
         return _extract(args)
     if args.command == "evaluate":
-        from pipeline.evaluate import ERROR_TYPES, evaluate_command
+        from pipeline.evaluate import evaluate_command
 
         errors = list(ERROR_TYPES) if args.errors == [] else args.errors
         return evaluate_command(args.out, args.clean, args.gold, errors)

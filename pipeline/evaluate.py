@@ -330,9 +330,6 @@ def describe_errors(gold: dict, tables: dict[str, pd.DataFrame], etype: str) -> 
     raise ValueError(f"no error listing for {etype!r}")
 
 
-ERROR_TYPES = ("processes", "memberships", "events", "dates")
-
-
 def input_kind(document_row: dict | None) -> str:
     if not document_row:
         return "missing"

@@ -27,6 +27,8 @@ class MissingDependency(RuntimeError):
 
 
 EXECUTORS = ("process", "serial", "dask")
+# what `evaluate --errors` can list, per document (pipeline.evaluate.describe_errors)
+ERROR_TYPES = ("processes", "memberships", "events", "dates")
 
 
 @dataclass(frozen=True, slots=True)

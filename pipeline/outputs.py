@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-
-import pandas as pd
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING
 
 from pipeline import PIPELINE_VERSION
 from pipeline.storage import write_atomic, write_table
 from pipeline.tables import CORPUS_TABLES, PROCESS_MEMBERS, PROCESS_PROFILES, TABLES, Table
+
+if TYPE_CHECKING:  # pandas is imported where profiles are built: an unchanged re-run does not need it
+    import pandas as pd
 
 FRICTIONLESS_TYPES = {"string": "string", "int": "integer", "float": "number", "bool": "boolean"}
 
@@ -59,6 +60,8 @@ def _joined(values) -> str | None:
 
 
 def process_members(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    import pandas as pd
+
     m = tables.get("memberships", pd.DataFrame())
     columns = PROCESS_MEMBERS.column_names
     if m.empty:
@@ -76,6 +79,8 @@ def process_members(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def process_profiles(tables: dict[str, pd.DataFrame], members: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
     processes = tables["processes"].set_index("process_id")
     mentions = tables.get("process_mentions", pd.DataFrame(columns=["doc_id", "process_id"]))
     events = tables.get("events", pd.DataFrame(columns=["process_id", "year", "date_start"]))
@@ -127,6 +132,8 @@ PROFILE_INPUTS = ("documents", "processes", "process_mentions", "memberships", "
 
 def table_counts(out_dir: Path) -> dict[str, int]:
     """Rows per table written, from the Parquet footers (no table is read)."""
+    import pyarrow.parquet as pq
+
     counts = {}
     for name in TABLES:
         path = out_dir / f"{name}.parquet"

@@ -5,13 +5,12 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterator
-
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING, Iterator
 
 from pipeline.tables import TABLES, Table, arrow_schema, data_dictionary, frame_to_declared, rows_to_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CACHE_DIR = ".cache"
 
@@ -54,6 +53,8 @@ class TableWriter:
         self.csv = None
 
     def __enter__(self) -> "TableWriter":
+        import pyarrow.parquet as pq
+
         try:
             self.parquet = pq.ParquetWriter(self.tmp["parquet"], self.schema)
             self.csv = open(self.tmp["csv"], "w", encoding="utf-8", newline="")
@@ -69,6 +70,8 @@ class TableWriter:
             self._flush()
 
     def _flush(self) -> None:
+        import pyarrow as pa
+
         if not self.rows:
             return
         frame = rows_to_frame(self.table, self.rows)
@@ -104,6 +107,9 @@ def write_data_dictionary(out_dir: Path) -> None:
 
 def read_tables(out_dir: Path, names=None) -> dict[str, pd.DataFrame]:
     """The tables of ``out_dir`` (those in ``names``, else all) with their declared dtypes."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
     tables = {}
     for name, table in TABLES.items():
         if names is not None and name not in names:

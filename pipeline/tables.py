@@ -6,15 +6,19 @@ dictionary (output/README.md) are all derived from these declarations.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
-import pyarrow as pa
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
 
-DTYPES = {  # declaration dtype → (pandas dtype, arrow type)
-    "string": ("string", pa.string()),
-    "int": ("Int64", pa.int64()),
-    "float": ("Float64", pa.float64()),
-    "bool": ("boolean", pa.bool_()),
+# pandas and pyarrow are imported where tables are built or written, not here: the
+# declarations are also read by an unchanged re-run, which should start in well under a second
+DTYPES = {  # declaration dtype → (pandas dtype, arrow type alias)
+    "string": ("string", "string"),
+    "int": ("Int64", "int64"),
+    "float": ("Float64", "float64"),
+    "bool": ("boolean", "bool"),
 }
 
 
@@ -288,12 +292,17 @@ TABLES: dict[str, Table] = RUN_TABLES | CORPUS_TABLES | {EVALUATION.name: EVALUA
 
 
 def arrow_schema(table: Table) -> pa.Schema:
-    return pa.schema([pa.field(c.name, DTYPES[c.dtype][1], nullable=c.nullable) for c in table.columns])
+    import pyarrow as pa
+
+    return pa.schema([pa.field(c.name, pa.type_for_alias(DTYPES[c.dtype][1]), nullable=c.nullable)
+                      for c in table.columns])
 
 
 def rows_to_frame(table: Table, rows: list[dict]) -> pd.DataFrame:
     """Rows → DataFrame with the declared columns, order and dtypes; raises TableError on
     missing or unknown columns, nulls in non-nullable columns, or uncastable values."""
+    import pandas as pd
+
     frame = pd.DataFrame.from_records(rows, columns=table.column_names) if rows else pd.DataFrame(columns=table.column_names)
     unknown = set().union(*(r.keys() for r in rows)) - set(table.column_names) if rows else set()
     if unknown:
@@ -302,6 +311,8 @@ def rows_to_frame(table: Table, rows: list[dict]) -> pd.DataFrame:
 
 
 def frame_to_declared(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
     missing = [c for c in table.column_names if c not in frame.columns]
     if missing:
         raise TableError(f"{table.name}: missing columns {missing}")
