@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Callable
 
 from extractors.dates import find_dates, last_stated_year
-from extractors.events import event_mentions, normalise_title
+from extractors.events import event_mentions, normalise_title, similar_titles
 from extractors.memberships import list_mentions, prose_mentions, table_mentions
 from extractors.names import find_names
 from extractors.nlp import pipeline_for
@@ -78,7 +78,9 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                 return before[-1].process_id
             return (section_process.get(para["section_id"]) if use_section else None) or dominant
 
-        for e in event_mentions(doc, dates, [(m.start, m.end) for m in mentions]):
+        names = find_names(ptext)
+        organisations = [(n.start, n.end) for n in names if n.kind == "organization"]
+        for e in event_mentions(doc, dates, [(m.start, m.end) for m in mentions], organisations):
             key = (normalise_title(e.title), e.year)
             if key in events:
                 continue
@@ -90,7 +92,6 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                 "page": page_of(base + e.start), "char_start": base + e.start, "char_end": base + e.end,
                 "evidence": " ".join(ptext[s_start:e.end + 150].split())[:EVIDENCE_CHARS], "rule_id": e.rule_id}
 
-        names = find_names(ptext)
         found = []
         if para["kind"] == "table":
             def process_at(start, end, _mentions=mentions):
@@ -122,8 +123,8 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                 "evidence": " ".join(ptext[f.evidence_start:f.evidence_end].split())[:EVIDENCE_CHARS],
                 "rule_id": f.rule_id, "n_mentions": 1}
 
-    rows["events"] = list(events.values())
-    _date_heading_events(rows["events"], paragraphs, rows["dates"])
+    rows["events"] = _merge_undated_repeats(_merge_dated_repeats(
+        _date_heading_events(list(events.values()), paragraphs, rows["dates"])))
     rows["memberships"] = list(memberships.values())
     rows["processes"] = [{"process_id": pid, "name_en": name, "name_es": None, "acronyms": None, "aliases": None,
                           "region": None, "founded_year": None, "source": "discovered"}
@@ -131,15 +132,18 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
     return rows
 
 
-def _date_heading_events(event_rows: list[dict], paragraphs: list[dict], date_rows: list[dict]) -> None:
+def _date_heading_events(event_rows: list[dict], paragraphs: list[dict], date_rows: list[dict]) -> list[dict]:
     """An event titled by a heading ('Training Course on Migration Legislation') is dated by
-    the first date of the paragraph under it ('8. A training course … in February 2002')."""
+    the first date of the paragraph under it ('8. A training course … in February 2002'), and
+    the untitled mention of the same event there ('A training course …') is merged into it."""
+    dropped = set()
     for event in event_rows:
         if event["year"] is not None:
             continue
         i = next((k for k, p in enumerate(paragraphs)
                   if p["char_start"] <= event["char_start"] < p["char_end"]), None)
-        if i is None or paragraphs[i]["kind"] != "heading" or i + 1 >= len(paragraphs):
+        if i is None or not _is_heading(paragraphs[i], text_length=event["char_end"] - event["char_start"]) \
+                or i + 1 >= len(paragraphs):
             continue
         below = paragraphs[i + 1]
         if below["kind"] == "heading" or below["section_id"] != paragraphs[i]["section_id"]:
@@ -148,6 +152,54 @@ def _date_heading_events(event_rows: list[dict], paragraphs: list[dict], date_ro
         if first:
             event.update(year=int(first["date_start"][:4]), date_start=first["date_start"],
                          date_end=first["date_end"], date_precision=first["precision"])
+            dropped |= {id(e) for e in event_rows
+                        if e is not event and e["rule_id"] == "event.dated" and e["year"] == event["year"]
+                        and below["char_start"] <= e["char_start"] < below["char_end"]
+                        and (e["kind"] == event["kind"] or similar_titles(e["title"], event["title"]))}
+    return [e for e in event_rows if id(e) not in dropped]
+
+
+def _is_heading(paragraph: dict, text_length: int) -> bool:
+    """A heading, or a title line the section splitter kept as text: the event's title is
+    most of a short paragraph."""
+    length = paragraph["char_end"] - paragraph["char_start"]
+    return paragraph["kind"] == "heading" or (length <= 160 and text_length >= 0.6 * length)
+
+
+def _compatible_dates(a: dict, b: dict) -> bool:
+    """Dates that may describe one event: either unknown, or one within the other's
+    ('2008-04' and '2008-04-10')."""
+    x, y = a["date_start"], b["date_start"]
+    return x is None or y is None or x.startswith(y) or y.startswith(x)
+
+
+def _merge_dated_repeats(event_rows: list[dict]) -> list[dict]:
+    """Mentions of one event across a document: the same year and a similar title ('the
+    Ibero-American Forum on Migration and Development … in April 2008' and 'the meeting of the
+    Ibero-American Forum on Migration and Development … on April 10 and 11, 2008'), or the same
+    kind on the same stated dates ('Mesa Redonda sobre gestión de la migración regional,
+    celebrada en junio de 2002' and 'Mesa Redonda de la OIM … celebrada en junio de 2002')."""
+    kept: list[dict] = []
+    for event in event_rows:
+        same = next((k for k in kept if k["year"] is not None and k["year"] == event["year"] and (
+            _compatible_dates(k, event) and similar_titles(k["title"], event["title"], 90)
+            or k["kind"] == event["kind"] and k["date_start"] is not None
+            and (k["date_start"], k["date_end"]) == (event["date_start"], event["date_end"]))), None)
+        if same is None:
+            kept.append(event)
+        elif same["date_start"] is None or len(event["date_start"] or "") > len(same["date_start"]):
+            same.update({f: event[f] for f in ("date_start", "date_end", "date_precision")})
+            same["location"] = same["location"] or event["location"]
+    return kept
+
+
+def _merge_undated_repeats(event_rows: list[dict]) -> list[dict]:
+    """A year-less mention of an event the document dates elsewhere is that event: the heading
+    'Hemispheric Conference on International Migration' over '… will organize the Hemispheric
+    Conference on International Migration …, which is to take place … 20 to 22 November 2002'."""
+    dated = [e for e in event_rows if e["year"] is not None]
+    return [e for e in event_rows
+            if e["year"] is not None or not any(similar_titles(e["title"], d["title"], 90) for d in dated)]
 
 
 __all__ = ["extract_document", "process_rows"]

@@ -3,7 +3,7 @@ and dated meetings with a place. Kinds are data (patterns/event_kinds.jsonl)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from spacy.language import Language
@@ -16,10 +16,31 @@ CONNECTORS = frozenset(
     "de del la las los el y e en para sobre al a con por contra entre su sus o u "
     "on of the and for in to a an with against between at by from its their into".split())
 DETERMINERS = frozenset("the a an la el los las un una este esta this these estos estas".split())
-ORDINALS = re.compile(r"^(?:[IVXL]{1,6}|\d{1,2}(?:st|nd|rd|th|ª|º|a|o)?|primera?|segund[ao]|tercer[ao]?|cuart[ao]|"
+# Words that point back to an event already named: "That meeting", "la reunión de esta red",
+# "capacitación para esa misma fecha"; such a mention names no new event.
+ANAPHORA = frozenset(fold(w) for w in (
+    "that this these those such said same "
+    "ese esa esos esas este esta estos estas dicho dicha dichos dichas mismo misma aquel aquella").split())
+# Heads that turn "<kind> X" into a body or a place, not an event: "Training Centre",
+# "Training Institute for …", "Summits Secretariat".
+BODY_HEADS = frozenset(fold(w) for w in (
+    "centre center centres centers institute institution secretariat office unit division department school "
+    "academy college programme program fund committee council network centro instituto secretaria oficina "
+    "unidad departamento escuela academia programa fondo comite consejo").split())
+# Words that introduce a title without quotes: "The Conference, entitled Arab Migration in …"
+ENTITLED = frozenset(fold(w) for w in (
+    "entitled titled called named titulado titulada intitulado intitulada denominado denominada "
+    "llamado llamada").split())
+# Verbs that tie a date to a title across a long title or clause: "…, which is to take place in
+# Santiago, Chile from 20 to 22 November 2002"
+HELD_VERB = re.compile(r"\b(?:held|hold|take[sn]? place|took place|taking place|convened|organi[sz]ed|conducted|"
+                       r"celebrad[oa]s?|realizad[oa]s?|se realiz[oó]|llevad[oa]s? a cabo|tuvo lugar|"
+                       r"tendr[aá] lugar)\b", re.I)
+ORDINALS = re.compile(r"^(?:[IVXL]{1,6}|\d{1,2}(?:st|nd|rd|th|ª|º|a|o)?|\d{3}(?:st|nd|rd|th|ª|º)|primera?|segund[ao]|tercer[ao]?|cuart[ao]|"
                       r"quint[ao]|sext[ao]|s[eé]ptim[ao]|octav[ao]|first|second|third|fourth|fifth|sixth|seventh|"
                       r"eighth|ninth|tenth|eleventh|twelfth)$", re.I)
-YEAR_IN_PARENS = re.compile(r"^\s*\((\d{4})\)")
+# "(1998)", "(Colombia, 2001)", "(Orlando 2005)": a year closing a short parenthesis after a title
+YEAR_IN_PARENS = re.compile(r"^\s*\((?:[^()]{0,40}?[\s,])?((?:19|20)\d{2})\)")
 LOCATION_AFTER = re.compile(
     r"^[^.;]{0,40}?\b(?:en|in|at|held in|celebrad[oa] en|realizad[oa] en|llevad[oa] a cabo en)\s+"
     r"((?:[A-ZÁÉÍÓÚÑ][\w\-’']+)(?:\s+(?:de\s+|del\s+)?[A-ZÁÉÍÓÚÑ][\w\-’']+){0,2})")
@@ -83,14 +104,24 @@ def _title_span(doc: Doc, trigger: Span) -> tuple[int, int]:
     return start, end
 
 
+def is_title_line(doc: Doc) -> bool:
+    """A short line without closing punctuation: a heading, whose first word is capitalised
+    because it belongs to the title, not because it opens a sentence."""
+    return len(doc) <= 20 and not doc.text.rstrip().endswith((".", ";", ":", ","))
+
+
 def _premodifier_start(doc: Doc, start: int) -> int:
     while start > 0 and doc[start - 1].text not in "().,;:":
         prev = doc[start - 1]
         if prev.text == "-" and start > 1 and _is_premodifier(doc[start - 2]):
             start -= 2  # "Inter-American", "Ibero-American"
             continue
-        if _is_premodifier(prev) and fold(prev.text) not in DETERMINERS and not (
-                prev.is_sent_start and not ORDINALS.match(prev.text)):
+        if (prev.is_lower and prev.is_alpha and start - 1 > 0 and SPELLED_ORDINAL.match(doc[start - 2].text)
+                and fold(prev.text) not in CONNECTORS | DETERMINERS | ANAPHORA):
+            start -= 1  # "its 110th regular session", "the 38th Regular Session"
+            continue
+        if _is_premodifier(prev) and fold(prev.text) not in DETERMINERS | ANAPHORA and not (
+                prev.is_sent_start and not ORDINALS.match(prev.text) and not is_title_line(doc)):
             start -= 1
             continue
         break
@@ -106,6 +137,10 @@ def _complement_end(doc: Doc, end: int) -> int:
             break
         if _is_title_word(tok) or tok.text in "-–/&'’":
             end += 1
+        elif tok.norm_ in ("de", "of") and end + 1 < len(doc) and YEAR_TOKEN.match(doc[end + 1].text) \
+                and _title_resumes(doc, end + 2):
+            end += 2  # "de la Convención de las Naciones Unidas de 1990 sobre la Protección de …":
+            #           the year belongs to a name inside the title, not to the event
         elif tok.norm_ in CONNECTORS and end + 1 < len(doc) and (
                 _is_title_word(doc[end + 1]) or doc[end + 1].norm_ in CONNECTORS):
             end += 1
@@ -114,6 +149,15 @@ def _complement_end(doc: Doc, end: int) -> int:
     while end > first and (doc[end - 1].norm_ in CONNECTORS or doc[end - 1].text in "-–/&"):
         end -= 1
     return end
+
+
+def _title_resumes(doc: Doc, k: int) -> bool:
+    """Connectors from token k on, then a title word: "… de 1990 sobre la Protección"."""
+    if k >= len(doc) or doc[k].norm_ not in CONNECTORS:
+        return False
+    while k < len(doc) and doc[k].norm_ in CONNECTORS:
+        k += 1
+    return k < len(doc) and _is_title_word(doc[k])
 
 
 OPEN_QUOTE = re.compile(r"[“\"«]")
@@ -129,11 +173,30 @@ def _quoted_title(doc: Doc, trigger: Span) -> tuple[int, int] | None:
     m = OPEN_QUOTE.search(clause)
     if not m:
         return None
+    # what a title may be introduced by: "Conference, entitled “…”", "campaigns (“…”)"
+    between = re.sub(r"(?:,?\s*\b(?:%s)\b)?\s*[,:]?\s*\(?\s*$" % "|".join(ENTITLED), "", fold(clause[:m.start()]))
+    if re.search(r"[(),]", between):
+        # "Course on Human Rights, on November 2007, in Lima, on “The Human Rights of …”", "la VI
+        # Reunión (San José, marzo 2001), … aprobaron el documento titulado, “…”": a quote past a
+        # comma or a parenthesis titles something else (a talk, a document)
+        return None
     open_at = trigger.end_char + m.end()
     close = CLOSE_QUOTE.search(text, open_at, open_at + 200)
-    if not close or close.start() - open_at < 4:
-        return None
+    if not close or close.start() - open_at < 4 or text[open_at:open_at + 1].islower():
+        return None  # 'in four targeted “emigration-prone locations”' quotes a phrase, not a title
     return open_at, close.start()
+
+
+def _entitled_title(doc: Doc, trigger: Span) -> tuple[int, int] | None:
+    """'The Conference, entitled Arab Migration in a Globalized World (2 to 4 September 2003,
+    Cairo)': a capitalised title after entitled/titulado, without quotes."""
+    k = trigger.end
+    if k < len(doc) and doc[k].text == ",":
+        k += 1
+    if k + 1 >= len(doc) or doc[k].norm_ not in ENTITLED or not _is_title_word(doc[k + 1]):
+        return None
+    end = _complement_end(doc, k + 2)
+    return (k + 1, end) if end - (k + 1) >= 2 else None
 
 
 def _quoted_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -156,25 +219,40 @@ TITLED_WITHOUT_DATE = frozenset({"workshop", "seminar", "course", "training", "c
                                  "symposium", "panel", "round_table"})
 
 
-def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] = ()) -> list[EventMention]:
+def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] = (),
+                   organisation_spans: list[tuple[int, int]] = ()) -> list[EventMention]:
     """Event mentions of one paragraph (``dates``: the paragraph's DateMentions;
-    ``process_spans``: char spans of process mentions, which are not events)."""
+    ``process_spans``, ``organisation_spans``: char spans of process and organisation names,
+    which are not events: "Conferencia Regional sobre Migración", "United Nations Conference
+    on Trade and Development")."""
     from spacy.util import filter_spans
 
     triggers = filter_spans(list(doc.spans.get("event_kinds", [])))
     mentions: list[EventMention] = []
     taken: list[tuple[int, int]] = []
     text = doc.text
+    heading = _item_heading(doc, triggers, dates)
+    if heading:
+        mentions.append(heading)
+        taken.append((heading.start, heading.end))
     for trigger in triggers:
         kind = trigger.label_
         if any(s <= trigger.start_char < e for s, e in taken):
             continue
         if any(s <= trigger.start_char < e for s, e in process_spans):
             continue
-        if _inside_a_name(doc, trigger):
+        if _inside_a_name(doc, trigger) or _names_a_body(doc, trigger) or _as_a_role(doc, trigger):
             continue
         quoted = _quoted_title(doc, trigger)
         first = doc[trigger.start]
+        entitled = None if quoted else _entitled_title(doc, trigger)
+        if entitled:
+            start, end = doc[entitled[0]].idx, doc[entitled[1] - 1].idx + len(doc[entitled[1] - 1])
+            year, ds, de, prec = _year_and_date(text, end, dates, trigger.start_char)
+            mentions.append(EventMention(kind, text[start:end], trigger.start_char, end, year, ds, de, prec,
+                                         _location(text, end, dates), "event.titled.entitled"))
+            taken.append((trigger.start_char, end))
+            continue
         if _is_plural(trigger) and ":" in text[trigger.end_char:trigger.end_char + 120]:
             colon = text.index(":", trigger.end_char)
             stop = text.find(". ", colon)
@@ -199,7 +277,7 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
                                              d.date_end, d.precision, location, rule))
                 taken.append((start, end))
                 continue
-        elif (first.is_title or first.is_upper) and not _is_plural(trigger):
+        elif (first.is_title or first.is_upper) and (not _is_plural(trigger) or _titled_plural(doc, trigger)):
             s, e = _title_span(doc, trigger)
             content = [t for t in doc[s:e] if not (t.norm_ in CONNECTORS) and t.i not in range(trigger.start, trigger.end)]
             if len(content) < 1 or e - s < 3:
@@ -231,21 +309,139 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
             if items:
                 taken.append((trigger.start_char, max(i.end for i in items)))
             continue
-        if any(max(0, min(end, e) - max(start, s)) >= 0.8 * (end - start) for s, e in process_spans):
-            continue  # the title is a process name: "Conferencia Regional sobre Migración"
-        year, ds, de, prec = _year_and_date(text, end, dates, start)
-        if year is None and kind not in TITLED_WITHOUT_DATE:
-            continue
+        if any(max(0, min(end, e) - max(start, s)) >= 0.8 * (end - start)
+               for s, e in list(process_spans) + list(organisation_spans)):
+            continue  # the title is a process or organisation name: "Conferencia Regional sobre Migración"
+        year, ds, de, prec = _year_and_date(text, end, dates, start, _trigger_spans(triggers, trigger))
+        if year is None and kind not in TITLED_WITHOUT_DATE and not _has_ordinal(doc, start):
+            continue  # "the OAS General Assembly" is a body; "the Fourth Summit of the Americas" an instance
         location = _location(text, end, dates)
         mentions.append(EventMention(kind, title, start, end, year, ds, de, prec, location, rule))
         taken.append((start, end))
-    return mentions
+    mentions += _process_sessions(doc, dates, process_spans, triggers)
+    return merge_mentions(mentions)
+
+
+SPELLED_ORDINAL = re.compile(r"^(?:[a-z]+-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+                             r"\w+teenth|\w+ieth|\d{1,3}(?:st|nd|rd|th|ª|º|a|o)|[IVXL]{1,6})$", re.I)
+
+
+HELD_AFTER_NAME = re.compile(r"^\s*(?:\([^()]{1,40}\)\s*)?,?\s*(?:which\s+was\s+|que\s+(?:se\s+)?)?" + HELD_VERB.pattern,
+                             re.I)
+
+
+def _process_sessions(doc: Doc, dates: list, process_spans, triggers) -> list[EventMention]:
+    """An ordinal before a process's full name names one of its sessions: 'the Third South
+    American Conference on Migration in Quito', 'the first 5+5 Dialogue on Migration in the
+    Western Mediterranean'."""
+    text, out = doc.text, []
+    for s, e in process_spans:
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is None or len(span) < 3 or span.start == 0:
+            continue
+        ordinal = doc[span.start - 1]
+        inside = [t for t in triggers if s <= t.start_char < e]
+        if inside and HELD_AFTER_NAME.match(text[e:e + 60]):
+            # "the Bali Ministerial Conference on People Smuggling, … (Bali Conference), convened
+            # on 26 to 28 February 2002": a process's founding meeting, dated
+            year, ds, de, prec = _year_and_date(text, e, dates)
+            if ds is not None:
+                out.append(EventMention(inside[-1].label_, text[s:e], s, e, year, ds, de, prec,
+                                        _location(text, e, dates), "event.process_session"))
+            continue
+        if not (SPELLED_ORDINAL.match(ordinal.text) or ORDINALS.match(ordinal.text) and not ordinal.is_upper):
+            continue
+        if ordinal.is_upper and len(ordinal) > 1 and not re.fullmatch(r"[IVXL]+", ordinal.text):
+            continue
+        inside = [t for t in triggers if s <= t.start_char < e]
+        kind = inside[-1].label_ if inside else "meeting"
+        year, ds, de, prec = _year_and_date(text, e, dates, ordinal.idx)
+        title = text[ordinal.idx:e]
+        out.append(EventMention(kind, title[0].upper() + title[1:], ordinal.idx, e, year, ds, de, prec,
+                                _location(text, e, dates), "event.process_session"))
+    return out
+
+
+def _trigger_spans(triggers, current) -> list[tuple[int, int]]:
+    return [(t.start_char, t.end_char) for t in triggers if t is not current]
+
+
+def _has_ordinal(doc: Doc, start_char: int) -> bool:
+    span = doc.char_span(start_char, start_char + 1, alignment_mode="expand")
+    return span is not None and bool(SPELLED_ORDINAL.match(doc[span.start].text))
+
+
+def similar_titles(a: str, b: str, threshold: float = 80) -> bool:
+    from rapidfuzz import fuzz
+
+    return fuzz.token_set_ratio(normalise_title(a), normalise_title(b)) >= threshold
+
+
+def _same_kind(titled: EventMention, dated: EventMention) -> bool:
+    return titled.kind == dated.kind or fold(dated.title.split()[0]) in normalise_title(titled.title).split()
+
+
+def merge_mentions(mentions: list[EventMention]) -> list[EventMention]:
+    """Mentions of one event in one paragraph become one: 'A four-day “Human Rights Course for
+    the Prosecutors of Kazakhstan” … IOM gave a one-day course on migrants’ rights … (October
+    2001)'. An untitled dated mention merges into the titled mention of its kind before it when
+    that one has no year (it takes the date) or has the same year and a similar title."""
+    kept: list[EventMention] = []
+    for m in sorted(mentions, key=lambda m: m.start):
+        if m.rule_id == "event.dated":
+            titled = next((t for t in reversed(kept) if t.rule_id != "event.dated" and _same_kind(t, m)), None)
+            if titled is not None and (titled.year is None or titled.year == m.year and similar_titles(titled.title, m.title)):
+                if titled.year is None:
+                    kept[kept.index(titled)] = replace(titled, year=m.year, date_start=m.date_start,
+                                                       date_end=m.date_end, precision=m.precision,
+                                                       location=titled.location or m.location)
+                continue
+        kept.append(m)
+    return kept
 
 
 @lru_cache(maxsize=1)
 def plural_kind_words() -> frozenset[str]:
     words = {fold(w) for rule in kind_rules() for w in rule.get("es", []) + rule.get("en", [])}
     return frozenset(w for w in words if w.endswith("s") and (w[:-1] in words or w[:-2] in words))
+
+
+# An enumerated item label: "(2)  Taller para …:", "G.  Taller auspiciado por …:", "3. Workshop …:"
+ITEM_LABEL = re.compile(r"^\s*(?:\(\s*(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})\s*\)|(?:\d{1,2}|[A-Z])\.)\s+")
+
+
+def _item_heading(doc: Doc, triggers, dates: list) -> EventMention | None:
+    """An enumerated item headed by an event: '(2)  Taller para desarrollar un plan de trabajo
+    regional …:   … El taller, que se realizó el 8 y 9 de mayo, …'. The title runs from the kind
+    word to the colon; the date is the one the item says it was held on."""
+    text = doc.text
+    label = ITEM_LABEL.match(text)
+    if not label or not triggers or triggers[0].start_char != label.end() or _is_plural(triggers[0]):
+        return None
+    trigger = triggers[0]
+    if not doc[trigger.start].is_title or OPEN_QUOTE.match(text, trigger.end_char + 1):
+        return None
+    colon = text.find(":", trigger.end_char, trigger.end_char + 250)
+    if colon < 0 or re.search(r"[.;]\s", text[trigger.end_char:colon]) or len(text[trigger.start_char:colon].split()) < 3:
+        return None  # "Capacitación coordinada:" names a topic, not an event
+    if any(_is_plural(t) for t in triggers if t.start_char < colon):
+        return None  # "Training workshops:" heads a list
+    year = ds = de = prec = None
+    held = HELD_VERB.search(text, colon)
+    date = next((d for d in dates if held and held.end() <= d.start <= held.end() + 60), None)
+    if date:
+        year, ds, de, prec = int(date.date_start[:4]), date.date_start, date.date_end, date.precision
+    elif trigger.label_ not in TITLED_WITHOUT_DATE:
+        return None
+    return EventMention(trigger.label_, text[trigger.start_char:colon].strip(), trigger.start_char, colon,
+                        year, ds, de, prec, None, "event.item_heading")
+
+
+def _titled_plural(doc: Doc, trigger: Span) -> bool:
+    """'the Labour Migration Ministerial Consultations for Countries of Origin in Asia (1 to 2
+    April 2003, Colombo)': a plural kind word inside a dated title names one event."""
+    s, e = _title_span(doc, trigger)
+    return s < trigger.start and e > trigger.end and bool(YEAR_IN_PARENS.match(doc.text[doc[e - 1].idx + len(doc[e - 1]):]))
 
 
 def _is_plural(trigger: Span) -> bool:
@@ -261,12 +457,29 @@ def _inside_a_name(doc: Doc, trigger: Span) -> bool:
             and not doc[i - 2].is_sent_start and fold(doc[i - 2].text) not in DETERMINERS)
 
 
-def _year_and_date(text: str, end: int, dates: list, start: int | None = None):
+def _as_a_role(doc: Doc, trigger: Span) -> bool:
+    """'serves as a forum for Asian labour-sending States', 'como un foro para el diálogo': the
+    kind word describes what something is, not an event."""
+    i = trigger.start
+    return i >= 2 and doc[i - 1].norm_ in ("a", "an", "un", "una") and doc[i - 2].norm_ in ("as", "como")
+
+
+def _names_a_body(doc: Doc, trigger: Span) -> bool:
+    """'Border Management Training Centre', 'Summits Secretariat': the kind word qualifies the
+    name of a body or a place."""
+    return trigger.end < len(doc) and doc[trigger.end].norm_ in BODY_HEADS
+
+
+def _year_and_date(text: str, end: int, dates: list, start: int | None = None,
+                   other_events: list[tuple[int, int]] = ()):
     """The event's year: a trailing '(1998)'; else a date soon after the title in the same
     sentence ('… held in Manila in December 1996'); else 'in/en YEAR' after it; else a date
     earlier in the same sentence ('In June 2001, IOM gave the “… Course”')."""
     m = YEAR_IN_PARENS.match(text[end:])
     if m:
+        inside = next((d for d in dates if end <= d.start and d.end <= end + m.end()), None)
+        if inside:  # "(San José, marzo 2001)": the date, not only its year
+            return int(inside.date_start[:4]), inside.date_start, inside.date_end, inside.precision
         return int(m.group(1)), None, None, None
     sentence_end = _sentence_end(text, end)
     for d in dates:
@@ -275,13 +488,42 @@ def _year_and_date(text: str, end: int, dates: list, start: int | None = None):
     m = re.match(r"^[^.;]{0,60}?\b(?:en|in|de|of)\s+((?:19|20)\d{2})\b", text[end:sentence_end])
     if m:
         return int(m.group(1)), None, None, None
+    held = HELD_VERB.search(text, end, min(sentence_end, end + 250))
+    if held:  # "…: Human Rights and Trafficking in Migrants in the Americas, which is to take place in
+        #        Santiago, Chile from 20 to 22 November 2002"
+        d = next((d for d in dates if held.end() <= d.start <= min(held.end() + 60, sentence_end)), None)
+        if d:
+            return int(d.date_start[:4]), d.date_start, d.date_end, d.precision
     if start is not None:
         sentence_start = _sentence_start(text, start)
-        before = [d for d in dates if sentence_start <= d.start and d.end <= start]
+        # not a date that qualifies another name: "durante el GRCM de octubre 2002 … la VIII Reunión"
+        # nor a date across another event word: "In December 2003, a bid to include the Hispanic
+        # Forum … of the XIII Inter-American Conference" dates the bid, not the Conference
+        before = [d for d in dates if sentence_start <= d.start and d.end <= start
+                  and not OWNED_DATE.search(text[max(0, d.start - 30):d.start])
+                  and not any(d.end <= a and b <= start for a, b in other_events)]
         if before:
             d = before[-1]
             return int(d.date_start[:4]), d.date_start, d.date_end, d.precision
+        opening = text[sentence_start:start]
+        m = re.match(r"^\s*(?:In|En|During|Durante)\s+((?:19|20)\d{2})\s*,", opening)
+        if m:  # "In 2002, IOM was again a guest lecturer … at the … Summer Course"
+            return int(m.group(1)), None, None, None
+        if SAME_OCCASION.search(opening):
+            # "On the same occasion, IOM … co-sponsored a panel discussion on “…”": the date
+            # of the event named just before
+            earlier = [d for d in dates if d.end <= sentence_start]
+            if earlier:
+                d = earlier[-1]
+                return int(d.date_start[:4]), d.date_start, d.date_end, d.precision
     return None, None, None, None
+
+
+SAME_OCCASION = re.compile(r"\b(?:same occasion|that occasion|on that day|misma ocasi[oó]n|esa ocasi[oó]n|"
+                           r"ese mismo d[ií]a|en esa oportunidad)\b", re.I)
+
+
+OWNED_DATE = re.compile(r"\b[A-ZÁÉÍÓÚÑ][\w\-]+\s+(?:de|del|of)\s+$")
 
 
 def _sentence_end(text: str, pos: int) -> int:
@@ -294,7 +536,13 @@ def _sentence_start(text: str, pos: int) -> int:
     return starts[-1] if starts else 0
 
 
+PLACE_IN_PARENS = re.compile(r"^\s*\(\s*([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(?:de\s+)?[A-ZÁÉÍÓÚÑ][\w\-’']+){0,2})\s*,")
+
+
 def _location(text: str, end: int, dates: list) -> str | None:
+    m = PLACE_IN_PARENS.match(text[end:])
+    if m and fold(m.group(1).split()[0]) not in MONTH_WORDS:
+        return m.group(1)  # "(San José, marzo 2001)", "(Turin, June 28-30, 2006, …)"
     after = end
     for d in dates:
         if end <= d.start <= end + 60:
@@ -348,6 +596,8 @@ def _dated_mention(doc: Doc, trigger: Span, kind: str, dates: list) -> EventMent
         end_tok = _descriptive_end(doc, trigger.end)
     if start_tok == trigger.start and end_tok == trigger.end:
         return None
+    if any(t.norm_ in ANAPHORA for t in doc[start_tok:end_tok]):
+        return None  # "la reunión de esta red": an event named before
     start, end = doc[start_tok].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1])
     sentence_end = _sentence_end(text, end)
     date = next((d for d in dates if end <= d.start <= min(end + 100, sentence_end)), None)
@@ -363,11 +613,25 @@ def _dated_mention(doc: Doc, trigger: Span, kind: str, dates: list) -> EventMent
                         date.precision, _location(text, end, dates), "event.dated")
 
 
+LIST_INTRODUCER = re.compile(r"^,?\s+(?:including|such as|among them|incluyendo|entre ell[oa]s|como)\b:?", re.I)
+
+
+def _list_start(text: str, pos: int) -> int | None:
+    """Where the items of a list introduced by a kind word begin: after a colon soon after it
+    ('Seminarios/Talleres …: …'), or after 'including'/'such as' right after it ('meetings,
+    including International Cooperation … (December 1997, Manila); …')."""
+    colon = text.find(":", pos, pos + 200)
+    if colon >= 0:
+        return colon + 1
+    m = LIST_INTRODUCER.match(text[pos:pos + 40])
+    return pos + m.end() if m else None
+
+
 def _list_after(text: str, pos: int) -> bool:
-    """A kind word that introduces a list: a colon soon after, then items with (YEAR)."""
-    window = text[pos:pos + 200]
-    colon = window.find(":")
-    return colon >= 0 and bool(re.search(r"\(\d{4}\)", text[pos + colon:pos + colon + 400]))
+    """A kind word that introduces a list: a colon (or 'including') soon after, then items
+    closing with a year in parentheses: '(1998)', '(December 1997, Manila)'."""
+    start = _list_start(text, pos)
+    return start is not None and bool(re.search(r"\([^()]{0,40}\b(?:19|20)\d{2}\b[^()]{0,40}\)", text[start:start + 400]))
 
 
 LIST_ITEM = re.compile(r"([^:;()]+?)\s*\(([^()]{0,40})\)")
@@ -375,7 +639,7 @@ LIST_ITEM = re.compile(r"([^:;()]+?)\s*\(([^()]{0,40})\)")
 
 def _list_items(text: str, trigger: Span, kind: str, dates: list = ()) -> list[EventMention]:
     """'Seminarios/Talleres …: Tráfico de Migrantes (1998), Derechos Humanos (1998), …'"""
-    colon = text.find(":", trigger.end_char)
+    colon = _list_start(text, trigger.end_char) - 1
     segment_end = text.find(".", colon)
     segment_end = len(text) if segment_end < 0 else segment_end + 1
     items = []
@@ -387,7 +651,9 @@ def _list_items(text: str, trigger: Span, kind: str, dates: list = ()) -> list[E
         years = re.findall(r"\b(?:19|20)\d{2}\b", m.group(2))
         year = int(years[0]) if years else None
         inside = next((d for d in dates if m.start(2) <= d.start < m.end(2)), None)
-        where = re.match(r"\s*([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+[A-ZÁÉÍÓÚÑ][\w\-’']+)?)\s*,", m.group(2))
+        where = (re.match(r"\s*([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+[A-ZÁÉÍÓÚÑ][\w\-’']+)?)\s*,", m.group(2))
+                 or re.search(r"(?:19|20)\d{2}\s*,\s*([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+[A-ZÁÉÍÓÚÑ][\w\-’']+)?)\s*$",
+                              m.group(2)))  # "(Colombia, 2001)", "(December 1997, Manila)"
         location = where.group(1) if where and fold(where.group(1).split()[0]) not in MONTH_WORDS else None
         start = m.start(1) + m.group(1).find(raw)
         item_kind = kind

@@ -339,7 +339,8 @@ def reflow_edits(text: str, settings: RepairSettings) -> list[Edit]:
         ends_sentence = bool(SENTENCE_END.search(sa))
         # a wrapped line may also break after a number ("from 20 to 22 | November 2002"), but a
         # cover line ("Original: English      13 May 2002") is followed by an upper-case title
-        mid_sentence = not ends_sentence and (sa[-1:].isalpha() or sa[-1:] in ",;"
+        # ("respect for migrants' | rights.", "have taken place: (1) | “Asylum …”")
+        mid_sentence = not ends_sentence and (sa[-1:].isalpha() or sa[-1:] in ",;'’)”\""
                                               or wrapped and sa[-1:].isdigit() and not _is_heading(sb))
         if blank_between:
             join = wrapped and mid_sentence and sb[:1].islower()

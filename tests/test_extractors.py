@@ -158,3 +158,93 @@ def test_heading_event_is_dated_by_the_paragraph_below():
             "of the migration service, covering international standards and national practice in detail.")
     rows = extract(text, "en")["events"]
     assert ("Training Course on Migration Legislation", 2002) in [(r["title"], r["year"]) for r in rows]
+
+
+# ---------------------------------------------------------------- events: merging, sessions, items
+
+def test_untitled_dated_mention_merges_into_the_titled_event_before_it():
+    text = ("(i) A four-day “Human Rights Course for the Prosecutors of Almaty”, jointly organized by OSCE and "
+            "IOM. IOM gave a one-day course on migrants’ rights and prevention of trafficking (October 2001).")
+    rows = extract(text, "en")["events"]
+    assert [(r["title"], r["year"], r["date_start"]) for r in rows] == [
+        ("Human Rights Course for the Prosecutors of Almaty", 2001, "2001-10")]
+
+
+def test_anaphora_and_roles_are_not_new_events():
+    en = ("In February 2007, IOM took part in the annual meeting on border management in Quito. That meeting "
+          "was organized by the Permanent Council. The Council serves as a forum for Andean States in 2007.")
+    assert [(r["title"], r["year"]) for r in extract(en, "en")["events"]] == [
+        ("Meeting on border management in Quito", 2007)]
+    es = "Para el 26 de mayo de 2003 se ha programado una reunión de esta Red de Funcionarios de Enlace."
+    assert events(es) == []
+
+
+def test_kind_word_naming_a_body_is_not_an_event():
+    text = "The course was held at the Border Management Training Centre, established by IOM in 2002."
+    assert events(text, "en") == []
+
+
+def test_ordinal_before_a_process_name_is_a_session_of_it():
+    rows = extract("The Plan of Action was submitted at the Third South American Conference on Migration in Quito.",
+                   "en")["events"]
+    assert [(r["kind"], r["title"], r["process_id"]) for r in rows] == [
+        ("conference", "Third South American Conference on Migration", "sacm")]
+
+
+def test_year_in_a_parenthesis_with_a_place():
+    rows = extract("Durante la VI Reunión de la CRM (San José, marzo 2001), los Viceministros aprobaron el plan.")["events"]
+    assert [(r["title"], r["year"], r["date_start"], r["location"]) for r in rows] == [
+        ("VI Reunión de la CRM", 2001, "2001-03", "San José")]
+
+
+def test_quote_past_a_comma_titles_something_else():
+    text = ("Commissioner Meléndez took part as a speaker at the Seventh Andean Region Course on Human Rights, "
+            "on November 2007, in Lima, Peru, on “The Human Rights of Migrants in the Andean Region.”")
+    rows = extract(text, "en")["events"]
+    assert [(r["title"], r["year"], r["location"]) for r in rows] == [
+        ("Seventh Andean Region Course on Human Rights", 2007, "Lima")]
+
+
+def test_entitled_title_without_quotes():
+    text = ("IOM and the League undertook a regional conference. The Conference, entitled Arab Migration in a "
+            "Globalized World (2 to 4 September 2003, Cairo), provided a forum.")
+    rows = extract(text, "en")["events"]
+    assert [(r["title"], r["date_start"], r["location"]) for r in rows] == [
+        ("Arab Migration in a Globalized World", "2003-09-02", "Cairo")]
+
+
+def test_list_introduced_by_including_with_dates_and_places():
+    text = ("IOM has arranged a series of meetings, including Irregular Migration in Asia (December 1997, Manila); "
+            "and Migrant Trafficking in South East Asia (October 2000, Jakarta).")
+    rows = extract(text, "en")["events"]
+    assert [(r["title"], r["date_start"], r["location"]) for r in rows] == [
+        ("Irregular Migration in Asia", "1997-12", "Manila"), ("Migrant Trafficking in South East Asia", "2000-10",
+                                                              "Jakarta")]
+
+
+def test_enumerated_item_headed_by_an_event_takes_the_date_it_was_held():
+    text = ("(2)  Taller para desarrollar un plan de trabajo regional contra la trata:   En la reunión de octubre "
+            "de 2002 se propuso un taller. El taller, que se realizó el 8 y 9 de mayo de 2003, tuvo éxito.")
+    rows = extract(text)["events"]
+    assert [(r["title"], r["date_start"], r["rule_id"]) for r in rows] == [
+        ("Taller para desarrollar un plan de trabajo regional contra la trata", "2003-05-08", "event.item_heading")]
+
+
+def test_year_of_a_convention_inside_a_title_is_not_the_event_year():
+    text = ("La OIM integra el Comité de la Campaña Mundial por la Ratificación de la Convención de 1990 sobre la "
+            "Protección de los Trabajadores Migratorios.")
+    assert events(text) == [("campaign", "Campaña Mundial por la Ratificación de la Convención de 1990 sobre la "
+                                         "Protección de los Trabajadores Migratorios", None)]
+
+
+def test_earlier_date_of_another_name_does_not_date_the_event():
+    text = ("Durante el GRCM de octubre 2002 los países acordaron una propuesta que se discutiría durante la "
+            "VIII Reunión de la CRM.")
+    assert [(r["title"], r["year"]) for r in extract(text)["events"]] == [("VIII Reunión de la CRM", None)]
+
+
+def test_same_occasion_takes_the_date_of_the_sentence_before():
+    text = ("In November 2001, IOM delivered a statement to the Third Committee. On the same occasion, IOM and ILO "
+            "co-sponsored a panel discussion on \"Migration, Xenophobia and Human Rights\".")
+    rows = extract(text, "en")["events"]
+    assert ("Migration, Xenophobia and Human Rights", 2001) in [(r["title"], r["year"]) for r in rows]

@@ -157,3 +157,23 @@ def test_reflow_joins_a_wrapped_line_that_breaks_after_a_number():
     assert "from 20 to 22 November 2002. It will be" in out
     assert out.startswith("Original: English" + " " * 46 + "13 November 2002\nEIGHTY-FOURTH SESSION\n")
     assert out.endswith("\nAnnex 2\nParticipants\n")
+
+
+def test_reflow_joins_a_line_broken_after_an_apostrophe_or_a_list_label():
+    # bug: "respect for migrants' | rights." and "have taken place: (1) | “Asylum …”" kept their
+    # breaks in the text-layer PDF, so one sentence became two paragraphs and lost its date
+    wrapped = [
+        "In November 2001, during the annual debate on human",
+        "rights issues in the Third Committee, the IOM Office",
+        "delivered a formal statement regarding migrants'",
+        "rights. On the same occasion, IOM co-sponsored a",
+        "panel discussion on the rights of migrant workers.",
+        "Three major seminars have taken place so far: (1)",
+        "“Asylum and Migration” in Riga, Latvia; and (2) a",
+        "second seminar in Tallinn.",
+        "Panels/Statements",
+    ]
+    out = run(reflow_edits, "\n".join(wrapped) + "\n")
+    assert "regarding migrants' rights. On the same occasion" in out
+    assert "taken place so far: (1) “Asylum and Migration” in Riga" in out
+    assert out.endswith("a second seminar in Tallinn.\nPanels/Statements\n")
