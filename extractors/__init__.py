@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Callable
 
 from extractors.dates import find_dates, last_stated_year
-from extractors.events import event_mentions, normalise_title, similar_titles
+from extractors.events import event_mentions, merge_event_rows, normalise_title, similar_titles
 from extractors.memberships import list_mentions, prose_mentions, table_mentions
 from extractors.names import find_names
 from extractors.nlp import pipeline_for
@@ -123,8 +123,7 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                 "evidence": " ".join(ptext[f.evidence_start:f.evidence_end].split())[:EVIDENCE_CHARS],
                 "rule_id": f.rule_id, "n_mentions": 1}
 
-    rows["events"] = _merge_undated_repeats(_merge_dated_repeats(
-        _date_heading_events(list(events.values()), paragraphs, rows["dates"])))
+    rows["events"] = merge_event_rows(_date_heading_events(list(events.values()), paragraphs, rows["dates"]))
     rows["memberships"] = list(memberships.values())
     rows["processes"] = [{"process_id": pid, "name_en": name, "name_es": None, "acronyms": None, "aliases": None,
                           "region": None, "founded_year": None, "source": "discovered"}
@@ -142,7 +141,7 @@ def _date_heading_events(event_rows: list[dict], paragraphs: list[dict], date_ro
             continue
         i = next((k for k, p in enumerate(paragraphs)
                   if p["char_start"] <= event["char_start"] < p["char_end"]), None)
-        if i is None or not _is_heading(paragraphs[i], text_length=event["char_end"] - event["char_start"]) \
+        if i is None or not _is_title_paragraph(paragraphs[i], text_length=event["char_end"] - event["char_start"]) \
                 or i + 1 >= len(paragraphs):
             continue
         below = paragraphs[i + 1]
@@ -159,47 +158,11 @@ def _date_heading_events(event_rows: list[dict], paragraphs: list[dict], date_ro
     return [e for e in event_rows if id(e) not in dropped]
 
 
-def _is_heading(paragraph: dict, text_length: int) -> bool:
+def _is_title_paragraph(paragraph: dict, text_length: int) -> bool:
     """A heading, or a title line the section splitter kept as text: the event's title is
     most of a short paragraph."""
     length = paragraph["char_end"] - paragraph["char_start"]
     return paragraph["kind"] == "heading" or (length <= 160 and text_length >= 0.6 * length)
-
-
-def _compatible_dates(a: dict, b: dict) -> bool:
-    """Dates that may describe one event: either unknown, or one within the other's
-    ('2008-04' and '2008-04-10')."""
-    x, y = a["date_start"], b["date_start"]
-    return x is None or y is None or x.startswith(y) or y.startswith(x)
-
-
-def _merge_dated_repeats(event_rows: list[dict]) -> list[dict]:
-    """Mentions of one event across a document: the same year and a similar title ('the
-    Ibero-American Forum on Migration and Development … in April 2008' and 'the meeting of the
-    Ibero-American Forum on Migration and Development … on April 10 and 11, 2008'), or the same
-    kind on the same stated dates ('Mesa Redonda sobre gestión de la migración regional,
-    celebrada en junio de 2002' and 'Mesa Redonda de la OIM … celebrada en junio de 2002')."""
-    kept: list[dict] = []
-    for event in event_rows:
-        same = next((k for k in kept if k["year"] is not None and k["year"] == event["year"] and (
-            _compatible_dates(k, event) and similar_titles(k["title"], event["title"], 90)
-            or k["kind"] == event["kind"] and k["date_start"] is not None
-            and (k["date_start"], k["date_end"]) == (event["date_start"], event["date_end"]))), None)
-        if same is None:
-            kept.append(event)
-        elif same["date_start"] is None or len(event["date_start"] or "") > len(same["date_start"]):
-            same.update({f: event[f] for f in ("date_start", "date_end", "date_precision")})
-            same["location"] = same["location"] or event["location"]
-    return kept
-
-
-def _merge_undated_repeats(event_rows: list[dict]) -> list[dict]:
-    """A year-less mention of an event the document dates elsewhere is that event: the heading
-    'Hemispheric Conference on International Migration' over '… will organize the Hemispheric
-    Conference on International Migration …, which is to take place … 20 to 22 November 2002'."""
-    dated = [e for e in event_rows if e["year"] is not None]
-    return [e for e in event_rows
-            if e["year"] is not None or not any(similar_titles(e["title"], d["title"], 90) for d in dated)]
 
 
 __all__ = ["extract_document", "process_rows"]

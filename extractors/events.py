@@ -36,9 +36,13 @@ ENTITLED = frozenset(fold(w) for w in (
 HELD_VERB = re.compile(r"\b(?:held|hold|take[sn]? place|took place|taking place|convened|organi[sz]ed|conducted|"
                        r"celebrad[oa]s?|realizad[oa]s?|se realiz[oó]|llevad[oa]s? a cabo|tuvo lugar|"
                        r"tendr[aá] lugar)\b", re.I)
-ORDINALS = re.compile(r"^(?:[IVXL]{1,6}|\d{1,2}(?:st|nd|rd|th|ª|º|a|o)?|\d{3}(?:st|nd|rd|th|ª|º)|primera?|segund[ao]|tercer[ao]?|cuart[ao]|"
-                      r"quint[ao]|sext[ao]|s[eé]ptim[ao]|octav[ao]|first|second|third|fourth|fifth|sixth|seventh|"
-                      r"eighth|ninth|tenth|eleventh|twelfth)$", re.I)
+ORDINAL_WORDS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+ORDINALS = re.compile(r"^(?:[IVXL]{1,6}|\d{1,2}(?:st|nd|rd|th|ª|º|a|o)?|\d{3}(?:st|nd|rd|th|ª|º)|primera?|segund[ao]|"
+                      r"tercer[ao]?|cuart[ao]|quint[ao]|sext[ao]|s[eé]ptim[ao]|octav[ao]|" + ORDINAL_WORDS + r")$", re.I)
+# Ordinals that mark one instance of a recurring event, compounds included, bare numbers not:
+# "thirty-first session", "110th regular session", "XVII World Congress", "Fifth Summit"
+INSTANCE_ORDINAL = re.compile(r"^(?:[a-z]+-)?(?:" + ORDINAL_WORDS + r"|\w+teenth|\w+ieth|"
+                              r"\d{1,3}(?:st|nd|rd|th|ª|º|a|o)|[IVXL]{1,6})$", re.I)
 # "(1998)", "(Colombia, 2001)", "(Orlando 2005)": a year closing a short parenthesis after a title
 YEAR_IN_PARENS = re.compile(r"^\s*\((?:[^()]{0,40}?[\s,])?((?:19|20)\d{2})\)")
 LOCATION_AFTER = re.compile(
@@ -89,8 +93,7 @@ def _is_title_word(token) -> bool:
 def _is_premodifier(token) -> bool:
     """Words that may open a title before its kind word: 'Second Bali Ministerial Conference',
     '38th Regular Session', 'XIII Inter-American Conference'."""
-    if ORDINALS.match(token.text) or re.match(r"^[a-z]+-(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)$",
-                                             token.text, re.I):
+    if ORDINALS.match(token.text) or INSTANCE_ORDINAL.match(token.text):
         return True
     return ((token.is_title or token.is_upper and len(token) > 1)
             and not YEAR_TOKEN.match(token.text) and token.norm_ not in MONTH_WORDS and not token.like_num)
@@ -116,7 +119,7 @@ def _premodifier_start(doc: Doc, start: int) -> int:
         if prev.text == "-" and start > 1 and _is_premodifier(doc[start - 2]):
             start -= 2  # "Inter-American", "Ibero-American"
             continue
-        if (prev.is_lower and prev.is_alpha and start - 1 > 0 and SPELLED_ORDINAL.match(doc[start - 2].text)
+        if (prev.is_lower and prev.is_alpha and start - 1 > 0 and INSTANCE_ORDINAL.match(doc[start - 2].text)
                 and fold(prev.text) not in CONNECTORS | DETERMINERS | ANAPHORA):
             start -= 1  # "its 110th regular session", "the 38th Regular Session"
             continue
@@ -273,8 +276,7 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
             if between:
                 d = between[0]
                 location = _location(text, end, dates) or _location(text, trigger.end_char, [])
-                mentions.append(EventMention(kind, title, start, end, int(d.date_start[:4]), d.date_start,
-                                             d.date_end, d.precision, location, rule))
+                mentions.append(EventMention(kind, title, start, end, *_date_fields(d), location, rule))
                 taken.append((start, end))
                 continue
         elif (first.is_title or first.is_upper) and (not _is_plural(trigger) or _titled_plural(doc, trigger)):
@@ -322,10 +324,6 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
     return merge_mentions(mentions)
 
 
-SPELLED_ORDINAL = re.compile(r"^(?:[a-z]+-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
-                             r"\w+teenth|\w+ieth|\d{1,3}(?:st|nd|rd|th|ª|º|a|o)|[IVXL]{1,6})$", re.I)
-
-
 HELD_AFTER_NAME = re.compile(r"^\s*(?:\([^()]{1,40}\)\s*)?,?\s*(?:which\s+was\s+|que\s+(?:se\s+)?)?" + HELD_VERB.pattern,
                              re.I)
 
@@ -349,11 +347,8 @@ def _process_sessions(doc: Doc, dates: list, process_spans, triggers) -> list[Ev
                 out.append(EventMention(inside[-1].label_, text[s:e], s, e, year, ds, de, prec,
                                         _location(text, e, dates), "event.process_session"))
             continue
-        if not (SPELLED_ORDINAL.match(ordinal.text) or ORDINALS.match(ordinal.text) and not ordinal.is_upper):
+        if not _is_session_ordinal(ordinal):
             continue
-        if ordinal.is_upper and len(ordinal) > 1 and not re.fullmatch(r"[IVXL]+", ordinal.text):
-            continue
-        inside = [t for t in triggers if s <= t.start_char < e]
         kind = inside[-1].label_ if inside else "meeting"
         year, ds, de, prec = _year_and_date(text, e, dates, ordinal.idx)
         title = text[ordinal.idx:e]
@@ -362,13 +357,21 @@ def _process_sessions(doc: Doc, dates: list, process_spans, triggers) -> list[Ev
     return out
 
 
+def _is_session_ordinal(token) -> bool:
+    """'Third', '4th', 'VII' before a process name; an upper-case word other than a Roman
+    numeral is an acronym, not an ordinal."""
+    if token.is_upper and len(token) > 1:
+        return bool(re.fullmatch(r"[IVXL]+", token.text))
+    return bool(INSTANCE_ORDINAL.match(token.text) or ORDINALS.match(token.text))
+
+
 def _trigger_spans(triggers, current) -> list[tuple[int, int]]:
     return [(t.start_char, t.end_char) for t in triggers if t is not current]
 
 
 def _has_ordinal(doc: Doc, start_char: int) -> bool:
     span = doc.char_span(start_char, start_char + 1, alignment_mode="expand")
-    return span is not None and bool(SPELLED_ORDINAL.match(doc[span.start].text))
+    return span is not None and bool(INSTANCE_ORDINAL.match(doc[span.start].text))
 
 
 def similar_titles(a: str, b: str, threshold: float = 80) -> bool:
@@ -400,6 +403,48 @@ def merge_mentions(mentions: list[EventMention]) -> list[EventMention]:
     return kept
 
 
+def merge_event_rows(event_rows: list[dict]) -> list[dict]:
+    """One row per event of a document: repeats with a year merge first, then year-less
+    repeats of a dated event are dropped."""
+    return _merge_undated_repeats(_merge_dated_repeats(event_rows))
+
+
+def _compatible_dates(a: dict, b: dict) -> bool:
+    """Dates that may describe one event: either unknown, or one within the other's
+    ('2008-04' and '2008-04-10')."""
+    x, y = a["date_start"], b["date_start"]
+    return x is None or y is None or x.startswith(y) or y.startswith(x)
+
+
+def _merge_dated_repeats(event_rows: list[dict]) -> list[dict]:
+    """Mentions of one event across a document: the same year and a similar title ('the
+    Ibero-American Forum on Migration and Development … in April 2008' and 'the meeting of the
+    Ibero-American Forum on Migration and Development … on April 10 and 11, 2008'), or the same
+    kind on the same stated dates ('Mesa Redonda sobre gestión de la migración regional,
+    celebrada en junio de 2002' and 'Mesa Redonda de la OIM … celebrada en junio de 2002')."""
+    kept: list[dict] = []
+    for event in event_rows:
+        same = next((k for k in kept if k["year"] is not None and k["year"] == event["year"] and (
+            _compatible_dates(k, event) and similar_titles(k["title"], event["title"], 90)
+            or k["kind"] == event["kind"] and k["date_start"] is not None
+            and (k["date_start"], k["date_end"]) == (event["date_start"], event["date_end"]))), None)
+        if same is None:
+            kept.append(event)
+        elif same["date_start"] is None or len(event["date_start"] or "") > len(same["date_start"]):
+            same.update({f: event[f] for f in ("date_start", "date_end", "date_precision")})
+            same["location"] = same["location"] or event["location"]
+    return kept
+
+
+def _merge_undated_repeats(event_rows: list[dict]) -> list[dict]:
+    """A year-less mention of an event the document dates elsewhere is that event: the heading
+    'Hemispheric Conference on International Migration' over '… will organize the Hemispheric
+    Conference on International Migration …, which is to take place … 20 to 22 November 2002'."""
+    dated = [e for e in event_rows if e["year"] is not None]
+    return [e for e in event_rows
+            if e["year"] is not None or not any(similar_titles(e["title"], d["title"], 90) for d in dated)]
+
+
 @lru_cache(maxsize=1)
 def plural_kind_words() -> frozenset[str]:
     words = {fold(w) for rule in kind_rules() for w in rule.get("es", []) + rule.get("en", [])}
@@ -426,13 +471,10 @@ def _item_heading(doc: Doc, triggers, dates: list) -> EventMention | None:
         return None  # "Capacitación coordinada:" names a topic, not an event
     if any(_is_plural(t) for t in triggers if t.start_char < colon):
         return None  # "Training workshops:" heads a list
-    year = ds = de = prec = None
-    held = HELD_VERB.search(text, colon)
-    date = next((d for d in dates if held and held.end() <= d.start <= held.end() + 60), None)
-    if date:
-        year, ds, de, prec = int(date.date_start[:4]), date.date_start, date.date_end, date.precision
-    elif trigger.label_ not in TITLED_WITHOUT_DATE:
+    date = _date_after_held_verb(text, dates, colon, len(text))
+    if date is None and trigger.label_ not in TITLED_WITHOUT_DATE:
         return None
+    year, ds, de, prec = _date_fields(date) if date else (None, None, None, None)
     return EventMention(trigger.label_, text[trigger.start_char:colon].strip(), trigger.start_char, colon,
                         year, ds, de, prec, None, "event.item_heading")
 
@@ -470,6 +512,21 @@ def _names_a_body(doc: Doc, trigger: Span) -> bool:
     return trigger.end < len(doc) and doc[trigger.end].norm_ in BODY_HEADS
 
 
+def _date_fields(d) -> tuple[int, str, str, str]:
+    """A DateMention as an event's (year, date_start, date_end, precision)."""
+    return int(d.date_start[:4]), d.date_start, d.date_end, d.precision
+
+
+def _date_after_held_verb(text: str, dates: list, start: int, verb_stop: int, date_stop: int | None = None):
+    """The date right after a 'held'/'se realizó' verb between start and verb_stop: 'El taller,
+    que se realizó el 8 y 9 de mayo', '…, which is to take place … from 20 to 22 November 2002'."""
+    held = HELD_VERB.search(text, start, verb_stop)
+    if held is None:
+        return None
+    limit = held.end() + 60 if date_stop is None else min(held.end() + 60, date_stop)
+    return next((d for d in dates if held.end() <= d.start <= limit), None)
+
+
 def _year_and_date(text: str, end: int, dates: list, start: int | None = None,
                    other_events: list[tuple[int, int]] = ()):
     """The event's year: a trailing '(1998)'; else a date soon after the title in the same
@@ -479,21 +536,20 @@ def _year_and_date(text: str, end: int, dates: list, start: int | None = None,
     if m:
         inside = next((d for d in dates if end <= d.start and d.end <= end + m.end()), None)
         if inside:  # "(San José, marzo 2001)": the date, not only its year
-            return int(inside.date_start[:4]), inside.date_start, inside.date_end, inside.precision
+            return _date_fields(inside)
         return int(m.group(1)), None, None, None
     sentence_end = _sentence_end(text, end)
     for d in dates:
         if end <= d.start <= min(end + 100, sentence_end):
-            return int(d.date_start[:4]), d.date_start, d.date_end, d.precision
+            return _date_fields(d)
     m = re.match(r"^[^.;]{0,60}?\b(?:en|in|de|of)\s+((?:19|20)\d{2})\b", text[end:sentence_end])
     if m:
         return int(m.group(1)), None, None, None
-    held = HELD_VERB.search(text, end, min(sentence_end, end + 250))
-    if held:  # "…: Human Rights and Trafficking in Migrants in the Americas, which is to take place in
-        #        Santiago, Chile from 20 to 22 November 2002"
-        d = next((d for d in dates if held.end() <= d.start <= min(held.end() + 60, sentence_end)), None)
-        if d:
-            return int(d.date_start[:4]), d.date_start, d.date_end, d.precision
+    # "…: Human Rights and Trafficking in Migrants in the Americas, which is to take place in
+    # Santiago, Chile from 20 to 22 November 2002"
+    held = _date_after_held_verb(text, dates, end, min(sentence_end, end + 250), sentence_end)
+    if held:
+        return _date_fields(held)
     if start is not None:
         sentence_start = _sentence_start(text, start)
         # not a date that qualifies another name: "durante el GRCM de octubre 2002 … la VIII Reunión"
@@ -503,8 +559,7 @@ def _year_and_date(text: str, end: int, dates: list, start: int | None = None,
                   and not OWNED_DATE.search(text[max(0, d.start - 30):d.start])
                   and not any(d.end <= a and b <= start for a, b in other_events)]
         if before:
-            d = before[-1]
-            return int(d.date_start[:4]), d.date_start, d.date_end, d.precision
+            return _date_fields(before[-1])
         opening = text[sentence_start:start]
         m = re.match(r"^\s*(?:In|En|During|Durante)\s+((?:19|20)\d{2})\s*,", opening)
         if m:  # "In 2002, IOM was again a guest lecturer … at the … Summer Course"
@@ -514,8 +569,7 @@ def _year_and_date(text: str, end: int, dates: list, start: int | None = None,
             # of the event named just before
             earlier = [d for d in dates if d.end <= sentence_start]
             if earlier:
-                d = earlier[-1]
-                return int(d.date_start[:4]), d.date_start, d.date_end, d.precision
+                return _date_fields(earlier[-1])
     return None, None, None, None
 
 
@@ -609,8 +663,7 @@ def _dated_mention(doc: Doc, trigger: Span, kind: str, dates: list) -> EventMent
         return None
     title = text[start:end]
     title = title[0].upper() + title[1:]
-    return EventMention(kind, title, start, end, int(date.date_start[:4]), date.date_start, date.date_end,
-                        date.precision, _location(text, end, dates), "event.dated")
+    return EventMention(kind, title, start, end, *_date_fields(date), _location(text, end, dates), "event.dated")
 
 
 LIST_INTRODUCER = re.compile(r"^,?\s+(?:including|such as|among them|incluyendo|entre ell[oa]s|como)\b:?", re.I)
