@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Callable
 
-from extractors.dates import find_dates, last_stated_year
+from extractors.dates import find_dates, last_stated_year, reporting_period, stated_years
 from extractors.events import event_mentions, merge_event_rows, normalise_title, similar_titles
 from extractors.memberships import list_mentions, prose_mentions, table_mentions
 from extractors.names import find_names
@@ -18,6 +18,8 @@ from extractors.processes import names_in, process_mentions, process_rows
 
 EVIDENCE_CHARS = 300
 DOMINANT_SHARE = 0.8
+TITLE_LINE_CHARS = 100  # a line this short without closing punctuation is a title or heading
+PERIOD_REACH = 3000  # chars from the start where a report states the period it covers
 
 
 def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Callable[[int], int],
@@ -38,6 +40,7 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
     rows = {"process_mentions": [], "dates": [], "events": [], "memberships": [], "processes": []}
     discovered = {}
     year_context = doc_year
+    period = None  # the period the report covers, stated near its start
     open_list = None
     list_process = None  # the process a list introduced by "… son:" belongs to
     recent: tuple[str, str] | None = None  # (section_id, process_id) of the last mention
@@ -59,7 +62,9 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
         if mentions:
             section_process.setdefault(para["section_id"], mentions[0].process_id)
 
-        dates = find_dates(ptext, lang if lang in ("es", "en") else None, year_context)
+        dates = find_dates(ptext, lang if lang in ("es", "en") else None, year_context, period)
+        if period is None and base < PERIOD_REACH:
+            period = reporting_period(ptext, dates)
         for d in dates:
             rows["dates"].append(common | {
                 "text": d.text, "date_start": d.date_start, "date_end": d.date_end, "precision": d.precision,
@@ -80,7 +85,7 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
 
         names = find_names(ptext)
         organisations = [(n.start, n.end) for n in names if n.kind == "organization"]
-        for e in event_mentions(doc, dates, [(m.start, m.end) for m in mentions], organisations):
+        for e in event_mentions(doc, dates, [(m.start, m.end) for m in mentions], organisations, text, base):
             key = (normalise_title(e.title), e.year)
             if key in events:
                 continue
@@ -123,7 +128,8 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                 "evidence": " ".join(ptext[f.evidence_start:f.evidence_end].split())[:EVIDENCE_CHARS],
                 "rule_id": f.rule_id, "n_mentions": 1}
 
-    rows["events"] = merge_event_rows(_date_heading_events(list(events.values()), paragraphs, rows["dates"]))
+    rows["events"] = merge_event_rows(_section_year_events(
+        _date_heading_events(list(events.values()), paragraphs, rows["dates"], text), paragraphs, text))
     rows["memberships"] = list(memberships.values())
     rows["processes"] = [{"process_id": pid, "name_en": name, "name_es": None, "acronyms": None, "aliases": None,
                           "region": None, "founded_year": None, "source": "discovered"}
@@ -131,38 +137,79 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
     return rows
 
 
-def _date_heading_events(event_rows: list[dict], paragraphs: list[dict], date_rows: list[dict]) -> list[dict]:
+def _date_heading_events(event_rows: list[dict], paragraphs: list[dict], date_rows: list[dict],
+                         text: str) -> list[dict]:
     """An event titled by a heading ('Training Course on Migration Legislation') is dated by
     the first date of the paragraph under it ('8. A training course … in February 2002'), and
-    the untitled mention of the same event there ('A training course …') is merged into it."""
+    the untitled mention of the same event there ('A training course …') is merged into it.
+    When that paragraph states no date, the first date further down the heading's block
+    gives the event its year ('Campaign for People in Need …' over an account of its
+    activities, one '21 May 2002'), unless a paragraph that names the event states none."""
     dropped = set()
     for event in event_rows:
         if event["year"] is not None:
             continue
         i = next((k for k, p in enumerate(paragraphs)
                   if p["char_start"] <= event["char_start"] < p["char_end"]), None)
-        if i is None or not _is_title_paragraph(paragraphs[i], text_length=event["char_end"] - event["char_start"]) \
-                or i + 1 >= len(paragraphs):
+        if i is None or not _is_title_paragraph(paragraphs[i], event["char_end"] - event["char_start"], text):
             continue
-        below = paragraphs[i + 1]
-        if below["kind"] == "heading" or below["section_id"] != paragraphs[i]["section_id"]:
-            continue
-        first = next((d for d in date_rows if below["char_start"] <= d["char_start"] < below["char_end"]), None)
-        if first:
-            event.update(year=int(first["date_start"][:4]), date_start=first["date_start"],
-                         date_end=first["date_end"], date_precision=first["precision"])
-            dropped |= {id(e) for e in event_rows
-                        if e is not event and e["rule_id"] == "event.dated" and e["year"] == event["year"]
-                        and below["char_start"] <= e["char_start"] < below["char_end"]
-                        and (e["kind"] == event["kind"] or similar_titles(e["title"], event["title"]))}
+        for n, below in enumerate(_block_below(paragraphs, i, text)):
+            dates = [d for d in date_rows if below["char_start"] <= d["char_start"] < below["char_end"]]
+            if n == 0 and dates:
+                first = dates[0]
+                event.update(year=int(first["date_start"][:4]), date_start=first["date_start"],
+                             date_end=first["date_end"], date_precision=first["precision"])
+                dropped |= {id(e) for e in event_rows
+                            if e is not event and e["rule_id"] == "event.dated" and e["year"] == event["year"]
+                            and below["char_start"] <= e["char_start"] < below["char_end"]
+                            and (e["kind"] == event["kind"] or similar_titles(e["title"], event["title"]))}
+                break
+            if dates:
+                event["year"] = int(dates[0]["date_start"][:4])
+                break
+            if normalise_title(event["title"]) in normalise_title(text[below["char_start"]:below["char_end"]]):
+                break  # "The theme of the IOM 50th Anniversary campaign was …": named, and undated
     return [e for e in event_rows if id(e) not in dropped]
 
 
-def _is_title_paragraph(paragraph: dict, text_length: int) -> bool:
+def _block_below(paragraphs: list[dict], i: int, text: str) -> list[dict]:
+    """The paragraphs under a title paragraph: the next one, and those after it up to the
+    next heading or title line ('IOM Armenia' over the next account)."""
+    block = []
+    for p in paragraphs[i + 1:]:
+        line = text[p["char_start"]:p["char_end"]].strip()
+        if p["kind"] == "heading" or p["section_id"] != paragraphs[i]["section_id"] or block and (
+                len(line) <= TITLE_LINE_CHARS and not line.endswith((".", ":", ";", ","))):
+            break
+        block.append(p)
+    return block
+
+
+def _section_year_events(event_rows: list[dict], paragraphs: list[dict], text: str) -> list[dict]:
+    """Undated events under a heading that states one year take it: '• Online course on
+    “Migration and Human Rights”' under 'Actions Planned for 2008:'."""
+    for i, p in enumerate(paragraphs):
+        if p["kind"] != "heading":
+            continue
+        years = {year for _, year in stated_years(text[p["char_start"]:p["char_end"]])}
+        if len(years) != 1:
+            continue
+        for below in _block_below(paragraphs, i, text):
+            for event in event_rows:
+                if event["year"] is None and below["char_start"] <= event["char_start"] < below["char_end"]:
+                    event["year"] = next(iter(years))
+    return event_rows
+
+
+def _is_title_paragraph(paragraph: dict, text_length: int, text: str) -> bool:
     """A heading, or a title line the section splitter kept as text: the event's title is
-    most of a short paragraph."""
+    most of a short paragraph, or the paragraph is a line without closing punctuation
+    ('Activities carried out through the IOM 50th Anniversary Campaign and the Belgian
+    Information Campaign')."""
     length = paragraph["char_end"] - paragraph["char_start"]
-    return paragraph["kind"] == "heading" or (length <= 160 and text_length >= 0.6 * length)
+    line = text[paragraph["char_start"]:paragraph["char_end"]].strip()
+    return paragraph["kind"] == "heading" or length <= 160 and (
+        text_length >= 0.6 * length or not line.endswith((".", ":", ";", ",")))
 
 
 __all__ = ["extract_document", "process_rows"]

@@ -14,7 +14,11 @@ Conventions:
   bare: "During 2007, …", a heading "2008"), else ``default_year``; with neither it is
   dropped (the year cannot be known);
 - a month alone counts only after a time cue ("in early March", "a finales de marzo") and
-  only when its year is known that way.
+  only when its year is known that way;
+- in a report that states the period it covers ("el período que abarca desde noviembre 2002
+  – mayo 2003"), a year-less date whose own text states no year takes the year that puts it
+  inside that period, when exactly one does ("26 de mayo" → 2003-05-26), rather than the
+  year the previous paragraphs ended on.
 """
 from __future__ import annotations
 
@@ -183,11 +187,14 @@ def _resolve_overlaps(cands: list[_Candidate]) -> list[_Candidate]:
     return sorted(chosen, key=lambda c: c.start)
 
 
-def find_dates(text: str, lang: str | None = None, default_year: int | None = None) -> list[DateMention]:
+def find_dates(text: str, lang: str | None = None, default_year: int | None = None,
+               period: tuple[str, str] | None = None) -> list[DateMention]:
     """Dates and date ranges of ``text`` in text order, non-overlapping.
 
     ``lang`` ("es", "en" or None for both) selects the rules; ``default_year`` is the year of
-    a year-less date that no earlier mention in ``text`` gives a year to.
+    a year-less date that no earlier mention in ``text`` gives a year to, unless ``period``
+    (ISO start and end of the period the document reports on) holds that date in exactly
+    one year.
     """
     if lang not in (None, *LANGS):
         raise ValueError(f"lang must be 'es', 'en' or None, not {lang!r}")
@@ -208,11 +215,34 @@ def find_dates(text: str, lang: str | None = None, default_year: int | None = No
     for c in _resolve_overlaps(cands):
         own_year = c.years[1]
         before = [year for pos, year in years if pos < c.start]
-        anchor = before[-1] if before else default_year
+        anchor = before[-1] if before else (_year_within(c, text, period) or default_year)
         mention = _mention(c, text, own_year if own_year is not None else anchor)
         if mention is not None:
             mentions.append(mention)
     return mentions
+
+
+def _year_within(c: _Candidate, text: str, period: tuple[str, str] | None) -> int | None:
+    """The one year that puts a year-less candidate inside the reported period, if one does."""
+    if period is None or c.years[1] is not None:
+        return None
+    first, last = period
+    fits = [y for y in range(int(first[:4]), int(last[:4]) + 1)
+            if (m := _mention(c, text, y)) is not None and m.date_start[:7] >= first[:7] and m.date_end[:7] <= last[:7]]
+    return fits[0] if len(fits) == 1 else None
+
+
+PERIOD_CUE = re.compile(r"\b(?:per[ií]odo|period|covers|covering|abarca|cubre)\b", re.I)
+
+
+def reporting_period(text: str, dates: list[DateMention]) -> tuple[str, str] | None:
+    """The period a report says it covers: the first date range soon after 'período',
+    'period', 'covers', 'abarca' ('el período que abarca desde noviembre 2002 – mayo 2003')."""
+    for d in dates:
+        if d.is_range and d.date_start[:4] != d.date_end[:4] or d.is_range and d.precision == "month":
+            if PERIOD_CUE.search(text, max(0, d.start - 40), d.start):
+                return d.date_start, d.date_end
+    return None
 
 
 def stated_years(text: str) -> list[tuple[int, int]]:

@@ -223,11 +223,13 @@ TITLED_WITHOUT_DATE = frozenset({"workshop", "seminar", "course", "training", "c
 
 
 def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] = (),
-                   organisation_spans: list[tuple[int, int]] = ()) -> list[EventMention]:
+                   organisation_spans: list[tuple[int, int]] = (), document_text: str = "",
+                   base: int = 0) -> list[EventMention]:
     """Event mentions of one paragraph (``dates``: the paragraph's DateMentions;
     ``process_spans``, ``organisation_spans``: char spans of process and organisation names,
     which are not events: "Conferencia Regional sobre Migración", "United Nations Conference
-    on Trade and Development")."""
+    on Trade and Development"; ``document_text``, ``base``: the whole text and where the
+    paragraph starts in it, where names a paragraph only refers to are given in full)."""
     from spacy.util import filter_spans
 
     triggers = filter_spans(list(doc.spans.get("event_kinds", [])))
@@ -244,7 +246,8 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
             continue
         if any(s <= trigger.start_char < e for s, e in process_spans):
             continue
-        if _inside_a_name(doc, trigger) or _names_a_body(doc, trigger) or _as_a_role(doc, trigger):
+        if _inside_a_name(doc, trigger) or _names_a_body(doc, trigger) or _as_a_role(doc, trigger) \
+                or _in_an_idiom(text, trigger):
             continue
         quoted = _quoted_title(doc, trigger)
         first = doc[trigger.start]
@@ -285,7 +288,7 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
             if len(content) < 1 or e - s < 3:
                 s = None
             if s is None:
-                mention = _dated_mention(doc, trigger, kind, dates)
+                mention = _dated_mention(doc, trigger, kind, dates, document_text, base)
                 if mention:
                     mentions.append(mention)
                     taken.append((mention.start, mention.end))
@@ -300,7 +303,7 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
                 if items:
                     taken.append((trigger.start_char, max(i.end for i in items)))
                 continue
-            mention = _dated_mention(doc, trigger, kind, dates)
+            mention = _dated_mention(doc, trigger, kind, dates, document_text, base)
             if mention:
                 mentions.append(mention)
                 taken.append((mention.start, mention.end))
@@ -312,16 +315,79 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
                 taken.append((trigger.start_char, max(i.end for i in items)))
             continue
         if any(max(0, min(end, e) - max(start, s)) >= 0.8 * (end - start)
-               for s, e in list(process_spans) + list(organisation_spans)):
-            continue  # the title is a process or organisation name: "Conferencia Regional sobre Migración"
+               for s, e in list(process_spans) + list(organisation_spans)) and not _has_ordinal(doc, start):
+            # the title is a process or organisation name: "Conferencia Regional sobre Migración",
+            # "the International Labour Conference"; with an ordinal it is one of its sessions:
+            # "XIII Inter-American Conference of Ministers of Labor"
+            continue
+        if HOLDS_ITS.match(text, end):
+            continue  # "the Inter-American Conference of Ministers of Labor (IACML), which held its 15th meeting"
         year, ds, de, prec = _year_and_date(text, end, dates, start, _trigger_spans(triggers, trigger))
         if year is None and kind not in TITLED_WITHOUT_DATE and not _has_ordinal(doc, start):
             continue  # "the OAS General Assembly" is a body; "the Fourth Summit of the Americas" an instance
         location = _location(text, end, dates)
-        mentions.append(EventMention(kind, title, start, end, year, ds, de, prec, location, rule))
+        for a, b in _coordinated_titles(title, trigger.text):
+            mentions.append(EventMention(kind, title[a:b], start + a, start + b, year, ds, de, prec, location, rule))
         taken.append((start, end))
     mentions += _process_sessions(doc, dates, process_spans, triggers)
-    return merge_mentions(mentions)
+    mentions = _elided_modifiers_restored(sorted(mentions, key=lambda m: m.start))
+    return [_dated_by_previous_sentence(text, m, triggers, dates) for m in merge_mentions(mentions)]
+
+
+def _coordinated_titles(title: str, kind_word: str) -> list[tuple[int, int]]:
+    """Spans of the titles a capitalised title coordinates: 'IOM 50th Anniversary Campaign and
+    the Belgian Information Campaign', 'Seminar on Migration and Development and the Seminar on
+    Trafficking' name two events each. Each part must open or close with the kind word, so
+    'Seminar on Migration and Development' stays one title."""
+    kind = fold(kind_word)
+
+    def headed(part: str) -> bool:
+        words = [fold(w) for w in re.findall(r"[\w\-]+", part)]
+        return len(words) >= 2 and kind in (words[0], words[-1])
+
+    for m in re.finditer(r"\s+(?:and|y|e)\s+(?:the\s+|la\s+|el\s+)?(?=[A-ZÁÉÍÓÚÑ])", title):
+        left, right = title[:m.start()], title[m.end():]
+        if headed(left) and headed(right):
+            return [(0, m.start()), (m.end(), len(title))]
+    return [(0, len(title))]
+
+
+def _elided_modifiers_restored(mentions: list[EventMention]) -> list[EventMention]:
+    """'the 16th Ibero-American Summit in Montevideo …, and the 17th Summit held in Santiago':
+    an '<ordinal> <Kind>' title after an '<ordinal> <modifiers> <Kind>' one in the same
+    paragraph shares its modifiers: '17th Ibero-American Summit'."""
+    out: list[EventMention] = []
+    for m in mentions:
+        words = m.title.split()
+        if len(words) == 2 and INSTANCE_ORDINAL.match(words[0]):
+            kind_word = fold(words[1])
+            for earlier in reversed(out):
+                full = earlier.title.split()
+                at = next((i for i, w in enumerate(full) if fold(w) == kind_word), None)
+                if at is not None and at >= 2 and INSTANCE_ORDINAL.match(full[0]) and full[0] != words[0]:
+                    m = replace(m, title=" ".join([words[0], *full[1:at], words[1]]))
+                    break
+        out.append(m)
+    return out
+
+
+def _dated_by_previous_sentence(text: str, mention: EventMention, triggers, dates: list) -> EventMention:
+    """An undated event introduced by the sentence before it, which names its kind and gives
+    one year: 'An information campaign, carried out from October to December 2001, … included
+    workshops … . A workshop for journalists entitled "Migrants make news" …' → 2001."""
+    if mention.year is not None:
+        return mention
+    start = _sentence_start(text, mention.start)
+    if start == 0:
+        return mention
+    previous = _sentence_start(text, max(0, start - 2))
+    if not any(previous <= t.start_char < start and t.label_ == mention.kind for t in triggers):
+        return mention
+    years = {int(d.date_start[:4]) for d in dates if previous <= d.start < start} | {
+        int(d.date_end[:4]) for d in dates if previous <= d.start < start}
+    if len(years) != 1:
+        return mention
+    return replace(mention, year=years.pop())
 
 
 HELD_AFTER_NAME = re.compile(r"^\s*(?:\([^()]{1,40}\)\s*)?,?\s*(?:which\s+was\s+|que\s+(?:se\s+)?)?" + HELD_VERB.pattern,
@@ -375,9 +441,30 @@ def _has_ordinal(doc: Doc, start_char: int) -> bool:
 
 
 def similar_titles(a: str, b: str, threshold: float = 80) -> bool:
+    """Titles of one event; titles numbered differently never are ('XIII Inter-American
+    Conference of Ministers of Labor' and '18th Inter-American Conference')."""
     from rapidfuzz import fuzz
 
+    na, nb = _ordinal_value(a), _ordinal_value(b)
+    if na is not None and nb is not None and na != nb:
+        return False
     return fuzz.token_set_ratio(normalise_title(a), normalise_title(b)) >= threshold
+
+
+ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+SPELLED = {w: n for n, w in enumerate(ORDINAL_WORDS.split("|"), start=1)}
+
+
+def _ordinal_value(title: str) -> int | None:
+    """The number of a title's leading ordinal: 'XIII' → 13, '18th' → 18, 'Second' → 2."""
+    first = title.split()[0] if title.split() else ""
+    if re.fullmatch(r"[IVXL]{1,6}", first):
+        values = [ROMAN[c] for c in first]
+        return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+    m = re.fullmatch(r"(\d{1,3})(?:st|nd|rd|th|ª|º|a|o)?", first)
+    if m:
+        return int(m.group(1))
+    return SPELLED.get(first.lower())
 
 
 def _same_kind(titled: EventMention, dated: EventMention) -> bool:
@@ -427,13 +514,23 @@ def _merge_dated_repeats(event_rows: list[dict]) -> list[dict]:
         same = next((k for k in kept if k["year"] is not None and k["year"] == event["year"] and (
             _compatible_dates(k, event) and similar_titles(k["title"], event["title"], 90)
             or k["kind"] == event["kind"] and k["date_start"] is not None
-            and (k["date_start"], k["date_end"]) == (event["date_start"], event["date_end"]))), None)
+            and (k["date_start"], k["date_end"]) == (event["date_start"], event["date_end"])
+            and not _distinct_events(k, event))), None)
         if same is None:
             kept.append(event)
         elif same["date_start"] is None or len(event["date_start"] or "") > len(same["date_start"]):
             same.update({f: event[f] for f in ("date_start", "date_end", "date_precision")})
             same["location"] = same["location"] or event["location"]
     return kept
+
+
+def _distinct_events(a: dict, b: dict) -> bool:
+    """Two events on one day all the same: differently numbered ('XIII …', '18th …'), or
+    meetings of two differently named bodies ('Reunión de la Red de Funcionarios de Enlace de
+    Protección Consular' and '… para el Combate al Tráfico de Migrantes', both on 26 May)."""
+    na, nb = _ordinal_value(a["title"]), _ordinal_value(b["title"])
+    return (na is not None and nb is not None and na != nb) or (
+        a["rule_id"] == b["rule_id"] == "event.dated.body" and not similar_titles(a["title"], b["title"], 90))
 
 
 def _merge_undated_repeats(event_rows: list[dict]) -> list[dict]:
@@ -504,6 +601,16 @@ def _as_a_role(doc: Doc, trigger: Span) -> bool:
     kind word describes what something is, not an event."""
     i = trigger.start
     return i >= 2 and doc[i - 1].norm_ in ("a", "an", "un", "una") and doc[i - 2].norm_ in ("as", "como")
+
+
+# Phrases in which a kind word names no event: "durante el curso del GRCM", "in the course of"
+IDIOMS = re.compile(r"\b(?:durante|en)\s+el\s+curso\s+del?\b|\b(?:during|in|over)\s+the\s+course\s+of\b", re.I)
+
+
+def _in_an_idiom(text: str, trigger: Span) -> bool:
+    window = text[max(0, trigger.start_char - 12):trigger.end_char + 5]
+    offset = max(0, trigger.start_char - 12)
+    return any(m.start() + offset <= trigger.start_char < m.end() + offset for m in IDIOMS.finditer(window))
 
 
 def _names_a_body(doc: Doc, trigger: Span) -> bool:
@@ -638,21 +745,30 @@ def _descriptive_end(doc: Doc, end: int, limit: int = 14) -> int:
     return k if k - end >= 2 else end
 
 
-def _dated_mention(doc: Doc, trigger: Span, kind: str, dates: list) -> EventMention | None:
+def _dated_mention(doc: Doc, trigger: Span, kind: str, dates: list,
+                   document_text: str = "", base: int = 0) -> EventMention | None:
     """An untitled kind word with a date in its sentence: 'la reunión del GRCM, realizada del
     29-31 de octubre de 2002 en Antigua', 'In February 2002, IOM conducted a round table for
     the officials of Kokshetau oblast'. The title is the kind word with what names or
-    describes it; a bare kind word names nothing and is dropped."""
+    describes it, or with the body it belongs to ('its 15th meeting', 'una reunión de esta Red
+    de Funcionarios de Enlace'); a bare kind word names nothing and is dropped."""
     text = doc.text
     start_tok = _premodifier_start(doc, trigger.start)
-    end_tok = _complement_end(doc, trigger.end)
-    if end_tok == trigger.end:
-        end_tok = _descriptive_end(doc, trigger.end)
-    if start_tok == trigger.start and end_tok == trigger.end:
-        return None
-    if any(t.norm_ in ANAPHORA for t in doc[start_tok:end_tok]):
-        return None  # "la reunión de esta red": an event named before
-    start, end = doc[start_tok].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1])
+    owner = _owning_body(doc, trigger, start_tok, document_text, base)
+    if owner is not None:
+        end_tok, body_title = owner
+        start, end = doc[start_tok].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1])
+        title, rule = text[start:trigger.end_char] + body_title, "event.dated.body"
+    else:
+        end_tok = _complement_end(doc, trigger.end)
+        if end_tok == trigger.end:
+            end_tok = _descriptive_end(doc, trigger.end)
+        if start_tok == trigger.start and end_tok == trigger.end:
+            return None
+        if any(t.norm_ in ANAPHORA for t in doc[start_tok:end_tok]):
+            return None  # "la reunión de esta red": an event named before
+        start, end = doc[start_tok].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1])
+        title, rule = text[start:end], "event.dated"
     sentence_end = _sentence_end(text, end)
     date = next((d for d in dates if end <= d.start <= min(end + 100, sentence_end)), None)
     if date is None:
@@ -661,9 +777,110 @@ def _dated_mention(doc: Doc, trigger: Span, kind: str, dates: list) -> EventMent
         date = before[-1] if before else None
     if date is None:
         return None
-    title = text[start:end]
     title = title[0].upper() + title[1:]
-    return EventMention(kind, title, start, end, *_date_fields(date), _location(text, end, dates), "event.dated")
+    return EventMention(kind, title, start, end, *_date_fields(date), _location(text, end, dates), rule)
+
+
+POSSESSIVES = frozenset("its their su sus".split())
+# A name that holds its own meetings is a body: "… (IACML), which held its 15th meeting"
+HOLDS_ITS = re.compile(r"\s*(?:\([^()]{1,40}\))?\s*,?\s*(?:which|that|que)?\s*(?:has\s+)?(?:held|holds|will\s+hold|"
+                       r"celebr[oó]|celebrar[aá]|realiz[oó]|realizar[aá]|(?:ha|han)\s+(?:celebrado|realizado))\s+"
+                       r"(?:its|their|su|sus)\b", re.I)
+# Demonstratives that point at a body by its name ("esta Red de Funcionarios de Enlace"), with
+# the Spanish article they stand for.
+NAMING_DEMONSTRATIVES = {"this": "the", "that": "the", "said": "the", "este": "el", "ese": "el", "dicho": "el",
+                         "esta": "la", "esa": "la", "dicha": "la"}
+PRONOUNS = frozenset(fold(w) for w in "it they this these that those he she we ella ellos ellas él este esta".split())
+
+
+def _owning_body(doc: Doc, trigger: Span, start_tok: int, document_text: str, base: int):
+    """The body an untitled kind word belongs to, as (end token of the mention, title tail):
+    'reunión de esta Red de Funcionarios de Enlace' → ' de la Red de Funcionarios de Enlace …';
+    'the Inter-American Conference of Ministers of Labor (IACML), which held its 15th meeting'
+    → ' of the IACML'; 'La Red de funcionarios de enlace recomendó … durante su reunión' → ' de
+    la Red de Funcionarios de Enlace …' (the name completed from where the document names it
+    in full). None when the kind word is not tied to a named body."""
+    english = doc.lang_ == "en"
+    k = trigger.end
+    if k < len(doc) and doc[k].norm_ in ("de", "of"):
+        k += 1
+    if k + 1 < len(doc) and doc[k].norm_ in NAMING_DEMONSTRATIVES and _is_title_word(doc[k + 1]) \
+            and not doc[k + 1].like_num:
+        owner_start, owner_end = k + 1, _complement_end(doc, k + 2)
+        article = "the" if english else NAMING_DEMONSTRATIVES[doc[k].norm_]
+        mention_end = owner_end
+    elif start_tok > 0 and doc[start_tok - 1].norm_ in POSSESSIVES:
+        found = _name_before(doc, start_tok - 1)
+        if found is None:
+            return None
+        owner_start, owner_end = found
+        before = doc[owner_start - 1].norm_ if owner_start > 0 else ""
+        article = before if before in ("the", "la", "el", "los", "las") else ("the" if english else None)
+        mention_end = trigger.end
+    else:
+        return None
+    owner = doc[owner_start:owner_end].text
+    reference = doc[owner_start:min(len(doc), owner_start + 12)].text
+    owner = _fuller_name(document_text or doc.text, base + doc[owner_start].idx if document_text else doc[owner_start].idx,
+                         owner, reference)
+    if english:
+        link = f" of {article} " if article else " of "
+    else:
+        link = {"el": " del ", None: " de "}.get(article, f" de {article} ")
+    return mention_end, link + owner
+
+
+def _name_before(doc: Doc, k: int, reach: int = 12) -> tuple[int, int] | None:
+    """Token range of the nearest name before token k in its sentence: an acronym in
+    parentheses ('(IACML)') or a capitalised word with its capitalised continuation ('La Red
+    de funcionarios de enlace recomendó … durante su reunión' → 'Red')."""
+    for j in range(k - 1, max(-1, k - 1 - reach), -1):
+        tok = doc[j]
+        if tok.text in ".;:!?":
+            return None
+        if not _is_title_word(tok) or tok.like_num or tok.norm_ in MONTH_WORDS:
+            continue
+        if _opens_sentence(doc, j) and tok.norm_ in PRONOUNS | DETERMINERS | CONNECTORS:
+            return None  # "It held its …", "The …"
+        if j > 0 and doc[j - 1].text == "(" and j + 1 < len(doc) and doc[j + 1].text == ")":
+            return j, j + 1  # "… of Labor (IACML), which held its 15th meeting"
+        start = j
+        while start > 0 and (_is_title_word(doc[start - 1]) or doc[start - 1].text == "-") \
+                and not (_opens_sentence(doc, start - 1) and doc[start - 1].norm_ in PRONOUNS | DETERMINERS):
+            start -= 1
+        return start, _complement_end(doc, j + 1)
+    return None
+
+
+def _opens_sentence(doc: Doc, i: int) -> bool:
+    # the blank pipelines set no sentence boundaries: a token after closing punctuation
+    return i == 0 or doc[i - 1].text in (".", ";", "!", "?", ":") or "\n" in doc[i - 1].whitespace_ + doc[i - 1].text
+
+
+# The continuation of a capitalised name: "… de Funcionarios de Enlace para el Intercambio …"
+NAME_TAIL = re.compile(r"(?:[ \t]+(?:(?:de|del|la|las|los|el|y|e|para|al|sobre|en|of|the|and|for|on|in|to)[ \t]+)*"
+                       r"[A-ZÁÉÍÓÚÑ][\w\-’']*)*")
+
+
+def _fuller_name(text: str, before: int, owner: str, reference: str) -> str:
+    """The owner's name as the document gave it in full before: 'Red de funcionarios de
+    enlace' (the words after the owner's first word in its sentence) → 'Red de Funcionarios de
+    Enlace para el Intercambio Regular de Información …' from a heading above. The nearest
+    earlier name that starts with the same words and goes on; else the owner as written."""
+    words = owner.split()
+    if not words:
+        return owner
+    reference_words = re.findall(r"\w+", fold(reference))
+    head = re.compile(r"\b%s\b" % re.escape(words[0]))
+    for m in reversed(list(head.finditer(text, 0, before))):
+        name = words[0] + NAME_TAIL.match(text, m.end()).group(0)
+        name_words = re.findall(r"\w+", fold(name))
+        common = 0
+        while common < min(len(name_words), len(reference_words)) and name_words[common] == reference_words[common]:
+            common += 1
+        if common >= max(2, len(re.findall(r"\w+", owner))) and len(name_words) > common:
+            return " ".join(name.split())
+    return owner
 
 
 LIST_INTRODUCER = re.compile(r"^,?\s+(?:including|such as|among them|incluyendo|entre ell[oa]s|como)\b:?", re.I)

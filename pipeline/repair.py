@@ -28,6 +28,7 @@ class RepairSettings:
     word_candidate_zipf: float = 4.0  # ... and it must be a common word itself
     doc_vocab_bonus: float = 0.5      # a candidate the document itself uses elsewhere
     max_wrap_width: int = 120         # longest typical line of text wrapped to a column or page
+    min_cut_paragraph: int = 200      # a one-line paragraph this long ending on a bare word was cut
 
 
 # ---------------------------------------------------------------- bullets
@@ -343,7 +344,13 @@ def reflow_edits(text: str, settings: RepairSettings) -> list[Edit]:
         mid_sentence = not ends_sentence and (sa[-1:].isalpha() or sa[-1:] in ",;'’)”\""
                                               or wrapped and sa[-1:].isdigit() and not _is_heading(sb))
         if blank_between:
-            join = wrapped and mid_sentence and sb[:1].islower()
+            # one paragraph per line: a whole paragraph that stops on a word, with no closing
+            # punctuation, was cut by a page break ("… Migration Management and Inter-State |
+            # Cooperation (2002); and …"); what goes on at another indent is a footnote
+            # (" Para más información sobre …") set between the two halves, not the rest
+            cut_paragraph = not wraps and len(sa) >= settings.min_cut_paragraph and sa[-1:].isalpha() \
+                and not _is_heading(sb) and len(a) - len(a.lstrip()) == len(b) - len(b.lstrip())
+            join = wrapped and mid_sentence and sb[:1].islower() or cut_paragraph
         elif mid_sentence:
             join = wrapped or sb[:1].islower() or sb[:1] in "(“\"«"
         else:

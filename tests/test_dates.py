@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from extractors.dates import RULES_PATH, DateMention, find_dates
+from extractors.dates import RULES_PATH, DateMention, find_dates, reporting_period
 
 
 def spans(text: str, lang: str | None = None, default_year: int | None = None) -> list[tuple]:
@@ -129,6 +129,28 @@ def test_yearless_date_uses_default_year_or_is_skipped():
     # A dated mention earlier in the text beats default_year.
     assert spans("In March 2006 and on April 17 this year.", "en", 2008)[-1] == ("2006-04-17", "2006-04-17", "day", False)
     assert one("Nos vemos el 3 de junio de este año.", "es", 2004).text == "3 de junio de este año"
+
+
+def test_yearless_date_falls_inside_the_period_the_report_covers():
+    # bug: "26 de mayo" in a report on November 2002 – May 2003 took 2002 from the paragraph
+    # before (about October 2002); the period holds only May 2003
+    intro = "El informe se concentra en el período que abarca desde noviembre 2002 – mayo 2003."
+    period = reporting_period(intro, find_dates(intro, "es"))
+    assert period == ("2002-11", "2003-05")
+    assert spans("Para el 26 de mayo se ha programado una reunión.", "es", 2002) == [
+        ("2002-05-26", "2002-05-26", "day", False)]
+    found = find_dates("Para el 26 de mayo se ha programado una reunión.", "es", 2002, period)
+    assert [(m.date_start, m.precision) for m in found] == [("2003-05-26", "day")]
+    found = find_dates("Se firmó el 13 de febrero del presente año.", "es", 2002, period)
+    assert [m.date_start for m in found] == ["2003-02-13"]
+    # a year stated in the same text still wins, and a date the period holds in no year or
+    # in two keeps the inherited year
+    assert find_dates("En 2001 se reunió el 26 de mayo.", "es", 2002, period)[-1].date_start == "2001-05-26"
+    assert find_dates("Se reunió el 26 de julio.", "es", 2002, period)[0].date_start == "2002-07-26"
+    assert find_dates("Se reunió el 26 de julio.", "es", 2002, ("2001-01", "2003-12"))[0].date_start == "2002-07-26"
+    # a range that no period cue introduces is not the report's period
+    plain = "Las reuniones se celebraron de noviembre 2002 a mayo 2003."
+    assert reporting_period(plain, find_dates(plain, "es")) is None
 
 
 def test_yearless_date_takes_a_bare_year_stated_before_it():

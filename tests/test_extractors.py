@@ -175,8 +175,61 @@ def test_anaphora_and_roles_are_not_new_events():
           "was organized by the Permanent Council. The Council serves as a forum for Andean States in 2007.")
     assert [(r["title"], r["year"]) for r in extract(en, "en")["events"]] == [
         ("Meeting on border management in Quito", 2007)]
-    es = "Para el 26 de mayo de 2003 se ha programado una reunión de esta Red de Funcionarios de Enlace."
+    es = "Para el 26 de mayo de 2003 se ha programado una reunión de esta red. Los países la aprobaron."
     assert events(es) == []
+
+
+def test_meeting_of_a_body_named_by_a_demonstrative_or_possessive():
+    # a demonstrative before a capitalised name points at a body, not back at an event; the
+    # body's full name is taken from the heading that named it
+    es = ("E.  Actividades de la Red de Funcionarios de Enlace de Protección Consular:\n\n"
+          "Nota: Para el 26 de mayo de 2003 se ha programado una reunión de esta Red de Funcionarios de Enlace.\n\n"
+          "La Red de funcionarios de enlace recomendó esta actividad durante su reunión del 28 de octubre 2002.")
+    assert events(es) == [
+        ("meeting", "Reunión de la Red de Funcionarios de Enlace de Protección Consular", 2003),
+        ("meeting", "Reunión de la Red de Funcionarios de Enlace de Protección Consular", 2002)]
+    en = ("DDSE serves as the Technical Secretariat of the Inter-American Conference of Ministers of Labor "
+          "(IACML), which held its 15th meeting in September 2007 in Trinidad and Tobago.")
+    # the Conference holds meetings: a body, not an event itself
+    assert events(en, "en") == [("meeting", "15th meeting of the IACML", 2007)]
+    assert events("It held its annual meeting in May 2002.", "en") == []
+
+
+def test_meetings_of_two_bodies_on_one_day_stay_two():
+    es = ("A.  Red de Funcionarios de Enlace de Protección Consular:\n\n"
+          "Para el 26 de mayo de 2003 se ha programado una reunión de esta Red de Funcionarios de Enlace.\n\n"
+          "B.  Red de Funcionarios de Enlace para el Combate al Tráfico de Migrantes:\n\n"
+          "Para el 26 de mayo de 2003 se ha programado una reunión de esta Red de Funcionarios de Enlace.")
+    assert [t for _, t, _ in events(es)] == [
+        "Reunión de la Red de Funcionarios de Enlace de Protección Consular",
+        "Reunión de la Red de Funcionarios de Enlace para el Combate al Tráfico de Migrantes"]
+
+
+def test_in_the_course_of_is_not_a_course():
+    assert events("Durante el curso del GRCM de mayo 2003 se presentará el informe.") == []
+    assert events("In the course of May 2003 the report on the Course on Asylum was presented.", "en") == [
+        ("course", "Course on Asylum", 2003)]
+
+
+def test_undated_event_takes_the_year_of_the_sentence_that_introduces_its_kind():
+    en = ("An information campaign, carried out from October to December 2001, included workshops and radio "
+          "broadcasts. A workshop for journalists entitled “Migrants make news” dealt with migrants’ rights.")
+    assert ("workshop", "Migrants make news", 2001) in events(en, "en")
+    # a sentence that names another kind dates nothing
+    en = ("A campaign was carried out in November 2001. A workshop for journalists entitled “Migrants make "
+          "news” dealt with migrants’ rights.")
+    assert ("workshop", "Migrants make news", None) in events(en, "en")
+
+
+def test_undated_event_takes_the_one_year_its_section_heading_states():
+    def rows(heading: str) -> list[tuple]:
+        text = heading + "\n\n• Online course on “Migration and Human Rights”\n"
+        paragraphs = paragraphs_of(text, "en")
+        assert paragraphs[0]["kind"] == "heading"
+        return [(r["title"], r["year"]) for r in extract_document("t", text, paragraphs, lambda _: 1, None)["events"]]
+
+    assert rows("Actions Planned for 2008:") == [("Migration and Human Rights", 2008)]
+    assert rows("Actions Planned for 2008-2009:") == [("Migration and Human Rights", None)]
 
 
 def test_kind_word_naming_a_body_is_not_an_event():
@@ -248,3 +301,50 @@ def test_same_occasion_takes_the_date_of_the_sentence_before():
             "co-sponsored a panel discussion on \"Migration, Xenophobia and Human Rights\".")
     rows = extract(text, "en")["events"]
     assert ("Migration, Xenophobia and Human Rights", 2001) in [(r["title"], r["year"]) for r in rows]
+
+
+def test_coordinated_titles_are_two_events():
+    en = "The Seminar on Migration and Development and the Seminar on Trafficking in Persons were held in 2002."
+    assert events(en, "en") == [("seminar", "Seminar on Migration and Development", 2002),
+                                ("seminar", "Seminar on Trafficking in Persons", 2002)]
+    # one kind word: one title, whatever its "and"
+    assert events("The Seminar on Migration and Development was held in 2002.", "en") == [
+        ("seminar", "Seminar on Migration and Development", 2002)]
+
+
+def test_an_elided_ordinal_title_takes_the_modifiers_of_the_one_before():
+    en = ("The forum followed the decisions taken at the 16th Ibero-American Summit in Montevideo in November 2006, "
+          "and the 17th Summit held in Santiago, Chile, in November 2007.")
+    assert ("summit", "17th Ibero-American Summit", 2007) in events(en, "en")
+    # a lone "<ordinal> <Kind>" with nothing to borrow from stays as it is
+    assert events("The 17th Summit was held in Santiago in November 2007.", "en") == [
+        ("summit", "17th Summit", 2007)]
+
+
+def test_differently_numbered_titles_are_different_events():
+    en = ("In its work on labour migration, the ILO followed what the XIII Inter-American Conference of Ministers "
+          "of Labor had adopted as a plan of action for the region.\n\n"
+          "IOM attended the 18th Inter-American Conference (4 to 6 June 2007, Lima).")
+    titles = [t for _, t, _ in events(en, "en")]
+    assert titles == ["XIII Inter-American Conference of Ministers of Labor", "18th Inter-American Conference"]
+
+
+def test_a_standing_body_is_not_an_event_but_its_numbered_session_is():
+    en = "The ILO acts at the request of the International Labour Conference on labour migration."
+    assert events(en, "en") == []
+    en = "The 96th International Labour Conference (June 2007) adopted conclusions on labour migration."
+    assert events(en, "en") == [("conference", "96th International Labour Conference", 2007)]
+
+
+def test_heading_event_is_dated_further_down_its_block_unless_a_paragraph_naming_it_is_undated():
+    text = ("Activities of the IOM 50th Anniversary Campaign and the Belgian Information Campaign\n\n"
+            "6. The theme of the IOM 50th Anniversary campaign was the human rights of migrants.\n\n"
+            "7. An information campaign, carried out from October to December 2001, reached schools.\n\n"
+            "IOM Austria\n\n"
+            "Campaign for People in Need of International Protection\n\n"
+            "11. IOM Vienna is implementing this awareness-raising campaign with UNHCR.\n\n"
+            "12. Fact sheets were produced, and a meeting with journalists took place on 21 May 2002.\n")
+    found = {t: y for _, t, y in events(text, "en")}
+    assert found["IOM 50th Anniversary Campaign"] is None
+    assert found["Belgian Information Campaign"] == 2001
+    assert found["Campaign for People in Need of International Protection"] == 2002

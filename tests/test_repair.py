@@ -177,3 +177,18 @@ def test_reflow_joins_a_line_broken_after_an_apostrophe_or_a_list_label():
     assert "regarding migrants' rights. On the same occasion" in out
     assert "taken place so far: (1) “Asylum and Migration” in Riga" in out
     assert out.endswith("a second seminar in Tallinn.\nPanels/Statements\n")
+
+
+def test_reflow_joins_a_one_line_paragraph_cut_by_a_page_break():
+    # bug: "… Migration Management and Inter-State | Cooperation (2002); and Development of …"
+    # was two paragraphs, so two list items lost their seminar kind
+    first = ("7. IOM has provided technical support in the realization of seminars and workshops held on "
+             "high-interest migration topics such as: Migrant Trafficking (1998); Migrants' Human Rights (1998); "
+             "Migration Management and Inter-State")
+    text = (first + "\n\nCooperation (2002); and Development of a Regional Work Plan (2003).\n\n"
+            + first.replace("7.", "8.") + "\n\n Footnote at another indent: see the annex.\n\n"
+            "9. A short paragraph without a full stop\n\nThe next paragraph.\n")
+    out = run(reflow_edits, text)
+    assert "Migration Management and Inter-State Cooperation (2002); and Development" in out
+    assert "Inter-State\n\n Footnote at another indent" in out
+    assert "without a full stop\n\nThe next paragraph." in out
