@@ -95,7 +95,8 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                 "date_start": e.date_start, "date_end": e.date_end, "date_precision": e.precision,
                 "location": e.location, "process_id": process_near(e.start, e.end),
                 "page": page_of(base + e.start), "char_start": base + e.start, "char_end": base + e.end,
-                "evidence": " ".join(ptext[s_start:e.end + 150].split())[:EVIDENCE_CHARS], "rule_id": e.rule_id}
+                "evidence": " ".join(ptext[s_start:e.end + 150].split())[:EVIDENCE_CHARS], "rule_id": e.rule_id,
+                "needs_date": e.needs_date}
 
         found = []
         if para["kind"] == "table":
@@ -128,8 +129,10 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                 "evidence": " ".join(ptext[f.evidence_start:f.evidence_end].split())[:EVIDENCE_CHARS],
                 "rule_id": f.rule_id, "n_mentions": 1}
 
-    rows["events"] = merge_event_rows(_section_year_events(
-        _date_heading_events(list(events.values()), paragraphs, rows["dates"], text), paragraphs, text))
+    dated = _section_year_events(_date_heading_events(list(events.values()), paragraphs, rows["dates"], text),
+                                 paragraphs, text)
+    rows["events"] = merge_event_rows([{k: v for k, v in e.items() if k != "needs_date"}
+                                       for e in dated if not (e["needs_date"] and e["year"] is None)])
     rows["memberships"] = list(memberships.values())
     rows["processes"] = [{"process_id": pid, "name_en": name, "name_es": None, "acronyms": None, "aliases": None,
                           "region": None, "founded_year": None, "source": "discovered"}

@@ -65,6 +65,9 @@ class EventMention:
     precision: str | None
     location: str | None
     rule_id: str
+    # a heading that is an event only if the text under it dates it ("Regional Ministerial
+    # Meeting on …" over "… a ministerial meeting held on 16 and 17 October 2002")
+    needs_date: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -113,6 +116,10 @@ def is_title_line(doc: Doc) -> bool:
     return len(doc) <= 20 and not doc.text.rstrip().endswith((".", ";", ":", ","))
 
 
+# Words that, like an ordinal, single out one session of a series: "the next Ministerial Consultation"
+NEXT_WORDS = frozenset(fold(w) for w in "next following forthcoming upcoming próxima próximo siguiente".split())
+
+
 def _premodifier_start(doc: Doc, start: int) -> int:
     while start > 0 and doc[start - 1].text not in "().,;:":
         prev = doc[start - 1]
@@ -122,6 +129,9 @@ def _premodifier_start(doc: Doc, start: int) -> int:
         if (prev.is_lower and prev.is_alpha and start - 1 > 0 and INSTANCE_ORDINAL.match(doc[start - 2].text)
                 and fold(prev.text) not in CONNECTORS | DETERMINERS | ANAPHORA):
             start -= 1  # "its 110th regular session", "the 38th Regular Session"
+            continue
+        if prev.norm_ in NEXT_WORDS and start - 1 > 0 and doc[start - 2].norm_ in DETERMINERS:
+            start -= 1  # "the next Ministerial Consultation", "la próxima Reunión"
             continue
         if _is_premodifier(prev) and fold(prev.text) not in DETERMINERS | ANAPHORA and not (
                 prev.is_sent_start and not ORDINALS.match(prev.text) and not is_title_line(doc)):
@@ -164,6 +174,7 @@ def _title_resumes(doc: Doc, k: int) -> bool:
 
 
 OPEN_QUOTE = re.compile(r"[“\"«]")
+QUOTE_AFTER_ON = re.compile(r"\s+(?:on|about|sobre|acerca de)\s+[“\"«]", re.I)
 CLOSE_QUOTE = re.compile(r"[”\"»]")
 
 
@@ -200,6 +211,47 @@ def _entitled_title(doc: Doc, trigger: Span) -> tuple[int, int] | None:
         return None
     end = _complement_end(doc, k + 2)
     return (k + 1, end) if end - (k + 1) >= 2 else None
+
+
+def _appositive_title(doc: Doc, trigger: Span, dates: list) -> EventMention | None:
+    """'the Conclusions of the Forum, Education for Migration, which was jointly organized by
+    IOM … in August 2001': a capitalised title set off by commas after a singular kind word,
+    then a clause that says when it was held."""
+    k = trigger.end
+    if _is_plural(trigger) or k + 2 >= len(doc) or doc[k].text != "," or not _is_title_word(doc[k + 1]):
+        return None
+    end_tok = _complement_end(doc, k + 2)
+    if end_tok - (k + 1) < 2 or end_tok >= len(doc) or doc[end_tok].text != ",":
+        return None
+    text = doc.text
+    start, end = doc[k + 1].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1])
+    clause = re.match(r",\s+(?:which|that|que)\b", text[end:])
+    if clause is None:
+        return None
+    date = _date_after_held_verb(text, dates, end + clause.end(), min(len(text), end + clause.end() + 80),
+                                 _sentence_end(text, end))
+    if date is None:
+        return None
+    return EventMention(trigger.label_, text[start:end], trigger.start_char, end, *_date_fields(date),
+                        _location(text, end, dates), "event.titled.appositive")
+
+
+def _colon_title(doc: Doc, trigger: Span) -> tuple[int, int] | None:
+    """'IOM contributes staff to teach the compulsory course: A World in Motion and its Impact on
+    Women: The Feminization of International Migration.': a title-cased title after a
+    lower-case singular kind word and a colon, to the end of the sentence."""
+    text = doc.text
+    m = re.match(r"\s*:\s+(?=[A-ZÁÉÍÓÚÑ])", text[trigger.end_char:])
+    if m is None or not doc[trigger.start].is_lower or _is_plural(trigger):
+        return None
+    start_char = trigger.end_char + m.end()
+    end_char = _sentence_end(text, start_char)
+    words = re.findall(r"[^\W\d_][\w\-’']*", text[start_char:end_char])
+    long_words = [w for w in words if len(w) >= 4]
+    if not 2 <= len(words) <= 25 or sum(w[0].isupper() for w in long_words) < 0.6 * len(long_words):
+        return None  # "the course: participants discussed …" is a sentence, not a title
+    span = doc.char_span(start_char, end_char, alignment_mode="contract")
+    return (span.start, span.end) if span is not None and len(span) >= 2 else None
 
 
 def _quoted_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -246,17 +298,26 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
             continue
         if any(s <= trigger.start_char < e for s, e in process_spans):
             continue
+        appositive = _appositive_title(doc, trigger, dates)
+        if appositive:
+            mentions.append(appositive)
+            taken.append((trigger.start_char, appositive.end))
+            continue
         if _inside_a_name(doc, trigger) or _names_a_body(doc, trigger) or _as_a_role(doc, trigger) \
                 or _in_an_idiom(text, trigger):
             continue
         quoted = _quoted_title(doc, trigger)
         first = doc[trigger.start]
-        entitled = None if quoted else _entitled_title(doc, trigger)
+        entitled, unquoted_rule = None, "event.titled.entitled"
+        if not quoted:
+            entitled = _entitled_title(doc, trigger)
+            if entitled is None:
+                entitled, unquoted_rule = _colon_title(doc, trigger), "event.titled.colon"
         if entitled:
             start, end = doc[entitled[0]].idx, doc[entitled[1] - 1].idx + len(doc[entitled[1] - 1])
             year, ds, de, prec = _year_and_date(text, end, dates, trigger.start_char)
             mentions.append(EventMention(kind, text[start:end], trigger.start_char, end, year, ds, de, prec,
-                                         _location(text, end, dates), "event.titled.entitled"))
+                                         _location(text, end, dates), unquoted_rule))
             taken.append((trigger.start_char, end))
             continue
         if _is_plural(trigger) and ":" in text[trigger.end_char:trigger.end_char + 120]:
@@ -275,6 +336,11 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
             title = text[quoted[0]:quoted[1]].strip(" ,.")
             start, end = trigger.start_char, quoted[1] + 1
             rule = "event.titled.quoted"
+            if (first.is_title or first.is_upper) and QUOTE_AFTER_ON.fullmatch(text, trigger.end_char, quoted[0]):
+                # 'Regional Ministerial Meeting on “Cooperation Dialogue on Migration …”': a
+                # capitalised kind phrase and its quoted topic make one title
+                start = doc[_premodifier_start(doc, trigger.start)].idx
+                title = text[start:quoted[0] - 1] + title
             between = [d for d in dates if trigger.end_char <= d.start < quoted[0]]
             if between:
                 d = between[0]
@@ -323,11 +389,13 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
         if HOLDS_ITS.match(text, end):
             continue  # "the Inter-American Conference of Ministers of Labor (IACML), which held its 15th meeting"
         year, ds, de, prec = _year_and_date(text, end, dates, start, _trigger_spans(triggers, trigger))
-        if year is None and kind not in TITLED_WITHOUT_DATE and not _has_ordinal(doc, start):
+        needs_date = year is None and kind not in TITLED_WITHOUT_DATE and not _has_ordinal(doc, start)
+        if needs_date and not is_title_line(doc):
             continue  # "the OAS General Assembly" is a body; "the Fourth Summit of the Americas" an instance
         location = _location(text, end, dates)
         for a, b in _coordinated_titles(title, trigger.text):
-            mentions.append(EventMention(kind, title[a:b], start + a, start + b, year, ds, de, prec, location, rule))
+            mentions.append(EventMention(kind, title[a:b], start + a, start + b, year, ds, de, prec, location, rule,
+                                         needs_date))
         taken.append((start, end))
     mentions += _process_sessions(doc, dates, process_spans, triggers)
     mentions = _elided_modifiers_restored(sorted(mentions, key=lambda m: m.start))
@@ -405,13 +473,23 @@ def _process_sessions(doc: Doc, dates: list, process_spans, triggers) -> list[Ev
             continue
         ordinal = doc[span.start - 1]
         inside = [t for t in triggers if s <= t.start_char < e]
-        if inside and HELD_AFTER_NAME.match(text[e:e + 60]):
+        paren = re.match(r"\s*\([^()]{0,60}\)", text[e:])
+        dated_in_parens = paren is not None and any(e <= d.start and d.end <= e + paren.end() for d in dates)
+        if inside and (HELD_AFTER_NAME.match(text[e:e + 60]) or dated_in_parens):
             # "the Bali Ministerial Conference on People Smuggling, … (Bali Conference), convened
-            # on 26 to 28 February 2002": a process's founding meeting, dated
+            # on 26 to 28 February 2002", "the Labour Migration Ministerial Consultations for
+            # Countries of Origin in Asia (1 to 2 April 2003, Colombo)": a process's founding
+            # meeting, dated
             year, ds, de, prec = _year_and_date(text, e, dates)
             if ds is not None:
                 out.append(EventMention(inside[-1].label_, text[s:e], s, e, year, ds, de, prec,
                                         _location(text, e, dates), "event.process_session"))
+                # "convened on 26 to 28 February 2002 and on 28 to 30 April 2003 respectively":
+                # one meeting per date
+                first = next(d for d in dates if d.date_start == ds and d.start >= e)
+                for d in _dates_joined_to(text, first, dates):
+                    out.append(EventMention(inside[-1].label_, text[s:e], s, e, *_date_fields(d),
+                                            None, "event.process_session"))
             continue
         if not _is_session_ordinal(ordinal):
             continue
@@ -421,6 +499,18 @@ def _process_sessions(doc: Doc, dates: list, process_spans, triggers) -> list[Ev
         out.append(EventMention(kind, title[0].upper() + title[1:], ordinal.idx, e, year, ds, de, prec,
                                 _location(text, e, dates), "event.process_session"))
     return out
+
+
+def _dates_joined_to(text: str, first, dates: list) -> list:
+    """Dates joined to ``first`` by 'and (on|in)': '26 to 28 February 2002 and on 28 to 30 April
+    2003'."""
+    joined, last = [], first
+    for d in dates:
+        if d.start > last.end and re.fullmatch(r"\s*,?\s*(?:and|y)\s+(?:on\s+|in\s+|from\s+|el\s+|en\s+|del\s+)?",
+                                               text[last.end:d.start]):
+            joined.append(d)
+            last = d
+    return joined
 
 
 def _is_session_ordinal(token) -> bool:
@@ -536,10 +626,18 @@ def _distinct_events(a: dict, b: dict) -> bool:
 def _merge_undated_repeats(event_rows: list[dict]) -> list[dict]:
     """A year-less mention of an event the document dates elsewhere is that event: the heading
     'Hemispheric Conference on International Migration' over '… will organize the Hemispheric
-    Conference on International Migration …, which is to take place … 20 to 22 November 2002'."""
+    Conference on International Migration …, which is to take place … 20 to 22 November 2002';
+    and year-less repeats of one undated event are one."""
     dated = [e for e in event_rows if e["year"] is not None]
-    return [e for e in event_rows
-            if e["year"] is not None or not any(similar_titles(e["title"], d["title"], 90) for d in dated)]
+    kept: list[dict] = []
+    for e in event_rows:
+        if e["year"] is None and any(similar_titles(e["title"], d["title"], 90) for d in dated):
+            continue
+        if e["year"] is None and any(k["year"] is None and k["kind"] == e["kind"]
+                                     and similar_titles(e["title"], k["title"], 90) for k in kept):
+            continue  # "the Third South American Conference on Migration" … "the Third South American Conference"
+        kept.append(e)
+    return kept
 
 
 @lru_cache(maxsize=1)
@@ -596,11 +694,18 @@ def _inside_a_name(doc: Doc, trigger: Span) -> bool:
             and not doc[i - 2].is_sent_start and fold(doc[i - 2].text) not in DETERMINERS)
 
 
+# Words before "a/un <kind>" that make it describe what something is or offers
+ROLE_VERBS = frozenset(fold(w) for w in (
+    "as como provide provides provided providing offer offers offered offering constitute constitutes "
+    "constituye constituyen ofrece ofrecen ofreció brinda brindan brindó proporciona proporcionan").split())
+
+
 def _as_a_role(doc: Doc, trigger: Span) -> bool:
-    """'serves as a forum for Asian labour-sending States', 'como un foro para el diálogo': the
-    kind word describes what something is, not an event."""
+    """'serves as a forum for Asian labour-sending States', 'provided a forum for Arab
+    countries', 'como un foro para el diálogo': the kind word describes what something is or
+    offers, not an event."""
     i = trigger.start
-    return i >= 2 and doc[i - 1].norm_ in ("a", "an", "un", "una") and doc[i - 2].norm_ in ("as", "como")
+    return i >= 2 and doc[i - 1].norm_ in ("a", "an", "un", "una") and doc[i - 2].norm_ in ROLE_VERBS
 
 
 # Phrases in which a kind word names no event: "durante el curso del GRCM", "in the course of"
@@ -775,9 +880,16 @@ def _dated_mention(doc: Doc, trigger: Span, kind: str, dates: list,
         sentence_start = _sentence_start(text, start)
         before = [d for d in dates if sentence_start <= d.start and d.end <= start]
         date = before[-1] if before else None
-    if date is None:
-        return None
     title = title[0].upper() + title[1:]
+    if date is None:
+        # "the second Western Mediterranean meeting was organized in Morocco in 2003": a bare
+        # year after a held-verb
+        held = HELD_VERB.search(text, end, min(sentence_end, end + 40))
+        year = held and re.match(r"^[^.;]{0,50}?\b(?:en|in)\s+((?:19|20)\d{2})\b", text[held.end():sentence_end])
+        if not year:
+            return None
+        return EventMention(kind, title, start, end, int(year.group(1)), None, None, None,
+                            _location(text, end, dates), rule)
     return EventMention(kind, title, start, end, *_date_fields(date), _location(text, end, dates), rule)
 
 

@@ -349,7 +349,8 @@ def reflow_edits(text: str, settings: RepairSettings) -> list[Edit]:
             # Cooperation (2002); and …"); what goes on at another indent is a footnote
             # (" Para más información sobre …") set between the two halves, not the rest
             cut_paragraph = not wraps and len(sa) >= settings.min_cut_paragraph and sa[-1:].isalpha() \
-                and not _is_heading(sb) and len(a) - len(a.lstrip()) == len(b) - len(b.lstrip())
+                and not _is_heading(sb) and len(a) - len(a.lstrip()) == len(b) - len(b.lstrip()) \
+                and not BULLET_LINE.match(a)  # a numbered paragraph may be cut, a bullet item ends bare
             join = wrapped and mid_sentence and sb[:1].islower() or cut_paragraph
         elif mid_sentence:
             join = wrapped or sb[:1].islower() or sb[:1] in "(“\"«"

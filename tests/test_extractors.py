@@ -348,3 +348,67 @@ def test_heading_event_is_dated_further_down_its_block_unless_a_paragraph_naming
     assert found["IOM 50th Anniversary Campaign"] is None
     assert found["Belgian Information Campaign"] == 2001
     assert found["Campaign for People in Need of International Protection"] == 2002
+
+
+def test_undated_repeats_of_one_event_are_one():
+    en = ("The Plan was submitted at the Third South American Conference on Migration in Quito. The aims "
+          "were set for the Plan of Action adopted at the Third South American Conference.")
+    assert events(en, "en") == [("conference", "Third South American Conference on Migration", None)]
+
+
+def test_a_kind_word_for_what_something_offers_is_not_an_event():
+    en = "The Conference, entitled Arab Migration in a Globalized World (2 to 4 September 2003, Cairo), provided a forum for Arab countries."
+    assert events(en, "en") == [("conference", "Arab Migration in a Globalized World", 2003)]
+    assert events("La Conferencia ofrece un foro para el diálogo desde 2003.") == []
+
+
+def test_a_title_set_off_by_commas_and_dated_by_its_clause():
+    en = ("IOM prepared the Conclusions of the Forum, Education for Migration, which was jointly organized by "
+          "IOM and the Organization of Iberoamerican States in August 2001.")
+    assert events(en, "en") == [("forum", "Education for Migration", 2001)]
+    # without a clause saying when it was held the comma does not set off a title
+    assert events("The Forum, Education for Migration, discussed school curricula.", "en") == []
+
+
+def test_a_process_named_with_its_dates_is_a_session_one_per_date():
+    en = ("IOM organized the Labour Migration Ministerial Consultations for Countries of Origin in Asia "
+          "(1 to 2 April 2003, Colombo), hosted by the Government of Sri Lanka.")
+    rows = extract(en, "en")["events"]
+    assert [(r["title"], r["year"], r["location"], r["process_id"]) for r in rows] == [
+        ("Labour Migration Ministerial Consultations for Countries of Origin in Asia", 2003, "Colombo",
+         "colombo_process")]
+    en = ("Participants at the Bali Ministerial Conference on People Smuggling, Trafficking in Persons and Related "
+          "Transnational Crime, convened on 26 to 28 February 2002 and on 28 to 30 April 2003 respectively, "
+          "recognized the value of IOM.")
+    rows = extract(en, "en")["events"]
+    assert [(r["date_start"], r["date_end"]) for r in rows] == [("2002-02-26", "2002-02-28"),
+                                                                  ("2003-04-28", "2003-04-30")]
+
+
+def test_the_next_session_and_a_bare_year_after_a_held_verb():
+    en = ("With the support of IOM, the second Western Mediterranean meeting was organized in Morocco in 2003. "
+          "IOM will also assist in the preparations for the next Ministerial Consultation, which will be held "
+          "in Bali in 2004.")
+    assert events(en, "en") == [("meeting", "Second Western Mediterranean meeting", 2003),
+                                ("consultation", "next Ministerial Consultation", 2004)]
+    # a year that no held-verb ties to the mention dates nothing
+    assert events("The regional meeting on border management discussed the 2003 report.", "en") == []
+
+
+def test_a_meeting_heading_is_an_event_when_the_text_under_it_dates_it():
+    text = ("Regional Ministerial Meeting on “Cooperation Dialogue on Migration in the Western Mediterranean”\n\n"
+            "52. Representatives of ten Governments participated in a ministerial meeting held on 16 and 17 "
+            "October 2002 in Tunis.\n\n"
+            "Regional Meeting on Border Management\n\n"
+            "53. This initiative aims to launch a platform for regular consultations.\n")
+    assert events(text, "en") == [
+        ("meeting", "Regional Ministerial Meeting on Cooperation Dialogue on Migration in the Western Mediterranean",
+         2002)]
+
+
+def test_a_title_cased_title_after_a_kind_word_and_a_colon():
+    en = ("IOM contributes staff to teach the compulsory course: A World in Motion and its Impact on Women: "
+          "The Feminization of International Migration. Within this course, one session focuses on asylum.")
+    assert events(en, "en") == [
+        ("course", "A World in Motion and its Impact on Women: The Feminization of International Migration", None)]
+    assert events("The workshop: participants discussed the draft plan in May 2002.", "en") == []
