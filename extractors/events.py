@@ -121,10 +121,23 @@ NEXT_WORDS = frozenset(fold(w) for w in "next following forthcoming upcoming pr�
 
 
 def _premodifier_start(doc: Doc, start: int) -> int:
+    kind_start = start
     while start > 0 and doc[start - 1].text not in "().,;:":
         prev = doc[start - 1]
+        if (start == kind_start and prev.is_lower and prev.is_alpha and start > 1 and _is_premodifier(doc[start - 2])
+                and not doc[start - 2].is_sent_start and prev.norm_ not in CONNECTORS | DETERMINERS | ANAPHORA | STOP_WORDS
+                and fold(doc[start - 2].text) not in DETERMINERS | ANAPHORA):
+            start -= 1  # "the Caribbean regional seminar": one lower-case adjective after a name
+            continue
         if prev.text == "-" and start > 1 and _is_premodifier(doc[start - 2]):
             start -= 2  # "Inter-American", "Ibero-American"
+            continue
+        if prev.text in ("'", "’", "'s", "’s") and start > 1 and _is_premodifier(doc[start - 2]):
+            start -= 2  # "the Centre for Refugee Studies' Summer Course"
+            continue
+        if (prev.norm_ in ("of", "for", "de", "del", "para") and start > 1 and _is_premodifier(doc[start - 2])
+                and not doc[start - 2].is_sent_start and start < kind_start):
+            start -= 1  # "Centre for Refugee Studies' …": a name inside the pre-modifiers
             continue
         if (prev.is_lower and prev.is_alpha and start - 1 > 0 and INSTANCE_ORDINAL.match(doc[start - 2].text)
                 and fold(prev.text) not in CONNECTORS | DETERMINERS | ANAPHORA):
@@ -250,6 +263,8 @@ def _colon_title(doc: Doc, trigger: Span) -> tuple[int, int] | None:
     long_words = [w for w in words if len(w) >= 4]
     if not 2 <= len(words) <= 25 or sum(w[0].isupper() for w in long_words) < 0.6 * len(long_words):
         return None  # "the course: participants discussed …" is a sentence, not a title
+    if re.search(r"\d", text[start_char:end_char]):
+        return None  # "the annual NSC congress: Orlando 2000 and San Diego 2002" lists occasions
     span = doc.char_span(start_char, end_char, alignment_mode="contract")
     return (span.start, span.end) if span is not None and len(span) >= 2 else None
 
@@ -354,7 +369,7 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
             if len(content) < 1 or e - s < 3:
                 s = None
             if s is None:
-                mention = _dated_mention(doc, trigger, kind, dates, document_text, base)
+                mention = _dated_mention(doc, trigger, kind, dates, document_text, base, _trigger_spans(triggers, trigger))
                 if mention:
                     mentions.append(mention)
                     taken.append((mention.start, mention.end))
@@ -369,7 +384,7 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
                 if items:
                     taken.append((trigger.start_char, max(i.end for i in items)))
                 continue
-            mention = _dated_mention(doc, trigger, kind, dates, document_text, base)
+            mention = _dated_mention(doc, trigger, kind, dates, document_text, base, _trigger_spans(triggers, trigger))
             if mention:
                 mentions.append(mention)
                 taken.append((mention.start, mention.end))
@@ -389,6 +404,13 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
         if HOLDS_ITS.match(text, end):
             continue  # "the Inter-American Conference of Ministers of Labor (IACML), which held its 15th meeting"
         year, ds, de, prec = _year_and_date(text, end, dates, start, _trigger_spans(triggers, trigger))
+        if year is None and is_title_line(doc):
+            # a title line closed by its year: "Youth Consultation for General Assembly (GA) 2008"
+            closing = re.match(r"\s*(?:\([^()]{1,15}\)\s*)?((?:19|20)\d{2})\s*[.:]?\s*$", text[end:])
+            year = int(closing.group(1)) if closing else None
+        s_tok = doc.char_span(start, start + 1, alignment_mode="expand").start
+        if _year_before(doc, s_tok) is not None:
+            year, ds, de, prec = _year_before(doc, s_tok), None, None, None
         needs_date = year is None and kind not in TITLED_WITHOUT_DATE and not _has_ordinal(doc, start)
         if needs_date and not is_title_line(doc):
             continue  # "the OAS General Assembly" is a body; "the Fourth Summit of the Americas" an instance
@@ -469,10 +491,10 @@ def _process_sessions(doc: Doc, dates: list, process_spans, triggers) -> list[Ev
     text, out = doc.text, []
     for s, e in process_spans:
         span = doc.char_span(s, e, alignment_mode="expand")
-        if span is None or len(span) < 3 or span.start == 0:
+        inside = [t for t in triggers if s <= t.start_char < e]
+        if span is None or len(span) < (2 if inside else 3) or span.start == 0:
             continue
         ordinal = doc[span.start - 1]
-        inside = [t for t in triggers if s <= t.start_char < e]
         paren = re.match(r"\s*\([^()]{0,60}\)", text[e:])
         dated_in_parens = paren is not None and any(e <= d.start and d.end <= e + paren.end() for d in dates)
         if inside and (HELD_AFTER_NAME.match(text[e:e + 60]) or dated_in_parens):
@@ -490,6 +512,11 @@ def _process_sessions(doc: Doc, dates: list, process_spans, triggers) -> list[Ev
                 for d in _dates_joined_to(text, first, dates):
                     out.append(EventMention(inside[-1].label_, text[s:e], s, e, *_date_fields(d),
                                             None, "event.process_session"))
+            continue
+        if inside and _year_before(doc, span.start) is not None:
+            # "The 1996 CIS Conference in Geneva adopted a Programme of Action"
+            out.append(EventMention(inside[-1].label_, text[s:e], s, e, _year_before(doc, span.start), None, None,
+                                    None, _location(text, e, dates), "event.process_session"))
             continue
         if not _is_session_ordinal(ordinal):
             continue
@@ -511,6 +538,14 @@ def _dates_joined_to(text: str, first, dates: list) -> list:
             joined.append(d)
             last = d
     return joined
+
+
+def _year_before(doc: Doc, k: int) -> int | None:
+    """A year between a determiner and a title: 'the 2007 OAS General Assembly', 'The 1996 CIS
+    Conference in Geneva'."""
+    if k >= 2 and YEAR_TOKEN.match(doc[k - 1].text) and doc[k - 2].norm_ in DETERMINERS:
+        return int(doc[k - 1].text)
+    return None
 
 
 def _is_session_ordinal(token) -> bool:
@@ -623,6 +658,16 @@ def _distinct_events(a: dict, b: dict) -> bool:
         a["rule_id"] == b["rule_id"] == "event.dated.body" and not similar_titles(a["title"], b["title"], 90))
 
 
+def _same_by_place(undated: dict, dated: dict) -> bool:
+    """'la Conferencia Hemisférica en Santiago' is the 'Conferencia Hemisférica Sobre Migración
+    Internacional …' held in Santiago: the same kind, the words before 'en/in <place>' opening
+    the dated title, and that place its location."""
+    m = re.fullmatch(r"(.+?)\s+(?:en|in|at)\s+(.+)", undated["title"])
+    return (m is not None and dated["location"] is not None and undated["kind"] == dated["kind"]
+            and fold(m.group(2)) == fold(dated["location"])
+            and normalise_title(dated["title"]).startswith(normalise_title(m.group(1))))
+
+
 def _merge_undated_repeats(event_rows: list[dict]) -> list[dict]:
     """A year-less mention of an event the document dates elsewhere is that event: the heading
     'Hemispheric Conference on International Migration' over '… will organize the Hemispheric
@@ -631,7 +676,7 @@ def _merge_undated_repeats(event_rows: list[dict]) -> list[dict]:
     dated = [e for e in event_rows if e["year"] is not None]
     kept: list[dict] = []
     for e in event_rows:
-        if e["year"] is None and any(similar_titles(e["title"], d["title"], 90) for d in dated):
+        if e["year"] is None and any(similar_titles(e["title"], d["title"], 90) or _same_by_place(e, d) for d in dated):
             continue
         if e["year"] is None and any(k["year"] is None and k["kind"] == e["kind"]
                                      and similar_titles(e["title"], k["title"], 90) for k in kept):
@@ -764,14 +809,9 @@ def _year_and_date(text: str, end: int, dates: list, start: int | None = None,
         return _date_fields(held)
     if start is not None:
         sentence_start = _sentence_start(text, start)
-        # not a date that qualifies another name: "durante el GRCM de octubre 2002 … la VIII Reunión"
-        # nor a date across another event word: "In December 2003, a bid to include the Hispanic
-        # Forum … of the XIII Inter-American Conference" dates the bid, not the Conference
-        before = [d for d in dates if sentence_start <= d.start and d.end <= start
-                  and not OWNED_DATE.search(text[max(0, d.start - 30):d.start])
-                  and not any(d.end <= a and b <= start for a, b in other_events)]
+        before = _earlier_date(text, dates, sentence_start, start, other_events)
         if before:
-            return _date_fields(before[-1])
+            return _date_fields(before)
         opening = text[sentence_start:start]
         m = re.match(r"^\s*(?:In|En|During|Durante)\s+((?:19|20)\d{2})\s*,", opening)
         if m:  # "In 2002, IOM was again a guest lecturer … at the … Summer Course"
@@ -785,6 +825,21 @@ def _year_and_date(text: str, end: int, dates: list, start: int | None = None,
     return None, None, None, None
 
 
+def _earlier_date(text: str, dates: list, sentence_start: int, start: int, other_events):
+    """The last date of the sentence before a mention that can be the mention's: not one that
+    qualifies another name ("durante el GRCM de octubre 2002 … la VIII Reunión"), nor one with
+    another event word between it and the mention ("In December 2003, a bid to include the
+    Hispanic Forum … of the XIII Inter-American Conference" dates the bid), nor one a held-verb
+    binds to another event word before it ("la Mesa Redonda …, celebrada en junio de 2002, este
+    documento sirve … para la reunión sobre …": the Mesa Redonda's date)."""
+    before = [d for d in dates if sentence_start <= d.start and d.end <= start
+              and not OWNED_DATE.search(text[max(0, d.start - 30):d.start])
+              and not any(d.end <= a and b <= start for a, b in other_events)
+              and not any(sentence_start <= a and b <= d.start and HELD_VERB.search(text, b, d.start)
+                          for a, b in other_events)]
+    return before[-1] if before else None
+
+
 SAME_OCCASION = re.compile(r"\b(?:same occasion|that occasion|on that day|misma ocasi[oó]n|esa ocasi[oó]n|"
                            r"ese mismo d[ií]a|en esa oportunidad)\b", re.I)
 
@@ -792,13 +847,32 @@ SAME_OCCASION = re.compile(r"\b(?:same occasion|that occasion|on that day|misma 
 OWNED_DATE = re.compile(r"\b[A-ZÁÉÍÓÚÑ][\w\-]+\s+(?:de|del|of)\s+$")
 
 
+# Words whose period ends no sentence: "Dr. Norberto Liwski", "Sra. Pérez", "U.S. Department"
+ABBREVIATIONS = frozenset(
+    "dr dra mr mrs ms sr sra srta lic ing prof st no nos art arts vol ed eds gen amb embajador approx "
+    "u.s u.k e.g i.e cf op inc ltd co corp dept ud uds vd vds".split())
+SENTENCE_END = re.compile(r"[.;!?](?=\s+[A-ZÁÉÍÓÚÑ“\"(•]|\s*$)|\n")
+SENTENCE_START = re.compile(r"[.;!?]\s+(?=[A-ZÁÉÍÓÚÑ“\"(•])|\n")
+
+
+def _ends_sentence(text: str, stop: int) -> bool:
+    """Whether the punctuation at ``stop`` closes a sentence: not the period of 'Dr.' or of
+    an initial ('J. Smith')."""
+    if text[stop] != ".":
+        return True
+    word = re.search(r"([\w.]+)$", text[max(0, stop - 12):stop])
+    return not (word and (word.group(1).lower() in ABBREVIATIONS or re.fullmatch(r"[A-Z]", word.group(1))))
+
+
 def _sentence_end(text: str, pos: int) -> int:
-    m = re.search(r"[.;!?](?=\s+[A-ZÁÉÍÓÚÑ“\"(•]|\s*$)|\n", text[pos:])
-    return pos + m.start() if m else len(text)
+    for m in SENTENCE_END.finditer(text, pos):
+        if _ends_sentence(text, m.start()):
+            return m.start()
+    return len(text)
 
 
 def _sentence_start(text: str, pos: int) -> int:
-    starts = [m.end() for m in re.finditer(r"[.;!?]\s+(?=[A-ZÁÉÍÓÚÑ“\"(•])|\n", text[:pos])]
+    starts = [m.end() for m in SENTENCE_START.finditer(text, 0, pos) if _ends_sentence(text, m.start())]
     return starts[-1] if starts else 0
 
 
@@ -820,7 +894,15 @@ def _location(text: str, end: int, dates: list) -> str | None:
     m = LOCATION_AFTER.match(text[after:])
     if m and fold(m.group(1).split()[0]) not in MONTH_WORDS:
         return m.group(1)
+    # "… Trata de Personas en las Américas”, que se realizó en Santiago, Chile, del 20-22 …"
+    held = HELD_VERB.search(text, end, min(_sentence_end(text, end), end + 200))
+    m = held and HELD_PLACE.match(text, held.end())
+    if m and fold(m.group(1).split()[0]) not in MONTH_WORDS:
+        return m.group(1)
     return None
+
+
+HELD_PLACE = re.compile(r"\s+(?:en|in|at)\s+([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(?:de\s+|del\s+)?[A-ZÁÉÍÓÚÑ][\w\-’']+){0,2})")
 
 
 STOP_WORDS = frozenset(fold(w) for w in (
@@ -850,8 +932,8 @@ def _descriptive_end(doc: Doc, end: int, limit: int = 14) -> int:
     return k if k - end >= 2 else end
 
 
-def _dated_mention(doc: Doc, trigger: Span, kind: str, dates: list,
-                   document_text: str = "", base: int = 0) -> EventMention | None:
+def _dated_mention(doc: Doc, trigger: Span, kind: str, dates: list, document_text: str = "", base: int = 0,
+                   other_events: list[tuple[int, int]] = ()) -> EventMention | None:
     """An untitled kind word with a date in its sentence: 'la reunión del GRCM, realizada del
     29-31 de octubre de 2002 en Antigua', 'In February 2002, IOM conducted a round table for
     the officials of Kokshetau oblast'. The title is the kind word with what names or
@@ -877,9 +959,7 @@ def _dated_mention(doc: Doc, trigger: Span, kind: str, dates: list,
     sentence_end = _sentence_end(text, end)
     date = next((d for d in dates if end <= d.start <= min(end + 100, sentence_end)), None)
     if date is None:
-        sentence_start = _sentence_start(text, start)
-        before = [d for d in dates if sentence_start <= d.start and d.end <= start]
-        date = before[-1] if before else None
+        date = _earlier_date(text, dates, _sentence_start(text, start), start, other_events)
     title = title[0].upper() + title[1:]
     if date is None:
         # "the second Western Mediterranean meeting was organized in Morocco in 2003": a bare

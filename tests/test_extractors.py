@@ -412,3 +412,48 @@ def test_a_title_cased_title_after_a_kind_word_and_a_colon():
     assert events(en, "en") == [
         ("course", "A World in Motion and its Impact on Women: The Feminization of International Migration", None)]
     assert events("The workshop: participants discussed the draft plan in May 2002.", "en") == []
+
+
+def test_a_date_held_by_an_earlier_event_does_not_date_a_later_one():
+    es = ("Tras la Mesa Redonda sobre gestión de la migración regional, celebrada en junio de 2002, este documento "
+          "sirve de documento de trabajo para la reunión sobre actualización de los acontecimientos regionales.")
+    assert events(es) == [("round_table", "Mesa Redonda sobre gestión de la migración regional", 2002)]
+    # without a held-verb the earlier date is the sentence's, and dates the later mention
+    en = "18th Inter-American Conference, Guayaquil, June 4-7, 2007: recommendations from the Seminar on Migration and Vulnerability"
+    assert ("seminar", "Seminar on Migration and Vulnerability", 2007) in events(en, "en")
+
+
+def test_an_abbreviation_does_not_end_the_sentence():
+    # bug: "Dr." ended the sentence, so "In March" no longer dated the meeting after it
+    en = ("In March, Dr. Norberto Liwski participated in the follow-up meeting on the project to promote "
+          "children's rights in the provinces of Misiones and Formosa.")
+    assert [(k, y) for k, _, y in events(en, "en")] == [("meeting", 2003)]
+
+
+def test_a_year_before_a_title_or_closing_a_title_line():
+    en = "The Department met prior to the 2007 OAS General Assembly."
+    assert events(en, "en") == [("meeting", "OAS General Assembly", 2007)]
+    rows = extract("The 1996 CIS Conference in Geneva adopted a Programme of Action.", "en")["events"]
+    assert [(r["title"], r["year"], r["process_id"]) for r in rows] == [("CIS Conference", 1996, "cis_conference")]
+    assert events("1. Youth Consultation for General Assembly (GA) 2008\n\nThe DEC explores the idea.\n", "en") == [
+        ("consultation", "Youth Consultation for General Assembly", 2008)]
+    # a body without a year stays a body
+    assert events("The OAS General Assembly adopted resolutions on migrant workers.", "en") == []
+
+
+def test_names_and_adjectives_before_a_kind_word_belong_to_the_title():
+    en = "The Secretariat participated in the Caribbean regional seminar held November 5-8, 2007 in the Cayman Islands."
+    assert events(en, "en") == [("seminar", "Caribbean regional seminar", 2007)]
+    en = "In 2002, IOM lectured at the Centre for Refugee Studies' Summer Course at York University."
+    assert events(en, "en") == [("course", "Centre for Refugee Studies' Summer Course at York University", 2002)]
+    en = "The XVII World Congress on Safety and Health at Work was held in September 2005 in Orlando."
+    assert events(en, "en") == [("conference", "XVII World Congress on Safety and Health at Work", 2005)]
+
+
+def test_a_repeat_named_by_its_place_is_the_event_held_there():
+    es = ("México participó en la “Conferencia Hemisférica Sobre Migración Internacional: Derechos Humanos y Trata "
+          "de Personas en las Américas”, que se realizó en Santiago, Chile, del 20-22 de noviembre 2002.\n\n"
+          "Aunque la Conferencia Hemisférica en Santiago representó un esfuerzo significativo, no fue el único.")
+    rows = extract(es)["events"]
+    assert [(r["title"], r["year"], r["location"]) for r in rows] == [
+        ("Conferencia Hemisférica Sobre Migración Internacional", 2002, "Santiago")]
