@@ -10,7 +10,8 @@ from dataclasses import replace
 from typing import Callable
 
 from extractors.dates import find_dates, last_stated_year, reporting_period, stated_years
-from extractors.events import event_mentions, merge_event_rows, normalise_title, similar_titles
+from extractors.events import (elided_titles_restored, event_mentions, merge_event_rows, normalise_title,
+                               similar_titles)
 from extractors.memberships import list_mentions, prose_mentions, table_mentions
 from extractors.names import find_names
 from extractors.nlp import pipeline_for
@@ -129,8 +130,11 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                 "evidence": " ".join(ptext[f.evidence_start:f.evidence_end].split())[:EVIDENCE_CHARS],
                 "rule_id": f.rule_id, "n_mentions": 1}
 
-    dated = _section_year_events(_date_heading_events(list(events.values()), paragraphs, rows["dates"], text),
-                                 paragraphs, text)
+    event_rows = list(events.values())
+    restored = elided_titles_restored([e["title"] for e in event_rows], [e["char_start"] for e in event_rows])
+    for event, title in zip(event_rows, restored):
+        event["title"] = title  # "the Fifth Summit" pages after "the Fourth Summit of the Americas"
+    dated = _section_year_events(_date_heading_events(event_rows, paragraphs, rows["dates"], text), paragraphs, text)
     rows["events"] = merge_event_rows([{k: v for k, v in e.items() if k != "needs_date"}
                                        for e in dated if not (e["needs_date"] and e["year"] is None)])
     rows["memberships"] = list(memberships.values())

@@ -129,8 +129,9 @@ def _premodifier_start(doc: Doc, start: int) -> int:
                 and fold(doc[start - 2].text) not in DETERMINERS | ANAPHORA):
             start -= 1  # "the Caribbean regional seminar": one lower-case adjective after a name
             continue
-        if prev.text == "-" and start > 1 and _is_premodifier(doc[start - 2]):
-            start -= 2  # "Inter-American", "Ibero-American"
+        if prev.text == "-" and start > 1 and (_is_premodifier(doc[start - 2]) or doc[start - 2].like_num
+                                               and ORDINALS.match(doc[start].text)):
+            start -= 2  # "Inter-American", "Ibero-American", "NINETY-FOURTH"
             continue
         if prev.text in ("'", "’", "'s", "’s") and start > 1 and _is_premodifier(doc[start - 2]):
             start -= 2  # "the Centre for Refugee Studies' Summer Course"
@@ -285,8 +286,15 @@ def _quoted_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 # Kinds whose titled mentions stand without a date ("Seminar on Migration and Health");
 # meetings, sessions and summits need a date or year to be an event rather than a body.
+# So does a conference named after its members, a standing body: "Conference of African
+# Ministers of Finance", "Conferencia de Ministros del Interior", "Conference of Heads of State".
 TITLED_WITHOUT_DATE = frozenset({"workshop", "seminar", "course", "training", "campaign", "conference",
                                  "symposium", "panel", "round_table"})
+
+
+MEMBERS_BODY = re.compile(r"\b(?:Conference|Conferencia)\s+(?:of|de)\s+(?:the\s+|los\s+|las\s+)?(?:[\w\-]+\s+){0,2}?"
+                          r"(?:Ministers|Ministros|Ministras|Heads\s+of\s+State|Jefes\s+de\s+Estado|Presidents|"
+                          r"Presidentes|Mayors|Alcaldes)\b", re.I)
 
 
 def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] = (),
@@ -366,7 +374,7 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
         elif (first.is_title or first.is_upper) and (not _is_plural(trigger) or _titled_plural(doc, trigger)):
             s, e = _title_span(doc, trigger)
             content = [t for t in doc[s:e] if not (t.norm_ in CONNECTORS) and t.i not in range(trigger.start, trigger.end)]
-            if len(content) < 1 or e - s < 3:
+            if len(content) < 1 or e - s < 3 and not (e - s == 2 and INSTANCE_ORDINAL.match(doc[s].text)):
                 s = None
             if s is None:
                 mention = _dated_mention(doc, trigger, kind, dates, document_text, base, _trigger_spans(triggers, trigger))
@@ -411,7 +419,8 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
         s_tok = doc.char_span(start, start + 1, alignment_mode="expand").start
         if _year_before(doc, s_tok) is not None:
             year, ds, de, prec = _year_before(doc, s_tok), None, None, None
-        needs_date = year is None and kind not in TITLED_WITHOUT_DATE and not _has_ordinal(doc, start)
+        needs_date = year is None and (kind not in TITLED_WITHOUT_DATE or MEMBERS_BODY.search(title)) \
+            and not _has_ordinal(doc, start)
         if needs_date and not is_title_line(doc):
             continue  # "the OAS General Assembly" is a body; "the Fourth Summit of the Americas" an instance
         location = _location(text, end, dates)
@@ -420,8 +429,11 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
                                          needs_date))
         taken.append((start, end))
     mentions += _process_sessions(doc, dates, process_spans, triggers)
-    mentions = _elided_modifiers_restored(sorted(mentions, key=lambda m: m.start))
-    return [_dated_by_previous_sentence(text, m, triggers, dates) for m in merge_mentions(mentions)]
+    mentions = merge_mentions(_elided_modifiers_restored(sorted(mentions, key=lambda m: m.start)))
+    # kind words that name no event of their own: "… included workshops, radio broadcasts …"
+    loose = [t for t in triggers if not any(m.start <= t.start_char < m.end for m in mentions)
+             and not (_inside_a_name(doc, t) or _names_a_body(doc, t) or _as_a_role(doc, t))]
+    return [_dated_by_previous_sentence(text, m, loose, dates) for m in mentions]
 
 
 def _coordinated_titles(title: str, kind_word: str) -> list[tuple[int, int]]:
@@ -442,36 +454,59 @@ def _coordinated_titles(title: str, kind_word: str) -> list[tuple[int, int]]:
     return [(0, len(title))]
 
 
-def _elided_modifiers_restored(mentions: list[EventMention]) -> list[EventMention]:
-    """'the 16th Ibero-American Summit in Montevideo …, and the 17th Summit held in Santiago':
-    an '<ordinal> <Kind>' title after an '<ordinal> <modifiers> <Kind>' one in the same
-    paragraph shares its modifiers: '17th Ibero-American Summit'."""
-    out: list[EventMention] = []
-    for m in mentions:
-        words = m.title.split()
-        if len(words) == 2 and INSTANCE_ORDINAL.match(words[0]):
-            kind_word = fold(words[1])
-            for earlier in reversed(out):
-                full = earlier.title.split()
-                at = next((i for i, w in enumerate(full) if fold(w) == kind_word), None)
-                if at is not None and at >= 2 and INSTANCE_ORDINAL.match(full[0]) and full[0] != words[0]:
-                    m = replace(m, title=" ".join([words[0], *full[1:at], words[1]]))
-                    break
-        out.append(m)
+def elided_titles_restored(titles: list[str], positions: list[int] | None = None) -> list[str]:
+    """'the 16th Ibero-American Summit in Montevideo …, and the 17th Summit held in Santiago',
+    'the Second Meeting of National Authorities on Trafficking in Persons … the First Meeting':
+    an '<ordinal> <Kind>' title shares what another numbered title of that kind says around
+    the kind word: '17th Ibero-American Summit', 'First Meeting of National Authorities on
+    Trafficking in Persons'. Without ``positions`` (offsets) the other title is the nearest
+    earlier one; with them, the nearest one either side ('the Fifth Summit' pages before 'the
+    Fourth Summit of the Americas')."""
+    def is_elided(words: list[str]) -> bool:
+        return len(words) == 2 and bool(INSTANCE_ORDINAL.match(words[0]) or ORDINALS.match(words[0]))
+
+    out = list(titles)
+    for i, title in enumerate(titles):
+        words = title.split()
+        if not is_elided(words):
+            continue
+        others = range(i - 1, -1, -1) if positions is None else sorted(
+            (j for j in range(len(titles)) if j != i), key=lambda j: abs(positions[j] - positions[i]))
+        for j in others:
+            full = titles[j].split()
+            at = next((k for k, w in enumerate(full) if fold(w) == fold(words[1])), None)
+            if (at is not None and not is_elided(full) and len(full) > 2 and _ordinal_value(titles[j]) is not None
+                    and _ordinal_value(titles[j]) != _ordinal_value(title)):
+                out[i] = " ".join([words[0], *full[1:at], words[1], *_complement_words(full[at + 1:])])
+                break
     return out
 
 
-def _dated_by_previous_sentence(text: str, mention: EventMention, triggers, dates: list) -> EventMention:
-    """An undated event introduced by the sentence before it, which names its kind and gives
-    one year: 'An information campaign, carried out from October to December 2001, … included
-    workshops … . A workshop for journalists entitled "Migrants make news" …' → 2001."""
+def _complement_words(words: list[str]) -> list[str]:
+    """What follows a kind word in a title, unless it is only where the event was: 'in
+    Montevideo' (but 'on Trafficking in Persons' stays whole)."""
+    return [] if words and words[0].lower() in ("in", "en", "at") else words
+
+
+def _elided_modifiers_restored(mentions: list[EventMention]) -> list[EventMention]:
+    titles = elided_titles_restored([m.title for m in mentions])
+    return [m if t == m.title else replace(m, title=t) for m, t in zip(mentions, titles)]
+
+
+def _dated_by_previous_sentence(text: str, mention: EventMention, loose_triggers, dates: list) -> EventMention:
+    """An undated event introduced by the sentence before it, which names its kind, as no
+    event of its own, and gives one year: 'An information campaign, carried out from October
+    to December 2001, … included workshops … . A workshop for journalists entitled "Migrants
+    make news" …' → 2001; not 'El Taller Regional … tuvo lugar … de 2005. El taller dio
+    seguimiento … del Taller sobre Retorno …', where the year is the other workshop's, nor
+    'The Summits Secretariat participated … 2007 … for the Fifth Summit' (a body's name)."""
     if mention.year is not None:
         return mention
     start = _sentence_start(text, mention.start)
     if start == 0:
         return mention
     previous = _sentence_start(text, max(0, start - 2))
-    if not any(previous <= t.start_char < start and t.label_ == mention.kind for t in triggers):
+    if not any(previous <= t.start_char < start and t.label_ == mention.kind for t in loose_triggers):
         return mention
     years = {int(d.date_start[:4]) for d in dates if previous <= d.start < start} | {
         int(d.date_end[:4]) for d in dates if previous <= d.start < start}
@@ -735,7 +770,8 @@ def _inside_a_name(doc: Doc, trigger: Span) -> bool:
     """'Grupo Regional de Consulta sobre Migración', 'Sistema de Información': the kind word
     continues a capitalised name of a body, not an event."""
     i = trigger.start
-    return (i >= 2 and doc[i - 1].norm_ in ("de", "del", "of", "for", "para") and doc[i - 2].is_title
+    return (i >= 2 and doc[i - 1].norm_ in ("de", "del", "of", "for", "para")
+            and (doc[i - 2].is_title or doc[i - 2].is_upper and len(doc[i - 2]) > 1)
             and not doc[i - 2].is_sent_start and fold(doc[i - 2].text) not in DETERMINERS)
 
 
@@ -992,6 +1028,8 @@ def _owning_body(doc: Doc, trigger: Span, start_tok: int, document_text: str, ba
     → ' of the IACML'; 'La Red de funcionarios de enlace recomendó … durante su reunión' → ' de
     la Red de Funcionarios de Enlace …' (the name completed from where the document names it
     in full). None when the kind word is not tied to a named body."""
+    if _is_plural(trigger):
+        return None  # "several of its round tables" are no one meeting
     english = doc.lang_ == "en"
     k = trigger.end
     if k < len(doc) and doc[k].norm_ in ("de", "of"):

@@ -457,3 +457,29 @@ def test_a_repeat_named_by_its_place_is_the_event_held_there():
     rows = extract(es)["events"]
     assert [(r["title"], r["year"], r["location"]) for r in rows] == [
         ("Conferencia Hemisférica Sobre Migración Internacional", 2002, "Santiago")]
+
+
+def test_a_conference_named_after_its_members_is_a_body_unless_numbered_or_dated():
+    en = ("IOM briefed the Conference of African Ministers of Finance on remittances. The 15th Conference of "
+          "Ministers of Labour (May 2007) adopted a plan.")
+    assert events(en, "en") == [("conference", "15th Conference of Ministers of Labour", 2007)]
+
+
+def test_an_elided_title_far_from_the_full_one_in_the_document():
+    en = ("The Secretariat prepared input for the Fifth Summit.\n\n"
+          "Migration was on the agenda of the Fourth Summit of the Americas, and of its follow-up.\n")
+    assert [t for _, t, _ in events(en, "en")] == ["Fifth Summit of the Americas", "Fourth Summit of the Americas"]
+    en = ("The Second Meeting of National Authorities on Trafficking in Persons, Buenos Aires, March 25-27, 2009, "
+          "reviewed the recommendations of the First Meeting (Isla de Margarita, Venezuela, 2006).")
+    assert events(en, "en") == [
+        ("meeting", "Second Meeting of National Authorities on Trafficking in Persons", 2009),
+        ("meeting", "First Meeting of National Authorities on Trafficking in Persons", 2006)]
+
+
+def test_the_sentence_before_dates_only_through_a_kind_word_that_is_no_event_or_name():
+    es = ("El Taller Regional sobre Protección de Niños tuvo lugar en San José los días 1 y 2 de diciembre de 2005. "
+          "El taller dio seguimiento a las recomendaciones del Taller sobre Retorno de Menores Migrantes.")
+    assert ("workshop", "Taller sobre Retorno de Menores Migrantes", None) in events(es)
+    en = ("The Summits Secretariat participated in a meeting on 5 November 2007. The partnerships add input to "
+          "the Seminar on Border Management.")
+    assert ("seminar", "Seminar on Border Management", None) in events(en, "en")
