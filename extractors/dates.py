@@ -74,7 +74,7 @@ class _Candidate:
     years: tuple[int | None, int | None]
 
 
-def fold(text: str) -> str:
+def fold_keeping_offsets(text: str) -> str:
     """Accent-folded copy of ``text`` with the same length (one char per char), so offsets
     found on the folded text are offsets into the original."""
     return "".join(unicodedata.normalize("NFD", ch)[0] for ch in text)
@@ -116,7 +116,7 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
         if e["kind"] == "months":
             pieces[e["piece"]] = _month_piece(e)
             for name, number in {**e["names"], **e.get("abbreviations", {})}.items():
-                months[fold(name).lower()] = number
+                months[fold_keeping_offsets(name).lower()] = number
         elif e["kind"] == "piece":
             pieces[e["name"]] = e["pattern"]
     rules = tuple(
@@ -144,7 +144,7 @@ def _candidate(match: re.Match[str], rule: Rule, months: dict[str, int]) -> _Can
         token = g.get(key)
         if token is None:
             return None
-        return int(token) if token.isdigit() else months[fold(token).lower().rstrip(".")]
+        return int(token) if token.isdigit() else months[fold_keeping_offsets(token).lower().rstrip(".")]
 
     def number(key: str) -> int | None:
         return int(g[key]) if g.get(key) else None
@@ -199,7 +199,7 @@ def find_dates(text: str, lang: str | None = None, default_year: int | None = No
     if lang not in (None, *LANGS):
         raise ValueError(f"lang must be 'es', 'en' or None, not {lang!r}")
     grammar = load_grammar()
-    folded = fold(text)
+    folded = fold_keeping_offsets(text)
     cands: list[_Candidate] = []
     for rule in grammar.rules:
         if lang is not None and rule.lang not in (lang, "any"):
@@ -232,16 +232,17 @@ def _year_within(c: _Candidate, text: str, period: tuple[str, str] | None) -> in
     return fits[0] if len(fits) == 1 else None
 
 
-PERIOD_CUE = re.compile(r"\b(?:per[ií]odo|period|covers|covering|abarca|cubre)\b", re.I)
+PERIOD_CUE = re.compile(r"\b(?:per[ií]odo|period)\b(?:\s+(?:que\s+)?(?:abarca|cubre|comprende|covered|covering|"
+                        r"from|de|del|desde))*", re.I)
 
 
 def reporting_period(text: str, dates: list[DateMention]) -> tuple[str, str] | None:
-    """The period a report says it covers: the first date range soon after 'período',
-    'period', 'covers', 'abarca' ('el período que abarca desde noviembre 2002 – mayo 2003')."""
+    """The period a report says it covers: the first range of months soon after 'período' or
+    'period' ('el período que abarca desde noviembre 2002 – mayo 2003'); a range after other
+    words ('the campaign covering November 2002 – February 2003') is no report's period."""
     for d in dates:
-        if d.is_range and d.date_start[:4] != d.date_end[:4] or d.is_range and d.precision == "month":
-            if PERIOD_CUE.search(text, max(0, d.start - 40), d.start):
-                return d.date_start, d.date_end
+        if d.is_range and d.precision == "month" and PERIOD_CUE.search(text, max(0, d.start - 40), d.start):
+            return d.date_start, d.date_end
     return None
 
 

@@ -36,9 +36,27 @@ ENTITLED = frozenset(fold(w) for w in (
 HELD_VERB = re.compile(r"\b(?:held|hold|take[sn]? place|took place|taking place|convened|organi[sz]ed|conducted|"
                        r"celebrad[oa]s?|realizad[oa]s?|se realiz[oó]|llevad[oa]s? a cabo|tuvo lugar|"
                        r"tendr[aá] lugar)\b", re.I)
-ORDINAL_WORDS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
-ORDINALS = re.compile(r"^(?:[IVXL]{1,6}|\d{1,2}(?:st|nd|rd|th|ª|º|a|o)?|\d{3}(?:st|nd|rd|th|ª|º)|primera?|segund[ao]|"
-                      r"tercer[ao]?|cuart[ao]|quint[ao]|sext[ao]|s[eé]ptim[ao]|octav[ao]|" + ORDINAL_WORDS + r")$", re.I)
+# Spelled ordinals of both languages and their numbers ("Segunda Reunión" and "Second
+# Meeting" are the same number; "Primera …" and "Segunda …" are two meetings).
+ORDINAL_NUMBERS = {
+    **{w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+                                  "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
+                                  "nineteenth".split(), start=1)},
+    **{w: 10 * n for n, w in enumerate("twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth "
+                                       "ninetieth".split(), start=2)},
+    **{w: n for n, ws in enumerate(("primer primero primera", "segundo segunda", "tercer tercero tercera",
+                                    "cuarto cuarta", "quinto quinta", "sexto sexta", "septimo septima",
+                                    "octavo octava", "noveno novena", "decimo decima", "undecimo undecima",
+                                    "duodecimo duodecima"), start=1) for w in ws.split()},
+    **{w: 10 * n for n, ws in enumerate(("vigesimo vigesima", "trigesimo trigesima", "cuadragesimo cuadragesima",
+                                         "quincuagesimo quincuagesima", "sexagesimo sexagesima",
+                                         "septuagesimo septuagesima", "octogesimo octogesima",
+                                         "nonagesimo nonagesima"), start=2) for w in ws.split()},
+}
+TENS = {w: 10 * n for n, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+ORDINAL_WORDS = "|".join(sorted(ORDINAL_NUMBERS, key=len, reverse=True)).replace("e", "[eé]").replace("i", "[ií]")
+ORDINALS = re.compile(r"^(?:[IVXL]{1,6}|\d{1,2}(?:st|nd|rd|th|ª|º|a|o)?|\d{3}(?:st|nd|rd|th|ª|º)|"
+                      + ORDINAL_WORDS + r")$", re.I)
 # Ordinals that mark one instance of a recurring event, compounds included, bare numbers not:
 # "thirty-first session", "110th regular session", "XVII World Congress", "Fifth Summit"
 INSTANCE_ORDINAL = re.compile(r"^(?:[a-z]+-)?(?:" + ORDINAL_WORDS + r"|\w+teenth|\w+ieth|"
@@ -84,6 +102,7 @@ def patterns(nlp: Language, lang: str) -> list[dict]:
 
 
 YEAR_TOKEN = re.compile(r"^(?:1[89]|20)\d{2}$")
+CLOSING_PUNCTUATION = (".", ";", ":", ",")  # what a sentence, not a title line, ends with
 
 
 def _is_title_word(token) -> bool:
@@ -113,7 +132,7 @@ def _title_span(doc: Doc, trigger: Span) -> tuple[int, int]:
 def is_title_line(doc: Doc) -> bool:
     """A short line without closing punctuation: a heading, whose first word is capitalised
     because it belongs to the title, not because it opens a sentence."""
-    return len(doc) <= 20 and not doc.text.rstrip().endswith((".", ";", ":", ","))
+    return len(doc) <= 20 and not doc.text.rstrip().endswith(CLOSING_PUNCTUATION)
 
 
 # Words that, like an ordinal, single out one session of a series: "the next Ministerial Consultation"
@@ -124,6 +143,10 @@ def _premodifier_start(doc: Doc, start: int) -> int:
     kind_start = start
     while start > 0 and doc[start - 1].text not in "().,;:":
         prev = doc[start - 1]
+        if start == kind_start and prev.is_lower and any(t.start <= start - 1 < t.end and t.end == start
+                                                         for t in doc.spans.get("event_kinds", [])):
+            start -= 1  # "a training course", "un taller de capacitación"'s "training": one kind names another
+            continue
         if (start == kind_start and prev.is_lower and prev.is_alpha and start > 1 and _is_premodifier(doc[start - 2])
                 and not doc[start - 2].is_sent_start and prev.norm_ not in CONNECTORS | DETERMINERS | ANAPHORA | STOP_WORDS
                 and fold(doc[start - 2].text) not in DETERMINERS | ANAPHORA):
@@ -262,7 +285,7 @@ def _colon_title(doc: Doc, trigger: Span) -> tuple[int, int] | None:
     end_char = _sentence_end(text, start_char)
     words = re.findall(r"[^\W\d_][\w\-’']*", text[start_char:end_char])
     long_words = [w for w in words if len(w) >= 4]
-    if not 2 <= len(words) <= 25 or sum(w[0].isupper() for w in long_words) < 0.6 * len(long_words):
+    if not 2 <= len(words) <= 25 or not long_words or sum(w[0].isupper() for w in long_words) < 0.6 * len(long_words):
         return None  # "the course: participants discussed …" is a sentence, not a title
     if re.search(r"\d", text[start_char:end_char]):
         return None  # "the annual NSC congress: Orlando 2000 and San Diego 2002" lists occasions
@@ -299,18 +322,25 @@ MEMBERS_BODY = re.compile(r"\b(?:Conference|Conferencia)\s+(?:of|de)\s+(?:the\s+
 
 def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] = (),
                    organisation_spans: list[tuple[int, int]] = (), document_text: str = "",
-                   base: int = 0) -> list[EventMention]:
+                   base: int = 0, country_spans: list[tuple[int, int]] = ()) -> list[EventMention]:
     """Event mentions of one paragraph (``dates``: the paragraph's DateMentions;
     ``process_spans``, ``organisation_spans``: char spans of process and organisation names,
     which are not events: "Conferencia Regional sobre Migración", "United Nations Conference
     on Trade and Development"; ``document_text``, ``base``: the whole text and where the
-    paragraph starts in it, where names a paragraph only refers to are given in full)."""
+    paragraph starts in it, where names a paragraph only refers to are given in full;
+    ``country_spans``: countries, which hold no meetings of their own)."""
     from spacy.util import filter_spans
 
     triggers = filter_spans(list(doc.spans.get("event_kinds", [])))
     mentions: list[EventMention] = []
     taken: list[tuple[int, int]] = []
     text = doc.text
+    def add_list_items(trigger: Span, kind: str) -> None:
+        items = _list_items(text, trigger, kind, dates)
+        mentions.extend(items)
+        if items:
+            taken.append((trigger.start_char, max(i.end for i in items)))
+
     heading = _item_heading(doc, triggers, dates)
     if heading:
         mentions.append(heading)
@@ -322,6 +352,10 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
         if any(s <= trigger.start_char < e for s, e in process_spans):
             continue
         appositive = _appositive_title(doc, trigger, dates)
+        if appositive and any(s < appositive.end and appositive.start < e  # "the workshop, IOM Colombia, which …"
+                              for s, e in list(organisation_spans) + list(country_spans)
+                              if s >= trigger.end_char):
+            appositive = None
         if appositive:
             mentions.append(appositive)
             taken.append((trigger.start_char, appositive.end))
@@ -377,7 +411,8 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
             if len(content) < 1 or e - s < 3 and not (e - s == 2 and INSTANCE_ORDINAL.match(doc[s].text)):
                 s = None
             if s is None:
-                mention = _dated_mention(doc, trigger, kind, dates, document_text, base, _trigger_spans(triggers, trigger))
+                mention = _dated_mention(doc, trigger, kind, dates, document_text, base, _trigger_spans(triggers, trigger),
+                                         country_spans)
                 if mention:
                     mentions.append(mention)
                     taken.append((mention.start, mention.end))
@@ -386,22 +421,17 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
             title = text[start:end]
             rule = "event.titled.capitalised"
         else:
-            if trigger.text.endswith(("s", "es")) and _list_after(text, trigger.end_char):
-                items = _list_items(text, trigger, kind, dates)
-                mentions.extend(items)
-                if items:
-                    taken.append((trigger.start_char, max(i.end for i in items)))
+            if trigger.text.lower().endswith("s") and _list_after(text, trigger.end_char):
+                add_list_items(trigger, kind)
                 continue
-            mention = _dated_mention(doc, trigger, kind, dates, document_text, base, _trigger_spans(triggers, trigger))
+            mention = _dated_mention(doc, trigger, kind, dates, document_text, base, _trigger_spans(triggers, trigger),
+                                         country_spans)
             if mention:
                 mentions.append(mention)
                 taken.append((mention.start, mention.end))
             continue
-        if _list_after(text, trigger.end_char) and trigger.text.lower().endswith("s"):
-            items = _list_items(text, trigger, kind, dates)
-            mentions.extend(items)
-            if items:
-                taken.append((trigger.start_char, max(i.end for i in items)))
+        if trigger.text.lower().endswith("s") and _list_after(text, trigger.end_char):
+            add_list_items(trigger, kind)
             continue
         if any(max(0, min(end, e) - max(start, s)) >= 0.8 * (end - start)
                for s, e in list(process_spans) + list(organisation_spans)) and not _has_ordinal(doc, start):
@@ -409,27 +439,31 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
             # "the International Labour Conference"; with an ordinal it is one of its sessions:
             # "XIII Inter-American Conference of Ministers of Labor"
             continue
-        if HOLDS_ITS.match(text, end):
-            continue  # "the Inter-American Conference of Ministers of Labor (IACML), which held its 15th meeting"
         year, ds, de, prec = _year_and_date(text, end, dates, start, _trigger_spans(triggers, trigger))
         if year is None and is_title_line(doc):
             # a title line closed by its year: "Youth Consultation for General Assembly (GA) 2008"
             closing = re.match(r"\s*(?:\([^()]{1,15}\)\s*)?((?:19|20)\d{2})\s*[.:]?\s*$", text[end:])
             year = int(closing.group(1)) if closing else None
         s_tok = doc.char_span(start, start + 1, alignment_mode="expand").start
-        if _year_before(doc, s_tok) is not None:
-            year, ds, de, prec = _year_before(doc, s_tok), None, None, None
-        needs_date = year is None and (kind not in TITLED_WITHOUT_DATE or MEMBERS_BODY.search(title)) \
-            and not _has_ordinal(doc, start)
+        year_before = _year_before(doc, s_tok)
+        if year_before is not None:
+            year, ds, de, prec = year_before, None, None, None
+        needs_date = bool(year is None and (kind not in TITLED_WITHOUT_DATE or MEMBERS_BODY.search(title))
+                          and not _has_ordinal(doc, start))
+        if HOLDS_ITS.match(text, end) and (needs_date or MEMBERS_BODY.search(title)):
+            continue  # "the Inter-American Conference of Ministers of Labor (IACML), which held its 15th meeting"
         if needs_date and not is_title_line(doc):
             continue  # "the OAS General Assembly" is a body; "the Fourth Summit of the Americas" an instance
         location = _location(text, end, dates)
-        for a, b in _coordinated_titles(title, trigger.text):
+        parts = _coordinated_titles(title, trigger.text) if rule == "event.titled.capitalised" else []
+        for a, b in parts if len(parts) > 1 else []:
             mentions.append(EventMention(kind, title[a:b], start + a, start + b, year, ds, de, prec, location, rule,
                                          needs_date))
+        if len(parts) <= 1:
+            mentions.append(EventMention(kind, title, start, end, year, ds, de, prec, location, rule, needs_date))
         taken.append((start, end))
     mentions += _process_sessions(doc, dates, process_spans, triggers)
-    mentions = merge_mentions(_elided_modifiers_restored(sorted(mentions, key=lambda m: m.start)))
+    mentions = merge_mentions(sorted(mentions, key=lambda m: m.start))
     # kind words that name no event of their own: "… included workshops, radio broadcasts …"
     loose = [t for t in triggers if not any(m.start <= t.start_char < m.end for m in mentions)
              and not (_inside_a_name(doc, t) or _names_a_body(doc, t) or _as_a_role(doc, t))]
@@ -470,8 +504,10 @@ def elided_titles_restored(titles: list[str], positions: list[int] | None = None
         words = title.split()
         if not is_elided(words):
             continue
-        others = range(i - 1, -1, -1) if positions is None else sorted(
-            (j for j in range(len(titles)) if j != i), key=lambda j: abs(positions[j] - positions[i]))
+        numbered = [j for j in range(len(titles)) if j != i and _ordinal_value(titles[j]) is not None
+                    and fold(words[1]) in fold(titles[j]).split()]
+        others = [j for j in reversed(numbered) if j < i] if positions is None else sorted(
+            numbered, key=lambda j: abs(positions[j] - positions[i]))
         for j in others:
             full = titles[j].split()
             at = next((k for k, w in enumerate(full) if fold(w) == fold(words[1])), None)
@@ -482,15 +518,18 @@ def elided_titles_restored(titles: list[str], positions: list[int] | None = None
     return out
 
 
+def is_bare_session(title: str) -> bool:
+    """'OCTOGÉSIMA CUARTA REUNIÓN', 'Fifth Summit': ordinals and a kind word, naming no body;
+    without a date, an event only once another title completes it ('Fifth Summit of the
+    Americas')."""
+    words = title.split()
+    return len(words) >= 2 and all(ORDINALS.match(w) or INSTANCE_ORDINAL.match(w) for w in words[:-1])
+
+
 def _complement_words(words: list[str]) -> list[str]:
     """What follows a kind word in a title, unless it is only where the event was: 'in
     Montevideo' (but 'on Trafficking in Persons' stays whole)."""
     return [] if words and words[0].lower() in ("in", "en", "at") else words
-
-
-def _elided_modifiers_restored(mentions: list[EventMention]) -> list[EventMention]:
-    titles = elided_titles_restored([m.title for m in mentions])
-    return [m if t == m.title else replace(m, title=t) for m, t in zip(mentions, titles)]
 
 
 def _dated_by_previous_sentence(text: str, mention: EventMention, loose_triggers, dates: list) -> EventMention:
@@ -612,19 +651,23 @@ def similar_titles(a: str, b: str, threshold: float = 80) -> bool:
 
 
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
-SPELLED = {w: n for n, w in enumerate(ORDINAL_WORDS.split("|"), start=1)}
 
 
 def _ordinal_value(title: str) -> int | None:
-    """The number of a title's leading ordinal: 'XIII' → 13, '18th' → 18, 'Second' → 2."""
-    first = title.split()[0] if title.split() else ""
+    """The number of a title's leading ordinal: 'XIII' → 13, '18th' → 18, 'Second' and
+    'Segunda' → 2, 'thirty-first' → 31; None when the title starts with no ordinal."""
+    words = title.split()
+    first = words[0] if words else ""
     if re.fullmatch(r"[IVXL]{1,6}", first):
         values = [ROMAN[c] for c in first]
         return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
     m = re.fullmatch(r"(\d{1,3})(?:st|nd|rd|th|ª|º|a|o)?", first)
     if m:
         return int(m.group(1))
-    return SPELLED.get(first.lower())
+    tens, _, unit = fold(first).rpartition("-")
+    if tens:
+        return TENS[tens] + ORDINAL_NUMBERS[unit] if tens in TENS and unit in ORDINAL_NUMBERS else None
+    return ORDINAL_NUMBERS.get(unit)
 
 
 def _same_kind(titled: EventMention, dated: EventMention) -> bool:
@@ -775,9 +818,10 @@ def _inside_a_name(doc: Doc, trigger: Span) -> bool:
             and not doc[i - 2].is_sent_start and fold(doc[i - 2].text) not in DETERMINERS)
 
 
-# Words before "a/un <kind>" that make it describe what something is or offers
+# Verbs before "a/un forum" that make it what something offers ("provided a forum for Arab
+# countries"); "provided a training course" is a course all the same
 ROLE_VERBS = frozenset(fold(w) for w in (
-    "as como provide provides provided providing offer offers offered offering constitute constitutes "
+    "provide provides provided providing offer offers offered offering constitute constitutes "
     "constituye constituyen ofrece ofrecen ofreció brinda brindan brindó proporciona proporcionan").split())
 
 
@@ -786,11 +830,15 @@ def _as_a_role(doc: Doc, trigger: Span) -> bool:
     countries', 'como un foro para el diálogo': the kind word describes what something is or
     offers, not an event."""
     i = trigger.start
-    return i >= 2 and doc[i - 1].norm_ in ("a", "an", "un", "una") and doc[i - 2].norm_ in ROLE_VERBS
+    if i < 2 or doc[i - 1].norm_ not in ("a", "an", "un", "una"):
+        return False
+    return doc[i - 2].norm_ in ("as", "como") or trigger.label_ == "forum" and doc[i - 2].norm_ in ROLE_VERBS
 
 
-# Phrases in which a kind word names no event: "durante el curso del GRCM", "in the course of"
-IDIOMS = re.compile(r"\b(?:durante|en)\s+el\s+curso\s+del?\b|\b(?:during|in|over)\s+the\s+course\s+of\b", re.I)
+# Phrases in which a kind word names no event: "durante el curso del GRCM", "in the course of";
+# lower case only, and not "en el curso de capacitación"
+IDIOMS = re.compile(r"\b(?:[Dd]urante|[Ee]n)\s+el\s+curso\s+(?:del|de\s+(?:la|las|los|el|este|esta|estos|estas|"
+                    r"su|sus|un|una|\d))\b|\b(?:[Dd]uring|[Ii]n|[Oo]ver)\s+the\s+course\s+of\b")
 
 
 def _in_an_idiom(text: str, trigger: Span) -> bool:
@@ -835,9 +883,9 @@ def _year_and_date(text: str, end: int, dates: list, start: int | None = None,
     for d in dates:
         if end <= d.start <= min(end + 100, sentence_end):
             return _date_fields(d)
-    m = re.match(r"^[^.;]{0,60}?\b(?:en|in|de|of)\s+((?:19|20)\d{2})\b", text[end:sentence_end])
-    if m:
-        return int(m.group(1)), None, None, None
+    year = _bare_year_after(text, end, sentence_end)
+    if year:
+        return year, None, None, None
     # "…: Human Rights and Trafficking in Migrants in the Americas, which is to take place in
     # Santiago, Chile from 20 to 22 November 2002"
     held = _date_after_held_verb(text, dates, end, min(sentence_end, end + 250), sentence_end)
@@ -859,6 +907,12 @@ def _year_and_date(text: str, end: int, dates: list, start: int | None = None,
             if earlier:
                 return _date_fields(earlier[-1])
     return None, None, None, None
+
+
+def _bare_year_after(text: str, pos: int, stop: int, reach: int = 60, prepositions: str = "en|in|de|of") -> int | None:
+    """A bare year soon after pos, in the same clause: '… held in Manila in 1996'."""
+    m = re.match(r"[^.;]{0,%d}?\b(?:%s)\s+((?:19|20)\d{2})\b" % (reach, prepositions), text[pos:stop])
+    return int(m.group(1)) if m else None
 
 
 def _earlier_date(text: str, dates: list, sentence_start: int, start: int, other_events):
@@ -887,6 +941,9 @@ OWNED_DATE = re.compile(r"\b[A-ZÁÉÍÓÚÑ][\w\-]+\s+(?:de|del|of)\s+$")
 ABBREVIATIONS = frozenset(
     "dr dra mr mrs ms sr sra srta lic ing prof st no nos art arts vol ed eds gen amb embajador approx "
     "u.s u.k e.g i.e cf op inc ltd co corp dept ud uds vd vds".split())
+LABEL_WORDS = frozenset(fold(w) for w in (
+    "annex anexo appendix apéndice section sección part parte group grupo table cuadro figure figura "
+    "phase fase level nivel item punto plan option opción category categoría").split())
 SENTENCE_END = re.compile(r"[.;!?](?=\s+[A-ZÁÉÍÓÚÑ“\"(•]|\s*$)|\n")
 SENTENCE_START = re.compile(r"[.;!?]\s+(?=[A-ZÁÉÍÓÚÑ“\"(•])|\n")
 
@@ -896,8 +953,13 @@ def _ends_sentence(text: str, stop: int) -> bool:
     an initial ('J. Smith')."""
     if text[stop] != ".":
         return True
-    word = re.search(r"([\w.]+)$", text[max(0, stop - 12):stop])
-    return not (word and (word.group(1).lower() in ABBREVIATIONS or re.fullmatch(r"[A-Z]", word.group(1))))
+    word = re.search(r"(?:(\w+)\s+)?([\w.]+)$", text[max(0, stop - 24):stop])
+    if word is None:
+        return True
+    if word.group(2).lower() in ABBREVIATIONS:
+        return False
+    # an initial ("J. Smith"), but not a label ("Annex A.", "Grupo B.")
+    return not (re.fullmatch(r"[A-Z]", word.group(2)) and fold(word.group(1) or "") not in LABEL_WORDS)
 
 
 def _sentence_end(text: str, pos: int) -> int:
@@ -969,7 +1031,8 @@ def _descriptive_end(doc: Doc, end: int, limit: int = 14) -> int:
 
 
 def _dated_mention(doc: Doc, trigger: Span, kind: str, dates: list, document_text: str = "", base: int = 0,
-                   other_events: list[tuple[int, int]] = ()) -> EventMention | None:
+                   other_events: list[tuple[int, int]] = (),
+                   country_spans: list[tuple[int, int]] = ()) -> EventMention | None:
     """An untitled kind word with a date in its sentence: 'la reunión del GRCM, realizada del
     29-31 de octubre de 2002 en Antigua', 'In February 2002, IOM conducted a round table for
     the officials of Kokshetau oblast'. The title is the kind word with what names or
@@ -977,7 +1040,7 @@ def _dated_mention(doc: Doc, trigger: Span, kind: str, dates: list, document_tex
     de Funcionarios de Enlace'); a bare kind word names nothing and is dropped."""
     text = doc.text
     start_tok = _premodifier_start(doc, trigger.start)
-    owner = _owning_body(doc, trigger, start_tok, document_text, base)
+    owner = _owning_body(doc, trigger, start_tok, document_text, base, country_spans)
     if owner is not None:
         end_tok, body_title = owner
         start, end = doc[start_tok].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1])
@@ -986,8 +1049,9 @@ def _dated_mention(doc: Doc, trigger: Span, kind: str, dates: list, document_tex
         end_tok = _complement_end(doc, trigger.end)
         if end_tok == trigger.end:
             end_tok = _descriptive_end(doc, trigger.end)
-        if start_tok == trigger.start and end_tok == trigger.end:
-            return None
+        kind_tokens = {i for t in doc.spans.get("event_kinds", []) for i in range(t.start, t.end)}
+        if all(i in kind_tokens for i in range(start_tok, end_tok)):
+            return None  # "la reunión", "a training seminar": kind words name nothing
         if any(t.norm_ in ANAPHORA for t in doc[start_tok:end_tok]):
             return None  # "la reunión de esta red": an event named before
         start, end = doc[start_tok].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1])
@@ -1001,11 +1065,10 @@ def _dated_mention(doc: Doc, trigger: Span, kind: str, dates: list, document_tex
         # "the second Western Mediterranean meeting was organized in Morocco in 2003": a bare
         # year after a held-verb
         held = HELD_VERB.search(text, end, min(sentence_end, end + 40))
-        year = held and re.match(r"^[^.;]{0,50}?\b(?:en|in)\s+((?:19|20)\d{2})\b", text[held.end():sentence_end])
+        year = held and _bare_year_after(text, held.end(), sentence_end, reach=50, prepositions="en|in")
         if not year:
             return None
-        return EventMention(kind, title, start, end, int(year.group(1)), None, None, None,
-                            _location(text, end, dates), rule)
+        return EventMention(kind, title, start, end, year, None, None, None, _location(text, end, dates), rule)
     return EventMention(kind, title, start, end, *_date_fields(date), _location(text, end, dates), rule)
 
 
@@ -1015,13 +1078,14 @@ HOLDS_ITS = re.compile(r"\s*(?:\([^()]{1,40}\))?\s*,?\s*(?:which|that|que)?\s*(?
                        r"celebr[oó]|celebrar[aá]|realiz[oó]|realizar[aá]|(?:ha|han)\s+(?:celebrado|realizado))\s+"
                        r"(?:its|their|su|sus)\b", re.I)
 # Demonstratives that point at a body by its name ("esta Red de Funcionarios de Enlace"), with
-# the Spanish article they stand for.
+# the article they stand for.
 NAMING_DEMONSTRATIVES = {"this": "the", "that": "the", "said": "the", "este": "el", "ese": "el", "dicho": "el",
-                         "esta": "la", "esa": "la", "dicha": "la"}
+                         "esta": "la", "esa": "la", "dicha": "la"}  # (English always links with "of the")
 PRONOUNS = frozenset(fold(w) for w in "it they this these that those he she we ella ellos ellas él este esta".split())
 
 
-def _owning_body(doc: Doc, trigger: Span, start_tok: int, document_text: str, base: int):
+def _owning_body(doc: Doc, trigger: Span, start_tok: int, document_text: str, base: int,
+                 country_spans: list[tuple[int, int]] = ()):
     """The body an untitled kind word belongs to, as (end token of the mention, title tail):
     'reunión de esta Red de Funcionarios de Enlace' → ' de la Red de Funcionarios de Enlace …';
     'the Inter-American Conference of Ministers of Labor (IACML), which held its 15th meeting'
@@ -1044,6 +1108,10 @@ def _owning_body(doc: Doc, trigger: Span, start_tok: int, document_text: str, ba
         if found is None:
             return None
         owner_start, owner_end = found
+        a, b = doc[owner_start].idx, doc[owner_end - 1].idx + len(doc[owner_end - 1])
+        if any(s < b and a < e for s, e in country_spans) or any(
+                owner_start <= t.start < owner_end for t in doc.spans.get("event_kinds", [])):
+            return None  # "Mexico hosted its first meeting", "the Seminar … held its closing session"
         before = doc[owner_start - 1].norm_ if owner_start > 0 else ""
         article = before if before in ("the", "la", "el", "los", "las") else ("the" if english else None)
         mention_end = trigger.end
@@ -1062,8 +1130,9 @@ def _owning_body(doc: Doc, trigger: Span, start_tok: int, document_text: str, ba
 
 def _name_before(doc: Doc, k: int, reach: int = 12) -> tuple[int, int] | None:
     """Token range of the nearest name before token k in its sentence: an acronym in
-    parentheses ('(IACML)') or a capitalised word with its capitalised continuation ('La Red
-    de funcionarios de enlace recomendó … durante su reunión' → 'Red')."""
+    parentheses ('(IACML)') or a capitalised name ('La Red de Funcionarios de Enlace celebró
+    su reunión' → 'Red de Funcionarios de Enlace'; 'La Red de funcionarios de enlace recomendó
+    … durante su reunión' → 'Red', completed later from the document)."""
     for j in range(k - 1, max(-1, k - 1 - reach), -1):
         tok = doc[j]
         if tok.text in ".;:!?":
@@ -1075,9 +1144,17 @@ def _name_before(doc: Doc, k: int, reach: int = 12) -> tuple[int, int] | None:
         if j > 0 and doc[j - 1].text == "(" and j + 1 < len(doc) and doc[j + 1].text == ")":
             return j, j + 1  # "… of Labor (IACML), which held its 15th meeting"
         start = j
-        while start > 0 and (_is_title_word(doc[start - 1]) or doc[start - 1].text == "-") \
-                and not (_opens_sentence(doc, start - 1) and doc[start - 1].norm_ in PRONOUNS | DETERMINERS):
-            start -= 1
+        while start > 0:
+            prev = doc[start - 1]
+            if _opens_sentence(doc, start - 1) and prev.norm_ in PRONOUNS | DETERMINERS:
+                break
+            if _is_title_word(prev) or prev.text == "-":
+                start -= 1
+            elif prev.norm_ in CONNECTORS - DETERMINERS and start > 1 and _is_title_word(doc[start - 2]) \
+                    and not _opens_sentence(doc, start - 2):
+                start -= 1  # "Red de | Funcionarios de | Enlace"
+            else:
+                break
         return start, _complement_end(doc, j + 1)
     return None
 
@@ -1087,6 +1164,7 @@ def _opens_sentence(doc: Doc, i: int) -> bool:
     return i == 0 or doc[i - 1].text in (".", ";", "!", "?", ":") or "\n" in doc[i - 1].whitespace_ + doc[i - 1].text
 
 
+FULL_NAME_REACH = 20_000  # chars back where a body's full name is looked for (a few pages)
 # The continuation of a capitalised name: "… de Funcionarios de Enlace para el Intercambio …"
 NAME_TAIL = re.compile(r"(?:[ \t]+(?:(?:de|del|la|las|los|el|y|e|para|al|sobre|en|of|the|and|for|on|in|to)[ \t]+)*"
                        r"[A-ZÁÉÍÓÚÑ][\w\-’']*)*")
@@ -1102,13 +1180,13 @@ def _fuller_name(text: str, before: int, owner: str, reference: str) -> str:
         return owner
     reference_words = re.findall(r"\w+", fold(reference))
     head = re.compile(r"\b%s\b" % re.escape(words[0]))
-    for m in reversed(list(head.finditer(text, 0, before))):
+    for m in reversed(list(head.finditer(text, max(0, before - FULL_NAME_REACH), before))):
         name = words[0] + NAME_TAIL.match(text, m.end()).group(0)
         name_words = re.findall(r"\w+", fold(name))
         common = 0
         while common < min(len(name_words), len(reference_words)) and name_words[common] == reference_words[common]:
             common += 1
-        if common >= max(2, len(re.findall(r"\w+", owner))) and len(name_words) > common:
+        if common >= max(3, len(re.findall(r"\w+", owner))) and len(name_words) > common:
             return " ".join(name.split())
     return owner
 

@@ -348,7 +348,9 @@ def reflow_edits(text: str, settings: RepairSettings) -> list[Edit]:
             # punctuation, was cut by a page break ("… Migration Management and Inter-State |
             # Cooperation (2002); and …"); what goes on at another indent is a footnote
             # (" Para más información sobre …") set between the two halves, not the rest
+            last_word = sa.rsplit(None, 1)[-1]
             cut_paragraph = not wraps and len(sa) >= settings.min_cut_paragraph and sa[-1:].isalpha() \
+                and not re.search(r"[./@:]", last_word) \
                 and not _is_heading(sb) and len(a) - len(a.lstrip()) == len(b) - len(b.lstrip()) \
                 and not BULLET_LINE.match(a)  # a numbered paragraph may be cut, a bullet item ends bare
             join = wrapped and mid_sentence and sb[:1].islower() or cut_paragraph

@@ -151,6 +151,10 @@ def test_yearless_date_falls_inside_the_period_the_report_covers():
     # a range that no period cue introduces is not the report's period
     plain = "Las reuniones se celebraron de noviembre 2002 a mayo 2003."
     assert reporting_period(plain, find_dates(plain, "es")) is None
+    campaign = "IOM ran the campaign covering November 2002 – February 2003 in Albania."
+    assert reporting_period(campaign, find_dates(campaign, "en")) is None
+    report = "This report covers the period from November 2002 to May 2003."
+    assert reporting_period(report, find_dates(report, "en")) == ("2002-11", "2003-05")
 
 
 def test_yearless_date_takes_a_bare_year_stated_before_it():

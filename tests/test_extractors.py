@@ -483,3 +483,71 @@ def test_the_sentence_before_dates_only_through_a_kind_word_that_is_no_event_or_
     en = ("The Summits Secretariat participated in a meeting on 5 November 2007. The partnerships add input to "
           "the Seminar on Border Management.")
     assert ("seminar", "Seminar on Border Management", None) in events(en, "en")
+
+
+# ---------------------------------------------------------------- events: review findings (stop 13)
+
+def test_spanish_ordinals_number_sessions():
+    es = ("La Primera Reunión de la Red de Funcionarios de Enlace se realizó en mayo de 2003. La Segunda Reunión "
+          "de la Red de Funcionarios de Enlace se realizó el 20 de mayo de 2003.")
+    assert [t for _, t, _ in events(es)] == ["Primera Reunión de la Red de Funcionarios de Enlace",
+                                             "Segunda Reunión de la Red de Funcionarios de Enlace"]
+    assert events("La OIM participó en la Segunda Reunión de la Red de Funcionarios de Enlace.") == [
+        ("meeting", "Segunda Reunión de la Red de Funcionarios de Enlace", None)]
+
+
+def test_the_body_before_a_possessive_is_its_whole_name_and_not_a_country():
+    es = "La Red de Funcionarios de Enlace celebró su reunión anual el 3 de mayo de 2003."
+    assert events(es) == [("meeting", "Reunión de la Red de Funcionarios de Enlace", 2003)]
+    en = "In May 2003, Mexico hosted its first regional meeting on migration."
+    assert events(en, "en") == [("meeting", "First regional meeting on migration", 2003)]
+    # an event's own sessions are no new event
+    en = "The Regional Seminar on Migration Law held its closing session on 3 May 2003 in Lima."
+    assert events(en, "en") == [("seminar", "Regional Seminar on Migration Law", 2003)]
+
+
+def test_a_full_name_is_taken_only_when_it_continues_the_reference():
+    es = ("Red de Protección Consular\n\n"
+          "La Red de funcionarios de enlace recomendó esta actividad durante su reunión del 26 de mayo de 2003.")
+    assert events(es) == [("meeting", "Reunión de la Red", 2003)]
+
+
+def test_a_quoted_title_is_not_split_on_its_and():
+    rows = extract("IOM supported the campaign “Youth Campaign and the Health Campaign” in Lima.", "en")["events"]
+    assert [r["title"] for r in rows] == ["Youth Campaign and the Health Campaign"]
+
+
+def test_a_label_letter_ends_a_sentence_an_initial_does_not():
+    en = "See the list in Annex A. The workshop on border management was held in May 2003."
+    assert events(en, "en") == [("workshop", "Workshop on border management", 2003)]
+    assert events("In May 2003, J. Smith gave a course on asylum law.", "en") == [
+        ("course", "Course on asylum law", 2003)]
+
+
+def test_what_looks_like_a_role_or_an_idiom_may_be_an_event():
+    en = "In May 2003, IOM provided a training course for border officials of Kazakhstan."
+    assert events(en, "en") == [("course", "Training course for border officials of Kazakhstan", 2003)]
+    es = "La OIM participó en el Curso de Capacitación sobre Derechos Humanos, realizado en mayo de 2003."
+    assert events(es) == [("course", "Curso de Capacitación sobre Derechos Humanos", 2003)]
+    assert events("Un taller de capacitación fue organizado.") == []
+
+
+def test_an_organisation_between_commas_is_no_title():
+    en = "After the workshop, IOM Colombia, which conducted it in March 2003, published a report."
+    assert events(en, "en") == []
+
+
+def test_a_sentence_without_its_full_stop_is_no_heading():
+    text = ("IOM will also hold a Seminar on Migration Law (see Annex 2)\n\n"
+            "On 3 May 2003, the Government of Peru signed an agreement with IOM.\n")
+    assert events(text, "en") == [("seminar", "Seminar on Migration Law", None)]
+
+
+def test_a_heading_year_after_since_dates_nothing():
+    def rows(heading: str) -> list[tuple]:
+        text = heading + "\n\n• A Seminar on Labour Migration is planned with the ministries.\n"
+        paragraphs = paragraphs_of(text, "en")
+        return [(r["title"], r["year"]) for r in extract_document("t", text, paragraphs, lambda _: 1, None)["events"]]
+
+    assert rows("Activities in 2009:") == [("Seminar on Labour Migration", 2009)]
+    assert rows("Cooperation since 1996:") == [("Seminar on Labour Migration", None)]

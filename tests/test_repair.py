@@ -189,9 +189,13 @@ def test_reflow_joins_a_one_line_paragraph_cut_by_a_page_break():
             + first.replace("7.", "8.") + "\n\n Footnote at another indent: see the annex.\n\n"
             "9. A short paragraph without a full stop\n\nThe next paragraph.\n\n"
             "• " + "A list item that states one of the aims of the forum and has no full stop " * 3 + "\n\n"
-            "The forum met twice.\n")
+            "The forum met twice.\n\n"
+            "More on the regional consultative processes and on the documents of their meetings can be found on "
+            "the website of the organization, which publishes them in English and in Spanish: www.iom.int\n\n"
+            "The forum met again.\n")
     out = run(reflow_edits, text)
     assert "Migration Management and Inter-State Cooperation (2002); and Development" in out
     assert "Inter-State\n\n Footnote at another indent" in out
     assert "without a full stop\n\nThe next paragraph." in out
     assert "full stop \n\nThe forum met twice." in out or "full stop\n\nThe forum met twice." in out
+    assert "www.iom.int\n\nThe forum met again." in out  # a paragraph ending in an address is whole
