@@ -455,12 +455,18 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
         if needs_date and not is_title_line(doc):
             continue  # "the OAS General Assembly" is a body; "the Fourth Summit of the Americas" an instance
         location = _location(text, end, dates)
+        place = PLACE_AT_END.search(title) if rule == "event.titled.capitalised" else None
+        if place and any(s == end + 2 for s, _ in country_spans) and text[end:end + 2] == ", ":
+            # "the Ibero-American Meeting on Migration and Development in Madrid, Spain": where,
+            # not part of the title
+            title, location = title[:place.start()], place.group(1)
         parts = _coordinated_titles(title, trigger.text) if rule == "event.titled.capitalised" else []
         for a, b in parts if len(parts) > 1 else []:
             mentions.append(EventMention(kind, title[a:b], start + a, start + b, year, ds, de, prec, location, rule,
                                          needs_date))
         if len(parts) <= 1:
-            mentions.append(EventMention(kind, title, start, end, year, ds, de, prec, location, rule, needs_date))
+            mentions.append(EventMention(kind, title, start, start + len(title) if rule == "event.titled.capitalised"
+                                         else end, year, ds, de, prec, location, rule, needs_date))
         taken.append((start, end))
     mentions += _process_sessions(doc, dates, process_spans, triggers)
     mentions = merge_mentions(sorted(mentions, key=lambda m: m.start))
@@ -1000,6 +1006,7 @@ def _location(text: str, end: int, dates: list) -> str | None:
     return None
 
 
+PLACE_AT_END = re.compile(r"\s+(?:in|en)\s+([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+[A-ZÁÉÍÓÚÑ][\w\-’']+)?)$")
 HELD_PLACE = re.compile(r"\s+(?:en|in|at)\s+([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(?:de\s+|del\s+)?[A-ZÁÉÍÓÚÑ][\w\-’']+){0,2})")
 
 

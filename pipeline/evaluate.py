@@ -347,13 +347,13 @@ def evaluate(out_dir: Path, clean_dir: Path, gold_dir: Path) -> Evaluation:
     result = Evaluation()
     by_kind: dict[tuple[str, str], Counts] = {}
     micro: dict[str, Counts] = {}
-    for doc_id, annotations in gold.items():
+    for doc_id, doc_gold in gold.items():
         kind = input_kind(documents.get(doc_id))
-        for etype, counts in score_document(annotations, tables).items():
+        for etype, counts in score_document(doc_gold, tables).items():
             _add_counts(result, "document", doc_id, etype, counts)
             micro[etype] = micro.get(etype, Counts()) + counts
             by_kind[(kind, etype)] = by_kind.get((kind, etype), Counts()) + counts
-        _evaluate_text(result, doc_id, annotations, clean_dir, gold_dir, tables)
+        _evaluate_text(result, doc_id, doc_gold, clean_dir, gold_dir, tables)
     for (kind, etype), counts in sorted(by_kind.items()):
         _add_counts(result, "input_kind", kind, etype, counts)
     for etype, counts in micro.items():
@@ -453,9 +453,9 @@ def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path, errors: lis
         from pipeline import load
 
         tables = load(out_dir)
-        for doc_id, annotations in load_gold(gold_dir).items():
+        for doc_id, doc_gold in load_gold(gold_dir).items():
             for etype in errors:
-                lines = describe_errors(annotations, tables, etype)
+                lines = describe_errors(doc_gold, tables, etype)
                 if lines:
                     print(f"\n## {doc_id}: {etype}")
                     print("\n".join(lines))

@@ -8,7 +8,6 @@ vocabulary, registry names — never on strings of particular documents.
 from __future__ import annotations
 
 import re
-import statistics
 from collections import Counter
 from dataclasses import dataclass
 from functools import partial

@@ -3,8 +3,6 @@ import pytest
 
 from extractors import extract_document
 from pipeline.sections import split_paragraphs
-from extractors.nlp import pipeline_for
-from extractors.processes import names_in, process_mentions
 
 
 def paragraphs_of(text: str, lang: str) -> list[dict]:
@@ -551,3 +549,14 @@ def test_a_heading_year_after_since_dates_nothing():
 
     assert rows("Activities in 2009:") == [("Seminar on Labour Migration", 2009)]
     assert rows("Cooperation since 1996:") == [("Seminar on Labour Migration", None)]
+
+
+def test_a_city_before_its_country_is_the_location_not_part_of_the_title():
+    en = "SEGIB hosted the Ibero-American Meeting on Migration and Development in Madrid, Spain, on July 18-19, 2006."
+    rows = extract(en, "en")["events"]
+    assert [(r["title"], r["location"], en[r["char_start"]:r["char_end"]]) for r in rows] == [
+        ("Ibero-American Meeting on Migration and Development", "Madrid",
+         "Ibero-American Meeting on Migration and Development")]
+    # "in Persons" is no place: no country follows
+    assert events("The Workshop on Trafficking in Persons was held in 2003.", "en") == [
+        ("workshop", "Workshop on Trafficking in Persons", 2003)]

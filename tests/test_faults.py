@@ -3,7 +3,6 @@ worker that runs it. The batch must finish, the bad document must be an error ro
 reason, and every other document must come out exactly as in a clean run."""
 from __future__ import annotations
 
-import os
 import shutil
 import stat
 import time
