@@ -24,6 +24,8 @@ DOMINANT_SHARE = 0.8
 TITLE_LINE_CHARS = 100  # a line this short without closing punctuation is a title or heading
 SINCE_YEAR = re.compile(r"\b(?:since|until|before|after|from|desde|hasta|antes|después|despues|a partir)\b[^\d]{0,20}"
                         r"(?:19|20)\d{2}", re.I)
+# event row keys the merging reads and the table does not keep
+INTERNAL_EVENT_KEYS = ("needs_date", "year_inferred")
 PERIOD_REACH = 3000  # chars from the start where a report states the period it covers
 
 
@@ -102,7 +104,9 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                 "location": e.location, "process_id": process_near(e.start, e.end),
                 "page": page_of(base + e.start), "char_start": base + e.start, "char_end": base + e.end,
                 "evidence": " ".join(ptext[s_start:e.end + 150].split())[:EVIDENCE_CHARS], "rule_id": e.rule_id,
-                "needs_date": e.needs_date}
+                "needs_date": e.needs_date,
+                "year_inferred": any((d.date_start, d.date_end) == (e.date_start, e.date_end) and "yearless" in d.rule_id
+                                     for d in dates)}
 
         found = []
         if para["kind"] == "table":
@@ -140,8 +144,8 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
     for event, title in zip(event_rows, restored):
         event["title"] = title  # "the Fifth Summit" pages after "the Fourth Summit of the Americas"
     dated = _section_year_events(_date_heading_events(event_rows, paragraphs, rows["dates"], text), paragraphs, text)
-    rows["events"] = merge_event_rows([{k: v for k, v in e.items() if k != "needs_date"} for e in dated
-                                       if not (e["year"] is None and (e["needs_date"] or is_bare_session(e["title"])))])
+    kept = [e for e in dated if not (e["year"] is None and (e["needs_date"] or is_bare_session(e["title"])))]
+    rows["events"] = [{k: v for k, v in e.items() if k not in INTERNAL_EVENT_KEYS} for e in merge_event_rows(kept)]
     rows["memberships"] = list(memberships.values())
     rows["processes"] = [{"process_id": pid, "name_en": name, "name_es": None, "acronyms": None, "aliases": None,
                           "region": None, "founded_year": None, "source": "discovered"}

@@ -117,6 +117,8 @@ def _is_premodifier(token) -> bool:
     '38th Regular Session', 'XIII Inter-American Conference'."""
     if ORDINALS.match(token.text) or INSTANCE_ORDINAL.match(token.text):
         return True
+    if token.norm_ in CONNECTORS:
+        return False  # the "Y" of "TALLERES Y CAPACITACIÓN" joins, it does not name
     return ((token.is_title or token.is_upper and len(token) > 1)
             and not YEAR_TOKEN.match(token.text) and token.norm_ not in MONTH_WORDS and not token.like_num)
 
@@ -499,7 +501,8 @@ def elided_titles_restored(titles: list[str], positions: list[int] | None = None
     'the Second Meeting of National Authorities on Trafficking in Persons … the First Meeting':
     an '<ordinal> <Kind>' title shares what another numbered title of that kind says around
     the kind word: '17th Ibero-American Summit', 'First Meeting of National Authorities on
-    Trafficking in Persons'. Without ``positions`` (offsets) the other title is the nearest
+    Trafficking in Persons' (or is that title, when the number is the same: 'la VI
+    Conferencia'). Without ``positions`` (offsets) the other title is the nearest
     earlier one; with them, the nearest one either side ('the Fifth Summit' pages before 'the
     Fourth Summit of the Americas')."""
     def is_elided(words: list[str]) -> bool:
@@ -517,8 +520,7 @@ def elided_titles_restored(titles: list[str], positions: list[int] | None = None
         for j in others:
             full = titles[j].split()
             at = next((k for k, w in enumerate(full) if fold(w) == fold(words[1])), None)
-            if (at is not None and not is_elided(full) and len(full) > 2 and _ordinal_value(titles[j]) is not None
-                    and _ordinal_value(titles[j]) != _ordinal_value(title)):
+            if at is not None and not is_elided(full) and len(full) > 2:
                 out[i] = " ".join([words[0], *full[1:at], words[1], *_complement_words(full[at + 1:])])
                 break
     return out
@@ -720,6 +722,18 @@ def _merge_dated_repeats(event_rows: list[dict]) -> list[dict]:
     celebrada en junio de 2002' and 'Mesa Redonda de la OIM … celebrada en junio de 2002')."""
     kept: list[dict] = []
     for event in event_rows:
+        numbered = next((k for k in kept if _ordinal_value(k["title"]) is not None and k["kind"] == event["kind"]
+                         and normalise_title(k["title"]) == normalise_title(event["title"])), None)
+        if numbered is not None:
+            # "VI Conferencia Sudamericana sobre Migraciones (Asunción, 2006)" and, later,
+            # "la VI Conferencia, en 2005": a numbered title names one instance
+            if numbered["year"] is None or numbered.get("year_inferred") and event["year"] is not None \
+                    and not event.get("year_inferred"):
+                # the date that states its year wins: "10 al 14 de noviembre de 2008 – II Curso …"
+                # over "… del 10 al 14 de noviembre, el II Curso …" read after a paragraph on 2009
+                numbered.update({f: event[f] for f in ("year", "date_start", "date_end", "date_precision",
+                                                       "year_inferred")})
+            continue
         same = next((k for k in kept if k["year"] is not None and k["year"] == event["year"] and (
             _compatible_dates(k, event) and similar_titles(k["title"], event["title"], 90)
             or k["kind"] == event["kind"] and k["date_start"] is not None
@@ -903,9 +917,10 @@ def _year_and_date(text: str, end: int, dates: list, start: int | None = None,
         if before:
             return _date_fields(before)
         opening = text[sentence_start:start]
-        m = re.match(r"^\s*(?:In|En|During|Durante)\s+((?:19|20)\d{2})\s*,", opening)
-        if m:  # "In 2002, IOM was again a guest lecturer … at the … Summer Course"
-            return int(m.group(1)), None, None, None
+        m = re.match(r"^\s*(?:(?:In|En|During|Durante)\s+((?:19|20)\d{2})\s*,|((?:19|20)\d{2})\s*[–—:-]\s)", opening)
+        if m:  # "In 2002, IOM was again a guest lecturer … at the … Summer Course", an agenda
+            #    line "2009 – IX Conferencia Sudamericana sobre Migraciones (Quito …)"
+            return int(m.group(1) or m.group(2)), None, None, None
         if SAME_OCCASION.search(opening):
             # "On the same occasion, IOM … co-sponsored a panel discussion on “…”": the date
             # of the event named just before

@@ -560,3 +560,24 @@ def test_a_city_before_its_country_is_the_location_not_part_of_the_title():
     # "in Persons" is no place: no country follows
     assert events("The Workshop on Trafficking in Persons was held in 2003.", "en") == [
         ("workshop", "Workshop on Trafficking in Persons", 2003)]
+
+
+def test_a_numbered_title_is_one_event_dated_where_its_year_is_stated():
+    es = ("VI Conferencia Sudamericana sobre Migraciones (Asunción, 2006)\n\n"
+          "Entre la V y la VI Conferencia, en 2005, los coordinadores mantuvieron reuniones técnicas.\n")
+    assert [(t, y) for _, t, y in events(es)] == [("VI Conferencia Sudamericana sobre Migraciones", 2006)]
+    es = ("Para el primer semestre de 2009 se prevé un taller en Lima.\n\n"
+          "Se llevará a cabo en Buenos Aires, del 10 al 14 de noviembre, el II Curso Regional sobre Derecho "
+          "Internacional de la Migración.\n\n"
+          "10 al 14 de noviembre de 2008 – II Curso Regional sobre Derecho Internacional de la Migración (Buenos Aires)\n")
+    rows = [(r["title"], r["date_start"]) for r in extract(es, year=None)["events"]]
+    assert rows == [("II Curso Regional sobre Derecho Internacional de la Migración", "2008-11-10")]
+
+
+def test_an_agenda_line_opened_by_a_year_dates_its_event():
+    es = "2009 – IX Conferencia Sudamericana sobre Migraciones (Quito, Ecuador; fecha por confirmar)"
+    assert events(es) == [("conference", "IX Conferencia Sudamericana sobre Migraciones", 2009)]
+
+
+def test_an_upper_case_heading_of_kinds_is_no_event():
+    assert events("REDES, TALLERES Y CAPACITACIÓN\n\nLa Red se reunió en Quito.\n") == []
