@@ -16,7 +16,7 @@ from extractors.events import (CLOSING_PUNCTUATION, elided_titles_restored, even
                                merge_event_rows, normalise_title, similar_titles)
 from extractors.memberships import list_mentions, prose_mentions, table_mentions
 from extractors.names import find_names
-from extractors.nlp import pipeline_for
+from extractors.nlp import doc_text, pipeline_for
 from extractors.processes import names_in, process_mentions, process_rows
 
 EVIDENCE_CHARS = 300
@@ -56,7 +56,7 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
     memberships: dict[tuple, dict] = {}
 
     for para, doc, mentions in zip(paragraphs, docs, mentions_by_para):
-        base, ptext, lang = para["char_start"], doc.text, para["lang"]
+        base, ptext, lang = para["char_start"], doc_text(doc), para["lang"]
         common = {"doc_id": doc_id, "lang": lang}
 
         for m in mentions:

@@ -9,7 +9,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.nlp import PATTERNS, fold, phrase_to_pattern, read_jsonl
+from extractors.nlp import PATTERNS, doc_text, fold, phrase_to_pattern, read_jsonl
 
 # Lower-case words that may sit inside a title ("Seminario sobre Migración y Salud").
 CONNECTORS = frozenset(
@@ -134,7 +134,7 @@ def _title_span(doc: Doc, trigger: Span) -> tuple[int, int]:
 def is_title_line(doc: Doc) -> bool:
     """A short line without closing punctuation: a heading, whose first word is capitalised
     because it belongs to the title, not because it opens a sentence."""
-    return len(doc) <= 20 and not doc.text.rstrip().endswith(CLOSING_PUNCTUATION)
+    return len(doc) <= 20 and not doc_text(doc).rstrip().endswith(CLOSING_PUNCTUATION)
 
 
 # Words that, like an ordinal, single out one session of a series: "the next Ministerial Consultation"
@@ -220,7 +220,7 @@ CLOSE_QUOTE = re.compile(r"[”\"»]")
 def _quoted_title(doc: Doc, trigger: Span) -> tuple[int, int] | None:
     """A kind word followed, in the same clause, by a quoted title: 'a workshop for
     journalists entitled "Migrants make news"', 'taller “Migrantes y Salud”'."""
-    text = doc.text
+    text = doc_text(doc)
     window = text[trigger.end_char:trigger.end_char + 100]
     clause = re.split(r"[.;](?:\s|$)", window, maxsplit=1)[0]
     m = OPEN_QUOTE.search(clause)
@@ -262,7 +262,7 @@ def _appositive_title(doc: Doc, trigger: Span, dates: list) -> EventMention | No
     end_tok = _complement_end(doc, k + 2)
     if end_tok - (k + 1) < 2 or end_tok >= len(doc) or doc[end_tok].text != ",":
         return None
-    text = doc.text
+    text = doc_text(doc)
     start, end = doc[k + 1].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1])
     clause = re.match(r",\s+(?:which|that|que)\b", text[end:])
     if clause is None:
@@ -279,7 +279,7 @@ def _colon_title(doc: Doc, trigger: Span) -> tuple[int, int] | None:
     """'IOM contributes staff to teach the compulsory course: A World in Motion and its Impact on
     Women: The Feminization of International Migration.': a title-cased title after a
     lower-case singular kind word and a colon, to the end of the sentence."""
-    text = doc.text
+    text = doc_text(doc)
     m = re.match(r"\s*:\s+(?=[A-ZÁÉÍÓÚÑ])", text[trigger.end_char:])
     if m is None or not doc[trigger.start].is_lower or _is_plural(trigger):
         return None
@@ -336,7 +336,7 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
     triggers = filter_spans(list(doc.spans.get("event_kinds", [])))
     mentions: list[EventMention] = []
     taken: list[tuple[int, int]] = []
-    text = doc.text
+    text = doc_text(doc)
     def add_list_items(trigger: Span, kind: str) -> None:
         items = _list_items(text, trigger, kind, dates)
         mentions.extend(items)
@@ -570,7 +570,7 @@ def _process_sessions(doc: Doc, dates: list, process_spans, triggers) -> list[Ev
     """An ordinal before a process's full name names one of its sessions: 'the Third South
     American Conference on Migration in Quito', 'the first 5+5 Dialogue on Migration in the
     Western Mediterranean'."""
-    text, out = doc.text, []
+    text, out = doc_text(doc), []
     for s, e in process_spans:
         span = doc.char_span(s, e, alignment_mode="expand")
         inside = [t for t in triggers if s <= t.start_char < e]
@@ -797,7 +797,7 @@ def _item_heading(doc: Doc, triggers, dates: list) -> EventMention | None:
     """An enumerated item headed by an event: '(2)  Taller para desarrollar un plan de trabajo
     regional …:   … El taller, que se realizó el 8 y 9 de mayo, …'. The title runs from the kind
     word to the colon; the date is the one the item says it was held on."""
-    text = doc.text
+    text = doc_text(doc)
     label = ITEM_LABEL.match(text)
     if not label or not triggers or triggers[0].start_char != label.end() or _is_plural(triggers[0]):
         return None
@@ -821,7 +821,7 @@ def _titled_plural(doc: Doc, trigger: Span) -> bool:
     """'the Labour Migration Ministerial Consultations for Countries of Origin in Asia (1 to 2
     April 2003, Colombo)': a plural kind word inside a dated title names one event."""
     s, e = _title_span(doc, trigger)
-    return s < trigger.start and e > trigger.end and bool(YEAR_IN_PARENS.match(doc.text[doc[e - 1].idx + len(doc[e - 1]):]))
+    return s < trigger.start and e > trigger.end and bool(YEAR_IN_PARENS.match(doc_text(doc)[doc[e - 1].idx + len(doc[e - 1]):]))
 
 
 def _is_plural(trigger: Span) -> bool:
@@ -1060,7 +1060,7 @@ def _dated_mention(doc: Doc, trigger: Span, kind: str, dates: list, document_tex
     the officials of Kokshetau oblast'. The title is the kind word with what names or
     describes it, or with the body it belongs to ('its 15th meeting', 'una reunión de esta Red
     de Funcionarios de Enlace'); a bare kind word names nothing and is dropped."""
-    text = doc.text
+    text = doc_text(doc)
     start_tok = _premodifier_start(doc, trigger.start)
     owner = _owning_body(doc, trigger, start_tok, document_text, base, country_spans)
     if owner is not None:
@@ -1141,7 +1141,7 @@ def _owning_body(doc: Doc, trigger: Span, start_tok: int, document_text: str, ba
         return None
     owner = doc[owner_start:owner_end].text
     reference = doc[owner_start:min(len(doc), owner_start + 12)].text
-    owner = _fuller_name(document_text or doc.text, base + doc[owner_start].idx if document_text else doc[owner_start].idx,
+    owner = _fuller_name(document_text or doc_text(doc), base + doc[owner_start].idx if document_text else doc[owner_start].idx,
                          owner, reference)
     if english:
         link = f" of {article} " if article else " of "

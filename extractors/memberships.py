@@ -10,7 +10,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.nlp import DATA, PATTERNS, fold, phrase_to_pattern, read_jsonl
+from extractors.nlp import DATA, PATTERNS, doc_text, fold, phrase_to_pattern, read_jsonl
 
 PARTICIPANT_HEADER = re.compile(r"particip|member|miembro|observ", re.I)
 # what may stand between a trigger and the first name of its list
@@ -70,7 +70,7 @@ def prose_mentions(doc: Doc, names: list, continuation: list | None = None) -> t
     ends with a trigger and a colon, so the next paragraph (a list) continues it."""
     from spacy.util import filter_spans
 
-    text = doc.text
+    text = doc_text(doc)
     triggers = filter_spans(list(doc.spans.get("member_triggers", [])))
     out: list[MemberMention] = []
     open_list = False

@@ -9,7 +9,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.nlp import DATA, PATTERNS, fold, phrase_to_pattern, read_jsonl
+from extractors.nlp import DATA, PATTERNS, doc_text, fold, phrase_to_pattern, read_jsonl
 
 MIGRATION_CONTEXT = re.compile(r"migra|refugi|refuge|asil|asylum|trata|traffick|smuggl|desplaz|displac")
 
@@ -59,7 +59,7 @@ def process_mentions(doc: Doc, known_in_document: set[str]) -> list[ProcessMenti
     found = registered + [s for s in found if s.label_ == "DISCOVERED"
                           and not any(s.start < r.end and r.start < s.end for r in registered)]
     spans = filter_spans(found)
-    migration_paragraph = bool(MIGRATION_CONTEXT.search(fold(doc.text)))
+    migration_paragraph = bool(MIGRATION_CONTEXT.search(fold(doc_text(doc))))
     mentions = []
     for span in spans:
         rule_id = span.id_
