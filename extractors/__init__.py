@@ -5,15 +5,13 @@ out. Offsets in every row point into corpus/clean/<doc_id>.txt.
 """
 from __future__ import annotations
 
-import re
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import replace
 from typing import Callable
 
-from extractors.dates import find_dates, last_stated_year, reporting_period, stated_years
-from extractors.events import (CLOSING_PUNCTUATION, elided_titles_restored, event_mentions, is_bare_session,
-                               merge_event_rows, normalise_title, similar_titles)
+from extractors.dates import find_dates, last_stated_year, reporting_period
+from extractors.event_rows import document_event_rows
+from extractors.events import event_mentions, normalise_title
 from extractors.memberships import list_mentions, prose_mentions, table_mentions
 from extractors.names import find_names
 from extractors.nlp import doc_text, pipeline_for
@@ -21,11 +19,6 @@ from extractors.processes import names_in, process_mentions, process_rows
 
 EVIDENCE_CHARS = 300
 DOMINANT_SHARE = 0.8
-TITLE_LINE_CHARS = 100  # a line this short without closing punctuation is a title or heading
-SINCE_YEAR = re.compile(r"\b(?:since|until|before|after|from|desde|hasta|antes|después|despues|a partir)\b[^\d]{0,20}"
-                        r"(?:19|20)\d{2}", re.I)
-# event row keys the merging reads and the table does not keep
-INTERNAL_EVENT_KEYS = ("needs_date", "year_inferred")
 PERIOD_REACH = 3000  # chars from the start where a report states the period it covers
 
 
@@ -139,111 +132,12 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                 "evidence": " ".join(ptext[f.evidence_start:f.evidence_end].split())[:EVIDENCE_CHARS],
                 "rule_id": f.rule_id, "n_mentions": 1}
 
-    event_rows = list(events.values())
-    restored = elided_titles_restored([e["title"] for e in event_rows], [e["char_start"] for e in event_rows])
-    for event, title in zip(event_rows, restored):
-        event["title"] = title  # "the Fifth Summit" pages after "the Fourth Summit of the Americas"
-    dated = _section_year_events(_date_heading_events(event_rows, paragraphs, rows["dates"], text), paragraphs, text)
-    kept = [e for e in dated if not (e["year"] is None and (e["needs_date"] or is_bare_session(e["title"])))]
-    rows["events"] = [{k: v for k, v in e.items() if k not in INTERNAL_EVENT_KEYS} for e in merge_event_rows(kept)]
+    rows["events"] = document_event_rows(list(events.values()), paragraphs, rows["dates"], text)
     rows["memberships"] = list(memberships.values())
     rows["processes"] = [{"process_id": pid, "name_en": name, "name_es": None, "acronyms": None, "aliases": None,
                           "region": None, "founded_year": None, "source": "discovered"}
                          for pid, name in discovered.items()]
     return rows
-
-
-def _date_heading_events(event_rows: list[dict], paragraphs: list[dict], date_rows: list[dict],
-                         text: str) -> list[dict]:
-    """An event titled by a heading ('Training Course on Migration Legislation') is dated by
-    the first date of the paragraph under it ('8. A training course … in February 2002'), and
-    the untitled mention of the same event there ('A training course …') is merged into it.
-    When that paragraph states no date, the first date further down the heading's block
-    gives the event its year ('Campaign for People in Need …' over an account of its
-    activities, one '21 May 2002'), unless a paragraph that names the event states none."""
-    dropped = set()
-    starts = [p["char_start"] for p in paragraphs]
-    date_starts = [d["char_start"] for d in date_rows]
-    for event in event_rows:
-        if event["year"] is not None:
-            continue
-        i = _paragraph_at(paragraphs, starts, event["char_start"])
-        if i is None or not _is_title_paragraph(paragraphs[i], event["char_end"] - event["char_start"], text):
-            continue
-        for n, below in enumerate(_block_below(paragraphs, i, text)):
-            dates = date_rows[bisect_left(date_starts, below["char_start"]):bisect_left(date_starts, below["char_end"])]
-            if n == 0 and dates:
-                first = dates[0]
-                event.update(year=int(first["date_start"][:4]), date_start=first["date_start"],
-                             date_end=first["date_end"], date_precision=first["precision"])
-                dropped |= {id(e) for e in event_rows
-                            if e is not event and e["rule_id"] == "event.dated" and e["year"] == event["year"]
-                            and below["char_start"] <= e["char_start"] < below["char_end"]
-                            and (e["kind"] == event["kind"] or similar_titles(e["title"], event["title"]))}
-                break
-            if dates:
-                event["year"] = int(dates[0]["date_start"][:4])
-                break
-            if normalise_title(event["title"]) in normalise_title(text[below["char_start"]:below["char_end"]]):
-                break  # "The theme of the IOM 50th Anniversary campaign was …": named, and undated
-    return [e for e in event_rows if id(e) not in dropped]
-
-
-def _paragraph_at(paragraphs: list[dict], starts: list[int], pos: int) -> int | None:
-    """Index of the paragraph holding offset pos (``starts``: the paragraphs' char_start)."""
-    i = bisect_right(starts, pos) - 1
-    return i if i >= 0 and pos < paragraphs[i]["char_end"] else None
-
-
-def _block_below(paragraphs: list[dict], i: int, text: str) -> list[dict]:
-    """The paragraphs under a title paragraph: the next one, and those after it up to the
-    next heading or title line ('IOM Armenia' over the next account)."""
-    block = []
-    for p in paragraphs[i + 1:]:
-        line = text[p["char_start"]:p["char_end"]].strip()
-        if p["kind"] == "heading" or p["section_id"] != paragraphs[i]["section_id"] or block and (
-                len(line) <= TITLE_LINE_CHARS and not line.endswith(CLOSING_PUNCTUATION)):
-            break
-        block.append(p)
-    return block
-
-
-def _section_year_events(event_rows: list[dict], paragraphs: list[dict], text: str) -> list[dict]:
-    """Undated events under a heading that states one year take it: '• Online course on
-    “Migration and Human Rights”' under 'Actions Planned for 2008:'."""
-    starts = [p["char_start"] for p in paragraphs]
-    for event in event_rows:
-        i = _paragraph_at(paragraphs, starts, event["char_start"]) if event["year"] is None else None
-        if i is None or paragraphs[i]["kind"] == "heading":
-            continue
-        h = next((k for k in range(i - 1, -1, -1) if paragraphs[k]["kind"] == "heading"
-                  or paragraphs[k]["section_id"] != paragraphs[i]["section_id"]), None)
-        if h is None or paragraphs[h]["kind"] != "heading" or paragraphs[i] not in _block_below(paragraphs, h, text):
-            continue
-        heading = text[paragraphs[h]["char_start"]:paragraphs[h]["char_end"]]
-        years = {year for _, year in stated_years(heading)}
-        if len(years) == 1 and not SINCE_YEAR.search(heading):
-            event["year"] = years.pop()  # not "BACKGROUND: COOPERATION SINCE 1996"
-    return event_rows
-
-
-def _is_title_paragraph(paragraph: dict, text_length: int, text: str) -> bool:
-    """A heading, or a title line the section splitter kept as text: the event's title is
-    most of a short paragraph, or the paragraph is a line without closing punctuation
-    ('Activities carried out through the IOM 50th Anniversary Campaign and the Belgian
-    Information Campaign')."""
-    length = paragraph["char_end"] - paragraph["char_start"]
-    line = text[paragraph["char_start"]:paragraph["char_end"]].strip()
-    return paragraph["kind"] == "heading" or length <= 160 and (
-        text_length >= 0.6 * length or not line.endswith(CLOSING_PUNCTUATION) and _title_cased(line))
-
-
-def _title_cased(line: str) -> bool:
-    """Most longer words capitalised, as in a title line ('Activities carried out through the
-    IOM 50th Anniversary Campaign …'), not a sentence without its full stop ('IOM will also
-    hold a Seminar on Migration Law (see Annex 2)')."""
-    words = [w for w in re.findall(r"[^\W\d_][\w\-’']*", line) if len(w) >= 4]
-    return bool(words) and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 __all__ = ["extract_document", "process_rows"]

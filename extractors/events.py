@@ -112,10 +112,15 @@ def _is_title_word(token) -> bool:
             or token.text.isdigit())
 
 
+def is_ordinal(word: str) -> bool:
+    """'Third', 'Segunda', '4th', 'VII', 'thirty-first', 'Fifteenth'."""
+    return bool(ORDINALS.match(word) or INSTANCE_ORDINAL.match(word))
+
+
 def _is_premodifier(token) -> bool:
     """Words that may open a title before its kind word: 'Second Bali Ministerial Conference',
     '38th Regular Session', 'XIII Inter-American Conference'."""
-    if ORDINALS.match(token.text) or INSTANCE_ORDINAL.match(token.text):
+    if is_ordinal(token.text):
         return True
     if token.norm_ in CONNECTORS:
         return False  # the "Y" of "TALLERES Y CAPACITACIÓN" joins, it does not name
@@ -285,14 +290,22 @@ def _colon_title(doc: Doc, trigger: Span) -> tuple[int, int] | None:
         return None
     start_char = trigger.end_char + m.end()
     end_char = _sentence_end(text, start_char)
-    words = re.findall(r"[^\W\d_][\w\-’']*", text[start_char:end_char])
-    long_words = [w for w in words if len(w) >= 4]
-    if not 2 <= len(words) <= 25 or not long_words or sum(w[0].isupper() for w in long_words) < 0.6 * len(long_words):
+    if not 2 <= len(WORD.findall(text, start_char, end_char)) <= 25 or title_case_share(text[start_char:end_char]) < 0.6:
         return None  # "the course: participants discussed …" is a sentence, not a title
     if re.search(r"\d", text[start_char:end_char]):
         return None  # "the annual NSC congress: Orlando 2000 and San Diego 2002" lists occasions
     span = doc.char_span(start_char, end_char, alignment_mode="contract")
     return (span.start, span.end) if span is not None and len(span) >= 2 else None
+
+
+WORD = re.compile(r"[^\W\d_][\w\-’']*")
+
+
+def title_case_share(text: str) -> float:
+    """Share of the words of 4+ letters that are capitalised (0 without such words): a title
+    ('A World in Motion and its Impact on Women') has most, a sentence few."""
+    words = [w for w in WORD.findall(text) if len(w) >= 4]
+    return sum(w[0].isupper() for w in words) / len(words) if words else 0.0
 
 
 def _quoted_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -457,18 +470,18 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
         if needs_date and not is_title_line(doc):
             continue  # "the OAS General Assembly" is a body; "the Fourth Summit of the Americas" an instance
         location = _location(text, end, dates)
-        place = PLACE_AT_END.search(title) if rule == "event.titled.capitalised" else None
-        if place and any(s == end + 2 for s, _ in country_spans) and text[end:end + 2] == ", ":
-            # "the Ibero-American Meeting on Migration and Development in Madrid, Spain": where,
-            # not part of the title
-            title, location = title[:place.start()], place.group(1)
-        parts = _coordinated_titles(title, trigger.text) if rule == "event.titled.capitalised" else []
-        for a, b in parts if len(parts) > 1 else []:
-            mentions.append(EventMention(kind, title[a:b], start + a, start + b, year, ds, de, prec, location, rule,
+        spans = [(0, end - start)]  # the title's parts, as offsets from start
+        if rule == "event.titled.capitalised":  # title is text[start:end]
+            place = PLACE_AT_END.search(title)
+            if place and any(s == end + 2 for s, _ in country_spans) and text[end:end + 2] == ", ":
+                # "the Ibero-American Meeting on Migration and Development in Madrid, Spain":
+                # where, not part of the title
+                title, location = title[:place.start()], place.group(1)
+            spans = _coordinated_titles(title, trigger.text)
+        for a, b in spans:
+            part = title if len(spans) == 1 else title[a:b]
+            mentions.append(EventMention(kind, part, start + a, start + b, year, ds, de, prec, location, rule,
                                          needs_date))
-        if len(parts) <= 1:
-            mentions.append(EventMention(kind, title, start, start + len(title) if rule == "event.titled.capitalised"
-                                         else end, year, ds, de, prec, location, rule, needs_date))
         taken.append((start, end))
     mentions += _process_sessions(doc, dates, process_spans, triggers)
     mentions = merge_mentions(sorted(mentions, key=lambda m: m.start))
@@ -494,50 +507,6 @@ def _coordinated_titles(title: str, kind_word: str) -> list[tuple[int, int]]:
         if headed(left) and headed(right):
             return [(0, m.start()), (m.end(), len(title))]
     return [(0, len(title))]
-
-
-def elided_titles_restored(titles: list[str], positions: list[int] | None = None) -> list[str]:
-    """'the 16th Ibero-American Summit in Montevideo …, and the 17th Summit held in Santiago',
-    'the Second Meeting of National Authorities on Trafficking in Persons … the First Meeting':
-    an '<ordinal> <Kind>' title shares what another numbered title of that kind says around
-    the kind word: '17th Ibero-American Summit', 'First Meeting of National Authorities on
-    Trafficking in Persons' (or is that title, when the number is the same: 'la VI
-    Conferencia'). Without ``positions`` (offsets) the other title is the nearest
-    earlier one; with them, the nearest one either side ('the Fifth Summit' pages before 'the
-    Fourth Summit of the Americas')."""
-    def is_elided(words: list[str]) -> bool:
-        return len(words) == 2 and bool(INSTANCE_ORDINAL.match(words[0]) or ORDINALS.match(words[0]))
-
-    out = list(titles)
-    for i, title in enumerate(titles):
-        words = title.split()
-        if not is_elided(words):
-            continue
-        numbered = [j for j in range(len(titles)) if j != i and _ordinal_value(titles[j]) is not None
-                    and fold(words[1]) in fold(titles[j]).split()]
-        others = [j for j in reversed(numbered) if j < i] if positions is None else sorted(
-            numbered, key=lambda j: abs(positions[j] - positions[i]))
-        for j in others:
-            full = titles[j].split()
-            at = next((k for k, w in enumerate(full) if fold(w) == fold(words[1])), None)
-            if at is not None and not is_elided(full) and len(full) > 2:
-                out[i] = " ".join([words[0], *full[1:at], words[1], *_complement_words(full[at + 1:])])
-                break
-    return out
-
-
-def is_bare_session(title: str) -> bool:
-    """'OCTOGÉSIMA CUARTA REUNIÓN', 'Fifth Summit': ordinals and a kind word, naming no body;
-    without a date, an event only once another title completes it ('Fifth Summit of the
-    Americas')."""
-    words = title.split()
-    return len(words) >= 2 and all(ORDINALS.match(w) or INSTANCE_ORDINAL.match(w) for w in words[:-1])
-
-
-def _complement_words(words: list[str]) -> list[str]:
-    """What follows a kind word in a title, unless it is only where the event was: 'in
-    Montevideo' (but 'on Trafficking in Persons' stays whole)."""
-    return [] if words and words[0].lower() in ("in", "en", "at") else words
 
 
 def _dated_by_previous_sentence(text: str, mention: EventMention, loose_triggers, dates: list) -> EventMention:
@@ -635,7 +604,7 @@ def _is_session_ordinal(token) -> bool:
     numeral is an acronym, not an ordinal."""
     if token.is_upper and len(token) > 1:
         return bool(re.fullmatch(r"[IVXL]+", token.text))
-    return bool(INSTANCE_ORDINAL.match(token.text) or ORDINALS.match(token.text))
+    return is_ordinal(token.text)
 
 
 def _trigger_spans(triggers, current) -> list[tuple[int, int]]:
@@ -652,7 +621,7 @@ def similar_titles(a: str, b: str, threshold: float = 80) -> bool:
     Conference of Ministers of Labor' and '18th Inter-American Conference')."""
     from rapidfuzz import fuzz
 
-    na, nb = _ordinal_value(a), _ordinal_value(b)
+    na, nb = ordinal_value(a), ordinal_value(b)
     if na is not None and nb is not None and na != nb:
         return False
     return fuzz.token_set_ratio(normalise_title(a), normalise_title(b)) >= threshold
@@ -661,7 +630,7 @@ def similar_titles(a: str, b: str, threshold: float = 80) -> bool:
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 
 
-def _ordinal_value(title: str) -> int | None:
+def ordinal_value(title: str) -> int | None:
     """The number of a title's leading ordinal: 'XIII' → 13, '18th' → 18, 'Second' and
     'Segunda' → 2, 'thirty-first' → 31; None when the title starts with no ordinal."""
     words = title.split()
@@ -698,88 +667,6 @@ def merge_mentions(mentions: list[EventMention]) -> list[EventMention]:
                                                        location=titled.location or m.location)
                 continue
         kept.append(m)
-    return kept
-
-
-def merge_event_rows(event_rows: list[dict]) -> list[dict]:
-    """One row per event of a document: repeats with a year merge first, then year-less
-    repeats of a dated event are dropped."""
-    return _merge_undated_repeats(_merge_dated_repeats(event_rows))
-
-
-def _compatible_dates(a: dict, b: dict) -> bool:
-    """Dates that may describe one event: either unknown, or one within the other's
-    ('2008-04' and '2008-04-10')."""
-    x, y = a["date_start"], b["date_start"]
-    return x is None or y is None or x.startswith(y) or y.startswith(x)
-
-
-def _merge_dated_repeats(event_rows: list[dict]) -> list[dict]:
-    """Mentions of one event across a document: the same year and a similar title ('the
-    Ibero-American Forum on Migration and Development … in April 2008' and 'the meeting of the
-    Ibero-American Forum on Migration and Development … on April 10 and 11, 2008'), or the same
-    kind on the same stated dates ('Mesa Redonda sobre gestión de la migración regional,
-    celebrada en junio de 2002' and 'Mesa Redonda de la OIM … celebrada en junio de 2002')."""
-    kept: list[dict] = []
-    for event in event_rows:
-        numbered = next((k for k in kept if _ordinal_value(k["title"]) is not None and k["kind"] == event["kind"]
-                         and normalise_title(k["title"]) == normalise_title(event["title"])), None)
-        if numbered is not None:
-            # "VI Conferencia Sudamericana sobre Migraciones (Asunción, 2006)" and, later,
-            # "la VI Conferencia, en 2005": a numbered title names one instance
-            if numbered["year"] is None or numbered.get("year_inferred") and event["year"] is not None \
-                    and not event.get("year_inferred"):
-                # the date that states its year wins: "10 al 14 de noviembre de 2008 – II Curso …"
-                # over "… del 10 al 14 de noviembre, el II Curso …" read after a paragraph on 2009
-                numbered.update({f: event[f] for f in ("year", "date_start", "date_end", "date_precision",
-                                                       "year_inferred")})
-            continue
-        same = next((k for k in kept if k["year"] is not None and k["year"] == event["year"] and (
-            _compatible_dates(k, event) and similar_titles(k["title"], event["title"], 90)
-            or k["kind"] == event["kind"] and k["date_start"] is not None
-            and (k["date_start"], k["date_end"]) == (event["date_start"], event["date_end"])
-            and not _distinct_events(k, event))), None)
-        if same is None:
-            kept.append(event)
-        elif same["date_start"] is None or len(event["date_start"] or "") > len(same["date_start"]):
-            same.update({f: event[f] for f in ("date_start", "date_end", "date_precision")})
-            same["location"] = same["location"] or event["location"]
-    return kept
-
-
-def _distinct_events(a: dict, b: dict) -> bool:
-    """Two events on one day all the same: differently numbered ('XIII …', '18th …'), or
-    meetings of two differently named bodies ('Reunión de la Red de Funcionarios de Enlace de
-    Protección Consular' and '… para el Combate al Tráfico de Migrantes', both on 26 May)."""
-    na, nb = _ordinal_value(a["title"]), _ordinal_value(b["title"])
-    return (na is not None and nb is not None and na != nb) or (
-        a["rule_id"] == b["rule_id"] == "event.dated.body" and not similar_titles(a["title"], b["title"], 90))
-
-
-def _same_by_place(undated: dict, dated: dict) -> bool:
-    """'la Conferencia Hemisférica en Santiago' is the 'Conferencia Hemisférica Sobre Migración
-    Internacional …' held in Santiago: the same kind, the words before 'en/in <place>' opening
-    the dated title, and that place its location."""
-    m = re.fullmatch(r"(.+?)\s+(?:en|in|at)\s+(.+)", undated["title"])
-    return (m is not None and dated["location"] is not None and undated["kind"] == dated["kind"]
-            and fold(m.group(2)) == fold(dated["location"])
-            and normalise_title(dated["title"]).startswith(normalise_title(m.group(1))))
-
-
-def _merge_undated_repeats(event_rows: list[dict]) -> list[dict]:
-    """A year-less mention of an event the document dates elsewhere is that event: the heading
-    'Hemispheric Conference on International Migration' over '… will organize the Hemispheric
-    Conference on International Migration …, which is to take place … 20 to 22 November 2002';
-    and year-less repeats of one undated event are one."""
-    dated = [e for e in event_rows if e["year"] is not None]
-    kept: list[dict] = []
-    for e in event_rows:
-        if e["year"] is None and any(similar_titles(e["title"], d["title"], 90) or _same_by_place(e, d) for d in dated):
-            continue
-        if e["year"] is None and any(k["year"] is None and k["kind"] == e["kind"]
-                                     and similar_titles(e["title"], k["title"], 90) for k in kept):
-            continue  # "the Third South American Conference on Migration" … "the Third South American Conference"
-        kept.append(e)
     return kept
 
 

@@ -136,6 +136,11 @@ def test_whole_chain_on_english_text_changes_nothing():
     assert rewrite.text == text
 
 
+def reflowed(lines: list[str]) -> str:
+    """The reflow step on these lines of a page."""
+    return run(reflow_edits, "\n".join(lines) + "\n")
+
+
 def test_reflow_joins_a_wrapped_line_that_breaks_after_a_number():
     # bug: a paragraph split after "from 20 to 22" kept its break, so the date
     # "20 to 22 November 2002" was cut in two and lost
@@ -153,7 +158,7 @@ def test_reflow_joins_a_wrapped_line_that_breaks_after_a_number():
         "Annex 2",
         "Participants",
     ]
-    out = run(reflow_edits, "\n".join(wrapped) + "\n")
+    out = reflowed(wrapped)
     assert "from 20 to 22 November 2002. It will be" in out
     assert out.startswith("Original: English" + " " * 46 + "13 November 2002\nEIGHTY-FOURTH SESSION\n")
     assert out.endswith("\nAnnex 2\nParticipants\n")
@@ -173,7 +178,7 @@ def test_reflow_joins_a_line_broken_after_an_apostrophe_or_a_list_label():
         "second seminar in Tallinn.",
         "Panels/Statements",
     ]
-    out = run(reflow_edits, "\n".join(wrapped) + "\n")
+    out = reflowed(wrapped)
     assert "regarding migrants' rights. On the same occasion" in out
     assert "taken place so far: (1) “Asylum and Migration” in Riga" in out
     assert out.endswith("a second seminar in Tallinn.\nPanels/Statements\n")

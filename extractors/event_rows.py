@@ -1,0 +1,244 @@
+"""Event rows of one document: what the paragraphs' mentions become once the whole document is
+known. Elided numbered titles are completed, headings and their blocks date the events they
+title, undated meetings that nothing dates are dropped, and mentions of one event merge into
+one row. ``extractors.events`` finds the mentions, one paragraph at a time."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+
+from extractors.dates import stated_years
+from extractors.events import (CLOSING_PUNCTUATION, is_ordinal, normalise_title, ordinal_value, similar_titles,
+                               title_case_share)
+from extractors.nlp import fold
+
+TITLE_LINE_CHARS = 100  # a line this short without closing punctuation is a title or heading
+SINCE_YEAR = re.compile(r"\b(?:since|until|before|after|from|desde|hasta|antes|después|despues|a partir)\b[^\d]{0,20}"
+                        r"(?:19|20)\d{2}", re.I)
+# event row keys the steps below read and the table does not keep
+INTERNAL_EVENT_KEYS = ("needs_date", "year_inferred")
+
+
+def document_event_rows(event_rows: list[dict], paragraphs: list[dict], date_rows: list[dict],
+                        text: str) -> list[dict]:
+    """The events table's rows of one document, from its paragraph-level rows (in text order,
+    with the internal keys ``needs_date`` and ``year_inferred``)."""
+    restored = elided_titles_restored([e["title"] for e in event_rows], [e["char_start"] for e in event_rows])
+    for event, title in zip(event_rows, restored):
+        event["title"] = title  # "the Fifth Summit" pages after "the Fourth Summit of the Americas"
+    dated = _section_year_events(_date_heading_events(event_rows, paragraphs, date_rows, text), paragraphs, text)
+    kept = [e for e in dated if not (e["year"] is None and (e["needs_date"] or is_bare_session(e["title"])))]
+    return [{k: v for k, v in e.items() if k not in INTERNAL_EVENT_KEYS} for e in merge_event_rows(kept)]
+
+
+def elided_titles_restored(titles: list[str], positions: list[int] | None = None) -> list[str]:
+    """'the 16th Ibero-American Summit in Montevideo …, and the 17th Summit held in Santiago',
+    'the Second Meeting of National Authorities on Trafficking in Persons … the First Meeting':
+    an '<ordinal> <Kind>' title shares what another numbered title of that kind says around
+    the kind word: '17th Ibero-American Summit', 'First Meeting of National Authorities on
+    Trafficking in Persons' (or is that title, when the number is the same: 'la VI
+    Conferencia'). Without ``positions`` (offsets) the other title is the nearest
+    earlier one; with them, the nearest one either side ('the Fifth Summit' pages before 'the
+    Fourth Summit of the Americas')."""
+    def is_elided(words: list[str]) -> bool:
+        return len(words) == 2 and is_ordinal(words[0])
+
+    out = list(titles)
+    for i, title in enumerate(titles):
+        words = title.split()
+        if not is_elided(words):
+            continue
+        numbered = [j for j in range(len(titles)) if j != i and ordinal_value(titles[j]) is not None
+                    and fold(words[1]) in fold(titles[j]).split()]
+        others = [j for j in reversed(numbered) if j < i] if positions is None else sorted(
+            numbered, key=lambda j: abs(positions[j] - positions[i]))
+        for j in others:
+            full = titles[j].split()
+            at = next((k for k, w in enumerate(full) if fold(w) == fold(words[1])), None)
+            if at is not None and not is_elided(full) and len(full) > 2:
+                out[i] = " ".join([words[0], *full[1:at], words[1], *_complement_words(full[at + 1:])])
+                break
+    return out
+
+
+def is_bare_session(title: str) -> bool:
+    """'OCTOGÉSIMA CUARTA REUNIÓN', 'Fifth Summit': ordinals and a kind word, naming no body;
+    without a date, an event only once another title completes it ('Fifth Summit of the
+    Americas')."""
+    words = title.split()
+    return len(words) >= 2 and all(is_ordinal(w) for w in words[:-1])
+
+
+def _complement_words(words: list[str]) -> list[str]:
+    """What follows a kind word in a title, unless it is only where the event was: 'in
+    Montevideo' (but 'on Trafficking in Persons' stays whole)."""
+    return [] if words and words[0].lower() in ("in", "en", "at") else words
+
+
+
+def merge_event_rows(event_rows: list[dict]) -> list[dict]:
+    """One row per event of a document: repeats with a year merge first, then year-less
+    repeats of a dated event are dropped."""
+    return _merge_undated_repeats(_merge_dated_repeats(event_rows))
+
+
+def _compatible_dates(a: dict, b: dict) -> bool:
+    """Dates that may describe one event: either unknown, or one within the other's
+    ('2008-04' and '2008-04-10')."""
+    x, y = a["date_start"], b["date_start"]
+    return x is None or y is None or x.startswith(y) or y.startswith(x)
+
+
+def _merge_dated_repeats(event_rows: list[dict]) -> list[dict]:
+    """Mentions of one event across a document: the same year and a similar title ('the
+    Ibero-American Forum on Migration and Development … in April 2008' and 'the meeting of the
+    Ibero-American Forum on Migration and Development … on April 10 and 11, 2008'), or the same
+    kind on the same stated dates ('Mesa Redonda sobre gestión de la migración regional,
+    celebrada en junio de 2002' and 'Mesa Redonda de la OIM … celebrada en junio de 2002')."""
+    kept: list[dict] = []
+    for event in event_rows:
+        numbered = next((k for k in kept if ordinal_value(k["title"]) is not None and k["kind"] == event["kind"]
+                         and normalise_title(k["title"]) == normalise_title(event["title"])), None)
+        if numbered is not None:
+            # "VI Conferencia Sudamericana sobre Migraciones (Asunción, 2006)" and, later,
+            # "la VI Conferencia, en 2005": a numbered title names one instance
+            if numbered["year"] is None or numbered.get("year_inferred") and event["year"] is not None \
+                    and not event.get("year_inferred"):
+                # the date that states its year wins: "10 al 14 de noviembre de 2008 – II Curso …"
+                # over "… del 10 al 14 de noviembre, el II Curso …" read after a paragraph on 2009
+                numbered.update({f: event[f] for f in ("year", "date_start", "date_end", "date_precision",
+                                                       "year_inferred")})
+            continue
+        same = next((k for k in kept if k["year"] is not None and k["year"] == event["year"] and (
+            _compatible_dates(k, event) and similar_titles(k["title"], event["title"], 90)
+            or k["kind"] == event["kind"] and k["date_start"] is not None
+            and (k["date_start"], k["date_end"]) == (event["date_start"], event["date_end"])
+            and not _distinct_events(k, event))), None)
+        if same is None:
+            kept.append(event)
+        elif same["date_start"] is None or len(event["date_start"] or "") > len(same["date_start"]):
+            same.update({f: event[f] for f in ("date_start", "date_end", "date_precision")})
+            same["location"] = same["location"] or event["location"]
+    return kept
+
+
+def _distinct_events(a: dict, b: dict) -> bool:
+    """Two events on one day all the same: differently numbered ('XIII …', '18th …'), or
+    meetings of two differently named bodies ('Reunión de la Red de Funcionarios de Enlace de
+    Protección Consular' and '… para el Combate al Tráfico de Migrantes', both on 26 May)."""
+    na, nb = ordinal_value(a["title"]), ordinal_value(b["title"])
+    return (na is not None and nb is not None and na != nb) or (
+        a["rule_id"] == b["rule_id"] == "event.dated.body" and not similar_titles(a["title"], b["title"], 90))
+
+
+def _same_by_place(undated: dict, dated: dict) -> bool:
+    """'la Conferencia Hemisférica en Santiago' is the 'Conferencia Hemisférica Sobre Migración
+    Internacional …' held in Santiago: the same kind, the words before 'en/in <place>' opening
+    the dated title, and that place its location."""
+    m = re.fullmatch(r"(.+?)\s+(?:en|in|at)\s+(.+)", undated["title"])
+    return (m is not None and dated["location"] is not None and undated["kind"] == dated["kind"]
+            and fold(m.group(2)) == fold(dated["location"])
+            and normalise_title(dated["title"]).startswith(normalise_title(m.group(1))))
+
+
+def _merge_undated_repeats(event_rows: list[dict]) -> list[dict]:
+    """A year-less mention of an event the document dates elsewhere is that event: the heading
+    'Hemispheric Conference on International Migration' over '… will organize the Hemispheric
+    Conference on International Migration …, which is to take place … 20 to 22 November 2002';
+    and year-less repeats of one undated event are one."""
+    dated = [e for e in event_rows if e["year"] is not None]
+    kept: list[dict] = []
+    for e in event_rows:
+        if e["year"] is None and any(similar_titles(e["title"], d["title"], 90) or _same_by_place(e, d) for d in dated):
+            continue
+        if e["year"] is None and any(k["year"] is None and k["kind"] == e["kind"]
+                                     and similar_titles(e["title"], k["title"], 90) for k in kept):
+            continue  # "the Third South American Conference on Migration" … "the Third South American Conference"
+        kept.append(e)
+    return kept
+
+
+def _date_heading_events(event_rows: list[dict], paragraphs: list[dict], date_rows: list[dict],
+                         text: str) -> list[dict]:
+    """An event titled by a heading ('Training Course on Migration Legislation') is dated by
+    the first date of the paragraph under it ('8. A training course … in February 2002'), and
+    the untitled mention of the same event there ('A training course …') is merged into it.
+    When that paragraph states no date, the first date further down the heading's block
+    gives the event its year ('Campaign for People in Need …' over an account of its
+    activities, one '21 May 2002'), unless a paragraph that names the event states none."""
+    dropped = set()
+    starts = [p["char_start"] for p in paragraphs]
+    date_starts = [d["char_start"] for d in date_rows]
+    for event in event_rows:
+        if event["year"] is not None:
+            continue
+        i = _paragraph_at(paragraphs, starts, event["char_start"])
+        if i is None or not _is_title_paragraph(paragraphs[i], event["char_end"] - event["char_start"], text):
+            continue
+        for n, below in enumerate(_block_below(paragraphs, i, text)):
+            dates = date_rows[bisect_left(date_starts, below["char_start"]):bisect_left(date_starts, below["char_end"])]
+            if n == 0 and dates:
+                first = dates[0]
+                event.update(year=int(first["date_start"][:4]), date_start=first["date_start"],
+                             date_end=first["date_end"], date_precision=first["precision"])
+                dropped |= {id(e) for e in event_rows
+                            if e is not event and e["rule_id"] == "event.dated" and e["year"] == event["year"]
+                            and below["char_start"] <= e["char_start"] < below["char_end"]
+                            and (e["kind"] == event["kind"] or similar_titles(e["title"], event["title"]))}
+                break
+            if dates:
+                event["year"] = int(dates[0]["date_start"][:4])
+                break
+            if normalise_title(event["title"]) in normalise_title(text[below["char_start"]:below["char_end"]]):
+                break  # "The theme of the IOM 50th Anniversary campaign was …": named, and undated
+    return [e for e in event_rows if id(e) not in dropped]
+
+
+def _paragraph_at(paragraphs: list[dict], starts: list[int], pos: int) -> int | None:
+    """Index of the paragraph holding offset pos (``starts``: the paragraphs' char_start)."""
+    i = bisect_right(starts, pos) - 1
+    return i if i >= 0 and pos < paragraphs[i]["char_end"] else None
+
+
+def _block_below(paragraphs: list[dict], i: int, text: str) -> list[dict]:
+    """The paragraphs under a title paragraph: the next one, and those after it up to the
+    next heading or title line ('IOM Armenia' over the next account)."""
+    block = []
+    for p in paragraphs[i + 1:]:
+        line = text[p["char_start"]:p["char_end"]].strip()
+        if p["kind"] == "heading" or p["section_id"] != paragraphs[i]["section_id"] or block and (
+                len(line) <= TITLE_LINE_CHARS and not line.endswith(CLOSING_PUNCTUATION)):
+            break
+        block.append(p)
+    return block
+
+
+def _section_year_events(event_rows: list[dict], paragraphs: list[dict], text: str) -> list[dict]:
+    """Undated events under a heading that states one year take it: '• Online course on
+    “Migration and Human Rights”' under 'Actions Planned for 2008:'."""
+    starts = [p["char_start"] for p in paragraphs]
+    for event in event_rows:
+        i = _paragraph_at(paragraphs, starts, event["char_start"]) if event["year"] is None else None
+        if i is None or paragraphs[i]["kind"] == "heading":
+            continue
+        h = next((k for k in range(i - 1, -1, -1) if paragraphs[k]["kind"] == "heading"
+                  or paragraphs[k]["section_id"] != paragraphs[i]["section_id"]), None)
+        if h is None or paragraphs[h]["kind"] != "heading" or paragraphs[i] not in _block_below(paragraphs, h, text):
+            continue
+        heading = text[paragraphs[h]["char_start"]:paragraphs[h]["char_end"]]
+        years = {year for _, year in stated_years(heading)}
+        if len(years) == 1 and not SINCE_YEAR.search(heading):
+            event["year"] = years.pop()  # not "BACKGROUND: COOPERATION SINCE 1996"
+    return event_rows
+
+
+def _is_title_paragraph(paragraph: dict, text_length: int, text: str) -> bool:
+    """A heading, or a title line the section splitter kept as text: the event's title is
+    most of a short paragraph, or the paragraph is a title-cased line without closing
+    punctuation ('Activities carried out through the IOM 50th Anniversary Campaign and the
+    Belgian Information Campaign'; not 'IOM will also hold a Seminar on Migration Law (see
+    Annex 2)')."""
+    length = paragraph["char_end"] - paragraph["char_start"]
+    line = text[paragraph["char_start"]:paragraph["char_end"]].strip()
+    return paragraph["kind"] == "heading" or length <= 160 and (
+        text_length >= 0.6 * length or not line.endswith(CLOSING_PUNCTUATION) and title_case_share(line) >= 0.7)
