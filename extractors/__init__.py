@@ -16,6 +16,7 @@ from extractors.memberships import list_mentions, prose_mentions, table_mentions
 from extractors.names import find_names
 from extractors.nlp import doc_text, pipeline_for
 from extractors.processes import names_in, process_mentions, process_rows
+from pipeline.tables import iso_interval
 
 EVIDENCE_CHARS = 300
 DOMINANT_SHARE = 0.8
@@ -132,7 +133,12 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                 "evidence": " ".join(ptext[f.evidence_start:f.evidence_end].split())[:EVIDENCE_CHARS],
                 "rule_id": f.rule_id, "n_mentions": 1}
 
-    rows["events"] = document_event_rows(list(events.values()), paragraphs, rows["dates"], text)
+    rows["events"] = [e | {"date_iso": iso_interval(e["date_start"], e["date_end"])}
+                      for e in document_event_rows(list(events.values()), paragraphs, rows["dates"], text)]
+    for n, row in enumerate(rows["dates"], start=1):
+        row.update(date_id=f"d{n:04d}", date_iso=iso_interval(row["date_start"], row["date_end"]))
+    for n, row in enumerate(rows["process_mentions"], start=1):
+        row["mention_id"] = f"m{n:04d}"
     rows["memberships"] = list(memberships.values())
     rows["processes"] = [{"process_id": pid, "name_en": name, "name_es": None, "acronyms": None, "aliases": None,
                           "region": None, "founded_year": None, "source": "discovered"}

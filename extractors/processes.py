@@ -106,8 +106,8 @@ def process_rows() -> list[dict]:
     for entry in registry():
         rows.append({
             "process_id": entry["process_id"], "name_en": entry["name_en"], "name_es": entry["name_es"],
-            "acronyms": "; ".join(entry.get("acronyms", [])) or None,
-            "aliases": "; ".join(entry.get("aliases", [])) or None,
+            "acronyms": list(entry.get("acronyms", [])) or None,
+            "aliases": list(entry.get("aliases", [])) or None,
             "region": entry.get("region"), "founded_year": entry.get("founded_year"), "source": "registry",
         })
     return rows

@@ -1,4 +1,16 @@
-"""Command line: python -m pipeline extract|evaluate ..."""
+"""Turns IOM/OAS reports on regional consultative processes on migration into tidy tables.
+
+Inputs: plain text (.txt, .md), HTML, Word (.docx), PDF with a text layer, scanned PDF and
+images (.png, .jpg, .tif: OCR with tesseract spa+eng). A .doc (Word 97-2003) is refused with
+a reason: convert it to .docx or PDF first.
+
+Outputs (in --out, default output/): documents, pages, corrections, sections, paragraphs,
+processes, process_mentions, memberships, events, dates, process_profiles and
+process_members, each as Parquet and CSV; README.md (the data dictionary); datapackage.json
+(Frictionless); run_manifest.json; review/index.html. Clean texts go to --clean.
+
+Exit status: 0 every document ok, 1 some documents failed (see documents.error),
+2 bad arguments, 3 a missing dependency (tesseract), 130 interrupted."""
 from __future__ import annotations
 
 import argparse
@@ -9,11 +21,26 @@ from pathlib import Path
 from pipeline.options import ERROR_TYPES, BadOptions, ExitCode, MissingDependency, RunOptions
 
 
+EXTRACT_NOTES = """
+
+Extracting into an existing --out adds or updates the documents given and keeps every
+other document's rows; --prune and --replace drop documents of earlier runs."""
+
+EXAMPLES = """examples:
+  python -m pipeline extract                                # corpus/raw → corpus/clean, output/
+  python -m pipeline extract new_reports/ --out output       # add a folder to the corpus in output/
+  python -m pipeline extract corpus/raw --prune             # and forget files deleted from corpus/raw
+  python -m pipeline evaluate --errors events               # score against tests/gold/"""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__, epilog=EXAMPLES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    extract = commands.add_parser("extract", help="ingest documents and write clean texts and tables")
+    extract = commands.add_parser("extract", help="ingest documents and write clean texts and tables",
+                                  description=__doc__ + EXTRACT_NOTES, epilog=EXAMPLES,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     extract.add_argument("paths", nargs="*", type=Path, default=[Path("corpus/raw")],
                          help="files or folders to process (default: corpus/raw)")
     extract.add_argument("--out", type=Path, default=Path("output"), help="folder for tables (default: output)")
@@ -29,7 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--doc-timeout", type=float, default=900.0, metavar="SECONDS",
                          help="a document job (a page, or its assembly) running longer than this is "
                               "stopped and the document gets an error row (default: 900)")
-    extract.add_argument("--force", action="store_true", help="reprocess documents even if unchanged")
+    extract.add_argument("--force", action="store_true", help="reprocess the given documents even if unchanged")
+    corpus = extract.add_mutually_exclusive_group()
+    corpus.add_argument("--prune", dest="mode", action="store_const", const="prune", default="merge",
+                        help="also drop documents of earlier runs whose source file is gone or no longer "
+                             "found under a given folder")
+    corpus.add_argument("--replace", dest="mode", action="store_const", const="replace",
+                        help="the output holds only the given documents (earlier ones are dropped)")
     extract.add_argument("--quiet", action="store_true", help="no progress bar")
     extract.add_argument("--language-detector", choices=("lingua", "langdetect"), default="lingua",
                          help="paragraph language detector (default: lingua, measured best on the gold spans)")
@@ -65,7 +98,7 @@ def _extract(args) -> int:
         options = RunOptions(
             inputs=tuple(args.paths), out_dir=args.out, clean_dir=args.clean, workers=args.workers,
             force=args.force, quiet=args.quiet, executor=args.executor, scheduler=args.scheduler,
-            doc_timeout=args.doc_timeout,
+            doc_timeout=args.doc_timeout, mode=args.mode,
             document=DocumentSettings(language=LanguageSettings(detector=args.language_detector)),
         ).validated()
     except BadOptions as exc:

@@ -18,6 +18,8 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.tables import iso_at_precision
+
 EVENT_TITLE_THRESHOLD = 80  # rapidfuzz similarity on normalised titles (see title_similarity)
 DOCUMENT_FIELDS = ("symbol", "doc_date", "language", "original_language")
 ENTITY_TYPES = ("processes", "memberships", "events", "dates", "document")
@@ -136,11 +138,28 @@ def _none_if_na(value):
 
 # ---------------------------------------------------------------- predictions
 
+# the precision column of each table with typed dates: gold writes dates as ISO at their precision
+DATE_PRECISION = {"dates": "precision", "events": "date_precision", "documents": None}
+
+
 def _rows(tables: dict[str, pd.DataFrame], name: str, doc_id: str) -> list[dict]:
     frame = tables.get(name)
     if frame is None or frame.empty:
         return []
-    return frame[frame["doc_id"] == doc_id].to_dict("records")
+    rows = frame[frame["doc_id"] == doc_id].to_dict("records")
+    if name in DATE_PRECISION:
+        rows = [_dates_as_written(row, DATE_PRECISION[name]) for row in rows]
+    return rows
+
+
+def _dates_as_written(row: dict, precision_field: str | None) -> dict:
+    """Typed dates (a day of the interval) back to ISO at their precision, as gold has them."""
+    precision = row.get(precision_field) if precision_field else "day"
+    for name in ("date_start", "date_end", "doc_date"):
+        value = row.get(name)
+        if name in row and not isinstance(value, str):
+            row[name] = iso_at_precision(value, precision if isinstance(precision, str) else "day")
+    return row
 
 
 def score_document(gold: dict, tables: dict[str, pd.DataFrame]) -> dict[str, Counts]:
@@ -439,6 +458,7 @@ def render(evaluation: Evaluation) -> str:
 
 def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path, errors: list[str] | None = None) -> int:
     from pipeline.options import ExitCode
+    from pipeline.outputs import write_datapackage
     from pipeline.storage import write_table
     from pipeline.tables import EVALUATION
 
@@ -448,6 +468,7 @@ def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path, errors: lis
     evaluation = evaluate(out_dir, clean_dir, gold_dir)
     print(render(evaluation))
     write_table(EVALUATION, evaluation.rows, out_dir)
+    write_datapackage(out_dir)  # it now lists evaluation.csv too
     print(f"\nwritten: {out_dir / 'evaluation.csv'}")
     if errors:
         from pipeline import load

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from pipeline.decode import NotText, bytes_to_text, fix_unicode_lines, html_to_text, markup_edits, rewrite_chain
 from pipeline.pdf import UnreadableDocument
@@ -16,10 +16,16 @@ from pipeline.textedit import Edit
 
 FORMATS = {
     ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
-    ".html": "html", ".htm": "html", ".pdf": "pdf",
+    ".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx",
     ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image",
 }
 PAGED_FORMATS = {"pdf", "image"}
+TEXT_FORMATS = ("txt", "md", "html", "docx")  # one 'plain' page each
+MARKUP_FORMATS = ("txt", "md", "docx")        # Markdown-style markup removed as logged edits
+REFUSED_FORMATS = {  # formats a user may well have, with what to do instead
+    "doc": "Word 97-2003 .doc files are not read: convert it to .docx or PDF "
+           "(e.g. libreoffice --headless --convert-to docx FILE.doc)",
+}
 PAGE_SEPARATOR = "\n\n"
 
 
@@ -33,26 +39,50 @@ def path_to_source(path: Path, doc_id: str) -> SourceFile:
     return SourceFile(str(path), doc_id, fmt, hashlib.sha256(data).hexdigest(), len(data))
 
 
-def paths_to_doc_ids(paths: list[Path]) -> dict[Path, str]:
-    """Stable ids from file names: the stem, lower-cased, or stem plus extension when stems clash."""
-    stems = Counter(_slug(p.stem) for p in paths)
-    ids = {}
-    for p in paths:
-        stem = _slug(p.stem)
-        ids[p] = stem if stems[stem] == 1 else f"{stem}_{p.suffix.lower().lstrip('.')}"
-    return ids
+DEFAULT_MAX_ID_CHARS = 100  # file names of clean texts and review pages stay far below NAME_MAX
+
+
+def relative_path_to_doc_id(relative: PurePath, max_chars: int = DEFAULT_MAX_ID_CHARS) -> str:
+    """A readable id from a path below its input folder: folders and stem joined by '-',
+    letters transliterated to ASCII ('Año 2003/versión ñ.txt' → 'ano-2003-version-n'), lower
+    case; a longer id is cut and ends in a hash of the whole."""
+    from anyascii import anyascii
+
+    parts = [*relative.parts[:-1], relative.stem if relative.suffix else relative.name]
+    slug = "-".join(p for p in (_slug(anyascii(part)) for part in parts) if p) or "document"
+    if len(slug) > max_chars:
+        slug = f"{slug[:max_chars - 9].rstrip('-._')}-{hashlib.sha256(slug.encode()).hexdigest()[:8]}"
+    return slug
 
 
 def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-") or "document"
+    return re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-.")
+
+
+def unique_doc_id(base: str, sha256: str, taken: set[str]) -> str:
+    """``base``, or when another document has it, ``base`` plus the first 8 hex digits of the
+    content hash (and a counter only for identical bytes under colliding names)."""
+    if base not in taken:
+        return base
+    candidate, n = f"{base}-{sha256[:8]}", 2
+    while candidate in taken:
+        candidate, n = f"{base}-{sha256[:8]}-{n}", n + 1
+    return candidate
 
 
 def text_file_to_page(source: SourceFile) -> tuple[PageText, list[Edit]]:
-    """A .txt/.md/.html file is one 'plain' page; returns the page (source text) and the
+    """A .txt/.md/.html/.docx file is one 'plain' page; returns the page (source text) and the
     edits (unicode repair, markup removal) that turn it into clean text."""
-    if source.format not in ("txt", "md", "html"):
+    if source.format in REFUSED_FORMATS:
+        raise UnsupportedFormat(REFUSED_FORMATS[source.format])
+    if source.format not in TEXT_FORMATS:
         raise UnsupportedFormat(f"unsupported file type '.{source.format}'")
-    text, _encoding = bytes_to_text(Path(source.path).read_bytes())
+    if source.format == "docx":
+        from pipeline.word import docx_to_text
+
+        text = docx_to_text(Path(source.path).read_bytes())
+    else:
+        text, _encoding = bytes_to_text(Path(source.path).read_bytes())
     if source.format == "html":
         # HTML structure is not worth an offset map: the block text is the source text.
         text = html_to_text(text)
@@ -120,7 +150,7 @@ def pages_to_document(source: SourceFile, pages: list[PageText], repair: RepairS
     source_text = "".join(parts)
     if any(p.method is PageMethod.OCR for p in pages) and repair.ocr_damaged is None:
         repair = replace(repair, ocr_damaged=True)
-    first_steps = (fix_unicode_lines, markup_edits) if source.format in ("txt", "md") else (
+    first_steps = (fix_unicode_lines, markup_edits) if source.format in MARKUP_FORMATS else (
         lambda _text: furniture_edits, fix_unicode_lines)
     rewrite = rewrite_chain(source_text, *first_steps, *repair_steps(repair))
     clean, origin = rewrite.text, rewrite.origin

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
 
+from pipeline.corpus import MODES as CORPUS_MODES
 from pipeline.pdf import PageSettings
 from pipeline.stages import DocumentSettings
 
@@ -27,6 +28,7 @@ class MissingDependency(RuntimeError):
 
 
 EXECUTORS = ("process", "serial", "dask")
+
 # what `evaluate --errors` can list, per document (pipeline.evaluate.describe_errors)
 ERROR_TYPES = ("processes", "memberships", "events", "dates")
 
@@ -42,6 +44,7 @@ class RunOptions:
     executor: str = "process"
     scheduler: str | None = None   # dask scheduler address (tcp://host:8786); None: a local cluster
     doc_timeout: float = 900.0     # seconds one job of a document (a page, or its assembly) may run
+    mode: str = "merge"            # merge, prune or replace: what happens to documents of earlier runs
     page: PageSettings = field(default_factory=PageSettings)
     document: DocumentSettings = field(default_factory=DocumentSettings)
 
@@ -59,6 +62,8 @@ class RunOptions:
                 raise BadOptions(f"input not found: {path}")
         if self.document.language.detector not in ("lingua", "langdetect"):
             raise BadOptions(f"unknown language detector {self.document.language.detector!r}")
+        if self.mode not in CORPUS_MODES:
+            raise BadOptions(f"mode must be one of {', '.join(CORPUS_MODES)} (got {self.mode})")
         if self.out_dir.resolve() == self.clean_dir.resolve():
             raise BadOptions("--out and --clean must be different folders")
         return self

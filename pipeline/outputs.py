@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 
 from pipeline import PIPELINE_VERSION
 from pipeline.storage import write_atomic, write_table
-from pipeline.tables import CORPUS_TABLES, PROCESS_MEMBERS, PROCESS_PROFILES, TABLES, Table
+from pipeline.tables import CORPUS_TABLES, PROCESS_MEMBERS, PROCESS_PROFILES, TABLES, Table, type_note, value_to_date
 
 if TYPE_CHECKING:  # pandas is imported where profiles are built: an unchanged re-run does not need it
     import pandas as pd
 
-FRICTIONLESS_TYPES = {"string": "string", "int": "integer", "float": "number", "bool": "boolean"}
+# how each declared dtype reads in the CSV: lists are joined strings, categories strings with an enum
+FRICTIONLESS_TYPES = {"string": "string", "int": "integer", "float": "number", "bool": "boolean", "date": "date",
+                      "list": "string", "category": "string"}
 
 
 CORPUS_OUTPUT_FILES = ("datapackage.json", "run_manifest.json", "review/index.html") + tuple(
@@ -43,7 +45,7 @@ def write_corpus_outputs(out_dir: Path, clean_dir: Path, summary, tables_rewritt
     members = process_members(tables)
     write_table(PROCESS_MEMBERS, members.to_dict("records"), out_dir)
     write_table(PROCESS_PROFILES, process_profiles(tables, members).to_dict("records"), out_dir)
-    write_atomic(out_dir / "datapackage.json", json.dumps(datapackage(), indent=2, ensure_ascii=False))
+    write_datapackage(out_dir)
     write_atomic(out_dir / "run_manifest.json",
                  json.dumps(run_manifest(tables["documents"], table_counts(out_dir), summary), indent=2,
                             ensure_ascii=False))
@@ -54,9 +56,9 @@ def write_corpus_outputs(out_dir: Path, clean_dir: Path, summary, tables_rewritt
     write_review_pages(out_dir, clean_dir)
 
 
-def _joined(values) -> str | None:
+def _unique(values) -> list[str] | None:
     values = [v for v in dict.fromkeys(values) if isinstance(v, str) and v]
-    return "; ".join(values) or None
+    return values or None
 
 
 def process_members(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -67,11 +69,11 @@ def process_members(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     if m.empty:
         return pd.DataFrame(columns=columns)
     rows = []
-    for (pid, mid, role), group in m.groupby(["process_id", "member_id", "role"], sort=True):
+    for (pid, mid, role), group in m.groupby(["process_id", "member_id", "role"], sort=True, observed=True):
         docs = sorted(group["doc_id"].unique())
         rows.append({"process_id": pid, "member_id": mid, "member_type": group["member_type"].iloc[0],
                      "member_name": group["member_name"].iloc[0], "role": role, "n_documents": len(docs),
-                     "doc_ids": "; ".join(docs)})
+                     "doc_ids": docs})
     out = pd.DataFrame(rows)
     roles = out.groupby(["process_id", "member_id"])["role"].transform("nunique")
     out["role_conflict"] = roles > 1
@@ -90,41 +92,61 @@ def process_profiles(tables: dict[str, pd.DataFrame], members: pd.DataFrame) -> 
         docs = sorted(group["doc_id"].unique())
         evs = events[events["process_id"] == pid]
         years = [int(y) for y in evs["year"].dropna()]
-        years += [int(d[:4]) for d in documents.loc[docs, "doc_date"].dropna()]
-        when = [d if isinstance(d, str) else None for d in evs["date_start"]]
-        when = [w or (str(int(y)) if pd.notna(y) else None) for w, y in zip(when, evs["year"])]
-        when = sorted(w for w in when if w)
+        years += [value_to_date(d).year for d in documents.loc[docs, "doc_date"].dropna()]
+        # an event's interval: its dates, else its whole year
+        starts = [value_to_date(d) or (value_to_date(str(int(y))) if pd.notna(y) else None)
+                  for d, y in zip(evs["date_start"], evs["year"])]
+        ends = [value_to_date(d, "end") or (value_to_date(str(int(y)), "end") if pd.notna(y) else None)
+                for d, y in zip(evs.get("date_end", evs["date_start"]), evs["year"])]
+        starts, ends = sorted(d for d in starts if d), sorted(d for d in ends if d)
         mine = members[members["process_id"] == pid]
         info = processes.loc[pid] if pid in processes.index else {}
         rows.append({
             "process_id": pid, "name_en": info.get("name_en"), "name_es": info.get("name_es"),
             "source": info.get("source", "discovered"), "n_documents": len(docs), "n_mentions": len(group),
-            "doc_ids": "; ".join(docs), "first_year_seen": min(years) if years else None,
+            "doc_ids": docs, "first_year_seen": min(years) if years else None,
             "last_year_seen": max(years) if years else None,
-            "members": _joined(mine[mine["role"] == "member"]["member_id"]),
-            "observers": _joined(mine[mine["role"] == "observer"]["member_id"]),
-            "membership_sources": _joined(f"{r.member_id}={r.doc_ids.replace('; ', ',')}" for r in mine.itertuples()),
-            "n_events": len(evs), "earliest_event": when[0] if when else None,
-            "latest_event": when[-1] if when else None,
+            "members": _unique(mine[mine["role"] == "member"]["member_id"]),
+            "observers": _unique(mine[mine["role"] == "observer"]["member_id"]),
+            "membership_sources": _unique(f"{r.member_id}={','.join(r.doc_ids)}" for r in mine.itertuples()),
+            "n_events": len(evs), "earliest_event": starts[0] if starts else None,
+            "latest_event": ends[-1] if ends else None,
         })
     return pd.DataFrame(rows, columns=PROCESS_PROFILES.column_names)
 
 
-def datapackage(tables: dict[str, Table] = TABLES) -> dict:
-    """A Frictionless Data Package describing every CSV table, from the same declarations."""
-    resources = []
-    for table in tables.values():
-        resources.append({
-            "name": table.name, "path": f"{table.name}.csv", "format": "csv", "encoding": "utf-8",
-            "mediatype": "text/csv", "description": table.description,
-            "schema": {
-                "fields": [{"name": c.name, "type": FRICTIONLESS_TYPES[c.dtype], "description": c.meaning,
-                            "constraints": {"required": not c.nullable}} for c in table.columns],
-                "missingValues": [""],
-            },
-        })
+def datapackage(out_dir: Path | None = None, tables: dict[str, Table] = TABLES) -> dict:
+    """A Frictionless (tabular) Data Package describing the CSV tables, from the same
+    declarations: with ``out_dir``, only the tables whose CSV is there (and only the foreign
+    keys between them)."""
+    present = {name: t for name, t in tables.items() if out_dir is None or (Path(out_dir) / f"{name}.csv").exists()}
     return {"profile": "tabular-data-package", "name": "rcp-pipeline-output", "version": PIPELINE_VERSION,
-            "resources": resources}
+            "resources": [table_resource(t, set(present)) for t in present.values()]}
+
+
+def table_resource(table: Table, present: set[str]) -> dict:
+    schema: dict = {"fields": [field_descriptor(c) for c in table.columns], "missingValues": [""]}
+    if table.primary_key:
+        schema["primaryKey"] = list(table.primary_key)
+    keys = [{"fields": list(here), "reference": {"resource": other, "fields": list(there)}}
+            for here, other, there in table.foreign_keys if other in present]
+    if keys:
+        schema["foreignKeys"] = keys
+    return {"name": table.name, "path": f"{table.name}.csv", "profile": "tabular-data-resource", "format": "csv",
+            "encoding": "utf-8", "mediatype": "text/csv", "description": table.description, "schema": schema}
+
+
+def field_descriptor(column) -> dict:
+    constraints: dict = {"required": not column.nullable}
+    if column.categories:
+        constraints["enum"] = list(column.categories)
+    description = f"{column.meaning} {type_note(column)}".strip()
+    return {"name": column.name, "type": FRICTIONLESS_TYPES[column.dtype], "description": description,
+            "constraints": constraints}
+
+
+def write_datapackage(out_dir: Path) -> None:
+    write_atomic(Path(out_dir) / "datapackage.json", json.dumps(datapackage(out_dir), indent=2, ensure_ascii=False))
 
 
 PROFILE_INPUTS = ("documents", "processes", "process_mentions", "memberships", "events")
@@ -157,8 +179,12 @@ def run_facts(summary) -> dict:
     return {
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "seconds": round(summary.seconds, 3),
-        "documents": {"processed": summary.processed, "reused": summary.reused, "failed": len(summary.errors)},
-        "warnings": [f"{doc_id}: {reason}" for doc_id, reason in sorted(summary.errors.items())],
+        "documents": {"given": summary.documents, "processed": summary.processed, "reused": summary.reused,
+                      "duplicates": summary.duplicates, "failed": len(summary.errors)},
+        # what this run did to the corpus in the output folder (doc_ids)
+        "corpus": {"added": summary.added, "updated": summary.updated, "unchanged": summary.unchanged,
+                   "kept": summary.kept, "pruned": summary.pruned},
+        "warnings": [f"{doc_id}: {reason}" for doc_id, reason in sorted(summary.errors.items())] + summary.warnings,
     }
 
 

@@ -19,102 +19,183 @@ from typing import Callable
 
 from pipeline import PIPELINE_VERSION
 from pipeline.executors import crash_reason, make_pool
-from pipeline.ingest import PAGED_FORMATS, document_error, path_to_source, paths_to_doc_ids
+from pipeline.corpus import (INDEX_NAME, CorpusEntry, assign_doc_ids, discover, document_files, index_json,
+                             plan_corpus, read_index, resolved_key)
+from pipeline.ingest import FORMATS, PAGED_FORMATS, document_error
 from pipeline.options import ExitCode, RunOptions
 from pipeline.pdf import PageJob, UnreadableDocument, extract_page, image_page_count, pdf_page_count
 from pipeline.records import SourceFile
-from pipeline.stages import DocumentResult, error_result, pages_to_result, text_source_to_result
+from pipeline.stages import DocumentResult, duplicate_result, error_result, pages_to_result, text_source_to_result
 from pipeline.outputs import write_corpus_outputs
-from pipeline.storage import (TableWriter, cached_tables, read_cached, write_atomic, write_cached,
-                              write_data_dictionary, write_table)
+from pipeline.storage import (TableWriter, cached_tables, conform_cached, read_any_cached, read_cached, write_atomic,
+                              write_cached, write_data_dictionary, write_table)
 from pipeline.tables import RUN_TABLES
 
 
 @dataclass
 class RunSummary:
-    documents: int = 0
+    documents: int = 0          # files given (found under the inputs)
     reused: int = 0
     processed: int = 0
+    duplicates: int = 0         # given files whose bytes are another document's
     errors: dict[str, str] = field(default_factory=dict)
     pages_by_method: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    # the corpus in the output after the run (doc_ids)
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    pruned: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    out_dir: Path = Path("output")
 
     @property
     def exit_code(self) -> ExitCode:
         return ExitCode.DOCUMENT_ERRORS if self.errors else ExitCode.OK
 
+    @property
+    def corpus_size(self) -> int:
+        return len(self.added) + len(self.updated) + len(self.unchanged) + len(self.kept)
+
     def render(self) -> str:
         methods = ", ".join(f"{m} {n}" for m, n in sorted(self.pages_by_method.items())) or "none"
+        out = self.out_dir
         lines = [
-            f"documents: {self.documents} ({self.processed} processed, {self.reused} unchanged and reused, "
-            f"{len(self.errors)} failed)",
+            f"documents: {self.documents} given ({self.processed} processed, {self.reused} unchanged and reused, "
+            f"{self.duplicates} duplicate{'s' if self.duplicates != 1 else ''} of another; {len(self.errors)} failed)",
+            f"corpus: {self.corpus_size} documents in {out}/ ({len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.kept)} kept from earlier runs, {len(self.pruned)} pruned)",
             f"pages: {sum(self.pages_by_method.values())} ({methods})",
             f"seconds: {self.seconds:.2f}",
+            f"tables: {out}/*.parquet and *.csv · data dictionary: {out / 'README.md'} · "
+            f"review: {out / 'review' / 'index.html'}",
         ]
         for doc_id, reason in sorted(self.errors.items()):
             lines.append(f"  FAILED {doc_id}: {reason}")
+        for warning in self.warnings:
+            lines.append(f"  warning: {warning}")
         return "\n".join(lines)
-
-
-def discover(inputs: tuple[Path, ...]) -> list[Path]:
-    """Files named, and files under folders named (hidden files skipped), sorted, unique."""
-    found: dict[Path, None] = {}
-    for item in inputs:
-        candidates = [item] if item.is_file() else sorted(p for p in item.rglob("*") if p.is_file())
-        for path in candidates:
-            if not any(part.startswith(".") for part in path.relative_to(item).parts if item.is_dir()):
-                found[path] = None
-    return list(found)
 
 
 def run(options: RunOptions) -> RunSummary:
     started = time.perf_counter()
-    paths = discover(options.inputs)
-    doc_ids = paths_to_doc_ids(paths)
-    summary = RunSummary(documents=len(paths))
+    out_dir, clean_dir = options.out_dir, options.clean_dir
+    found = discover(options.inputs, exclude=(out_dir, clean_dir))
+    previous = read_index(out_dir)
+    given_keys = {f.resolved for f in found}
+    known = {e.resolved: e.doc_id for e in previous if options.mode != "replace" or e.resolved in given_keys}
+    read = {f.resolved: read_source(f.path) for f in found}  # bytes' hash, or why the file cannot be read
+    doc_ids = assign_doc_ids(found, {k: sha for k, (sha, _) in read.items()}, known)
+    current = [CorpusEntry(doc_ids[f.resolved], str(f.path), f.resolved, read[f.resolved][0]) for f in found]
+    plan = plan_corpus(previous, current, options.mode, tuple(i for i in options.inputs if i.is_dir()))
+    summary = RunSummary(documents=len(found), out_dir=out_dir, pruned=[e.doc_id for e in plan.pruned])
+    for entry in plan.pruned:
+        for path in document_files(out_dir, clean_dir, entry.doc_id):
+            path.unlink(missing_ok=True)
+
     # per document only its documents row and page methods: the table rows stay in the
     # per-document result cache until they are streamed into the tables
     facts: dict[str, dict] = {}
     todo: list[SourceFile] = []
-    for path in paths:
-        source = path_to_source(path, doc_ids[path])
-        cached = None if options.force else read_cached(
-            options.out_dir, source.doc_id, source.sha256, PIPELINE_VERSION, options.clean_dir)
+    stale: set[str] = set()  # kept documents whose rows come from another pipeline version
+    sources = {f.resolved: f for f in found}
+    previous_ids = {e.doc_id for e in previous}
+    for entry in plan.entries:
+        doc_id, is_given = entry.doc_id, entry.resolved in sources
+        path = Path(entry.source_path)
+        if not is_given and resolved_key(path) != entry.resolved:  # given from another folder
+            path = Path(entry.resolved)
+        if doc_id in plan.duplicate_of:
+            result = duplicate_result(_source(path, entry), plan.duplicate_of[doc_id])
+            _write_document(result, clean_dir, out_dir)
+            facts[doc_id] = _facts(result.tables)
+            summary.duplicates += is_given
+            (summary.added if doc_id not in previous_ids else summary.unchanged if is_given else summary.kept).append(doc_id)
+            continue
+        error = read[entry.resolved][1] if is_given else None
+        cached = None if options.force and is_given or error else read_cached(
+            out_dir, doc_id, entry.sha256, PIPELINE_VERSION, clean_dir)
         if cached is not None:
-            facts[source.doc_id] = _facts(cached["tables"])
-            summary.reused += 1
+            facts[doc_id] = _facts(cached["tables"])
+            summary.reused += is_given
+            (summary.unchanged if is_given else summary.kept).append(doc_id)
+        elif is_given or Path(entry.resolved).is_file():
+            if not is_given:
+                sha, error = read_source(path)
+                entry = replace(entry, sha256=sha)
+            if error:  # unreadable: its error row now, no worker needed
+                result = error_result(_source(path, entry), error)
+                _write_document(result, clean_dir, out_dir)
+                facts[doc_id] = _facts(result.tables)
+            else:
+                todo.append(_source(path, entry))
+            summary.processed += is_given
+            (summary.added if doc_id not in previous_ids else summary.updated).append(doc_id)
+            if not is_given:
+                summary.warnings.append(f"{doc_id}: re-extracted from {entry.resolved} (its rows were from an "
+                                        "earlier pipeline version)")
+        elif (old := read_any_cached(out_dir, doc_id)) is not None and conform_cached(old["tables"]) is not None:
+            facts[doc_id] = _facts(old["tables"])
+            stale.add(doc_id)
+            summary.kept.append(doc_id)
+            summary.warnings.append(f"{doc_id}: source gone; rows kept from pipeline version "
+                                    f"{old.get('pipeline_version')}")
         else:
-            todo.append(source)
+            summary.pruned.append(doc_id)
+            summary.warnings.append(f"{doc_id}: dropped: its source is gone and its rows cannot be read")
 
     for result in _process(todo, options):  # each result's files are written as it comes
         facts[result.doc_id] = _facts(result.tables)
-        summary.processed += 1
 
-    for doc_id in doc_ids.values():
+    given_ids = set(plan.given)
+    ordered = [e.doc_id for e in plan.entries if e.doc_id in facts]
+    for doc_id in ordered:
         row = facts[doc_id]["document"]
-        if row["status"] != "ok":
+        if row["status"] == "error" and doc_id in given_ids:
             summary.errors[doc_id] = row["error"]
-        summary.pages_by_method.update(facts[doc_id]["page_methods"])
+        if doc_id in given_ids:
+            summary.pages_by_method.update(facts[doc_id]["page_methods"])
 
-    ordered = [doc_ids[p] for p in paths]
-    rewrite = bool(summary.processed) or not _tables_unchanged(ordered, facts, options.out_dir)
+    rewrite = bool(todo) or not _tables_unchanged(ordered, facts, out_dir)
     if rewrite:
-        write_run_tables(ordered, options.out_dir)
-        write_data_dictionary(options.out_dir)
-        write_atomic(_tables_stamp(options.out_dir), _tables_key(ordered, facts))
+        write_run_tables(ordered, out_dir, stale)
+        write_data_dictionary(out_dir)
+        write_atomic(_tables_stamp(out_dir), _tables_key(ordered, facts))
+    write_atomic(out_dir / ".cache" / INDEX_NAME, index_json(tuple(e for e in plan.entries if e.doc_id in facts)))
     summary.seconds = time.perf_counter() - started
-    write_corpus_outputs(options.out_dir, options.clean_dir, summary, tables_rewritten=rewrite)
+    write_corpus_outputs(out_dir, clean_dir, summary, tables_rewritten=rewrite)
     return summary
+
+
+def read_source(path: Path) -> tuple[str, str | None]:
+    """(sha256 of the file's bytes, None), or ("", why it cannot be read) for a file that
+    cannot be opened: one bad path never stops the batch."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError as exc:
+        return "", f"cannot read the file: {exc.strerror or type(exc).__name__}"
+    return digest.hexdigest(), None
+
+
+def _source(path: Path, entry: CorpusEntry) -> SourceFile:
+    size = path.stat().st_size if path.is_file() else 0
+    fmt = FORMATS.get(path.suffix.lower(), path.suffix.lower().lstrip(".") or "none")
+    return SourceFile(str(path), entry.doc_id, fmt, entry.sha256, size)
 
 
 def _facts(tables: dict[str, list[dict]]) -> dict:
     return {"document": tables["documents"][0], "page_methods": Counter(p["method"] for p in tables["pages"])}
 
 
-def write_run_tables(ordered: list[str], out_dir: Path) -> None:
-    """Stream every document's cached rows, in input order, into the run tables: one
-    document in memory at a time. ``processes`` is corpus-level: the registry, then each
-    discovered process once."""
+def write_run_tables(ordered: list[str], out_dir: Path, stale: set[str] = frozenset()) -> None:
+    """Stream every document's cached rows, in corpus order, into the run tables: one
+    document in memory at a time (``stale``: documents whose rows are conformed to today's
+    columns first). ``processes`` is corpus-level: the registry, then each discovered
+    process once."""
     from extractors import process_rows  # here: spaCy loads only when tables are written
 
     discovered: dict[str, dict] = {}
@@ -123,6 +204,8 @@ def write_run_tables(ordered: list[str], out_dir: Path) -> None:
                    for name, table in RUN_TABLES.items() if name != "processes"]
         for doc_id in ordered:
             tables = cached_tables(out_dir, doc_id)
+            if doc_id in stale:
+                tables = conform_cached(tables)
             for name, writer in writers:
                 writer.write(tables.get(name, []))
             for row in tables.get("processes", []):
@@ -215,8 +298,9 @@ class _Batch:
       blamed for.
     """
 
-    def __init__(self, pool, options: RunOptions) -> None:
+    def __init__(self, pool, options: RunOptions, progress: "Progress | None" = None) -> None:
         self.pool, self.options = pool, options
+        self.progress = progress or Progress(0, quiet=True)
         self.window = 2 * pool.capacity + 2   # jobs handed to the pool at once
         self.queue: deque[Job] = deque()
         self.running: dict[Future, Job] = {}
@@ -243,6 +327,7 @@ class _Batch:
         if count == 0:
             return self._close_with_error(source, "PDF has no pages")
         self.expected[source.doc_id] = count
+        self.progress.add_pages(count)
         for page in range(1, count + 1):
             job = PageJob(source.path, source.doc_id, source.format, page, options.page)
             self.queue.append(Job(source, page, extract_page, (job,)))
@@ -308,6 +393,7 @@ class _Batch:
             self.out.append(value)
             return
         self.pages[doc_id].append(value)
+        self.progress.page_done(str(value.method))
         if len(self.pages[doc_id]) == self.expected[doc_id]:
             options = self.options
             args = (pages_to_result, (job.source, self.pages.pop(doc_id), options.document),
@@ -384,19 +470,20 @@ def _process(sources: list[SourceFile], options: RunOptions):
     more job. See _Batch for crashes and time limits."""
     if not sources:
         return
-    progress = _progress(len(sources), options)
+    progress = Progress(len(sources), options.quiet)
     pool = make_pool(options.executor, options.workers, options.scheduler)
     try:
-        batch = _Batch(pool, options)
+        batch = _Batch(pool, options, progress)
         for source in sources:
             batch.add(source)
         while True:
             for result in batch.take_finished():
-                progress.update(1)
+                progress.document_done()
                 yield result
             if not batch.busy:
                 break
             batch.step()
+            progress.tick()
     except BaseException:
         pool.shutdown(hard=True)  # interrupted or failed: stop the workers now
         raise
@@ -406,14 +493,58 @@ def _process(sources: list[SourceFile], options: RunOptions):
         progress.close()
 
 
-class _NoProgress:
-    def update(self, n: int) -> None: ...
-    def close(self) -> None: ...
+DEFAULT_PROGRESS_SECONDS = 10.0  # a plain progress line this often when stderr is not a terminal
 
 
-def _progress(total: int, options: RunOptions):
-    if options.quiet or not sys.stderr.isatty():
-        return _NoProgress()
-    from tqdm import tqdm
+class Progress:
+    """Documents and pages done. On a terminal, a tqdm bar of documents with pages (and how
+    many were OCR'd) beside it; elsewhere (under make, in a log) a plain line every
+    ``every`` seconds: 'extract: pages 12/47 (ocr 9), documents 3/7, 25 s'."""
 
-    return tqdm(total=total, unit="doc", desc="extract", file=sys.stderr)
+    def __init__(self, documents: int, quiet: bool = False, stream=None,
+                 every: float = DEFAULT_PROGRESS_SECONDS, tty: bool | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.documents, self.every, self.quiet = documents, every, quiet
+        self.docs_done = self.pages = self.pages_done = self.ocr_done = 0
+        self.started = self.last = time.monotonic()
+        tty = self.stream.isatty() if tty is None else tty
+        self.bar = None
+        if not quiet and tty:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=documents, unit="doc", desc="extract", file=self.stream)
+
+    def add_pages(self, n: int) -> None:
+        self.pages += n
+        self.tick()
+
+    def page_done(self, method: str) -> None:
+        self.pages_done += 1
+        self.ocr_done += method == "ocr"
+        self.tick()
+
+    def document_done(self) -> None:
+        self.docs_done += 1
+        if self.bar is not None:
+            self.bar.update(1)
+        self.tick()
+
+    def line(self) -> str:
+        pages = f"pages {self.pages_done}/{self.pages} (ocr {self.ocr_done}), " if self.pages else ""
+        return f"extract: {pages}documents {self.docs_done}/{self.documents}, {time.monotonic() - self.started:.0f} s"
+
+    def tick(self) -> None:
+        if self.quiet:
+            return
+        if self.bar is not None:
+            if self.pages:
+                self.bar.set_postfix_str(f"pages {self.pages_done}/{self.pages}, ocr {self.ocr_done}", refresh=False)
+            return
+        now = time.monotonic()
+        if now - self.last >= self.every:
+            self.last = now
+            print(self.line(), file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()

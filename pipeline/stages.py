@@ -5,7 +5,7 @@ other than the source they read.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline import PIPELINE_VERSION
 from pipeline.ingest import pages_to_document, text_file_to_page
@@ -82,10 +82,17 @@ def error_result(source: SourceFile, reason: str, n_pages: int = 0) -> DocumentR
     return DocumentResult(source.doc_id, "", "", {"documents": [row]} | empty, [])
 
 
+def duplicate_result(source: SourceFile, primary: str) -> DocumentResult:
+    """A file whose bytes are another document's: a documents row pointing to it, no other rows."""
+    result = error_result(source, "", 0)
+    row = result.tables["documents"][0] | {"status": "duplicate", "error": None, "duplicate_of": primary}
+    return replace(result, tables=result.tables | {"documents": [row]})
+
+
 def _base_row(source: SourceFile) -> dict:
     return {
         "doc_id": source.doc_id, "source_path": source.path, "sha256": source.sha256,
-        "format": source.format, "pipeline_version": PIPELINE_VERSION,
+        "format": source.format, "pipeline_version": PIPELINE_VERSION, "duplicate_of": None,
     }
 
 
@@ -109,7 +116,7 @@ def page_rows(document: Document) -> list[dict]:
             "doc_id": document.doc_id, "page": p.page, "method": p.method.value,
             "n_chars": p.clean_end - p.clean_start, "ocr_confidence": p.ocr_confidence,
             "char_start": p.clean_start, "char_end": p.clean_end,
-            "removed_furniture": " | ".join(p.furniture) or None,
+            "removed_furniture": list(p.furniture) or None,
         }
         for p in document.pages
     ]
@@ -117,10 +124,10 @@ def page_rows(document: Document) -> list[dict]:
 
 def correction_rows(document: Document) -> list[dict]:
     rows = []
-    for edit in document.edits:
+    for n, edit in enumerate(document.edits, start=1):
         page = next((p.page for p in document.pages if edit.start < p.source_end), document.pages[-1].page)
         rows.append({
-            "doc_id": document.doc_id, "page": page, "char_start": edit.start, "char_end": edit.end,
+            "doc_id": document.doc_id, "edit_id": n, "page": page, "char_start": edit.start, "char_end": edit.end,
             "before": document.source_text[edit.start:edit.end], "after": edit.replacement,
             "step": edit.step, "rule": edit.rule or None, "score": edit.score, "applied": edit.applied,
         })

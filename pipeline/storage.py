@@ -7,12 +7,23 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from pipeline.tables import TABLES, Table, arrow_schema, data_dictionary, frame_to_declared, rows_to_frame
+from pipeline.tables import (TABLES, Table, TableError, arrow_schema, data_dictionary, frame_to_csv_frame, frame_to_declared,
+                             rows_to_frame)
 
 if TYPE_CHECKING:
     import pandas as pd
 
 CACHE_DIR = ".cache"
+
+
+def _process_umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it: put it straight back
+    os.umask(mask)
+    return mask
+
+
+# files are created as open() would create them (0666 less the umask); mkstemp alone gives 0600
+FILE_MODE = 0o666 & ~_process_umask()
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
@@ -21,6 +32,7 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
         os.replace(tmp, path)
@@ -58,7 +70,7 @@ class TableWriter:
         try:
             self.parquet = pq.ParquetWriter(self.tmp["parquet"], self.schema)
             self.csv = open(self.tmp["csv"], "w", encoding="utf-8", newline="")
-            self.csv.write(rows_to_frame(self.table, []).to_csv(index=False, lineterminator="\n"))
+            self.csv.write(",".join(self.table.column_names) + "\n")
         except BaseException:
             self._close(keep=False)
             raise
@@ -77,7 +89,7 @@ class TableWriter:
         frame = rows_to_frame(self.table, self.rows)
         self.rows = []
         self.parquet.write_table(pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False))
-        self.csv.write(frame.to_csv(index=False, header=False, lineterminator="\n"))
+        self.csv.write(frame_to_csv_frame(self.table, frame).to_csv(index=False, header=False, lineterminator="\n"))
 
     def __exit__(self, exc_type, exc, tb) -> None:
         keep = exc_type is None
@@ -116,7 +128,7 @@ def read_tables(out_dir: Path, names=None) -> dict[str, pd.DataFrame]:
             continue
         parquet, csv = out_dir / f"{name}.parquet", out_dir / f"{name}.csv"
         if parquet.exists():
-            frame = pq.read_table(parquet).to_pandas()
+            frame = pq.read_table(parquet).to_pandas(types_mapper=_arrow_backed)
         elif csv.exists():
             frame = pd.read_csv(csv, dtype=str, keep_default_na=False, na_values=[""])
             for col in table.columns:
@@ -126,6 +138,16 @@ def read_tables(out_dir: Path, names=None) -> dict[str, pd.DataFrame]:
             continue
         tables[name] = frame_to_declared(table, frame)
     return tables
+
+
+def _arrow_backed(arrow_type):
+    """Dates and lists stay Arrow-backed when read (the dtypes ``load`` declares for them)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    if pa.types.is_date32(arrow_type) or pa.types.is_list(arrow_type):
+        return pd.ArrowDtype(arrow_type)
+    return None
 
 
 def cache_path(out_dir: Path, doc_id: str) -> Path:
@@ -141,9 +163,36 @@ def read_cached(out_dir: Path, doc_id: str, sha256: str, version: str, clean_dir
         return None
     if cached.get("sha256") != sha256 or cached.get("pipeline_version") != version:
         return None
+    if cached["tables"]["documents"][0]["status"] == "duplicate":  # decided afresh by every run
+        return None
     if cached["tables"]["documents"][0]["status"] == "ok" and not (clean_dir / f"{doc_id}.txt").exists():
         return None
     return cached
+
+
+def read_any_cached(out_dir: Path, doc_id: str) -> dict | None:
+    """A document's cached result whatever its version (for a kept document whose source is gone)."""
+    try:
+        cached = json.loads(cache_path(out_dir, doc_id).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return cached if isinstance(cached.get("tables"), dict) and cached["tables"].get("documents") else None
+
+
+def conform_cached(tables: dict[str, list[dict]]) -> dict[str, list[dict]] | None:
+    """Rows of an earlier pipeline version with today's columns (unknown ones dropped, new
+    ones empty), or None when they cannot satisfy today's declarations."""
+    from pipeline.tables import RUN_TABLES
+
+    out = {}
+    for name, table in RUN_TABLES.items():
+        rows = [{c: row.get(c) for c in table.column_names} for row in tables.get(name, [])]
+        try:
+            rows_to_frame(table, rows)
+        except TableError:
+            return None
+        out[name] = rows
+    return out
 
 
 def cached_tables(out_dir: Path, doc_id: str) -> dict[str, list[dict]]:

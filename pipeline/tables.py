@@ -5,6 +5,8 @@ dictionary (output/README.md) are all derived from these declarations.
 """
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,21 +16,44 @@ if TYPE_CHECKING:
 
 # pandas and pyarrow are imported where tables are built or written, not here: the
 # declarations are also read by an unchanged re-run, which should start in well under a second
-DTYPES = {  # declaration dtype → (pandas dtype, arrow type alias)
+DTYPES = ("string", "int", "float", "bool", "date", "list", "category")
+SCALAR_DTYPES = {  # declaration dtype → (pandas dtype, arrow type alias)
     "string": ("string", "string"),
     "int": ("Int64", "int64"),
     "float": ("Float64", "float64"),
     "bool": ("boolean", "bool"),
 }
+DEFAULT_LIST_SEPARATOR = "; "  # how a list column is joined in the CSV
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
+    """One column. ``dtype`` is string, int, float, bool, or:
+
+    - ``date``: a calendar day (Parquet date32). Values may be given as ISO strings at any
+      precision ("2002-10"); ``bound`` says which end of that interval the column holds
+      ("start": 2002-10-01, "end": 2002-10-31), so a month or year keeps its whole extent.
+    - ``list``: a list of strings (Parquet list<string>; CSV: joined by ``separator``).
+    - ``category``: one of ``categories`` (dictionary-encoded in Parquet, a pandas
+      categorical with exactly these categories when loaded); any other value is refused.
+    """
+
     name: str
     dtype: str
     meaning: str
     example: str = ""
     nullable: bool = False
+    categories: tuple[str, ...] = ()
+    separator: str = DEFAULT_LIST_SEPARATOR
+    bound: str = "start"
+
+    def __post_init__(self) -> None:
+        if self.dtype not in DTYPES:
+            raise ValueError(f"column {self.name}: unknown dtype {self.dtype!r}")
+        if (self.dtype == "category") != bool(self.categories):
+            raise ValueError(f"column {self.name}: categories go with dtype category, and only with it")
+        if self.bound not in ("start", "end"):
+            raise ValueError(f"column {self.name}: bound is start or end")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +61,55 @@ class Table:
     name: str
     description: str
     columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] = ()
+    # (columns here, referenced table, its columns): doc_id → documents, process_id → processes
+    foreign_keys: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = ()
 
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
 
 class TableError(ValueError):
     """A table's rows violate its declaration."""
+
+
+# the values of the enumerated columns
+LANGS = ("es", "en", "other")
+PRECISIONS = ("day", "month", "year")
+STATUSES = ("ok", "error", "duplicate")
+PAGE_METHODS = ("text", "ocr", "plain")
+PARAGRAPH_KINDS = ("text", "heading", "list", "table")
+LANG_SOURCES = ("detected", "neighbour", "smoothed")
+PROCESS_SOURCES = ("registry", "discovered")
+MEMBER_TYPES = ("country", "organization")
+ROLES = ("member", "observer")
+# every kind of extractors/patterns/event_kinds.jsonl (tests/test_tables.py checks it)
+EVENT_KINDS = ("workshop", "seminar", "conference", "meeting", "course", "forum", "panel", "round_table",
+               "consultation", "summit", "training", "campaign", "symposium")
+
+DOC_KEY = (("doc_id",), "documents", ("doc_id",))
+PROCESS_KEY = (("process_id",), "processes", ("process_id",))
+
+
+def lang_column(meaning: str = "Language of the paragraph.", nullable: bool = False) -> Column:
+    return Column("lang", "category", meaning, "es", nullable=nullable, categories=LANGS)
+
+
+def date_columns(what: str, nullable: bool, precision: str) -> tuple[Column, Column, Column]:
+    """The interval a date expression names, as two days, plus its ISO form for display."""
+    return (
+        Column("date_start", "date", f"First day of the {what} (a month's first day, a year's 1 January when "
+               f"that is its {precision}).", "2002-10-29", nullable=nullable),
+        Column("date_end", "date", f"Last day of the {what} (a month's last day, a year's 31 December when that "
+               f"is its {precision}; = date_start's day for a single day).", "2002-10-31", nullable=nullable,
+               bound="end"),
+        Column("date_iso", "string", f"The {what} in ISO 8601 at its {precision}: '2002-10-29', '2002-10', "
+               "or a range 'start/end' ('2002-10-29/2002-10-31').", "2002-10-29/2002-10-31", nullable=nullable),
+    )
 
 
 def doc_id_column() -> Column:
@@ -63,21 +129,23 @@ DOCUMENTS = Table(
     "documents",
     "One row per input document: where it came from and how ingestion went.",
     (
-        Column("doc_id", "string", "Stable document id: the file name without extension (unique in the corpus).", "mc-inf-266_2003_regional-dialogues_es-en"),
+        Column("doc_id", "string", "Document id, unique in the output: the path below the input folder it was found in, without extension, folders joined by '-', letters transliterated to ASCII; a short hash of the content is appended when two sources would get the same id.", "2002-informe"),
         Column("source_path", "string", "Path of the source file as given to the pipeline.", "corpus/raw/mc-inf-266_2003_regional-dialogues_es-en.txt"),
         Column("sha256", "string", "SHA-256 of the source file's bytes.", "3f1c…"),
         Column("format", "string", "Input format: txt, md, html, pdf, image, or the unsupported extension.", "pdf"),
         Column("n_pages", "int", "Pages in the document (1 for text files; 0 when unreadable).", "13"),
         Column("n_ocr_pages", "int", "Pages whose text came from OCR.", "13"),
         Column("n_chars", "int", "Characters in the clean text (corpus/clean/<doc_id>.txt).", "52310"),
-        Column("language", "string", "Main language of the body (ISO 639-1: es, en, or other), by characters of its paragraphs.", "es", nullable=True),
+        Column("language", "category", "Main language of the body (ISO 639-1: es, en, or other), by characters of its paragraphs.", "es", nullable=True, categories=LANGS),
         Column("original_language", "string", "Language the report was written in, from an 'Original: inglés' line (ISO 639-1).", "en", nullable=True),
         Column("symbol", "string", "Document symbol standing alone near the top of the first page.", "MC/INF/266", nullable=True),
-        Column("doc_date", "string", "Cover date near the top, ISO 8601 (YYYY-MM-DD).", "2003-11-10", nullable=True),
-        Column("status", "string", "ok, or error when the document could not be processed.", "ok"),
+        Column("doc_date", "date", "Cover date near the top (a full calendar date).", "2003-11-10", nullable=True),
+        Column("status", "category", "ok; error when the document could not be processed; duplicate when its bytes are those of another document (duplicate_of), whose rows stand for both.", "ok", categories=STATUSES),
+        Column("duplicate_of", "string", "With status duplicate: the doc_id of the document with the same bytes that was processed.", "2002-informe", nullable=True),
         Column("error", "string", "Why the document failed, in one line; empty when status is ok.", "encrypted PDF: it needs a password to open", nullable=True),
         Column("pipeline_version", "string", "Version of the pipeline that produced the row (package version + code hash).", "0.1.0+1a2b3c4d"),
     ),
+    primary_key=("doc_id",),
 )
 
 PAGES = Table(
@@ -86,13 +154,15 @@ PAGES = Table(
     (
         doc_id_column(),
         Column("page", "int", "Page number, 1-based.", "3"),
-        Column("method", "string", "text (PDF text layer), ocr (tesseract on the page image) or plain (text file).", "ocr"),
+        Column("method", "category", "text (PDF text layer), ocr (tesseract on the page image) or plain (text file).", "ocr", categories=PAGE_METHODS),
         Column("n_chars", "int", "Characters of this page in the clean text.", "4102"),
         Column("ocr_confidence", "float", "Mean tesseract word confidence (0-100); empty unless method is ocr.", "91.3", nullable=True),
         Column("char_start", "int", "Start offset of the page in corpus/clean/<doc_id>.txt.", "0"),
         Column("char_end", "int", "End offset (exclusive) of the page in the clean text.", "4102"),
-        Column("removed_furniture", "string", "Running headers/footers and page numbers removed from this page, joined by ' | '.", "MC/INF/259 | - 3 -", nullable=True),
+        Column("removed_furniture", "list", "Running headers/footers and page numbers removed from this page.", "MC/INF/259 | - 3 -", nullable=True, separator=" | "),
     ),
+    primary_key=("doc_id", "page"),
+    foreign_keys=(DOC_KEY,),
 )
 
 CORRECTIONS = Table(
@@ -100,6 +170,7 @@ CORRECTIONS = Table(
     "Every edit made between the source text and the clean text (the audit trail).",
     (
         doc_id_column(),
+        Column("edit_id", "int", "Number of the edit within the document, 1-based, in the order the repair chain logged it.", "17"),
         Column("page", "int", "Page of the edited source text.", "1"),
         Column("char_start", "int", "Start offset of the edited span in the source text (corpus/clean/source/<doc_id>.txt).", "120"),
         Column("char_end", "int", "End offset (exclusive) in the source text.", "129"),
@@ -110,6 +181,8 @@ CORRECTIONS = Table(
         Column("score", "float", "Confidence of the edit (1.0 for deterministic rules).", "1.0"),
         Column("applied", "bool", "True when the edit is in the clean text; false for logged suggestions.", "true"),
     ),
+    primary_key=("doc_id", "edit_id"),
+    foreign_keys=(DOC_KEY,),
 )
 
 SECTIONS = Table(
@@ -121,13 +194,15 @@ SECTIONS = Table(
         Column("parent", "string", "section_id of the enclosing section (e.g. the annex of a region heading).", "s006", nullable=True),
         Column("heading", "string", "Heading text as in the clean text; empty for the front matter.", "ANNEX I", nullable=True),
         Column("level", "int", "1 annex, 2 chapter (roman numeral, all caps, Markdown heading), 3 subheading; 0 front matter.", "1"),
-        Column("lang", "string", "Majority language of the section's paragraphs, by characters.", "en", nullable=True),
+        lang_column("Majority language of the section's paragraphs, by characters.", nullable=True),
         Column("lang_score", "float", "Share of the section's characters in that language.", "0.97", nullable=True),
         Column("page_start", "int", "Page of the heading.", "5"),
         Column("page_end", "int", "Page of the section's last character.", "9"),
         Column("char_start", "int", "Start offset in the clean text.", "20500"),
         Column("char_end", "int", "End offset (exclusive) in the clean text.", "30110"),
     ),
+    primary_key=("doc_id", "section_id"),
+    foreign_keys=(DOC_KEY,),
 )
 
 PARAGRAPHS = Table(
@@ -137,14 +212,16 @@ PARAGRAPHS = Table(
         doc_id_column(),
         Column("paragraph_id", "string", "Paragraph id, unique within the document, in reading order.", "p0042"),
         Column("section_id", "string", "Section the paragraph belongs to (sections.section_id).", "s004"),
-        Column("kind", "string", "text, heading, list or table.", "text"),
-        Column("lang", "string", "es, en or other (French, Portuguese passages).", "es"),
+        Column("kind", "category", "text, heading, list or table.", "text", categories=PARAGRAPH_KINDS),
+        lang_column("es, en or other (French, Portuguese passages)."),
         Column("lang_score", "float", "Confidence of the language verdict (0 when taken from a neighbour).", "0.93"),
-        Column("lang_source", "string", "detected; neighbour (too short or names only: taken from the paragraph before); smoothed (weak verdict overruled by agreeing neighbours).", "detected"),
+        Column("lang_source", "category", "detected; neighbour (too short or names only: taken from the paragraph before); smoothed (weak verdict overruled by agreeing neighbours).", "detected", categories=LANG_SOURCES),
         Column("page", "int", "Page where the paragraph starts.", "3"),
         Column("char_start", "int", "Start offset in the clean text.", "10233"),
         Column("char_end", "int", "End offset (exclusive) in the clean text.", "10790"),
     ),
+    primary_key=("doc_id", "paragraph_id"),
+    foreign_keys=(DOC_KEY, (("doc_id", "section_id"), "sections", ("doc_id", "section_id"))),
 )
 
 PROCESSES = Table(
@@ -154,12 +231,13 @@ PROCESSES = Table(
         Column("process_id", "string", "Stable process id (registry) or discovered.<slug>.", "rcm"),
         Column("name_en", "string", "English name (for discovered processes: the name as found).", "Regional Conference on Migration", nullable=True),
         Column("name_es", "string", "Spanish name.", "Conferencia Regional sobre Migración", nullable=True),
-        Column("acronyms", "string", "Acronyms in English and Spanish, '; '-separated.", "RCM; CRM", nullable=True),
-        Column("aliases", "string", "Other names, '; '-separated.", "Puebla Process; Proceso de Puebla", nullable=True),
+        Column("acronyms", "list", "Acronyms in English and Spanish.", "RCM; CRM", nullable=True),
+        Column("aliases", "list", "Other names.", "Puebla Process; Proceso de Puebla", nullable=True),
         Column("region", "string", "Region the process covers.", "North and Central America", nullable=True),
         Column("founded_year", "int", "Year the process was established.", "1996", nullable=True),
-        Column("source", "string", "registry or discovered.", "registry"),
+        Column("source", "category", "registry or discovered.", "registry", categories=PROCESS_SOURCES),
     ),
+    primary_key=("process_id",),
 )
 
 PROCESS_MENTIONS = Table(
@@ -167,14 +245,17 @@ PROCESS_MENTIONS = Table(
     "Every mention of a process in the corpus.",
     (
         doc_id_column(),
+        Column("mention_id", "string", "Mention id, unique within the document, in text order.", "m0007"),
         Column("process_id", "string", "processes.process_id.", "rcm"),
         Column("text", "string", "The mention as written.", "Proceso de Puebla"),
         Column("page", "int", "Page of the mention.", "2"),
         Column("section_id", "string", "sections.section_id of the mention.", "s003"),
         *clean_span_columns("mention"),
-        Column("lang", "string", "Language of the paragraph.", "es"),
+        lang_column(),
         rule_column(),
     ),
+    primary_key=("doc_id", "mention_id"),
+    foreign_keys=(DOC_KEY, PROCESS_KEY),
 )
 
 MEMBERSHIPS = Table(
@@ -183,16 +264,18 @@ MEMBERSHIPS = Table(
     (
         doc_id_column(),
         Column("process_id", "string", "processes.process_id.", "rcm"),
-        Column("member_type", "string", "country or organization.", "country"),
+        Column("member_type", "category", "country or organization.", "country", categories=MEMBER_TYPES),
         Column("member_id", "string", "ISO 3166-1 alpha-3 code (historical codes such as SCG included) or an organisation id (extractors/data/organizations.jsonl).", "BLZ"),
         Column("member_name", "string", "The name as written.", "Belice"),
-        Column("role", "string", "member or observer.", "member"),
+        Column("role", "category", "member or observer.", "member", categories=ROLES),
         Column("page", "int", "Page of the first statement.", "1"),
         *clean_span_columns("member's name (first statement)"),
         Column("evidence", "string", "The sentence or table row stating it (first statement, shortened).", "Los países miembros son: Belice, Canadá, …"),
         rule_column(),
         Column("n_mentions", "int", "Statements of the same membership in the document.", "2"),
     ),
+    primary_key=("doc_id", "process_id", "member_id", "role"),
+    foreign_keys=(DOC_KEY, PROCESS_KEY),
 )
 
 EVENTS = Table(
@@ -201,20 +284,21 @@ EVENTS = Table(
     (
         doc_id_column(),
         Column("event_id", "string", "Event id, unique within the document.", "e004"),
-        Column("kind", "string", "workshop, seminar, conference, meeting, course, forum, panel, round_table, consultation, summit, training, campaign, symposium.", "seminar"),
+        Column("kind", "category", "Kind of event.", "seminar", categories=EVENT_KINDS),
         Column("title", "string", "Title, or the kind word and what names it for an untitled dated meeting.", "Seminario sobre Migración y Salud"),
         Column("year", "int", "Year of the event when stated.", "2004", nullable=True),
-        Column("date_start", "string", "Start date, ISO at its precision.", "2002-10-29", nullable=True),
-        Column("date_end", "string", "End date, ISO at its precision.", "2002-10-31", nullable=True),
-        Column("date_precision", "string", "day, month or year.", "day", nullable=True),
+        *date_columns("event's dates when stated", nullable=True, precision="date_precision"),
+        Column("date_precision", "category", "day, month or year.", "day", nullable=True, categories=PRECISIONS),
         Column("location", "string", "Place as written (usually a city).", "Antigua", nullable=True),
         Column("process_id", "string", "Process the sentence, paragraph or section ties the event to.", "rcm", nullable=True),
-        Column("lang", "string", "Language of the paragraph.", "es"),
+        lang_column(),
         Column("page", "int", "Page of the first mention.", "3"),
         *clean_span_columns("first mention"),
         Column("evidence", "string", "Text around the first mention.", "…Seminario sobre Migración y Salud (2004)…"),
         rule_column(),
     ),
+    primary_key=("doc_id", "event_id"),
+    foreign_keys=(DOC_KEY, PROCESS_KEY),
 )
 
 DATES = Table(
@@ -222,17 +306,19 @@ DATES = Table(
     "Every calendar date or date range with at least month precision.",
     (
         doc_id_column(),
+        Column("date_id", "string", "Date id, unique within the document, in text order.", "d0012"),
         Column("text", "string", "The date expression as written.", "29-31 de octubre de 2002"),
-        Column("date_start", "string", "ISO start at its precision.", "2002-10-29"),
-        Column("date_end", "string", "ISO end at its precision (= start unless a range).", "2002-10-31"),
-        Column("precision", "string", "day, month or year.", "day"),
+        *date_columns("date or range", nullable=False, precision="precision"),
+        Column("precision", "category", "day, month or year.", "day", categories=PRECISIONS),
         Column("is_range", "bool", "True for a range.", "true"),
         Column("page", "int", "Page of the date.", "1"),
         Column("section_id", "string", "sections.section_id.", "s001"),
         *clean_span_columns("date"),
-        Column("lang", "string", "Language of the paragraph.", "es"),
+        lang_column(),
         rule_column(),
     ),
+    primary_key=("doc_id", "date_id"),
+    foreign_keys=(DOC_KEY,),
 )
 
 PROCESS_PROFILES = Table(
@@ -242,19 +328,21 @@ PROCESS_PROFILES = Table(
         Column("process_id", "string", "processes.process_id.", "rcm"),
         Column("name_en", "string", "English name.", "Regional Conference on Migration", nullable=True),
         Column("name_es", "string", "Spanish name.", "Conferencia Regional sobre Migración", nullable=True),
-        Column("source", "string", "registry or discovered.", "registry"),
+        Column("source", "category", "registry or discovered.", "registry", categories=PROCESS_SOURCES),
         Column("n_documents", "int", "Documents that mention the process.", "5"),
         Column("n_mentions", "int", "Mentions across the corpus.", "98"),
-        Column("doc_ids", "string", "Documents that mention it, '; '-separated.", "crm-ppt-report_2002-2003_es; …"),
+        Column("doc_ids", "list", "Documents that mention it.", "crm-ppt-report_2002-2003_es; …"),
         Column("first_year_seen", "int", "Earliest year among its events and the cover dates of documents mentioning it.", "1996", nullable=True),
         Column("last_year_seen", "int", "Latest such year.", "2008", nullable=True),
-        Column("members", "string", "Member ids (ISO3 or organisation), '; '-separated.", "BLZ; CAN; CRI", nullable=True),
-        Column("observers", "string", "Observer ids, '; '-separated.", "ARG; COL; iom", nullable=True),
-        Column("membership_sources", "string", "Each member/observer with the documents stating it: 'BLZ=doc1,doc2; …'.", "BLZ=crm-puebla-brochure_2004_ocr_es", nullable=True),
+        Column("members", "list", "Member ids (ISO3 or organisation).", "BLZ; CAN; CRI", nullable=True),
+        Column("observers", "list", "Observer ids.", "ARG; COL; iom", nullable=True),
+        Column("membership_sources", "list", "Each member/observer with the documents stating it: 'BLZ=doc1,doc2'.", "BLZ=crm-puebla-brochure_2004_ocr_es", nullable=True),
         Column("n_events", "int", "Distinct events tied to the process (per document).", "12"),
-        Column("earliest_event", "string", "Earliest event date or year (ISO).", "1996-03", nullable=True),
-        Column("latest_event", "string", "Latest event date or year (ISO).", "2004", nullable=True),
+        Column("earliest_event", "date", "First day of the earliest event (its date, else 1 January of its year).", "1996-03-01", nullable=True),
+        Column("latest_event", "date", "Last day of the latest event (its date, else 31 December of its year).", "2004-12-31", nullable=True, bound="end"),
     ),
+    primary_key=("process_id",),
+    foreign_keys=(PROCESS_KEY,),
 )
 
 PROCESS_MEMBERS = Table(
@@ -263,13 +351,15 @@ PROCESS_MEMBERS = Table(
     (
         Column("process_id", "string", "processes.process_id.", "rcm"),
         Column("member_id", "string", "ISO3 code or organisation id.", "BLZ"),
-        Column("member_type", "string", "country or organization.", "country"),
+        Column("member_type", "category", "country or organization.", "country", categories=MEMBER_TYPES),
         Column("member_name", "string", "Name as first written.", "Belice"),
-        Column("role", "string", "member or observer.", "member"),
+        Column("role", "category", "member or observer.", "member", categories=ROLES),
         Column("n_documents", "int", "Documents stating it.", "3"),
-        Column("doc_ids", "string", "Those documents, '; '-separated.", "crm-puebla-brochure_2004_ocr_es; oas-migration-programs-summary_2008_en"),
+        Column("doc_ids", "list", "Those documents.", "crm-puebla-brochure_2004_ocr_es; oas-migration-programs-summary_2008_en"),
         Column("role_conflict", "bool", "True when another document states the other role for the same process and member.", "false"),
     ),
+    primary_key=("process_id", "member_id", "role"),
+    foreign_keys=(PROCESS_KEY,),
 )
 
 EVALUATION = Table(
@@ -282,6 +372,7 @@ EVALUATION = Table(
         Column("metric", "string", "tp, fp, fn, precision, recall, f1; for repair: wer_raw, wer_clean, fixed_share, false_edit_rate, ...; for language: accuracy.", "f1"),
         Column("value", "float", "The figure; empty when undefined (e.g. precision with nothing predicted).", "0.93", nullable=True),
     ),
+    primary_key=("scope", "name", "type", "metric"),
 )
 
 RUN_TABLES: dict[str, Table] = {t.name: t for t in (
@@ -291,11 +382,35 @@ CORPUS_TABLES: dict[str, Table] = {t.name: t for t in (PROCESS_PROFILES, PROCESS
 TABLES: dict[str, Table] = RUN_TABLES | CORPUS_TABLES | {EVALUATION.name: EVALUATION}
 
 
+def arrow_type(column: Column) -> pa.DataType:
+    import pyarrow as pa
+
+    if column.dtype == "date":
+        return pa.date32()
+    if column.dtype == "list":
+        return pa.list_(pa.string())
+    if column.dtype == "category":
+        return pa.dictionary(pa.int32(), pa.string())
+    return pa.type_for_alias(SCALAR_DTYPES[column.dtype][1])
+
+
 def arrow_schema(table: Table) -> pa.Schema:
     import pyarrow as pa
 
-    return pa.schema([pa.field(c.name, pa.type_for_alias(DTYPES[c.dtype][1]), nullable=c.nullable)
-                      for c in table.columns])
+    return pa.schema([pa.field(c.name, arrow_type(c), nullable=c.nullable) for c in table.columns])
+
+
+def pandas_dtype(column: Column):
+    """The dtype ``load()`` gives the column: pandas' nullable scalars, a categorical with the
+    declared categories, and Arrow-backed date32 and list<string>."""
+    import pandas as pd
+    import pyarrow as pa
+
+    if column.dtype in ("date", "list"):
+        return pd.ArrowDtype(arrow_type(column))
+    if column.dtype == "category":
+        return pd.CategoricalDtype(list(column.categories))
+    return SCALAR_DTYPES[column.dtype][0]
 
 
 def rows_to_frame(table: Table, rows: list[dict]) -> pd.DataFrame:
@@ -319,13 +434,119 @@ def frame_to_declared(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     for col in table.columns:
         try:
-            out[col.name] = frame[col.name].astype(DTYPES[col.dtype][0])
-        except (TypeError, ValueError) as exc:
+            out[col.name] = series_to_declared(col, frame[col.name])
+        except (TypeError, ValueError, ArithmeticError) as exc:
             raise TableError(f"{table.name}.{col.name}: values are not {col.dtype} ({exc})") from exc
         if not col.nullable and out[col.name].isna().any():
             bad = int(out[col.name].isna().sum())
             raise TableError(f"{table.name}.{col.name}: {bad} empty value(s) in a non-nullable column")
     return out.reset_index(drop=True)
+
+
+def series_to_declared(column: Column, series: pd.Series) -> pd.Series:
+    import pandas as pd
+
+    dtype = pandas_dtype(column)
+    if column.dtype in ("date", "list") and series.dtype == dtype:
+        return series
+    if column.dtype == "date":
+        values = [value_to_date(v, column.bound) for v in series]
+        return pd.Series(values, index=series.index, dtype=dtype)
+    if column.dtype == "list":
+        values = [value_to_list(v, column.separator) for v in series]
+        return pd.Series(values, index=series.index, dtype=dtype)
+    if column.dtype == "category":
+        present = set(series.dropna().astype(str))
+        unknown = present - set(column.categories)
+        if unknown:
+            raise ValueError(f"{sorted(unknown)[:5]} not among {list(column.categories)}")
+        return series.astype("string").astype(dtype)
+    return series.astype(dtype)
+
+
+def is_missing(value) -> bool:
+    """None, NaN, pd.NA or NaT (not a list, whose truth pandas cannot tell)."""
+    import pandas as pd
+
+    return not isinstance(value, (list, tuple)) and not hasattr(value, "__array__") and bool(pd.isna(value))
+
+
+def value_to_date(value, bound: str = "start") -> dt.date | None:
+    """A date from a date, a timestamp or an ISO string at day, month or year precision; for
+    a month or year, its first day (bound start) or last day (bound end)."""
+    if value is None or isinstance(value, str) and not value.strip() or not isinstance(value, str) and is_missing(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime().date()
+    return iso_to_interval(str(value))[0 if bound == "start" else 1]
+
+
+def iso_to_interval(text: str) -> tuple[dt.date, dt.date]:
+    """'2002-10-29' → (that day, that day); '2002-10' → (1 Oct, 31 Oct); '2002' → (1 Jan, 31 Dec)."""
+    parts = [int(p) for p in text.strip()[:10].split("-")]
+    if len(parts) == 3:
+        day = dt.date(*parts)
+        return day, day
+    if len(parts) == 2:
+        year, month = parts
+        return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    if len(parts) == 1:
+        return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
+    raise ValueError(f"not an ISO date: {text!r}")
+
+
+def iso_at_precision(day, precision: str | None) -> str | None:
+    """The ISO form of a day cut to its precision (day, month, year): the inverse of
+    ``iso_to_interval`` for either bound."""
+    day = value_to_date(day)
+    if day is None:
+        return None
+    text = day.isoformat()
+    return {"year": text[:4], "month": text[:7]}.get(precision or "day", text)
+
+
+def iso_interval(start: str | None, end: str | None) -> str | None:
+    """Display form of a date or range given as ISO strings at one precision."""
+    if not start:
+        return None
+    return start if not end or end == start else f"{start}/{end}"
+
+
+def value_to_list(value, separator: str = DEFAULT_LIST_SEPARATOR) -> list[str] | None:
+    if value is None or isinstance(value, str) and not value:
+        return None
+    if isinstance(value, str):  # as joined in a CSV
+        return value.split(separator)
+    if not isinstance(value, (list, tuple)) and not hasattr(value, "__array__") and is_missing(value):
+        return None
+    return [str(v) for v in value]
+
+
+def frame_to_csv_frame(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """What the CSV holds: lists joined by their column's separator, dates as ISO days."""
+    out = frame.copy()
+    for col in table.columns:
+        if col.dtype == "list":
+            out[col.name] = [None if v is None or not isinstance(v, (list, tuple)) and is_missing(v)
+                             else col.separator.join(v) for v in frame[col.name]]
+        elif col.dtype == "date":
+            out[col.name] = [None if is_missing(v) else v.isoformat() for v in frame[col.name]]
+    return out
+
+
+def type_note(column: Column) -> str:
+    """How the data dictionary explains a column's type beyond its name."""
+    if column.dtype == "category":
+        return "Values: " + ", ".join(f"`{c}`" for c in column.categories) + "."
+    if column.dtype == "list":
+        return f"In the CSV the items are joined by `{column.separator}`."
+    if column.dtype == "date":
+        return "Parquet date32; in the CSV YYYY-MM-DD."
+    return ""
 
 
 def data_dictionary(tables: dict[str, Table] = TABLES) -> str:
@@ -335,13 +556,18 @@ def data_dictionary(tables: dict[str, Table] = TABLES) -> str:
         "",
         "Generated by the pipeline from its table declarations (pipeline/tables.py); do not edit.",
         "Each table is written as `<name>.parquet` (typed) and `<name>.csv` (UTF-8, same columns).",
-        "Load them with `from pipeline import load; tables = load('output')`.",
+        "Load them with `from pipeline import load; tables = load('output')`: dates come as",
+        "`date32[pyarrow]`, lists as `list<string>[pyarrow]`, enumerations as categoricals with",
+        "the categories listed here, whichever of the two files is read.",
         "",
     ]
     for table in tables.values():
-        lines += [f"## {table.name}", "", table.description, "",
-                  "| column | type | nullable | meaning | example |", "|---|---|---|---|---|"]
+        lines += [f"## {table.name}", "", table.description, ""]
+        if table.primary_key:
+            lines += [f"Primary key: {', '.join(table.primary_key)}.", ""]
+        lines += ["| column | type | nullable | meaning | example |", "|---|---|---|---|---|"]
         for c in table.columns:
-            lines.append(f"| {c.name} | {c.dtype} | {'yes' if c.nullable else 'no'} | {c.meaning} | {c.example} |")
+            meaning = f"{c.meaning} {type_note(c)}".strip()
+            lines.append(f"| {c.name} | {c.dtype} | {'yes' if c.nullable else 'no'} | {meaning} | {c.example} |")
         lines.append("")
     return "\n".join(lines)

@@ -1,4 +1,5 @@
 """Corpus-level outputs: profiles, long-form members, data package, manifest, README example."""
+import datetime as dt
 import json
 import os
 import re
@@ -26,7 +27,7 @@ def test_conflicting_roles_keep_both_rows_with_sources():
     assert set(out.index) == {("ARG", "observer"), ("ARG", "member"), ("BLZ", "member")}
     assert out.loc[("ARG", "member"), "role_conflict"] and out.loc[("ARG", "observer"), "role_conflict"]
     assert out.loc[("BLZ", "member"), "n_documents"] == 2 and not out.loc[("BLZ", "member"), "role_conflict"]
-    assert out.loc[("BLZ", "member"), "doc_ids"] == "d2; d3"
+    assert out.loc[("BLZ", "member"), "doc_ids"] == ["d2", "d3"]
 
 
 def test_profiles_summarise_mentions_years_members_events():
@@ -36,15 +37,16 @@ def test_profiles_summarise_mentions_years_members_events():
         "processes": pd.DataFrame([{"process_id": "rcm", "name_en": "Regional Conference on Migration",
                                     "name_es": "Conferencia Regional sobre Migración", "source": "registry"}]),
         "process_mentions": pd.DataFrame([{"doc_id": "d1", "process_id": "rcm"}, {"doc_id": "d2", "process_id": "rcm"}]),
-        "events": pd.DataFrame([{"process_id": "rcm", "year": 1998, "date_start": None},
-                                {"process_id": "rcm", "year": 2002, "date_start": "2002-05"}]),
+        "events": pd.DataFrame([{"process_id": "rcm", "year": 1998, "date_start": None, "date_end": None},
+                                {"process_id": "rcm", "year": 2002, "date_start": "2002-05", "date_end": "2002-05"}]),
         "documents": pd.DataFrame([{"doc_id": "d1", "doc_date": "2003-11-10"}, {"doc_id": "d2", "doc_date": None}]),
     }
     row = process_profiles(tables, process_members({"memberships": m})).iloc[0]
     assert (row.n_documents, row.n_mentions, row.first_year_seen, row.last_year_seen) == (2, 2, 1998, 2003)
-    assert (row.members, row.observers, row.n_events) == ("BLZ", "ARG", 2)
-    assert (row.earliest_event, row.latest_event) == ("1998", "2002-05")
-    assert row.membership_sources == "ARG=d1; BLZ=d1"
+    assert (row.members, row.observers, row.n_events) == (["BLZ"], ["ARG"], 2)
+    # a year is its whole extent, a month its days
+    assert (row.earliest_event, row.latest_event) == (dt.date(1998, 1, 1), dt.date(2002, 5, 31))
+    assert row.membership_sources == ["ARG=d1", "BLZ=d1"]
 
 
 def test_datapackage_describes_every_declared_column():
@@ -54,7 +56,9 @@ def test_datapackage_describes_every_declared_column():
     for name, table in TABLES.items():
         fields = resources[name]["schema"]["fields"]
         assert [f["name"] for f in fields] == table.column_names
-        assert {f["type"] for f in fields} <= {"string", "integer", "number", "boolean"}
+        assert {f["type"] for f in fields} <= {"string", "integer", "number", "boolean", "date"}
+        for f, column in zip(fields, table.columns):
+            assert f["constraints"].get("enum", []) == list(column.categories)
 
 
 def test_corpus_run_writes_manifest_package_and_corpus_tables(corpus_run):

@@ -72,7 +72,8 @@ def test_unchanged_documents_are_reused(tmp_path):
         pd.testing.assert_frame_equal(frame, tables_first[name])
     # the manifest tells of the second run, not the first
     manifest = json.loads((tmp_path / "out" / "run_manifest.json").read_text(encoding="utf-8"))
-    assert manifest["documents"] == {"processed": 0, "reused": 2, "failed": 0}
+    assert manifest["documents"] == {"given": 2, "processed": 0, "reused": 2, "duplicates": 0, "failed": 0}
+    assert manifest["corpus"]["unchanged"] == sorted(manifest["corpus"]["unchanged"]) and not manifest["corpus"]["added"]
     assert manifest["counts"]["documents"] == 2
     # a changed file is reprocessed, the other reused; --force reprocesses everything
     (folder / "crm-puebla-brochure_2004_ocr_es.txt").write_text("Otra versión del folleto.\n", encoding="utf-8")
