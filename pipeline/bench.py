@@ -20,6 +20,7 @@ Prints a table and writes <out>/bench.json. Timings belong here, never in tests.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -316,20 +317,20 @@ def _self_peak() -> int:
 
 
 def stage_timings(corpus: dict[str, Path], work: Path, workers: int) -> dict:
-    from pipeline.ingest import paths_to_doc_ids
+    from pipeline.corpus import assign_doc_ids, discover
     from pipeline.pdf import pdf_page_count
-    from pipeline.runner import discover
     from pipeline.storage import write_table
     from pipeline.tables import RUN_TABLES
 
-    paths = discover((corpus["texts"], corpus["text_pdf"], corpus["scanned"]))
-    ids = paths_to_doc_ids(paths)
+    found = discover((corpus["texts"], corpus["text_pdf"], corpus["scanned"]))
+    ids = assign_doc_ids(found, {f.resolved: hashlib.sha256(f.resolved.encode()).hexdigest() for f in found}, known={})
     units = []
-    for path in paths:
+    for item in found:
+        path, doc_id = item.path, ids[item.resolved]
         if path.suffix == ".pdf":
-            units += [(str(path), ids[path], p) for p in range(1, pdf_page_count(str(path)) + 1)]
+            units += [(str(path), doc_id, p) for p in range(1, pdf_page_count(str(path)) + 1)]
         else:
-            units.append((str(path), ids[path], None))
+            units.append((str(path), doc_id, None))
     names = ("ingest", *INGEST_KINDS.values(), *STAGES[1:])
     seconds = dict.fromkeys(names, 0.0)
     pages = dict.fromkeys(names, 0)

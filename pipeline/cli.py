@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--out", type=Path, default=Path("output"))
     evaluate.add_argument("--clean", type=Path, default=Path("corpus/clean"))
     evaluate.add_argument("--gold", type=Path, default=Path("tests/gold"))
+    evaluate.add_argument("--realdev", type=Path, default=Path("../shared/realdev"), metavar="DIR",
+                          help="also extract and score this real development set (texts/, gold/, registry.csv); "
+                               "default ../shared/realdev, skipped when absent")
     evaluate.add_argument("--errors", nargs="*", metavar="TYPE", choices=ERROR_TYPES,
                           help="also list missed and spurious items per document for these types "
                                f"(default with no TYPE: all of {', '.join(ERROR_TYPES)})")
@@ -85,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         from pipeline.evaluate import evaluate_command
 
         errors = list(ERROR_TYPES) if args.errors == [] else args.errors
-        return evaluate_command(args.out, args.clean, args.gold, errors)
+        return evaluate_command(args.out, args.clean, args.gold, errors, args.realdev)
     return ExitCode.BAD_ARGS
 
 

@@ -40,6 +40,91 @@ def load_gold(gold_dir: Path) -> dict[str, dict]:
     return gold
 
 
+# ---------------------------------------------------------------- the real development set
+
+DEFAULT_REALDEV = Path("../shared/realdev")
+# roles of our rows as the realdev gold writes them: it calls participants of a process's
+# own session, and signatories, members
+REALDEV_ROLES = {"participant": "member"}
+
+
+def _name_key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore")
+                               .decode().lower()))
+
+
+def realdev_process_ids(registry_csv: Path) -> dict[str, str]:
+    """The realdev registry's ids → ours, matched by name (full names and aliases first,
+    then acronyms); an id that matches nothing stays as it is (and cannot be found)."""
+    import csv
+
+    from extractors.processes import registry
+
+    ours = list(registry())
+    names = lambda e: {_name_key(n) for n in (e.get("name_en"), e.get("name_es"), *e.get("aliases", [])) if n}  # noqa: E731
+    out = {}
+    with open(registry_csv, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            theirs = {_name_key(n) for n in (row["name_en"], row["name_es"], *row["aliases"].split("|")) if n}
+            acronyms = {a for a in row["acronyms"].split("|") if a}
+            match = next((e["process_id"] for e in ours if names(e) & theirs), None) or next(
+                (e["process_id"] for e in ours if acronyms & set(e.get("acronyms", []))), None)
+            out[row["id"]] = match or row["id"]
+    return out
+
+
+def realdev_org_ids() -> dict[str, str]:
+    """'org:IOM' → our organisation id, by acronym in any case ('org:CoE' → council_of_europe)."""
+    from extractors.names import ORG_FILE, _read_jsonl
+
+    out = {}
+    for org in _read_jsonl(ORG_FILE):
+        for acronym in org.get("acronyms", []):
+            out.setdefault(f"org:{acronym.upper()}", org["org_id"])
+    return out
+
+
+def realdev_member_id(member: str, orgs: dict[str, str]) -> str:
+    return orgs.get(f"org:{member[4:].upper()}", member) if member.startswith("org:") else member
+
+
+def load_realdev_gold(realdev_dir: Path) -> dict[str, dict]:
+    """The realdev gold (its own format, GUIDELINES.md there) in the seed gold's shape,
+    with process and organisation ids mapped to ours."""
+    processes = realdev_process_ids(realdev_dir / "registry.csv")
+    orgs = realdev_org_ids()
+    gold = {}
+    for path in sorted((realdev_dir / "gold").glob("*.json")):
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        meta = raw.get("doc_meta", {})
+        gold[path.stem] = {
+            "doc_id": path.stem,
+            "document": {"symbol": meta.get("symbol"), "doc_date": meta.get("date"),
+                         "language": meta.get("language"), "original_language": meta.get("original_language")},
+            "processes": [{"process_id": processes.get(p, p)} for p in raw.get("processes", [])],
+            "memberships": [{"process_id": processes.get(m["process"], m["process"]), "member_id": realdev_member_id(m["member"], orgs),
+                             "role": m["role"]} for m in raw.get("memberships", [])],
+            "events": [e | {"process_id": processes.get(e.get("process"), e.get("process"))}
+                       for e in raw.get("events", [])],
+            "dates": [{"date_start": d["start"], "date_end": d["end"], "text": d.get("text")}
+                      for d in raw.get("dates", [])],
+        }
+    return gold
+
+
+def extract_realdev(realdev_dir: Path, work_dir: Path, workers: int | None = None):
+    """The realdev texts through the pipeline into ``work_dir``/{output,clean} (cached: an
+    unchanged re-run costs nothing). Returns (out_dir, clean_dir)."""
+    from pipeline.options import RunOptions
+    from pipeline.runner import run
+
+    options = RunOptions(inputs=(realdev_dir / "texts",), out_dir=work_dir / "output",
+                         clean_dir=work_dir / "clean", quiet=True, mode="replace",
+                         **({"workers": workers} if workers else {})).validated()
+    run(options)
+    return options.out_dir, options.clean_dir
+
+
 # ---------------------------------------------------------------- matching
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +247,9 @@ def _dates_as_written(row: dict, precision_field: str | None) -> dict:
     return row
 
 
-def score_document(gold: dict, tables: dict[str, pd.DataFrame]) -> dict[str, Counts]:
+def score_document(gold: dict, tables: dict[str, pd.DataFrame], roles: dict[str, str] | None = None) -> dict[str, Counts]:
+    """Counts per type for one gold document; ``roles`` maps our roles to the gold's."""
+    roles = roles or {}
     doc_id = gold["doc_id"]
     mentions = _rows(tables, "process_mentions", doc_id)
     memberships = _rows(tables, "memberships", doc_id)
@@ -174,7 +261,7 @@ def score_document(gold: dict, tables: dict[str, pd.DataFrame]) -> dict[str, Cou
             sorted({p["process_id"] for p in gold["processes"]}), sorted({m["process_id"] for m in mentions})),
         "memberships": match_multisets(
             sorted({(m["process_id"], m["member_id"], m["role"]) for m in gold["memberships"]}),
-            sorted({(m["process_id"], m["member_id"], m["role"]) for m in memberships})),
+            sorted({(m["process_id"], m["member_id"], roles.get(m["role"], m["role"])) for m in memberships})),
         "events": match_events(gold["events"], events),
         "events_title_only": match_events(gold["events"], events, require_year=False),
         "dates": match_multisets(
@@ -306,17 +393,18 @@ def _fold(text: str) -> str:
 @dataclass
 class Evaluation:
     rows: list[dict] = field(default_factory=list)
+    set_name: str = "seed"  # the gold set the rows being added belong to
 
     def add(self, scope: str, name: str, kind: str, metric: str, value: float | int | None) -> None:
-        self.rows.append({"scope": scope, "name": name, "type": kind, "metric": metric,
+        self.rows.append({"set": self.set_name, "scope": scope, "name": name, "type": kind, "metric": metric,
                           "value": None if value is None else float(value)})
 
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.rows, columns=["scope", "name", "type", "metric", "value"])
+        return pd.DataFrame(self.rows, columns=["set", "scope", "name", "type", "metric", "value"])
 
-    def value(self, scope: str, name: str, kind: str, metric: str) -> float | None:
+    def value(self, scope: str, name: str, kind: str, metric: str, set_name: str = "seed") -> float | None:
         for row in self.rows:
-            if (row["scope"], row["name"], row["type"], row["metric"]) == (scope, name, kind, metric):
+            if (row["set"], row["scope"], row["name"], row["type"], row["metric"]) == (set_name, scope, name, kind, metric):
                 return row["value"]
         return None
 
@@ -357,18 +445,22 @@ def input_kind(document_row: dict | None) -> str:
     return "text-layer pdf" if document_row.get("format") == "pdf" else "text"
 
 
-def evaluate(out_dir: Path, clean_dir: Path, gold_dir: Path) -> Evaluation:
+def evaluate(out_dir: Path, clean_dir: Path, gold_dir: Path, gold: dict[str, dict] | None = None,
+             set_name: str = "seed", result: "Evaluation | None" = None, roles: dict[str, str] | None = None) -> Evaluation:
+    """Scores of one output against one gold set (``gold``, else the files of ``gold_dir``),
+    added to ``result`` under ``set_name``."""
     from pipeline import load
 
-    tables = load(out_dir)
-    gold = load_gold(gold_dir)
+    tables = load(out_dir, tables=SCORED_TABLES)
+    gold = load_gold(gold_dir) if gold is None else gold
     documents = {r["doc_id"]: r for r in tables["documents"].to_dict("records")} if "documents" in tables else {}
-    result = Evaluation()
+    result = Evaluation() if result is None else result
+    result.set_name = set_name
     by_kind: dict[tuple[str, str], Counts] = {}
     micro: dict[str, Counts] = {}
     for doc_id, doc_gold in gold.items():
         kind = input_kind(documents.get(doc_id))
-        for etype, counts in score_document(doc_gold, tables).items():
+        for etype, counts in score_document(doc_gold, tables, roles).items():
             _add_counts(result, "document", doc_id, etype, counts)
             micro[etype] = micro.get(etype, Counts()) + counts
             by_kind[(kind, etype)] = by_kind.get((kind, etype), Counts()) + counts
@@ -413,7 +505,7 @@ def _evaluate_text(result, doc_id, annotations, clean_dir, gold_dir, tables) -> 
 
 
 def _micro_text(result: Evaluation) -> None:
-    docs = [r for r in result.rows if r["scope"] == "document"]
+    docs = [r for r in result.rows if r["scope"] == "document" and r["set"] == result.set_name]
     correct = sum(r["value"] for r in docs if r["type"] == "language" and r["metric"] == "correct")
     total = sum(r["value"] for r in docs if r["type"] == "language" and r["metric"] == "paragraphs")
     result.add("micro", "all", "language", "accuracy", correct / total if total else None)
@@ -435,8 +527,23 @@ def _micro_text(result: Evaluation) -> None:
                    repair["damaged"] / repair["correct_raw"] if repair["correct_raw"] else 0.0)
 
 
+SCORED_TABLES = ("documents", "process_mentions", "memberships", "events", "dates", "corrections", "paragraphs")
+SCOPE_ORDER = {"micro": 0, "input_kind": 1, "document": 2}
+SET_TITLES = {"seed": "Seed corpus (output/ against tests/gold/)",
+              "realdev": "Real development set (../shared/realdev: texts the rules were not written from)"}
+
+
 def render(evaluation: Evaluation) -> str:
+    """One table per gold set, each with its headline micro figures first."""
     frame = evaluation.frame()
+    parts = []
+    for set_name, group in frame.groupby("set", sort=False):
+        ordered = group.assign(_order=group["scope"].map(SCOPE_ORDER)).sort_values("_order", kind="stable")
+        parts.append(f"## {SET_TITLES.get(set_name, set_name)}\n\n" + render_set(ordered.drop(columns="_order")))
+    return "\n\n".join(parts)
+
+
+def render_set(frame: pd.DataFrame) -> str:
     lines = []
     prf = frame[frame["metric"].isin(["tp", "fp", "fn", "precision", "recall", "f1"])]
     if not prf.empty:
@@ -456,7 +563,8 @@ def render(evaluation: Evaluation) -> str:
     return "\n".join(lines)
 
 
-def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path, errors: list[str] | None = None) -> int:
+def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path, errors: list[str] | None = None,
+                     realdev_dir: Path | None = DEFAULT_REALDEV) -> int:
     from pipeline.options import ExitCode
     from pipeline.outputs import write_datapackage
     from pipeline.storage import write_table
@@ -466,6 +574,14 @@ def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path, errors: lis
         print(f"error: no pipeline output in {out_dir}; run `make extract` first")
         return ExitCode.BAD_ARGS
     evaluation = evaluate(out_dir, clean_dir, gold_dir)
+    realdev = None
+    if realdev_dir is not None and (realdev_dir / "gold").is_dir():
+        rd_out, rd_clean = extract_realdev(realdev_dir, out_dir / "realdev")
+        realdev = (load_realdev_gold(realdev_dir), rd_out)
+        evaluate(rd_out, rd_clean, realdev_dir, gold=realdev[0], set_name="realdev", result=evaluation,
+                 roles=REALDEV_ROLES)
+    elif realdev_dir is not None:
+        print(f"(no real development set at {realdev_dir}: only the seed corpus is scored)\n")
     print(render(evaluation))
     write_table(EVALUATION, evaluation.rows, out_dir)
     write_datapackage(out_dir)  # it now lists evaluation.csv too
@@ -473,11 +589,13 @@ def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path, errors: lis
     if errors:
         from pipeline import load
 
-        tables = load(out_dir)
-        for doc_id, doc_gold in load_gold(gold_dir).items():
-            for etype in errors:
-                lines = describe_errors(doc_gold, tables, etype)
-                if lines:
-                    print(f"\n## {doc_id}: {etype}")
-                    print("\n".join(lines))
+        sets = [("seed", load_gold(gold_dir), out_dir)] + ([("realdev", *realdev)] if realdev else [])
+        for set_name, gold, where in sets:
+            tables = load(where, tables=SCORED_TABLES)
+            for doc_id, doc_gold in gold.items():
+                for etype in errors:
+                    lines = describe_errors(doc_gold, tables, etype)
+                    if lines:
+                        print(f"\n## {set_name} {doc_id}: {etype}")
+                        print("\n".join(lines))
     return ExitCode.OK

@@ -159,7 +159,7 @@ def _missing(value) -> bool:
 
 
 def _safe_name(doc_id: str) -> str:
-    """doc_ids are file stems; keep them as file names but never let one escape the folder."""
+    """doc_ids are file-name safe by construction (pipeline.corpus); never let one escape the folder."""
     return doc_id.replace("/", "_").replace("\\", "_")
 
 
@@ -242,9 +242,9 @@ def _summary(table: str, row: dict) -> str:
     if table == "process_mentions":
         return f"process {v('process_id')} ({v('rule_id')})"
     if table == "dates":
-        return f"{v('date_start')} – {v('date_end')} ({v('precision')})"
+        return f"{v('date_iso')} ({v('precision')})"
     if table == "events":
-        return f"{v('kind')}: {v('title')} {v('date_start')} {v('location')} [{v('process_id')}]".strip()
+        return f"{v('kind')}: {v('title')} {v('date_iso') or v('year')} {v('location')} [{v('process_id')}]".strip()
     return f"{v('member_id')} {v('role')} of {v('process_id')}"
 
 
@@ -320,6 +320,8 @@ def render_text(text: str, spans: list[Span], markers: list[Span] = ()) -> str:
 
 
 def _cell(value) -> str:
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(map(str, value))
     return "" if _missing(value) else html.escape(str(value))
 
 

@@ -364,15 +364,16 @@ PROCESS_MEMBERS = Table(
 
 EVALUATION = Table(
     "evaluation",
-    "Scores of the last `make evaluate` against tests/gold/ (long format: pivot on metric).",
+    "Scores of the last `make evaluate` against tests/gold/ and the real development set (long format: pivot on metric).",
     (
+        Column("set", "category", "seed (the corpus against tests/gold/) or realdev (../shared/realdev).", "seed", categories=("seed", "realdev")),
         Column("scope", "string", "document (one gold document), input_kind (text, text-layer pdf, ocr) or micro (all).", "micro"),
         Column("name", "string", "The doc_id, input kind, or 'all'.", "all"),
         Column("type", "string", "What is scored: processes, memberships, events, events_title_only, dates, document, repair, language.", "dates"),
         Column("metric", "string", "tp, fp, fn, precision, recall, f1; for repair: wer_raw, wer_clean, fixed_share, false_edit_rate, ...; for language: accuracy.", "f1"),
         Column("value", "float", "The figure; empty when undefined (e.g. precision with nothing predicted).", "0.93", nullable=True),
     ),
-    primary_key=("scope", "name", "type", "metric"),
+    primary_key=("set", "scope", "name", "type", "metric"),
 )
 
 RUN_TABLES: dict[str, Table] = {t.name: t for t in (

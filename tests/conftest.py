@@ -59,3 +59,23 @@ def corpus_run(tmp_path_factory):
     options = RunOptions(inputs=(RAW,), out_dir=folder / "output", clean_dir=folder / "clean", quiet=True)
     summary = run(options.validated())
     return summary, options
+
+
+REALDEV = ROOT.parent / "shared" / "realdev"
+
+
+@pytest.fixture(scope="session")
+def realdev_run(tmp_path_factory):
+    """The real development set (../shared/realdev, never copied into the repository)
+    through the pipeline once per test session: (gold in the seed shape, out_dir, clean_dir).
+    CI has shared/ beside the clone, so there a missing set is a failure, not a skip."""
+    import os
+
+    from pipeline.evaluate import extract_realdev, load_realdev_gold
+
+    if not (REALDEV / "gold").is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"the real development set is missing: {REALDEV}")
+        pytest.skip(f"no real development set at {REALDEV}")
+    out_dir, clean_dir = extract_realdev(REALDEV, tmp_path_factory.mktemp("realdev"))
+    return load_realdev_gold(REALDEV), out_dir, clean_dir
