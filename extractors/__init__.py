@@ -9,16 +9,18 @@ from collections import Counter
 from dataclasses import replace
 from typing import Callable
 
-from extractors.dates import find_dates, last_stated_year, reporting_period
+from extractors.dates import find_dates, last_stated_year, reporting_period, stated_years
 from extractors.event_rows import document_event_rows
 from extractors.events import event_mentions, normalise_title
-from extractors.memberships import list_mentions, prose_mentions, table_mentions
+from extractors.memberships import (heading_list, list_mentions, membership_rows_with_sessions, names_only,
+                                    numbered_sessions, statement_mentions, table_mentions, with_count_note)
 from extractors.names import find_names
 from extractors.nlp import doc_text, pipeline_for
 from extractors.processes import names_in, process_mentions, process_rows
 from pipeline.tables import iso_interval
 
 EVIDENCE_CHARS = 300
+SESSION_TITLE_REACH = 3  # paragraphs below a session's title line that still describe that session
 DOMINANT_SHARE = 0.8
 PERIOD_REACH = 3000  # chars from the start where a report states the period it covers
 
@@ -48,8 +50,36 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
     section_process: dict[str, str] = {}
     events: dict[tuple, dict] = {}
     memberships: dict[tuple, dict] = {}
+    section_heading: dict[str, str] = {}
+    session_title_at: int | None = None  # index of the last paragraph that is a numbered session's title
+    pending: list[tuple] = []  # names under a heading naming a role, until the list ends
 
-    for para, doc, mentions in zip(paragraphs, docs, mentions_by_para):
+    def record_membership(f, base: int, ptext: str, process_id: str | None) -> None:
+        if process_id is None or process_id.startswith("discovered."):
+            return
+        key = (process_id, f.member_id, f.role)
+        if key in memberships:
+            memberships[key]["n_mentions"] += 1
+            return
+        # the year the statement holds for: one year its sentence states, else the cover's
+        years = {y for _, y in stated_years(ptext[f.evidence_start:f.evidence_end])}
+        memberships[key] = {
+            "doc_id": doc_id, "membership_id": f"mb{len(memberships) + 1:04d}", "process_id": process_id,
+            "member_type": f.member_type, "member_id": f.member_id, "member_name": f.member_name, "role": f.role,
+            "basis": f.basis, "year": years.pop() if len(years) == 1 else doc_year, "event_id": None, "note": f.note, "page": page_of(base + f.start),
+            "char_start": base + f.start, "char_end": base + f.end,
+            "evidence": " ".join(ptext[f.evidence_start:f.evidence_end].split())[:EVIDENCE_CHARS],
+            "rule_id": f.rule_id, "n_mentions": 1,
+            "_statement": (base + f.evidence_start, base + f.evidence_end)}
+
+    def flush_pending() -> None:
+        if pending and open_list is not None:
+            noted = with_count_note([f for f, _, _ in pending], open_list)
+            for f, (_, base, ptext) in zip(noted, pending):
+                record_membership(f, base, ptext, f.process_hint)
+        pending.clear()
+
+    for index, (para, doc, mentions) in enumerate(zip(paragraphs, docs, mentions_by_para)):
         base, ptext, lang = para["char_start"], doc_text(doc), para["lang"]
         common = {"doc_id": doc_id, "lang": lang}
 
@@ -102,36 +132,61 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                 "year_inferred": any((d.date_start, d.date_end) == (e.date_start, e.date_end) and "yearless" in d.rule_id
                                      for d in dates)}
 
-        found = []
-        if para["kind"] == "table":
+        def membership_process(f) -> str | None:
+            """The process the statement's sentence names (the last before the list, else the
+            first), else one named earlier in the paragraph, else the section's, else the
+            document's main process."""
+            named = [m for m in mentions if not m.process_id.startswith("discovered.")]
+            inside = [m for m in named if f.evidence_start <= m.start < f.evidence_end]
+            if inside:
+                before = [m for m in inside if m.start < f.start]
+                return (before[-1] if before else inside[0]).process_id
+            earlier = [m for m in named if m.end <= f.evidence_start]
+            if earlier:
+                return earlier[-1].process_id
+            return section_process.get(para["section_id"]) or main_process
+
+        # memberships: a headed list or a list after a colon continues in the paragraphs below
+        found: list = []
+        # a name inside a process's name ('IGAD' of 'IGAD-RCP') is no member of anything
+        names = [n for n in names if not any(m.start <= n.start and n.end <= m.end for m in mentions)]
+        if len(ptext) <= 80 and "\n" not in ptext.strip() and numbered_sessions(ptext):
+            session_title_at = index  # a title line ('3rd Ministerial Conference') over field lines
+        if para["kind"] == "heading":
+            section_heading[para["section_id"]] = ptext
+        heading = heading_list(ptext, lang)
+        if open_list is not None and not heading and (para["kind"] == "list" or names_only(ptext, names)):
+            found = [replace(f, process_hint=list_process) for f in list_mentions(ptext, names, open_list)]
+            if open_list.heading:
+                pending += [(f, base, ptext) for f in found]
+                found = []
+        else:
+            if open_list is not None and open_list.heading:
+                flush_pending()
+            open_list = None
+        if heading:
+            flush_pending()
+            open_list = heading
+            list_process = (mentions[0].process_id if mentions else None) or section_process.get(
+                para["section_id"]) or main_process
+        elif para["kind"] == "table":
             def process_at(start, end, _mentions=mentions):
                 hit = [m for m in _mentions if start <= m.start < end]
                 return hit[0].process_id if hit else None
             found = table_mentions(ptext, names, process_at)
-        elif open_list and para["kind"] == "list":
-            found = [replace(f, process_hint=list_process)
-                     for f in list_mentions(ptext, names, open_list, f"{open_list}.list_after_colon")]
-        new_found, open_list = prose_mentions(doc, names) if para["kind"] != "table" else ([], None)
-        if open_list:
-            list_process = process_near(len(ptext), len(ptext), use_section=False) or (
-                recent[1] if recent and recent[0] == para["section_id"] else None)
+        elif not found:
+            titled = bool(numbered_sessions(section_heading.get(para["section_id"], ""))) or (
+                session_title_at is not None and index - session_title_at <= SESSION_TITLE_REACH)
+            found, colon_list = statement_mentions(ptext, names, lang, [(m.start, m.end) for m in mentions], titled)
+            if colon_list is not None:
+                open_list = colon_list
+                list_process = process_near(len(ptext), len(ptext), use_section=False) or (
+                    recent[1] if recent and recent[0] == para["section_id"] else None) or main_process
         if mentions:
             recent = (para["section_id"], mentions[-1].process_id)
-        found += new_found
         for f in found:
-            process_id = f.process_hint or process_near(f.evidence_start, f.evidence_end, use_section=False)
-            if process_id is None or process_id.startswith("discovered."):
-                continue
-            key = (process_id, f.member_id, f.role)
-            if key in memberships:
-                memberships[key]["n_mentions"] += 1
-                continue
-            memberships[key] = {
-                "doc_id": doc_id, "process_id": process_id, "member_type": f.member_type, "member_id": f.member_id,
-                "member_name": f.member_name, "role": f.role, "page": page_of(base + f.start),
-                "char_start": base + f.start, "char_end": base + f.end,
-                "evidence": " ".join(ptext[f.evidence_start:f.evidence_end].split())[:EVIDENCE_CHARS],
-                "rule_id": f.rule_id, "n_mentions": 1}
+            record_membership(f, base, ptext, f.process_hint or membership_process(f))
+    flush_pending()
 
     rows["events"] = [e | {"date_iso": iso_interval(e["date_start"], e["date_end"])}
                       for e in document_event_rows(list(events.values()), paragraphs, rows["dates"], text)]
@@ -139,7 +194,7 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
         row.update(date_id=f"d{n:04d}", date_iso=iso_interval(row["date_start"], row["date_end"]))
     for n, row in enumerate(rows["process_mentions"], start=1):
         row["mention_id"] = f"m{n:04d}"
-    rows["memberships"] = list(memberships.values())
+    rows["memberships"] = membership_rows_with_sessions(list(memberships.values()), rows["events"], paragraphs)
     rows["processes"] = [{"process_id": pid, "name_en": name, "name_es": None, "acronyms": None, "aliases": None,
                           "region": None, "founded_year": None, "source": "discovered"}
                          for pid, name in discovered.items()]

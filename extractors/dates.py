@@ -25,14 +25,14 @@ from __future__ import annotations
 import calendar
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from extractors.text import expand_pieces, fold_keeping_offsets
+
 RULES_PATH = Path(__file__).resolve().parent / "patterns" / "date_rules.jsonl"
 LANGS = ("es", "en")
-_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::([a-z0-9]+))?\}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +74,6 @@ class _Candidate:
     years: tuple[int | None, int | None]
 
 
-def fold_keeping_offsets(text: str) -> str:
-    """Accent-folded copy of ``text`` with the same length (one char per char), so offsets
-    found on the folded text are offsets into the original."""
-    return "".join(unicodedata.normalize("NFD", ch)[0] for ch in text)
-
-
 def _month_piece(entry: dict) -> str:
     """Alternation of a lexicon's names (longest first). English names are matched
     case-sensitively as Capitalised or UPPER forms via a scoped ``(?-i:...)``."""
@@ -97,15 +91,6 @@ def _month_piece(entry: dict) -> str:
     return rf"\b(?P<@>{body})(?![a-z])"
 
 
-def _expand(pattern: str, pieces: dict[str, str]) -> str:
-    """Replace ``{piece}`` / ``{piece:group}`` by the piece's regex; the piece's ``(?P<@>``
-    becomes the named group, or a plain group when no name is asked for."""
-    def sub(m: re.Match[str]) -> str:
-        body = pieces[m.group(1)]
-        return body.replace("(?P<@>", f"(?P<{m.group(2)}>" if m.group(2) else "(?:")
-    return _PLACEHOLDER.sub(sub, pattern)
-
-
 @lru_cache(maxsize=4)
 def load_grammar(path: Path = RULES_PATH) -> Grammar:
     """Compile the JSONL grammar once per path."""
@@ -120,9 +105,9 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
         elif e["kind"] == "piece":
             pieces[e["name"]] = e["pattern"]
     rules = tuple(
-        Rule(e["id"], e["lang"], re.compile(_expand(e["pattern"], pieces), re.IGNORECASE), order)
+        Rule(e["id"], e["lang"], re.compile(expand_pieces(e["pattern"], pieces), re.IGNORECASE), order)
         for order, e in enumerate(x for x in entries if x["kind"] == "rule"))
-    return Grammar(rules, months, re.compile(_expand("{year:y}", pieces)))
+    return Grammar(rules, months, re.compile(expand_pieces("{year:y}", pieces)))
 
 
 def _iso(year: int, month: int, day: int | None) -> str | None:

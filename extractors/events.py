@@ -55,7 +55,7 @@ ORDINAL_NUMBERS = {
 }
 TENS = {w: 10 * n for n, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
 ORDINAL_WORDS = "|".join(sorted(ORDINAL_NUMBERS, key=len, reverse=True)).replace("e", "[eé]").replace("i", "[ií]")
-ORDINALS = re.compile(r"^(?:[IVXL]{1,6}|\d{1,2}(?:st|nd|rd|th|ª|º|a|o)?|\d{3}(?:st|nd|rd|th|ª|º)|"
+ORDINALS = re.compile(r"^(?:[IVXL]{1,6}|\d{1,2}(?:st|nd|rd|th|ª|º|°|a|o)?|\d{3}(?:st|nd|rd|th|ª|º|°)|"
                       + ORDINAL_WORDS + r")$", re.I)
 # Ordinals that mark one instance of a recurring event, compounds included, bare numbers not:
 # "thirty-first session", "110th regular session", "XVII World Congress", "Fifth Summit"

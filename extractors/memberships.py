@@ -1,27 +1,46 @@
-"""Member and observer lists: prose lists after a trigger ("Los países miembros son: …",
-"observers: …"), lists that follow a trigger ending in a colon, and participant columns of
-tab-separated tables. Triggers are data (patterns/membership_triggers.jsonl)."""
+"""Member, observer and participant lists: the statements that say which states and
+organisations take part in a process.
+
+The rules are data (``patterns/membership_rules.jsonl``), built from reusable pieces the
+way the date grammar is, each with examples and counterexamples that a test runs:
+
+- **cue rules** find a phrase that introduces a list ("Los países miembros son:", "the
+  Dialogue brings together", "con la participación de") or follows one ("… are members",
+  "… participate as observers", "…, reunidos en la Quinta Conferencia"); the list is the
+  run of country and organisation names that starts right after the cue (or ends right
+  before it), with only separators, articles and capitalised words between its names;
+- **heading rules** find a heading that names a role ("Member States (15 States)",
+  "Países observadores"); the names standing alone on the lines below are its list, and a
+  count the heading states is compared with the names found (a note, never a fill-in);
+- **blockers** drop what looks like a list and is not: members of an organisation, invited
+  guests, participants of a workshop, hosts and chairs.
+
+Participation rules (role ``participant``) need the paragraph to be about a session of a
+process (it names a process or a conference, meeting or session). Tab-separated tables
+with a participants or members column give one membership per name of that column.
+"""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 
-from spacy.language import Language
-from spacy.tokens import Doc
+from extractors.nlp import DATA, PATTERNS, fold, read_jsonl
+from extractors.text import expand_pieces, fold_lower_keeping_offsets, sentence_bounds
 
-from extractors.nlp import DATA, PATTERNS, doc_text, fold, phrase_to_pattern, read_jsonl
-
+RULES_PATH = PATTERNS / "membership_rules.jsonl"
 PARTICIPANT_HEADER = re.compile(r"particip|member|miembro|observ", re.I)
-# what may stand between a trigger and the first name of its list
-LIST_INTRODUCER = re.compile(
-    r"^\s*(?:\(|:|,|\s)*\s*(?:(?:son|are|were|fueron|include|includes|incluyen|incluye|comprise|comprenden|"
-    r"namely|a saber|such as|como|is|es|será|will be)\b[\s:,]*)?(?:the\s+|los\s+|las\s+|la\s+|el\s+)?$", re.I)
-# "… are members", "… participate as observers", "… also have observer status"
-PREDICATE_BEFORE = re.compile(
-    r"\b(?:are|son|is|es|were|fueron|participate as|participan como|participa como|have|has|tienen|tiene|"
-    r"hold|holds|enjoy|gozan de|poseen)\s+(?:(?:all|todos|also|también|now|ahora)\s+)?"
-    r"(?:the\s+|los\s+|las\s+|el\s+|la\s+)?(?:\d+\s+)?$", re.I)
+# a paragraph is about a session of a process when it names one of these (or a process)
+SESSION_WORDS = re.compile(r"\b(?:conferences?|conferencias?|meetings?|reunion(?:es)?|sessions?|sesion(?:es)?|summits?|"
+                           r"cumbres?|encuentros?|consultations?|consultas?|plenar(?:y|ies|ia|ias)|dialogues?|dialogos?)\b")
+# words that may stand between two names of one list (besides capitalised words and punctuation)
+LIST_WORDS = frozenset(
+    "y e and or o u ni plus mas as well asi como together with junto con the el la los las of de del for para on sobre "
+    "in en a al to its sus su government governments gobierno gobiernos republic republica republics state states "
+    "estado estados kingdom reino".split())
+MAX_CAPITALISED_IN_GAP = 12   # unknown capitalised words between two names ("Office of the High Commissioner …")
+MAX_PAREN_CHARS = 120         # a parenthesis inside a list is skipped up to this length
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,18 +48,89 @@ class MemberMention:
     member_type: str     # country or organization
     member_id: str
     member_name: str
-    role: str            # member or observer
+    role: str            # member, observer or participant
     start: int           # char offsets in the paragraph text
     end: int
     evidence_start: int  # the sentence or table row the membership is stated in
     evidence_end: int
     rule_id: str
     process_hint: str | None = None  # a process named in the same table row
+    basis: str = "stated"            # stated, participation, signatory, founding, table
+    note: str | None = None
 
 
-@lru_cache(maxsize=1)
-def trigger_rules() -> list[dict]:
-    return read_jsonl(PATTERNS / "membership_triggers.jsonl")
+@dataclass(frozen=True, slots=True)
+class CueRule:
+    id: str
+    lang: str
+    role: str
+    basis: str
+    side: str                 # before (the list follows) or after (the list precedes)
+    pattern: re.Pattern[str]
+    needs_session: bool
+    member_types: tuple[str, ...]
+    list_at_once: bool = False    # the first name follows the cue with nothing but articles between
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingRule:
+    id: str
+    lang: str
+    role: str
+    basis: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Blocker:
+    id: str
+    applies_to: tuple[str, ...]  # "all", a basis ("participation") or rule ids
+    where: str                   # sentence, gap (between cue and list), cue (checked in code)
+    pattern: re.Pattern[str]
+
+    def applies(self, rule: "CueRule") -> bool:
+        return "all" in self.applies_to or rule.basis in self.applies_to or rule.id in self.applies_to
+
+
+@dataclass(frozen=True, slots=True)
+class Grammar:
+    cues: tuple[CueRule, ...]
+    headings: tuple[HeadingRule, ...]
+    blockers: tuple[Blocker, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OpenList:
+    """A statement whose list is in the paragraphs that follow (a cue ending in a colon, or
+    a heading naming a role)."""
+
+    role: str
+    basis: str
+    rule_id: str
+    count: int | None = None
+    heading: bool = False
+
+
+@lru_cache(maxsize=2)
+def load_grammar(path: Path = RULES_PATH) -> Grammar:
+    entries = read_jsonl(path)
+    pieces = {e["name"]: e["pattern"] for e in entries if e["kind"] == "piece"}
+    compile_ = lambda pattern: re.compile(expand_pieces(pattern, pieces))  # noqa: E731
+    cues = tuple(CueRule(e["id"], e["lang"], e["role"], e["basis"], e["side"], compile_(e["pattern"]),
+                         e.get("needs") == "session", tuple(e.get("member_types", ())),
+                         e.get("list_starts") == "at_once")
+                 for e in entries if e["kind"] == "rule")
+    headings = tuple(HeadingRule(e["id"], e["lang"], e["role"], e["basis"], compile_(e["pattern"]))
+                     for e in entries if e["kind"] == "heading")
+    blockers = tuple(Blocker(e["id"], tuple([e["applies_to"]] if isinstance(e["applies_to"], str) else e["applies_to"]),
+                             e["where"], compile_(e["pattern"]))
+                     for e in entries if e["kind"] == "blocker")
+    return Grammar(cues, headings, blockers)
+
+
+def rule_entries(path: Path = RULES_PATH) -> list[dict]:
+    """The rows of the grammar as written (for the tests that run their examples)."""
+    return read_jsonl(path)
 
 
 @lru_cache(maxsize=1)
@@ -48,71 +138,231 @@ def regions() -> list[dict]:
     return read_jsonl(DATA / "regions.jsonl")
 
 
-def patterns(nlp: Language, lang: str) -> list[dict]:
-    out = []
-    for rule in trigger_rules():
-        for phrase in rule["phrases"]:
-            out.append({"label": rule["role"], "pattern": phrase_to_pattern(nlp, phrase), "id": rule["id"]})
-    return out
+# ---------------------------------------------------------------- statements in prose
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    rule: CueRule
+    start: int
+    end: int
+    count: int | None
 
 
-def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    """The sentence around ``pos``: from after the previous '. ' to the next '.', or the line."""
-    starts = [m.end() for m in re.finditer(r"(?<!\b[A-Z])[.!?]\s+(?=[A-ZÁÉÍÓÚÑ¿¡“\"(])|\n", text[:pos])]
-    start = starts[-1] if starts else 0
-    m = re.search(r"(?<!\b[A-Z])[.!?](?=\s+[A-ZÁÉÍÓÚÑ¿¡“\"(]|\s*$)|\n", text[pos:])
-    end = pos + m.end() if m else len(text)
-    return start, end
+def statement_mentions(text: str, names: list, lang: str, processes: list[tuple[int, int]] = (),
+                       titled_session: bool = False) -> tuple[list[MemberMention], OpenList | None]:
+    """Memberships stated in one paragraph, and the statement whose list continues in the
+    next paragraphs (a cue at the paragraph's end before a colon), if any.
 
-
-def prose_mentions(doc: Doc, names: list, continuation: list | None = None) -> tuple[list[MemberMention], bool]:
-    """Memberships stated in one paragraph. Returns the mentions and whether the paragraph
-    ends with a trigger and a colon, so the next paragraph (a list) continues it."""
-    from spacy.util import filter_spans
-
-    text = doc_text(doc)
-    triggers = filter_spans(list(doc.spans.get("member_triggers", [])))
-    out: list[MemberMention] = []
-    open_list = False
+    A participation cue needs its session named: a process's name (``processes``: spans)
+    in its sentence, a numbered session ('la Quinta Conferencia', '3rd Ministerial
+    Conference') in its sentence or the one before, or ``titled_session``: the paragraph
+    stands under a title line or heading that is a numbered session. 'participated in a
+    ministerial meeting' names no session of the process."""
+    grammar = load_grammar()
+    folded = fold_lower_keeping_offsets(text)
     names = _without_qualifiers(text, names)
-    for i, trig in enumerate(triggers):
-        s_start, s_end = sentence_bounds(text, trig.start_char)
-        if _owned_by_organisation(text, trig, names):
-            continue  # "IOM Member States", "miembros de la OEA": members of an organisation
-        nxt = next((t.start_char for t in triggers[i + 1:] if t.start_char < s_end), s_end)
-        role = trig.label_
-        after = [n for n in names if trig.end_char <= n.start < nxt]
-        # a list must be introduced: "son: …", "are …", "include …", "(…)", ": …"
-        scope = after if after and LIST_INTRODUCER.match(text[trig.end_char:after[0].start]) else []
-        # "Canada, Mexico and the United States are members": names before a predicate trigger
-        before = text[s_start:trig.start_char]
-        if PREDICATE_BEFORE.search(before):
-            prev_end = max((t.end_char for t in triggers[:i] if t.end_char > s_start), default=s_start)
-            scope += [n for n in names if prev_end <= n.start < trig.start_char]
-        regional = _region_members(text[s_start:s_end]) if PREDICATE_BEFORE.search(before) or scope else []
-        for n in scope:
-            out.append(MemberMention(n.kind, n.id, n.text, role, n.start, n.end, s_start, s_end, trig.id_))
-        for iso3, phrase in regional:
-            at = s_start + fold(text[s_start:s_end]).find(fold(phrase))
-            out.append(MemberMention("country", iso3, phrase, role, at, at + len(phrase), s_start, s_end,
-                                     "member.region"))
-        if not scope and text[trig.end_char:s_end].strip().endswith(":") or re.match(
-                r"^\s*(?:son|are|include|incluyen)?\s*:\s*$", text[trig.end_char:]):
-            open_list = role
+    cues = _cues(grammar, folded, names, lang)
+    out: list[MemberMention] = []
+    open_list = None
+    for i, cue in enumerate(cues):
+        rule = cue.rule
+        s_start, s_end = sentence_bounds(text, cue.start)
+        if rule.needs_session and not titled_session:
+            before = sentence_bounds(text, max(0, s_start - 2))[0] if s_start else 0
+            named = any(a < s_end and s_start < b for a, b in processes)
+            if not named and not any(a < s_end and before < b for a, b in numbered_sessions(text)):
+                continue
+        if _blocked(grammar, rule, folded, s_start, s_end, cue, text, names):
+            continue
+        if rule.side == "before":
+            limit = min([c.start for c in cues[i + 1:] if c.start >= cue.end] + [s_end])
+            if text[cue.start:cue.end].rstrip().endswith("(") or _paren_depth(text, s_start, cue.start) > 0:
+                limit = min(limit, _closing_paren(text, cue.end))  # a list inside parentheses ends with them
+            items = _list_after(text, names, cue.end, limit, first_words=not rule.list_at_once)
+            span = (cue.end, items[-1].end if items else limit)
+        else:
+            floor = max([c.end for c in cues[:i] if c.end <= cue.start] + [s_start])
+            items = _list_before(text, names, cue.start, floor)
+            span = (s_start, cue.start)
+        if _gap_blocked(grammar, folded, cue, items):
+            continue
+        if rule.member_types:
+            items = [n for n in items if n.kind in rule.member_types]
+        regional = _region_members(text, *span) if items or rule.side == "after" else []
+        found = len(items) + (1 if regional else 0)
+        note = (f"the text states {cue.count}, {len(items)} names listed"
+                if cue.count is not None and not regional and cue.count != len(items) else None)
+        for n in items:
+            out.append(MemberMention(n.kind, n.id, n.text, rule.role, n.start, n.end, s_start, s_end, rule.id,
+                                     basis=rule.basis, note=note))
+        for iso3, at, phrase in regional:
+            out.append(MemberMention("country", iso3, phrase, rule.role, at, at + len(phrase), s_start, s_end,
+                                     "member.region", basis=rule.basis))
+        if not found and rule.side == "before" and _ends_in_colon(text, cue, s_end) and is_list_gap(
+                text[cue.end:s_end].rstrip().rstrip(":"), words_allowed=False):
+            open_list = OpenList(rule.role, rule.basis, rule.id, cue.count)
     return out, open_list
 
 
-def _owned_by_organisation(text: str, trigger, names: list) -> bool:
-    """'IOM Member States', 'Estados miembros de la OEA', 'member States of the OAS'."""
+def _cues(grammar: Grammar, folded: str, names: list, lang: str) -> list[_Cue]:
+    """Every cue of the paragraph's language, overlaps resolved (the longest wins)."""
+    found = []
+    ends = sorted({n.end for n in names} | {m.end() for m in re.finditer(r"\)", folded)})
+    for rule in grammar.cues:
+        if rule.lang not in (lang, "any"):
+            continue
+        if rule.side == "before":
+            matches = list(rule.pattern.finditer(folded))
+        else:  # a predicate after a list: tried where a name (or a parenthesis after one) ends
+            matches = [m for m in (rule.pattern.match(folded, pos) for pos in ends) if m]
+        for m in matches:
+            count = m.groupdict().get("count")
+            found.append(_Cue(rule, m.start(), m.end(), int(count) if count else None))
+    found.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    kept: list[_Cue] = []
+    for cue in sorted(found, key=lambda c: -(c.end - c.start)):
+        if not any(cue.start < k.end and k.start < cue.end for k in kept):
+            kept.append(cue)
+    return sorted(kept, key=lambda c: c.start)
+
+
+def _blocked(grammar: Grammar, rule: CueRule, folded: str, s_start: int, s_end: int, cue: _Cue, text: str,
+             names: list) -> bool:
+    for blocker in grammar.blockers:
+        if not blocker.applies(rule):
+            continue
+        if blocker.where == "cue" and _owned_by_organisation(text, cue, names):
+            return True
+        if blocker.where == "sentence" and blocker.pattern.search(folded, s_start, s_end):
+            return True
+    return False
+
+
+def _gap_blocked(grammar: Grammar, folded: str, cue: _Cue, items: list) -> bool:
+    """A host, chair or secretariat named between the cue and its list."""
+    if not items:
+        return False
+    # between the cue and its list, and just before a cue ('co-chaired by representatives of …')
+    start, end = (max(0, cue.start - 40), items[0].start) if cue.rule.side == "before" else (items[-1].end, cue.start)
+    return any(b.where == "gap" and b.applies(cue.rule) and b.pattern.search(folded, start, end)
+               for b in grammar.blockers)
+
+
+def _owned_by_organisation(text: str, cue: _Cue, names: list) -> bool:
+    """'IOM Member States', 'Estados miembros de la OEA', 'member States of the OAS are': the
+    cue's neighbour or complement is an organisation."""
     for n in names:
         if n.kind != "organization":
             continue
-        if 0 <= trigger.start_char - n.end <= 2:
-            return True
-        gap = text[trigger.end_char:n.start]
-        if n.start >= trigger.end_char and re.fullmatch(r"\s*(?:de la|del|de los|de|of the|of)\s+", gap, re.I):
+        if cue.rule.side == "before" and 0 <= cue.start - n.end <= 2:
+            return True  # before an 'after' cue the organisation is the list's last name
+        if cue.start <= n.start < cue.end:
+            return True  # "members of the OAS are" (the complement is inside the cue)
+        gap = text[cue.end:n.start]
+        if n.start >= cue.end and re.fullmatch(r"\s*(?:de la|del|de los|de|of the|of)\s+", gap, re.I):
             return True
     return False
+
+
+def _paren_depth(text: str, start: int, end: int) -> int:
+    depth = 0
+    for ch in text[start:end]:
+        depth += ch == "("
+        depth -= ch == ")" and depth > 0
+    return depth
+
+
+def numbered_sessions(text: str) -> list[tuple[int, int]]:
+    """Where a text names a numbered session ('Quinta Conferencia', '3rd Ministerial
+    Conference', 'XIII Inter-American Conference', '1° Reunión'): an ordinal within the four
+    words before a session word."""
+    from extractors.events import is_ordinal
+
+    spans = []
+    folded = fold_lower_keeping_offsets(text)
+    for m in SESSION_WORDS.finditer(folded):
+        words = list(re.finditer(r"[\w°ºª'’-]+", text[max(0, m.start() - 60):m.start()]))[-4:]
+        if any(is_ordinal(w.group(0)) for w in words):
+            spans.append((max(0, m.start() - 60) + words[0].start(), m.end()))
+    return spans
+
+
+def _closing_paren(text: str, pos: int) -> int:
+    depth = 1
+    for i in range(pos, min(len(text), pos + 2000)):
+        if text[i] == "(":
+            depth += 1
+        elif text[i] == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(text)
+
+
+def _ends_in_colon(text: str, cue: _Cue, s_end: int) -> bool:
+    """The cue's sentence ends the paragraph with a colon: its list is in the lines below."""
+    return text[cue.start:s_end].rstrip().endswith(":") and s_end >= len(text.rstrip()) - 1
+
+
+def is_list_gap(gap: str, words_allowed: bool = True) -> bool:
+    """True when ``gap`` may stand between two names of one list: separators, articles,
+    conjunctions, a parenthesis, capitalised words (a name the registry lacks), no prose."""
+    bare = re.sub(r"\([^()]{0,%d}\)" % MAX_PAREN_CHARS, " ", gap)
+    if re.search(r"\d", bare) or "\n\n" in bare:
+        return False
+    capitalised = 0
+    for word in re.findall(r"[^\W\d_]+", bare):
+        if fold(word) in LIST_WORDS:
+            continue
+        if not words_allowed:
+            return False
+        if word[0].isupper():
+            capitalised += 1
+            if capitalised > MAX_CAPITALISED_IN_GAP:
+                return False
+            continue
+        return False
+    return True
+
+
+def _list_after(text: str, names: list, pos: int, limit: int, first_words: bool = True) -> list:
+    items, cursor = [], pos
+    for n in names:
+        if n.start < pos:
+            continue
+        if n.start >= limit:
+            break
+        if not is_list_gap(text[cursor:n.start], words_allowed=first_words or bool(items)):
+            break
+        items.append(n)
+        cursor = n.end
+    return items
+
+
+def _list_before(text: str, names: list, pos: int, floor: int) -> list:
+    before = [n for n in names if floor <= n.start and n.end <= pos]
+    if not before or not is_list_gap(text[before[-1].end:pos], words_allowed=False):
+        return []
+    items = [before[-1]]
+    for n in reversed(before[:-1]):
+        if not is_list_gap(text[n.end:items[0].start]):
+            break
+        items.insert(0, n)
+    return items
+
+
+def _region_members(text: str, start: int, end: int) -> list[tuple[str, int, str]]:
+    """'All South American countries …' in a list → the region's states (regions.jsonl is data)."""
+    folded = fold_lower_keeping_offsets(text)
+    out = []
+    for region in regions():
+        for phrase in region["aliases"]:
+            m = re.compile(r"\b(?:all|todos los)\s+" + re.escape(fold(phrase))).search(folded, max(0, start - 80), end)
+            if m:
+                at = m.start() + m.group(0).find(fold(phrase).split()[0])
+                out += [(iso3, at, text[at:at + len(phrase)]) for iso3 in region["members"]]
+                break
+    return out
 
 
 def _without_qualifiers(text: str, names: list) -> list:
@@ -128,11 +378,72 @@ def _without_qualifiers(text: str, names: list) -> list:
     return kept
 
 
-def list_mentions(text: str, names: list, role: str, rule_id: str) -> list[MemberMention]:
-    """Every name of a list paragraph that follows 'Los países observadores son:'."""
-    names = _without_qualifiers(text, names)
-    return [MemberMention(n.kind, n.id, n.text, role, n.start, n.end, 0, len(text), rule_id) for n in names]
+# ---------------------------------------------------------------- lists in the lines below
 
+def heading_list(text: str, lang: str) -> OpenList | None:
+    """A paragraph that is a heading naming a role ('Member States (15 States)')."""
+    if "\n" in text.strip() or len(text) > 80:
+        return None
+    folded = fold_lower_keeping_offsets(text)
+    # every language's headings: a page in one language often heads its lists in another
+    rules = sorted(load_grammar().headings, key=lambda r: r.lang != lang)
+    for rule in rules:
+        m = rule.pattern.match(folded)
+        if m:
+            count = m.groupdict().get("count")
+            return OpenList(rule.role, rule.basis, rule.id, int(count) if count else None, heading=True)
+    return None
+
+
+def names_only(text: str, names: list) -> bool:
+    """True when the paragraph holds names and nothing else (one per line, bullets,
+    parentheses with acronyms): the body of a headed list."""
+    if not names:
+        return False
+    rest, cursor = [], 0
+    for n in names:
+        rest.append(text[cursor:n.start])
+        cursor = n.end
+    rest.append(text[cursor:])
+    return all(is_list_gap(re.sub(r"[•·\-–*]", " ", gap).replace("\n", " ; "), words_allowed=False) for gap in rest)
+
+
+def list_mentions(text: str, names: list, open_list: OpenList) -> list[MemberMention]:
+    """Every name of a list paragraph that continues an open statement."""
+    names = _without_qualifiers(text, names)
+    return [MemberMention(n.kind, n.id, n.text, open_list.role, n.start, n.end, 0, len(text), open_list.rule_id,
+                          basis=open_list.basis) for n in names]
+
+
+def with_count_note(mentions: list[MemberMention], open_list: OpenList) -> list[MemberMention]:
+    """A headed list's count against the names found under it: a note when they differ."""
+    if open_list.count is None or open_list.count == len(mentions):
+        return mentions
+    note = f"the heading states {open_list.count}, {len(mentions)} names listed"
+    return [replace(m, note=note) for m in mentions]
+
+
+# ---------------------------------------------------------------- document level
+
+def membership_rows_with_sessions(rows: list[dict], events: list[dict], paragraphs: list[dict]) -> list[dict]:
+    """A participant's row takes the session it took part in: the first event extracted
+    inside its statement, else in its paragraph; the row's year is then that event's year.
+    The internal statement span is dropped."""
+    out = []
+    for row in rows:
+        start, end = row.pop("_statement")
+        if row["role"] == "participant":
+            para = next((p for p in paragraphs if p["char_start"] <= start < p["char_end"]), None)
+            spans = [(start, end)] + ([(para["char_start"], para["char_end"])] if para else [])
+            event = next((e for a, b in spans for e in events if a <= e["char_start"] < b), None)
+            if event is not None:
+                row["event_id"] = event["event_id"]
+                row["year"] = event["year"] if event["year"] is not None else row["year"]
+        out.append(row)
+    return out
+
+
+# ---------------------------------------------------------------- tables
 
 def table_mentions(text: str, names: list, process_at) -> list[MemberMention]:
     """Tab-separated table with a participants/members column: each row's process (found by
@@ -157,18 +468,6 @@ def table_mentions(text: str, names: list, process_at) -> list[MemberMention]:
             for n in names:
                 if c_start <= n.start < c_end:
                     out.append(MemberMention(n.kind, n.id, n.text, role, n.start, n.end, offset, offset + len(row),
-                                             "member.table_column", process_id))
+                                             "member.table_column", process_id, basis="table"))
         offset += len(row) + 1
-    return out
-
-
-def _region_members(sentence: str) -> list[tuple[str, str]]:
-    """'All South American countries …' → the region's states (regions.jsonl is data)."""
-    folded = fold(sentence)
-    out = []
-    for region in regions():
-        for phrase in region["aliases"]:
-            if re.search(r"\b(?:all|todos los)\s+" + re.escape(fold(phrase)), folded):
-                out += [(iso3, phrase) for iso3 in region["members"]]
-                break
     return out

@@ -62,14 +62,13 @@ def phrase_to_pattern(nlp: Language, phrase: str) -> list[dict]:
 @lru_cache(maxsize=4)
 def pipeline_for(lang: str) -> Language:
     """The rule pipeline of one language ('es' or 'en'); built once per process."""
-    from extractors import events, memberships, processes
+    from extractors import events, processes
 
     nlp = spacy.blank(lang if lang in ("es", "en") else "en")
     nlp.add_pipe("norm_folding")
     for key, patterns in (
         ("processes", processes.patterns(nlp)),
         ("event_kinds", events.patterns(nlp, lang)),
-        ("member_triggers", memberships.patterns(nlp, lang)),
     ):
         ruler = nlp.add_pipe("span_ruler", name=f"ruler_{key}", config={"spans_key": key, "validate": True})
         ruler.add_patterns(patterns)

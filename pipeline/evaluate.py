@@ -409,7 +409,7 @@ class Evaluation:
         return None
 
 
-def describe_errors(gold: dict, tables: dict[str, pd.DataFrame], etype: str) -> list[str]:
+def describe_errors(gold: dict, tables: dict[str, pd.DataFrame], etype: str, roles: dict[str, str] | None = None) -> list[str]:
     """One line per missed gold item ("missed") and per predicted item without a gold match
     ("spurious") of one entity type in one document: what a reviewer reads to see why a
     score is what it is."""
@@ -429,7 +429,8 @@ def describe_errors(gold: dict, tables: dict[str, pd.DataFrame], etype: str) -> 
         return ([f"missed    {k[0]}/{k[1]} {texts[k]!r} x{n}" for k, n in (g - p).items()]
                 + [f"spurious  {k[0]}/{k[1]} {texts[k]!r} x{n}" for k, n in (p - g).items()])
     if etype in ("memberships", "processes"):
-        key = (lambda m: (m["process_id"], m["member_id"], m["role"])) if etype == "memberships" \
+        roles = roles or {}
+        key = (lambda m: (m["process_id"], m["member_id"], roles.get(m["role"], m["role"]))) if etype == "memberships" \
             else (lambda m: m["process_id"])
         g = {key(m) for m in gold[etype]}
         p = {key(m) for m in _rows(tables, "memberships" if etype == "memberships" else "process_mentions", doc_id)}
@@ -589,12 +590,12 @@ def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path, errors: lis
     if errors:
         from pipeline import load
 
-        sets = [("seed", load_gold(gold_dir), out_dir)] + ([("realdev", *realdev)] if realdev else [])
-        for set_name, gold, where in sets:
+        sets = [("seed", load_gold(gold_dir), out_dir, {})] + ([("realdev", *realdev, REALDEV_ROLES)] if realdev else [])
+        for set_name, gold, where, roles in sets:
             tables = load(where, tables=SCORED_TABLES)
             for doc_id, doc_gold in gold.items():
                 for etype in errors:
-                    lines = describe_errors(doc_gold, tables, etype)
+                    lines = describe_errors(doc_gold, tables, etype, roles)
                     if lines:
                         print(f"\n## {set_name} {doc_id}: {etype}")
                         print("\n".join(lines))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from pipeline import PIPELINE_VERSION
 from pipeline.storage import write_atomic, write_table
-from pipeline.tables import CORPUS_TABLES, PROCESS_MEMBERS, PROCESS_PROFILES, TABLES, Table, type_note, value_to_date
+from pipeline.tables import CORPUS_TABLES, MEMBERSHIP_PANEL, PROCESS_MEMBERS, PROCESS_PROFILES, TABLES, Table, type_note, value_to_date
 
 if TYPE_CHECKING:  # pandas is imported where profiles are built: an unchanged re-run does not need it
     import pandas as pd
@@ -45,6 +45,7 @@ def write_corpus_outputs(out_dir: Path, clean_dir: Path, summary, tables_rewritt
     members = process_members(tables)
     write_table(PROCESS_MEMBERS, members.to_dict("records"), out_dir)
     write_table(PROCESS_PROFILES, process_profiles(tables, members).to_dict("records"), out_dir)
+    write_table(MEMBERSHIP_PANEL, membership_panel(tables).to_dict("records"), out_dir)
     write_datapackage(out_dir)
     write_atomic(out_dir / "run_manifest.json",
                  json.dumps(run_manifest(tables["documents"], table_counts(out_dir), summary), indent=2,
@@ -78,6 +79,29 @@ def process_members(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     roles = out.groupby(["process_id", "member_id"])["role"].transform("nunique")
     out["role_conflict"] = roles > 1
     return out[columns]
+
+
+STATUS_RANK = {"member": 0, "observer": 1, "participant": 2}  # the strongest status first
+
+
+def membership_panel(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """process × member × year: the strongest status stated that year, the documents, and
+    the first statement of that status as evidence."""
+    import pandas as pd
+
+    m = tables.get("memberships", pd.DataFrame())
+    columns = MEMBERSHIP_PANEL.column_names
+    if m.empty:
+        return pd.DataFrame(columns=columns)
+    m = m[m["year"].notna()].assign(_rank=lambda d: d["role"].astype(str).map(STATUS_RANK))
+    rows = []
+    for (pid, mid, year), group in m.groupby(["process_id", "member_id", "year"], sort=True, observed=True):
+        first = group.sort_values(["_rank", "doc_id", "char_start"]).iloc[0]
+        rows.append({"process_id": pid, "member_id": mid, "member_type": first["member_type"], "year": int(year),
+                     "status": first["role"], "n_documents": group["doc_id"].nunique(),
+                     "doc_ids": sorted(group["doc_id"].unique()), "evidence_doc_id": first["doc_id"],
+                     "evidence_char_start": int(first["char_start"]), "evidence_rule_id": first["rule_id"]})
+    return pd.DataFrame(rows, columns=columns)
 
 
 def process_profiles(tables: dict[str, pd.DataFrame], members: pd.DataFrame) -> pd.DataFrame:
@@ -188,5 +212,5 @@ def run_facts(summary) -> dict:
     }
 
 
-__all__ = ["write_corpus_outputs", "process_members", "process_profiles", "datapackage", "run_manifest",
+__all__ = ["write_corpus_outputs", "process_members", "process_profiles", "membership_panel", "datapackage", "run_manifest",
            "CORPUS_TABLES"]

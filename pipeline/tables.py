@@ -86,7 +86,8 @@ PARAGRAPH_KINDS = ("text", "heading", "list", "table")
 LANG_SOURCES = ("detected", "neighbour", "smoothed")
 PROCESS_SOURCES = ("registry", "discovered")
 MEMBER_TYPES = ("country", "organization")
-ROLES = ("member", "observer")
+ROLES = ("member", "observer", "participant")
+BASES = ("stated", "participation", "signatory", "founding", "table")
 # every kind of extractors/patterns/event_kinds.jsonl (tests/test_tables.py checks it)
 EVENT_KINDS = ("workshop", "seminar", "conference", "meeting", "course", "forum", "panel", "round_table",
                "consultation", "summit", "training", "campaign", "symposium")
@@ -110,6 +111,15 @@ def date_columns(what: str, nullable: bool, precision: str) -> tuple[Column, Col
         Column("date_iso", "string", f"The {what} in ISO 8601 at its {precision}: '2002-10-29', '2002-10', "
                "or a range 'start/end' ('2002-10-29/2002-10-31').", "2002-10-29/2002-10-31", nullable=nullable),
     )
+
+
+def process_id_column() -> Column:
+    return Column("process_id", "string", "processes.process_id.", "rcm")
+
+
+def member_columns() -> tuple[Column, Column]:
+    return (Column("member_id", "string", "ISO3 code or organisation id.", "BLZ"),
+            Column("member_type", "category", "country or organization.", "country", categories=MEMBER_TYPES))
 
 
 def doc_id_column() -> Column:
@@ -260,21 +270,28 @@ PROCESS_MENTIONS = Table(
 
 MEMBERSHIPS = Table(
     "memberships",
-    "Stated members and observers of processes, one row per (document, process, member, role).",
+    "Stated members, observers and participants of processes, one row per (document, process, member, role).",
     (
         doc_id_column(),
-        Column("process_id", "string", "processes.process_id.", "rcm"),
+        Column("membership_id", "string", "Row id, unique within the document, in text order.", "mb0003"),
+        Column("process_id", "string", "processes.process_id: the process the statement's sentence names, else its paragraph's or section's, else the document's main process.", "rcm"),
         Column("member_type", "category", "country or organization.", "country", categories=MEMBER_TYPES),
         Column("member_id", "string", "ISO 3166-1 alpha-3 code (historical codes such as SCG included) or an organisation id (extractors/data/organizations.jsonl).", "BLZ"),
         Column("member_name", "string", "The name as written.", "Belice"),
-        Column("role", "category", "member or observer.", "member", categories=ROLES),
+        Column("role", "category", "member, observer, or participant (took part in a session of the process itself: 'con la participación de', 'reunidos en la Quinta Conferencia').", "member", categories=ROLES),
+        Column("basis", "category", "What the statement is: stated (a member or observer list or predicate), participation (in a session), signatory (signed its declaration), founding (founded it), table (a members column of a table).", "stated", categories=BASES),
+        Column("year", "int", "Year the statement holds for: the session's year for a participant, else the one year its sentence states, else the document's cover year.", "2004", nullable=True),
+        Column("event_id", "string", "For a participant: events.event_id of the session, when it is extracted.", "e003", nullable=True),
+        Column("note", "string", "A count the text states that differs from the names found ('the heading states 15, 4 names listed'); never filled in.", "the heading states 15, 4 names listed", nullable=True),
         Column("page", "int", "Page of the first statement.", "1"),
         *clean_span_columns("member's name (first statement)"),
         Column("evidence", "string", "The sentence or table row stating it (first statement, shortened).", "Los países miembros son: Belice, Canadá, …"),
         rule_column(),
         Column("n_mentions", "int", "Statements of the same membership in the document.", "2"),
     ),
-    primary_key=("doc_id", "process_id", "member_id", "role"),
+    primary_key=("doc_id", "membership_id"),
+    # no foreign key on (doc_id, event_id): Table Schema rejects a composite key with an
+    # empty part, and most rows have no session
     foreign_keys=(DOC_KEY, PROCESS_KEY),
 )
 
@@ -349,16 +366,33 @@ PROCESS_MEMBERS = Table(
     "process_members",
     "Long form of stated memberships across the corpus: one row per (process, member, role); conflicting roles keep both rows.",
     (
-        Column("process_id", "string", "processes.process_id.", "rcm"),
-        Column("member_id", "string", "ISO3 code or organisation id.", "BLZ"),
-        Column("member_type", "category", "country or organization.", "country", categories=MEMBER_TYPES),
+        process_id_column(),
+        *member_columns(),
         Column("member_name", "string", "Name as first written.", "Belice"),
-        Column("role", "category", "member or observer.", "member", categories=ROLES),
+        Column("role", "category", "member, observer or participant.", "member", categories=ROLES),
         Column("n_documents", "int", "Documents stating it.", "3"),
         Column("doc_ids", "list", "Those documents.", "crm-puebla-brochure_2004_ocr_es; oas-migration-programs-summary_2008_en"),
         Column("role_conflict", "bool", "True when another document states the other role for the same process and member.", "false"),
     ),
     primary_key=("process_id", "member_id", "role"),
+    foreign_keys=(PROCESS_KEY,),
+)
+
+MEMBERSHIP_PANEL = Table(
+    "membership_panel",
+    "Process × member × year across the corpus (the shape of the Correlates of War IGO state-year data): the strongest status any document states for that year (member > observer > participant), with the evidence behind the cell. Memberships without a year (no session year and no cover date) are left out.",
+    (
+        process_id_column(),
+        *member_columns(),
+        Column("year", "int", "The year the statements hold for (memberships.year).", "2004"),
+        Column("status", "category", "The strongest role stated for that year: member, else observer, else participant.", "member", categories=ROLES),
+        Column("n_documents", "int", "Documents stating any role for that process, member and year.", "2"),
+        Column("doc_ids", "list", "Those documents.", "crm-puebla-brochure_2004_ocr_es"),
+        Column("evidence_doc_id", "string", "Document of the first statement of that status (by doc_id, then offset).", "crm-puebla-brochure_2004_ocr_es"),
+        Column("evidence_char_start", "int", "Its offset in that document's clean text.", "2215"),
+        Column("evidence_rule_id", "string", "The rule that found it.", "member.es.noun_be"),
+    ),
+    primary_key=("process_id", "member_id", "year"),
     foreign_keys=(PROCESS_KEY,),
 )
 
@@ -379,7 +413,7 @@ EVALUATION = Table(
 RUN_TABLES: dict[str, Table] = {t.name: t for t in (
     DOCUMENTS, PAGES, CORRECTIONS, SECTIONS, PARAGRAPHS, PROCESSES, PROCESS_MENTIONS, MEMBERSHIPS, EVENTS, DATES)}
 EXTRACTED_TABLES = ("processes", "process_mentions", "memberships", "events", "dates")
-CORPUS_TABLES: dict[str, Table] = {t.name: t for t in (PROCESS_PROFILES, PROCESS_MEMBERS)}
+CORPUS_TABLES: dict[str, Table] = {t.name: t for t in (PROCESS_PROFILES, PROCESS_MEMBERS, MEMBERSHIP_PANEL)}
 TABLES: dict[str, Table] = RUN_TABLES | CORPUS_TABLES | {EVALUATION.name: EVALUATION}
 
 

@@ -186,7 +186,7 @@ def test_load_gives_dates_lists_and_categories(corpus_run):
         assert frame["date_start"].dtype == pd.ArrowDtype(pa.date32())
         assert frame["date_end"].dtype == pd.ArrowDtype(pa.date32())
     assert list(dates["precision"].cat.categories) == ["day", "month", "year"]
-    assert list(tables["memberships"]["role"].cat.categories) == ["member", "observer"]
+    assert list(tables["memberships"]["role"].cat.categories) == ["member", "observer", "participant"]
     assert isinstance(events["kind"].dtype, pd.CategoricalDtype)
     assert tables["processes"]["acronyms"].dtype == pd.ArrowDtype(pa.list_(pa.string()))
     assert tables["process_members"]["doc_ids"].dtype == pd.ArrowDtype(pa.list_(pa.string()))

@@ -1,0 +1,58 @@
+"""Every membership rule of extractors/patterns/membership_rules.jsonl against its own
+examples and counterexamples, through the whole extractor: an example must give rows with
+the rule's id and exactly the members it names; a counterexample no row with that id.
+Blockers: their examples give no membership at all, their counterexamples some."""
+import re
+
+import pytest
+
+from extractors.memberships import load_grammar, rule_entries
+from tests.test_extractors import extract
+
+ENTRIES = rule_entries()
+RULES = [e for e in ENTRIES if e["kind"] in ("rule", "heading")]
+BLOCKERS = [e for e in ENTRIES if e["kind"] == "blocker"]
+
+
+def rows_of(text: str, lang: str) -> list[dict]:
+    return extract(text, lang)["memberships"]
+
+
+def test_rule_rows_are_well_formed():
+    ids = [e["id"] for e in ENTRIES]
+    assert len(ids) == len(set(ids))
+    for e in RULES + BLOCKERS:
+        assert e["examples"] and e["counterexamples"] and e["description"], e["id"]
+    for e in RULES:
+        assert e["role"] in ("member", "observer", "participant") and e["lang"] in ("es", "en"), e["id"]
+        assert e["basis"] in ("stated", "participation", "signatory", "founding", "table"), e["id"]
+    grammar = load_grammar()  # every pattern expands and compiles
+    assert len(grammar.cues) + len(grammar.headings) == len(RULES) and len(grammar.blockers) == len(BLOCKERS)
+    # every rule of both languages exists for each statement class
+    stems = {re.sub(r"\.(es|en)\.", ".", e["id"]).split(".")[0] for e in RULES}
+    for stem in stems:
+        langs = {e["lang"] for e in RULES if e["id"].startswith(stem + ".")}
+        assert langs == {"es", "en"}, (stem, langs)
+
+
+@pytest.mark.parametrize("rule, example", [(r, ex) for r in RULES for ex in r["examples"]],
+                         ids=lambda v: v["id"] if isinstance(v, dict) and "id" in v else "")
+def test_rule_finds_its_examples(rule, example):
+    rows = [r for r in rows_of(example["text"], rule["lang"]) if r["rule_id"] == rule["id"]]
+    assert sorted(r["member_id"] for r in rows) == sorted(example["members"]), rows
+    assert {r["role"] for r in rows} == {rule["role"]} and {r["basis"] for r in rows} == {rule["basis"]}
+
+
+@pytest.mark.parametrize("rule, counterexample", [(r, ex) for r in RULES for ex in r["counterexamples"]],
+                         ids=lambda v: v["id"] if isinstance(v, dict) and "id" in v else "")
+def test_rule_ignores_its_counterexamples(rule, counterexample):
+    rows = [r for r in rows_of(counterexample["text"], rule["lang"]) if r["rule_id"] == rule["id"]]
+    assert rows == []
+
+
+@pytest.mark.parametrize("blocker", BLOCKERS, ids=lambda b: b["id"])
+def test_blocker_examples_and_counterexamples(blocker):
+    for example in blocker["examples"]:
+        assert rows_of(example["text"], example.get("lang", "en")) == [], example
+    for counterexample in blocker["counterexamples"]:
+        assert rows_of(counterexample["text"], counterexample.get("lang", "en")), counterexample
