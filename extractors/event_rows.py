@@ -10,7 +10,7 @@ from bisect import bisect_left, bisect_right
 from extractors.dates import stated_years
 from extractors.events import (CLOSING_PUNCTUATION, is_ordinal, normalise_title, ordinal_value, similar_titles,
                                title_case_share)
-from extractors.nlp import fold
+from extractors.text import fold
 
 TITLE_LINE_CHARS = 100  # a line this short without closing punctuation is a title or heading
 SINCE_YEAR = re.compile(r"\b(?:since|until|before|after|from|desde|hasta|antes|después|despues|a partir)\b[^\d]{0,20}"

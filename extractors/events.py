@@ -9,7 +9,8 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.nlp import PATTERNS, doc_text, fold, phrase_to_pattern, read_jsonl
+from extractors.nlp import PATTERNS, doc_text, phrase_to_pattern
+from extractors.text import fold, read_jsonl, sentence_end as _sentence_end, sentence_start as _sentence_start
 
 # Lower-case words that may sit inside a title ("Seminario sobre Migración y Salud").
 CONNECTORS = frozenset(
@@ -846,42 +847,6 @@ OWNED_DATE = re.compile(r"\b[A-ZÁÉÍÓÚÑ][\w\-]+\s+(?:de|del|of)\s+$")
 
 
 # Words whose period ends no sentence: "Dr. Norberto Liwski", "Sra. Pérez", "U.S. Department"
-ABBREVIATIONS = frozenset(
-    "dr dra mr mrs ms sr sra srta lic ing prof st no nos art arts vol ed eds gen amb embajador approx "
-    "u.s u.k e.g i.e cf op inc ltd co corp dept ud uds vd vds".split())
-LABEL_WORDS = frozenset(fold(w) for w in (
-    "annex anexo appendix apéndice section sección part parte group grupo table cuadro figure figura "
-    "phase fase level nivel item punto plan option opción category categoría").split())
-SENTENCE_END = re.compile(r"[.;!?](?=\s+[A-ZÁÉÍÓÚÑ“\"(•]|\s*$)|\n")
-SENTENCE_START = re.compile(r"[.;!?]\s+(?=[A-ZÁÉÍÓÚÑ“\"(•])|\n")
-
-
-def _ends_sentence(text: str, stop: int) -> bool:
-    """Whether the punctuation at ``stop`` closes a sentence: not the period of 'Dr.' or of
-    an initial ('J. Smith')."""
-    if text[stop] != ".":
-        return True
-    word = re.search(r"(?:(\w+)\s+)?([\w.]+)$", text[max(0, stop - 24):stop])
-    if word is None:
-        return True
-    if word.group(2).lower() in ABBREVIATIONS:
-        return False
-    # an initial ("J. Smith"), but not a label ("Annex A.", "Grupo B.")
-    return not (re.fullmatch(r"[A-Z]", word.group(2)) and fold(word.group(1) or "") not in LABEL_WORDS)
-
-
-def _sentence_end(text: str, pos: int) -> int:
-    for m in SENTENCE_END.finditer(text, pos):
-        if _ends_sentence(text, m.start()):
-            return m.start()
-    return len(text)
-
-
-def _sentence_start(text: str, pos: int) -> int:
-    starts = [m.end() for m in SENTENCE_START.finditer(text, 0, pos) if _ends_sentence(text, m.start())]
-    return starts[-1] if starts else 0
-
-
 PLACE_IN_PARENS = re.compile(r"^\s*\(\s*([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(?:de\s+)?[A-ZÁÉÍÓÚÑ][\w\-’']+){0,2})\s*,")
 
 

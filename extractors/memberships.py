@@ -26,8 +26,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from extractors.nlp import DATA, PATTERNS, fold, read_jsonl
-from extractors.text import expand_pieces, fold_lower_keeping_offsets, sentence_bounds
+from extractors.nlp import DATA, PATTERNS
+from extractors.text import expand_pieces, fold, fold_lower_keeping_offsets, read_jsonl, sentence_bounds
 
 RULES_PATH = PATTERNS / "membership_rules.jsonl"
 PARTICIPANT_HEADER = re.compile(r"particip|member|miembro|observ", re.I)

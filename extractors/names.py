@@ -21,7 +21,6 @@ import functools
 import gettext
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -29,6 +28,8 @@ from typing import NamedTuple
 import pycountry
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
+
+from extractors.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 EXTRA_FILE = DATA_DIR / "country_aliases_extra.jsonl"
@@ -69,7 +70,6 @@ FUZZY_MIN_LEN = 6
 #: Zipf frequency (wordfreq) from which a word counts as a real word, not an OCR slip.
 KNOWN_WORD_ZIPF = 1.5
 
-_FOLD = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ı": "i"})
 _TOKEN_RE = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+|[,;:()\[\]/]|\t|\n[ \t]*\n|\.")
 _HARD_WS = "|"  # a tab or a blank line: a table cell or paragraph ends here
 
@@ -115,9 +115,8 @@ _Trie = dict  # token -> _Trie, with "" -> _Entry at the end of an alias
 
 @functools.lru_cache(maxsize=1 << 16)
 def _fold(word: str) -> str:
-    """Lower-case, accent-free, one spelling: the form both sides are compared in."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_FOLD)
+    """The accent fold (extractors.text.fold) and one spelling: the form both sides are compared in."""
+    bare = fold(word)
     return SPELLINGS.get(bare, bare)
 
 

@@ -3,14 +3,14 @@ model can be downloaded here), a component that folds token norms, and span rule
 patterns are data (JSONL with stable ids)."""
 from __future__ import annotations
 
-import json
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from extractors.text import fold
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -26,32 +26,12 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-def fold(text: str) -> str:
-    """Lower case without accents: the form patterns and text are matched in."""
-    return _fold_word(text) if len(text) <= 40 else _fold(text)
-
-
-@lru_cache(maxsize=1 << 16)
-def _fold_word(word: str) -> str:
-    # cached for words only: fold runs on every token, and a report repeats its words
-    return _fold(word)
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
-
-
 @Language.component("norm_folding")
 def norm_folding(doc: Doc) -> Doc:
     # Placed before the rulers, so NORM patterns see "migracion" for "Migración"/"MIGRACIÓN".
     for token in doc:
         token.norm_ = fold(token.text)
     return doc
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def phrase_to_pattern(nlp: Language, phrase: str) -> list[dict]:

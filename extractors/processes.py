@@ -9,7 +9,8 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.nlp import DATA, PATTERNS, doc_text, fold, phrase_to_pattern, read_jsonl
+from extractors.nlp import DATA, PATTERNS, doc_text, phrase_to_pattern
+from extractors.text import fold, read_jsonl
 
 MIGRATION_CONTEXT = re.compile(r"migra|refugi|refuge|asil|asylum|trata|traffick|smuggl|desplaz|displac")
 

@@ -6,9 +6,39 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::([a-z0-9]+))?\}")
+
+
+# letters that carry no combining mark to drop but are the same letter to a reader
+_LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ı": "i"})
+
+
+def fold(text: str) -> str:
+    """The one accent fold: lower case (casefold), compatibility forms and accents removed,
+    a few letters spelt plain ('Migración' → 'migracion', 'Nº' → 'no', 'Øresund' →
+    'oresund'). Patterns and text are compared in this form."""
+    return _fold_word(text) if len(text) <= 40 else _fold(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_word(word: str) -> str:
+    # cached for words only: fold runs on every token, and a report repeats its words
+    return _fold(word)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+                                 .translate(_LETTERS))
+
+
+def strip_accents(text: str) -> str:
+    """Accents removed, case kept ('Migración' → 'Migracion')."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
 def fold_keeping_offsets(text: str) -> str:
@@ -27,36 +57,50 @@ def fold_lower_keeping_offsets(text: str) -> str:
     return "".join(out)
 
 
-# A period ends a sentence unless it closes an abbreviation or an initial: "Dr.", "U.S.",
-# "No.", "p." (a capital letter alone before it, or a known short word).
-ABBREVIATIONS = frozenset("dr dra sr sra srta mr mrs ms st no nos nº núm num art arts p pp vol ed eds etc "
-                          "inc ltd co corp dept gen gov prof rev e.g i.e vs cf op cit fig".split())
-_SENTENCE_END = re.compile(r"[.!?;](?=\s+[\"“(¿¡]?[A-ZÁÉÍÓÚÑ0-9])|[.!?](?=\s*$)|\n")
+# The one sentence splitter. A period ends a sentence unless it closes an abbreviation
+# ('Dr.', 'U.S.', 'No.') or an initial ('J. Smith'), but a label letter does end one
+# ('Annex A.'); a line break always ends one (list items and headings stand on their own
+# lines).
+ABBREVIATIONS = frozenset(
+    "dr dra mr mrs ms sr sra srta lic ing prof st no nos art arts vol ed eds gen amb embajador approx "
+    "u.s u.k e.g i.e cf op inc ltd co corp dept ud uds vd vds".split())
+LABEL_WORDS = frozenset(fold(w) for w in (
+    "annex anexo appendix apéndice section sección part parte group grupo table cuadro figure figura "
+    "phase fase level nivel item punto plan option opción category categoría").split())
+SENTENCE_END = re.compile(r"[.;!?](?=\s+[A-ZÁÉÍÓÚÑ“\"(•]|\s*$)|\n")
+SENTENCE_START = re.compile(r"[.;!?]\s+(?=[A-ZÁÉÍÓÚÑ“\"(•])|\n")
+
+
+def ends_sentence(text: str, stop: int) -> bool:
+    """Whether the punctuation at ``stop`` closes a sentence."""
+    if text[stop] != ".":
+        return True
+    word = re.search(r"(?:(\w+)\s+)?([\w.]+)$", text[max(0, stop - 24):stop])
+    if word is None:
+        return True
+    if word.group(2).lower() in ABBREVIATIONS:
+        return False
+    # an initial ("J. Smith"), but not a label ("Annex A.", "Grupo B.")
+    return not (re.fullmatch(r"[A-Z]", word.group(2)) and fold(word.group(1) or "") not in LABEL_WORDS)
+
+
+def sentence_end(text: str, pos: int) -> int:
+    """Offset of the punctuation (or line break) that ends the sentence at ``pos``."""
+    for m in SENTENCE_END.finditer(text, pos):
+        if ends_sentence(text, m.start()):
+            return m.start()
+    return len(text)
+
+
+def sentence_start(text: str, pos: int) -> int:
+    starts = [m.end() for m in SENTENCE_START.finditer(text, 0, pos) if ends_sentence(text, m.start())]
+    return starts[-1] if starts else 0
 
 
 def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    """The sentence around ``pos``: from after the previous sentence end to its own end (a
-    line break also ends one, as list items and headings stand on their own lines)."""
-    start = 0
-    for m in _SENTENCE_END.finditer(text, 0, pos):
-        if not _is_abbreviation(text, m.start()):
-            start = m.end()
-    end = len(text)
-    for m in _SENTENCE_END.finditer(text, pos):
-        if not _is_abbreviation(text, m.start()):
-            end = m.end()
-            break
-    return start, end
-
-
-def _is_abbreviation(text: str, dot: int) -> bool:
-    if text[dot] != ".":
-        return False
-    word = re.search(r"([\w.]+)$", text[max(0, dot - 12):dot])
-    if not word:
-        return False
-    w = word.group(1)
-    return (len(w) == 1 and w.isupper()) or w.lower().rstrip(".") in ABBREVIATIONS or bool(re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", w))
+    """The sentence around ``pos``, its closing punctuation included."""
+    end = sentence_end(text, pos)
+    return sentence_start(text, pos), min(len(text), end + 1)
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -2,14 +2,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
-MONTHS = {
-    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
-    "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-    "september": 9, "october": 10, "november": 11, "december": 12,
-}
+from extractors.dates import load_grammar
+from extractors.text import fold
+
 LANGUAGE_NAMES = {
     "ingles": "en", "english": "en", "espanol": "es", "spanish": "es", "frances": "fr", "french": "fr",
     "francais": "fr", "anglais": "en", "espagnol": "es", "portugues": "pt", "portuguese": "pt", "arabe": "ar",
@@ -22,11 +18,6 @@ COVER_DATE = re.compile(
     r"|\b([^\W\d_]+)\s+(\d{1,2}),\s*(\d{4})\b",                             # November 10, 2003
     re.I,
 )
-
-
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def cover_symbol(text: str, head_lines: int = 12) -> str | None:
@@ -54,7 +45,7 @@ def cover_date(text: str, head_lines: int = 12) -> str | None:
             day, month, year = match.group(1), match.group(2), match.group(3)
         else:
             month, day, year = match.group(4), match.group(5), match.group(6)
-        number = MONTHS.get(fold(month))
+        number = load_grammar().months.get(fold(month))  # the date grammar's month lexicon
         if number and 1 <= int(day) <= 31:
             return f"{int(year):04d}-{number:02d}-{int(day):02d}"
     return None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from extractors.text import fold, fold_lower_keeping_offsets
 from pipeline.tables import iso_at_precision
 
 EVENT_TITLE_THRESHOLD = 80  # rapidfuzz similarity on normalised titles (see title_similarity)
@@ -49,8 +49,7 @@ REALDEV_ROLES = {"participant": "member"}
 
 
 def _name_key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore")
-                               .decode().lower()))
+    return " ".join(re.findall(r"\w+", fold(text or "")))
 
 
 def realdev_process_ids(registry_csv: Path) -> dict[str, str]:
@@ -160,9 +159,7 @@ def match_multisets(gold: list, predicted: list) -> Counts:
 
 
 def normalise_title(title: str | None) -> str:
-    text = unicodedata.normalize("NFKD", title or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return " ".join(re.findall(r"\w+", text))
+    return " ".join(re.findall(r"\w+", fold(title or "")))
 
 
 def title_similarity(a: str | None, b: str | None) -> float:
@@ -378,14 +375,7 @@ def language_accuracy(gold: dict, clean: str, paragraphs: list[dict]) -> tuple[i
     return correct, total
 
 
-def _fold(text: str) -> str:
-    """Lower-case, accent-free, one char per char (so offsets survive)."""
-    out = []
-    for ch in text:
-        base = unicodedata.normalize("NFKD", ch)
-        base = "".join(c for c in base if not unicodedata.combining(c)) or ch
-        out.append(base[0].lower() if len(base) >= 1 else ch)
-    return "".join(out)
+_fold = fold_lower_keeping_offsets  # lower-case, accent-free, one char per char (so offsets survive)
 
 
 # ---------------------------------------------------------------- report

@@ -10,7 +10,6 @@ from __future__ import annotations
 import gettext
 import json
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -93,9 +92,6 @@ def registry_acronyms() -> frozenset[str]:
     return frozenset(acronyms)
 
 
-def strip_accents(word: str) -> str:
-    decomposed = unicodedata.normalize("NFD", word)
-    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
 def guess_language(text: str) -> str:

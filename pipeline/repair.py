@@ -12,7 +12,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import partial
 
-from pipeline.lexicon import guess_language, registry_acronyms, spanish_name_words, strip_accents, zipf
+from extractors.text import strip_accents
+from pipeline.lexicon import guess_language, registry_acronyms, spanish_name_words, zipf
 from pipeline.textedit import Edit
 
 

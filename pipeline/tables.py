@@ -439,7 +439,6 @@ def pandas_dtype(column: Column):
     """The dtype ``load()`` gives the column: pandas' nullable scalars, a categorical with the
     declared categories, and Arrow-backed date32 and list<string>."""
     import pandas as pd
-    import pyarrow as pa
 
     if column.dtype in ("date", "list"):
         return pd.ArrowDtype(arrow_type(column))

@@ -12,7 +12,7 @@ import pytest
 
 from pipeline import load
 from pipeline.cli import main
-from pipeline.corpus import CorpusEntry, Found, assign_doc_ids, discover, plan_corpus
+from pipeline.corpus import CorpusEntry, assign_doc_ids, discover, plan_corpus
 from pipeline.ingest import relative_path_to_doc_id
 from pipeline.options import RunOptions
 from pipeline.runner import Progress, run
@@ -215,7 +215,8 @@ def test_a_category_outside_the_declared_values_is_refused():
 
 
 def test_every_event_kind_of_the_rules_is_a_declared_category():
-    from extractors.nlp import PATTERNS, read_jsonl
+    from extractors.nlp import PATTERNS
+    from extractors.text import read_jsonl
     from pipeline.tables import EVENT_KINDS
 
     assert {r["kind"] for r in read_jsonl(PATTERNS / "event_kinds.jsonl")} <= set(EVENT_KINDS)
