@@ -5,6 +5,7 @@ out. Offsets in every row point into corpus/clean/<doc_id>.txt.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 from typing import Callable
@@ -20,7 +21,15 @@ from extractors.processes import names_in, process_mentions, process_rows
 from pipeline.tables import iso_interval
 
 EVIDENCE_CHARS = 300
+# a process named as such that neither the registry nor discovery knows ('el Proceso de Quito')
+OTHER_PROCESS = re.compile(r"\b(?:Proceso|Process)\s+(?:de|of)\s+[A-ZÁÉÍÓÚÑ][\w-]+|\b[A-ZÁÉÍÓÚÑ][\w-]+\s+Process\b")
+TITLE_LINE_CHARS = 160   # a line this short that names a numbered session is that session's title
 SESSION_TITLE_REACH = 3  # paragraphs below a session's title line that still describe that session
+# 'the Consultation', 'la Conferencia': a session word with a capital after an article refers to
+# the numbered session the document is about, once one has been named
+SESSION_REFERENCE = re.compile(r"\b(?:the|this|la|esta|el|este)\s+(?:(?:Ministerial|Regional|Plenary|Ministerial)\s+)?"
+                               r"(?:Conference|Consultation|Meeting|Session|Summit|Conferencia|Consulta|Reuni[oó]n|Sesi[oó]n|"
+                               r"Cumbre|Encuentro)\b")
 DOMINANT_SHARE = 0.8
 PERIOD_REACH = 3000  # chars from the start where a report states the period it covers
 
@@ -39,6 +48,8 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
     main_process = counts.most_common(1)[0][0] if counts else None
     # a document "about" one process: statements without a named process belong to it
     dominant = main_process if counts and counts[main_process] >= max(3, DOMINANT_SHARE * sum(counts.values())) else None
+    # the process a short page is about (dominant without the minimum count)
+    sole_process = main_process if counts and counts[main_process] >= DOMINANT_SHARE * sum(counts.values()) else None
 
     rows = {"process_mentions": [], "dates": [], "events": [], "memberships": [], "processes": []}
     discovered = {}
@@ -135,22 +146,30 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
         def membership_process(f) -> str | None:
             """The process the statement's sentence names (the last before the list, else the
             first), else one named earlier in the paragraph, else the section's, else the
-            document's main process."""
-            named = [m for m in mentions if not m.process_id.startswith("discovered.")]
-            inside = [m for m in named if f.evidence_start <= m.start < f.evidence_end]
+            document's main process. A process the registry lacks that the sentence names takes
+            the statement (and the row is dropped): 'el Proceso de Quito, que reúne a …' is not
+            the list of the process the paragraph is about."""
+            inside = [m for m in mentions if f.evidence_start <= m.start < f.evidence_end]
+            for other in OTHER_PROCESS.finditer(ptext, f.evidence_start, f.evidence_end):
+                if not any(m.start <= other.start() < m.end for m in mentions):
+                    return None
             if inside:
                 before = [m for m in inside if m.start < f.start]
                 return (before[-1] if before else inside[0]).process_id
+            named = [m for m in mentions if not m.process_id.startswith("discovered.")]
             earlier = [m for m in named if m.end <= f.evidence_start]
             if earlier:
                 return earlier[-1].process_id
-            return section_process.get(para["section_id"]) or main_process
+            # a paragraph that names no process speaks for the section's, or for the one
+            # process the document is about ('five member states (…)' in a report on many
+            # processes may be anybody's member states)
+            return section_process.get(para["section_id"]) or sole_process
 
         # memberships: a headed list or a list after a colon continues in the paragraphs below
         found: list = []
         # a name inside a process's name ('IGAD' of 'IGAD-RCP') is no member of anything
         names = [n for n in names if not any(m.start <= n.start and n.end <= m.end for m in mentions)]
-        if len(ptext) <= 80 and "\n" not in ptext.strip() and numbered_sessions(ptext):
+        if len(ptext) <= TITLE_LINE_CHARS and "\n" not in ptext.strip() and numbered_sessions(ptext):
             session_title_at = index  # a title line ('3rd Ministerial Conference') over field lines
         if para["kind"] == "heading":
             section_heading[para["section_id"]] = ptext
@@ -168,7 +187,7 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
             flush_pending()
             open_list = heading
             list_process = (mentions[0].process_id if mentions else None) or section_process.get(
-                para["section_id"]) or main_process
+                para["section_id"]) or sole_process
         elif para["kind"] == "table":
             def process_at(start, end, _mentions=mentions):
                 hit = [m for m in _mentions if start <= m.start < end]
@@ -176,12 +195,13 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
             found = table_mentions(ptext, names, process_at)
         elif not found:
             titled = bool(numbered_sessions(section_heading.get(para["section_id"], ""))) or (
-                session_title_at is not None and index - session_title_at <= SESSION_TITLE_REACH)
+                session_title_at is not None and index - session_title_at <= SESSION_TITLE_REACH) or (
+                session_title_at is not None and bool(SESSION_REFERENCE.search(ptext)))
             found, colon_list = statement_mentions(ptext, names, lang, [(m.start, m.end) for m in mentions], titled)
             if colon_list is not None:
                 open_list = colon_list
                 list_process = process_near(len(ptext), len(ptext), use_section=False) or (
-                    recent[1] if recent and recent[0] == para["section_id"] else None) or main_process
+                    recent[1] if recent and recent[0] == para["section_id"] else None) or sole_process
         if mentions:
             recent = (para["section_id"], mentions[-1].process_id)
         for f in found:

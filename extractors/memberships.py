@@ -39,6 +39,10 @@ LIST_WORDS = frozenset(
     "y e and or o u ni plus mas as well asi como together with junto con the el la los las of de del for para on sobre "
     "in en a al to its sus su government governments gobierno gobiernos republic republica republics state states "
     "estado estados kingdom reino".split())
+RELATIVE_CLAUSE = re.compile(r"\s*,\s*(?:which|who|que|quien|quienes|el\s+cual|la\s+cual|los\s+cuales|las\s+cuales)\b"
+                             r"[^,.;:()]{1,80},")
+RELATIVE_CLAUSE_BEFORE = re.compile(r"\s*,\s*(?:which|who|que|quien|quienes|el\s+cual|la\s+cual|los\s+cuales|"
+                                    r"las\s+cuales)\b[^,.;:()]{1,80},?\s*$")
 MAX_CAPITALISED_IN_GAP = 12   # unknown capitalised words between two names ("Office of the High Commissioner …")
 MAX_PAREN_CHARS = 120         # a parenthesis inside a list is skipped up to this length
 
@@ -87,9 +91,23 @@ class Blocker:
     applies_to: tuple[str, ...]  # "all", a basis ("participation") or rule ids
     where: str                   # sentence, gap (between cue and list), cue (checked in code)
     pattern: re.Pattern[str]
+    all_but: tuple[str, ...] = ()  # with applies_to "all": rule ids it spares
 
     def applies(self, rule: "CueRule") -> bool:
+        if rule.id in self.all_but:
+            return False
         return "all" in self.applies_to or rule.basis in self.applies_to or rule.id in self.applies_to
+
+
+@dataclass(frozen=True, slots=True)
+class RoleAfter:
+    """What follows a list and changes its role: 'con la presencia de A y B en calidad de
+    observadores' names observers, whatever cue introduced it."""
+
+    id: str
+    role: str
+    basis: str
+    pattern: re.Pattern[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +115,9 @@ class Grammar:
     cues: tuple[CueRule, ...]
     headings: tuple[HeadingRule, ...]
     blockers: tuple[Blocker, ...]
+    roles_after: tuple[RoleAfter, ...]
+    numbers: dict[str, int]           # folded number word → value
+    group_label: re.Pattern[str]      # 'eleven Asian countries of origin –', 'once países:'
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +135,9 @@ class OpenList:
 @lru_cache(maxsize=2)
 def load_grammar(path: Path = RULES_PATH) -> Grammar:
     entries = read_jsonl(path)
+    numbers = {fold(k): v for e in entries if e["kind"] == "numbers" for k, v in e["names"].items()}
     pieces = {e["name"]: e["pattern"] for e in entries if e["kind"] == "piece"}
+    pieces["number"] = r"\b(?:" + "|".join(re.escape(n) for n in sorted(numbers, key=len, reverse=True)) + r")\b"
     compile_ = lambda pattern: re.compile(expand_pieces(pattern, pieces))  # noqa: E731
     cues = tuple(CueRule(e["id"], e["lang"], e["role"], e["basis"], e["side"], compile_(e["pattern"]),
                          e.get("needs") == "session", tuple(e.get("member_types", ())),
@@ -122,10 +145,21 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
                  for e in entries if e["kind"] == "rule")
     headings = tuple(HeadingRule(e["id"], e["lang"], e["role"], e["basis"], compile_(e["pattern"]))
                      for e in entries if e["kind"] == "heading")
-    blockers = tuple(Blocker(e["id"], tuple([e["applies_to"]] if isinstance(e["applies_to"], str) else e["applies_to"]),
-                             e["where"], compile_(e["pattern"]))
+    blockers = tuple(Blocker(e["id"], _applies_to(e["applies_to"]), e["where"], compile_(e["pattern"]),
+                             tuple(e["applies_to"].get("all_but", ())) if isinstance(e["applies_to"], dict) else ())
                      for e in entries if e["kind"] == "blocker")
-    return Grammar(cues, headings, blockers)
+    roles_after = tuple(RoleAfter(e["id"], e["role"], e["basis"], compile_(e["pattern"]))
+                        for e in entries if e["kind"] == "role_after")
+    # a counted group inside a list: a number, a few words, then ':', a dash, '(' or ', namely'
+    group_label = compile_(r"\b(?:\d{1,3}|{number})\s+(?:[^\W\d_][\w'’-]*\s+){0,6}?[^\W\d_][\w'’-]*"
+                           r"\s*(?:[:–—(]|,\s*(?:namely|a\s+saber|i\.e\.|that\s+is)\b)")
+    return Grammar(cues, headings, blockers, roles_after, numbers, group_label)
+
+
+def _applies_to(value) -> tuple[str, ...]:
+    if isinstance(value, dict):
+        return ("all",)
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def rule_entries(path: Path = RULES_PATH) -> list[dict]:
@@ -161,9 +195,12 @@ def statement_mentions(text: str, names: list, lang: str, processes: list[tuple[
     grammar = load_grammar()
     folded = fold_lower_keeping_offsets(text)
     names = _without_qualifiers(text, names)
-    cues = _cues(grammar, folded, names, lang)
+    # blocked cues are dropped first: they neither state a list nor end another cue's list
+    cues = [c for c in _cues(grammar, folded, names, lang)
+            if not _blocked(grammar, c.rule, folded, *sentence_bounds(text, c.start), c, text, names)]
     out: list[MemberMention] = []
     open_list = None
+    claimed = 0  # where the last list stated so far ends: a list before a cue starts after it
     for i, cue in enumerate(cues):
         rule = cue.rule
         s_start, s_end = sentence_bounds(text, cue.start)
@@ -172,8 +209,6 @@ def statement_mentions(text: str, names: list, lang: str, processes: list[tuple[
             named = any(a < s_end and s_start < b for a, b in processes)
             if not named and not any(a < s_end and before < b for a, b in numbered_sessions(text)):
                 continue
-        if _blocked(grammar, rule, folded, s_start, s_end, cue, text, names):
-            continue
         if rule.side == "before":
             limit = min([c.start for c in cues[i + 1:] if c.start >= cue.end] + [s_end])
             if text[cue.start:cue.end].rstrip().endswith("(") or _paren_depth(text, s_start, cue.start) > 0:
@@ -181,20 +216,27 @@ def statement_mentions(text: str, names: list, lang: str, processes: list[tuple[
             items = _list_after(text, names, cue.end, limit, first_words=not rule.list_at_once)
             span = (cue.end, items[-1].end if items else limit)
         else:
-            floor = max([c.end for c in cues[:i] if c.end <= cue.start] + [s_start])
+            floor = max(claimed, s_start)
             items = _list_before(text, names, cue.start, floor)
             span = (s_start, cue.start)
         if _gap_blocked(grammar, folded, cue, items):
             continue
         if rule.member_types:
             items = [n for n in items if n.kind in rule.member_types]
+        role, basis, rule_id = rule.role, rule.basis, rule.id
+        if items and rule.side == "before":
+            after = next((r for r in grammar.roles_after if r.pattern.match(folded, items[-1].end)), None)
+            if after is not None and after.role != role:
+                role, basis, rule_id = after.role, after.basis, f"{rule.id}+{after.id}"
         regional = _region_members(text, *span) if items or rule.side == "after" else []
         found = len(items) + (1 if regional else 0)
         note = (f"the text states {cue.count}, {len(items)} names listed"
                 if cue.count is not None and not regional and cue.count != len(items) else None)
+        if items:
+            claimed = max(claimed, cue.end if rule.side == "after" else items[-1].end)
         for n in items:
-            out.append(MemberMention(n.kind, n.id, n.text, rule.role, n.start, n.end, s_start, s_end, rule.id,
-                                     basis=rule.basis, note=note))
+            out.append(MemberMention(n.kind, n.id, n.text, role, n.start, n.end, s_start, s_end, rule_id,
+                                     basis=basis, note=note))
         for iso3, at, phrase in regional:
             out.append(MemberMention("country", iso3, phrase, rule.role, at, at + len(phrase), s_start, s_end,
                                      "member.region", basis=rule.basis))
@@ -207,7 +249,10 @@ def statement_mentions(text: str, names: list, lang: str, processes: list[tuple[
 def _cues(grammar: Grammar, folded: str, names: list, lang: str) -> list[_Cue]:
     """Every cue of the paragraph's language, overlaps resolved (the longest wins)."""
     found = []
-    ends = sorted({n.end for n in names} | {m.end() for m in re.finditer(r"\)", folded)})
+    ends = {n.end for n in names} | {m.end() for m in re.finditer(r"\)", folded)}
+    # a relative clause between a list and its predicate: 'Mauritania, which left ECOWAS in 2000, has …'
+    ends |= {m.end() - 1 for pos in list(ends) if (m := RELATIVE_CLAUSE.match(folded, pos))}
+    ends = sorted(ends)
     for rule in grammar.cues:
         if rule.lang not in (lang, "any"):
             continue
@@ -216,14 +261,19 @@ def _cues(grammar: Grammar, folded: str, names: list, lang: str) -> list[_Cue]:
         else:  # a predicate after a list: tried where a name (or a parenthesis after one) ends
             matches = [m for m in (rule.pattern.match(folded, pos) for pos in ends) if m]
         for m in matches:
-            count = m.groupdict().get("count")
-            found.append(_Cue(rule, m.start(), m.end(), int(count) if count else None))
+            found.append(_Cue(rule, m.start(), m.end(), _count(grammar, m.groupdict().get("count"))))
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[_Cue] = []
     for cue in sorted(found, key=lambda c: -(c.end - c.start)):
         if not any(cue.start < k.end and k.start < cue.end for k in kept):
             kept.append(cue)
     return sorted(kept, key=lambda c: c.start)
+
+
+def _count(grammar: Grammar, text: str | None) -> int | None:
+    if not text:
+        return None
+    return int(text) if text.isdigit() else grammar.numbers.get(fold(text))
 
 
 def _blocked(grammar: Grammar, rule: CueRule, folded: str, s_start: int, s_end: int, cue: _Cue, text: str,
@@ -308,6 +358,8 @@ def is_list_gap(gap: str, words_allowed: bool = True) -> bool:
     """True when ``gap`` may stand between two names of one list: separators, articles,
     conjunctions, a parenthesis, capitalised words (a name the registry lacks), no prose."""
     bare = re.sub(r"\([^()]{0,%d}\)" % MAX_PAREN_CHARS, " ", gap)
+    for m in load_grammar().group_label.finditer(fold_lower_keeping_offsets(bare)):
+        bare = bare[:m.start()] + " " * (m.end() - m.start()) + bare[m.end():]
     if re.search(r"\d", bare) or "\n\n" in bare:
         return False
     capitalised = 0
@@ -326,9 +378,12 @@ def is_list_gap(gap: str, words_allowed: bool = True) -> bool:
 
 
 def _list_after(text: str, names: list, pos: int, limit: int, first_words: bool = True) -> list:
+    # a counted group label ('the three ECOWAS Member States:') is part of the list, not an item
+    labels = [(pos + m.start(), pos + m.end())
+              for m in load_grammar().group_label.finditer(fold_lower_keeping_offsets(text[pos:limit]))]
     items, cursor = [], pos
     for n in names:
-        if n.start < pos:
+        if n.start < pos or any(a <= n.start < b for a, b in labels):
             continue
         if n.start >= limit:
             break
@@ -340,6 +395,9 @@ def _list_after(text: str, names: list, pos: int, limit: int, first_words: bool 
 
 
 def _list_before(text: str, names: list, pos: int, floor: int) -> list:
+    clause = RELATIVE_CLAUSE_BEFORE.search(fold_lower_keeping_offsets(text[floor:pos]))
+    if clause:
+        pos = floor + clause.start()  # the list ends before 'which …,' / 'que …,'
     before = [n for n in names if floor <= n.start and n.end <= pos]
     if not before or not is_list_gap(text[before[-1].end:pos], words_allowed=False):
         return []
@@ -390,14 +448,16 @@ def heading_list(text: str, lang: str) -> OpenList | None:
     for rule in rules:
         m = rule.pattern.match(folded)
         if m:
-            count = m.groupdict().get("count")
-            return OpenList(rule.role, rule.basis, rule.id, int(count) if count else None, heading=True)
+            return OpenList(rule.role, rule.basis, rule.id, _count(load_grammar(), m.groupdict().get("count")),
+                            heading=True)
     return None
 
 
-def names_only(text: str, names: list) -> bool:
-    """True when the paragraph holds names and nothing else (one per line, bullets,
-    parentheses with acronyms): the body of a headed list."""
+def names_only(text: str, names: list, words_allowed: bool = False) -> bool:
+    """True when the text holds names and nothing else (one per line, bullets, parentheses
+    with acronyms): the body of a headed list. With ``words_allowed``, capitalised words
+    the registry lacks may stand around the names ('• Oficina del Alto Comisionado …
+    (ACNUR)'), but not right after one ('• UN Women' is no 'UN')."""
     if not names:
         return False
     rest, cursor = [], 0
@@ -405,14 +465,26 @@ def names_only(text: str, names: list) -> bool:
         rest.append(text[cursor:n.start])
         cursor = n.end
     rest.append(text[cursor:])
-    return all(is_list_gap(re.sub(r"[•·\-–*]", " ", gap).replace("\n", " ; "), words_allowed=False) for gap in rest)
+    if words_allowed and any(re.match(r" +[A-ZÁÉÍÓÚÑ]", gap) for gap in rest[1:]):
+        return False
+    return all(is_list_gap(re.sub(r"[•·\-–*]", " ", gap).replace("\n", " ; "), words_allowed=words_allowed)
+               for gap in rest)
 
 
 def list_mentions(text: str, names: list, open_list: OpenList) -> list[MemberMention]:
-    """Every name of a list paragraph that continues an open statement."""
+    """The names of a list paragraph that continues an open statement, line by line: a line
+    counts when its names fill it ('• UN Women' names no organisation the registry has,
+    so its 'UN' is not taken)."""
     names = _without_qualifiers(text, names)
-    return [MemberMention(n.kind, n.id, n.text, open_list.role, n.start, n.end, 0, len(text), open_list.rule_id,
-                          basis=open_list.basis) for n in names]
+    out, start = [], 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        in_line = [n for n in names if start <= n.start < end]
+        if names_only(line, [replace(n, start=n.start - start, end=n.end - start) for n in in_line], True):
+            out += [MemberMention(n.kind, n.id, n.text, open_list.role, n.start, n.end, 0, len(text),
+                                  open_list.rule_id, basis=open_list.basis) for n in in_line]
+        start = end + 1
+    return out
 
 
 def with_count_note(mentions: list[MemberMention], open_list: OpenList) -> list[MemberMention]:
