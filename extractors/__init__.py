@@ -12,7 +12,7 @@ from typing import Callable
 
 from extractors.dates import find_dates, last_stated_year, reporting_period, stated_years
 from extractors.event_rows import document_event_rows
-from extractors.events import event_mentions, normalise_title
+from extractors.events import event_mentions, normalise_title, ordinal_value, readable_title
 from extractors.memberships import (heading_list, list_mentions, membership_rows_with_sessions, names_only,
                                     numbered_sessions, statement_mentions, table_mentions, with_count_note)
 from extractors.names import find_names
@@ -208,7 +208,9 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
             record_membership(f, base, ptext, f.process_hint or membership_process(f))
     flush_pending()
 
-    rows["events"] = [e | {"date_iso": iso_interval(e["date_start"], e["date_end"])}
+    rows["events"] = [e | {"date_iso": iso_interval(e["date_start"], e["date_end"]),
+                           "session_number": ordinal_value(e["title"]), "title": readable_title(e["title"]),
+                           "title_as_written": e["title"], "catalog_id": None}
                       for e in document_event_rows(list(events.values()), paragraphs, rows["dates"], text)]
     for n, row in enumerate(rows["dates"], start=1):
         row.update(date_id=f"d{n:04d}", date_iso=iso_interval(row["date_start"], row["date_end"]))

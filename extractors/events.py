@@ -631,6 +631,32 @@ def similar_titles(a: str, b: str, threshold: float = 80) -> bool:
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 
 
+MINOR_WORDS = frozenset("de del la las los el y e o u en a al para por sobre con of the and or on for in to at a an by "
+                        "with from".split())
+
+
+def readable_title(title: str) -> str:
+    """A title written in capitals ('IX CONFERENCIA SUDAMERICANA SOBRE MIGRACIONES') in title
+    case ('IX Conferencia Sudamericana sobre Migraciones'): Roman numerals and registry
+    acronyms stay upper case, short joining words go lower case. Any other title is kept."""
+    letters = [c for c in title if c.isalpha()]
+    if len(letters) < 6 or sum(c.isupper() for c in letters) < 0.8 * len(letters):
+        return title
+    from pipeline.lexicon import registry_acronyms
+
+    acronyms = {a.upper() for a in registry_acronyms()}
+    words = []
+    for i, word in enumerate(title.split(" ")):
+        core = word.strip("()[]«»“”\"'.,:;")
+        if re.fullmatch(r"[IVXLC]{1,7}", core) or core.upper() in acronyms or re.search(r"\d", core):
+            words.append(word)
+        elif i and fold(core) in MINOR_WORDS:
+            words.append(word.lower())
+        else:
+            words.append("-".join(part[:1].upper() + part[1:].lower() for part in word.split("-")))
+    return " ".join(words)
+
+
 def ordinal_value(title: str) -> int | None:
     """The number of a title's leading ordinal: 'XIII' → 13, '18th' → 18, 'Second' and
     'Segunda' → 2, 'thirty-first' → 31; None when the title starts with no ordinal."""
@@ -639,7 +665,7 @@ def ordinal_value(title: str) -> int | None:
     if re.fullmatch(r"[IVXL]{1,6}", first):
         values = [ROMAN[c] for c in first]
         return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
-    m = re.fullmatch(r"(\d{1,3})(?:st|nd|rd|th|ª|º|a|o)?", first)
+    m = re.fullmatch(r"(\d{1,3})(?:st|nd|rd|th|ª|º|°|a|o|\.ª|\.º)?", first)
     if m:
         return int(m.group(1))
     tens, _, unit = fold(first).rpartition("-")

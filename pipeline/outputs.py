@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import PIPELINE_VERSION
 from pipeline.storage import write_atomic, write_table
-from pipeline.tables import CORPUS_TABLES, MEMBERSHIP_PANEL, PROCESS_MEMBERS, PROCESS_PROFILES, TABLES, Table, type_note, value_to_date
+from pipeline.tables import CORPUS_TABLES, EVENT_CATALOG, EVENTS, MEMBERSHIP_PANEL, PROCESS_MEMBERS, PROCESS_PROFILES, TABLES, Table, type_note, value_to_date
 
 if TYPE_CHECKING:  # pandas is imported where profiles are built: an unchanged re-run does not need it
     import pandas as pd
@@ -46,6 +47,9 @@ def write_corpus_outputs(out_dir: Path, clean_dir: Path, summary, tables_rewritt
     write_table(PROCESS_MEMBERS, members.to_dict("records"), out_dir)
     write_table(PROCESS_PROFILES, process_profiles(tables, members).to_dict("records"), out_dir)
     write_table(MEMBERSHIP_PANEL, membership_panel(tables).to_dict("records"), out_dir)
+    catalog, events = event_catalog(tables["events"])
+    write_table(EVENT_CATALOG, catalog.to_dict("records"), out_dir)
+    write_table(EVENTS, events.to_dict("records"), out_dir)  # now with each row's catalog_id
     write_datapackage(out_dir)
     write_atomic(out_dir / "run_manifest.json",
                  json.dumps(run_manifest(tables["documents"], table_counts(out_dir), summary), indent=2,
@@ -79,6 +83,61 @@ def process_members(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     roles = out.groupby(["process_id", "member_id"])["role"].transform("nunique")
     out["role_conflict"] = roles > 1
     return out[columns]
+
+
+CATALOG_TITLE_SIMILARITY = 90  # rapidfuzz token_set_ratio of folded titles for one event without a number
+
+
+def event_catalog(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per real-world event, and the events table with each row's catalog_id.
+    Numbered sessions of a process key on (process, kind, number); other events on kind,
+    year and a similar title (undated ones only on an equal title)."""
+    import pandas as pd
+    from rapidfuzz import fuzz
+
+    from extractors.text import fold
+
+    if events.empty:
+        return pd.DataFrame(columns=EVENT_CATALOG.column_names), events
+    words = lambda t: " ".join(re.findall(r"\w+", fold(t or "")))  # noqa: E731
+    groups: dict[str, list[int]] = {}
+    loose: list[tuple[str, str, object, str]] = []  # (key, kind, year, folded title)
+    ids = []
+    for i, e in enumerate(events.itertuples()):
+        kind, year, number = str(e.kind), (None if pd.isna(e.year) else int(e.year)), e.session_number
+        if isinstance(e.process_id, str) and not pd.isna(number):
+            key = f"{e.process_id}-{kind}-{int(number)}"
+        else:
+            title = words(e.title)
+            key = next((k for k, kk, y, t in loose if kk == kind and y == year and (
+                t == title or year is not None and fuzz.token_set_ratio(t, title) >= CATALOG_TITLE_SIMILARITY)), None)
+            if key is None:
+                key = f"{year or 'undated'}-{kind}-{'-'.join(title.split()[:8])}"[:90]
+                loose.append((key, kind, year, title))
+        groups.setdefault(key, []).append(i)
+        ids.append(key)
+    rows = []
+    for key, members in groups.items():
+        g = events.iloc[members]
+        titles = g["title"].value_counts()
+        best = max(titles[titles == titles.max()].index, key=len)
+        starts = [d for d in g["date_start"] if not _na(d)]
+        ends = [d for d in g["date_end"] if not _na(d)]
+        years = [int(y) for y in g["year"] if not _na(y)]
+        rows.append({"catalog_id": key, "process_id": next((p for p in g["process_id"] if isinstance(p, str)), None),
+                     "kind": g["kind"].iloc[0], "session_number": next((int(n) for n in g["session_number"] if not _na(n)), None),
+                     "title": best, "year": min(years) if years else None,
+                     "date_start": min(starts) if starts else None, "date_end": max(ends) if ends else None,
+                     "location": next((loc for loc in g["location"] if isinstance(loc, str)), None),
+                     "n_documents": g["doc_id"].nunique(), "doc_ids": sorted(g["doc_id"].unique())})
+    catalog = pd.DataFrame(rows, columns=EVENT_CATALOG.column_names).sort_values(["year", "catalog_id"], na_position="last")
+    return catalog.reset_index(drop=True), events.assign(catalog_id=ids)
+
+
+def _na(value) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
 
 
 STATUS_RANK = {"member": 0, "observer": 1, "participant": 2}  # the strongest status first

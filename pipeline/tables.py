@@ -302,7 +302,10 @@ EVENTS = Table(
         doc_id_column(),
         Column("event_id", "string", "Event id, unique within the document.", "e004"),
         Column("kind", "category", "Kind of event.", "seminar", categories=EVENT_KINDS),
-        Column("title", "string", "Title, or the kind word and what names it for an untitled dated meeting.", "Seminario sobre Migración y Salud"),
+        Column("title", "string", "Title, or the kind word and what names it for an untitled dated meeting; a title written in capitals is given in title case.", "Seminario sobre Migración y Salud"),
+        Column("title_as_written", "string", "The title as the text writes it.", "SEMINARIO SOBRE MIGRACIÓN Y SALUD"),
+        Column("session_number", "int", "Number of a numbered session, from any notation: Roman numerals ('VI Conferencia'), ordinal words in Spanish and English ('Sexta', 'Sixth'), '6th', '1ª', '1°'.", "6", nullable=True),
+        Column("catalog_id", "string", "event_catalog.catalog_id: the real-world event this row is one mention of, across the corpus.", "rcm-conference-7", nullable=True),
         Column("year", "int", "Year of the event when stated.", "2004", nullable=True),
         *date_columns("event's dates when stated", nullable=True, precision="date_precision"),
         Column("date_precision", "category", "day, month or year.", "day", nullable=True, categories=PRECISIONS),
@@ -378,6 +381,26 @@ PROCESS_MEMBERS = Table(
     foreign_keys=(PROCESS_KEY,),
 )
 
+EVENT_CATALOG = Table(
+    "event_catalog",
+    "One row per real-world event across the corpus: numbered sessions are one event per (process, kind, session number); other events per kind, year and similar title.",
+    (
+        Column("catalog_id", "string", "Id of the event: '<process>-<kind>-<number>' for a numbered session, else '<year>-<kind>-<title words>'.", "rcm-conference-7"),
+        Column("process_id", "string", "processes.process_id, when a document ties the event to a process.", "rcm", nullable=True),
+        Column("kind", "category", "Kind of event.", "conference", categories=EVENT_KINDS),
+        Column("session_number", "int", "Number of the session, for numbered sessions.", "7", nullable=True),
+        Column("title", "string", "The title most documents give it (the longest among equals).", "VII Conferencia Regional sobre Migración"),
+        Column("year", "int", "Year of the event when a document states it.", "2002", nullable=True),
+        Column("date_start", "date", "Earliest first day any document gives it.", "2002-05-01", nullable=True),
+        Column("date_end", "date", "Latest last day any document gives it.", "2002-05-31", nullable=True, bound="end"),
+        Column("location", "string", "Place as first written.", "Antigua", nullable=True),
+        Column("n_documents", "int", "Documents that mention it.", "2"),
+        Column("doc_ids", "list", "Those documents.", "crm-ppt-report_2002-2003_es"),
+    ),
+    primary_key=("catalog_id",),
+    foreign_keys=(PROCESS_KEY,),
+)
+
 MEMBERSHIP_PANEL = Table(
     "membership_panel",
     "Process × member × year across the corpus (the shape of the Correlates of War IGO state-year data): the strongest status any document states for that year (member > observer > participant), with the evidence behind the cell. Memberships without a year (no session year and no cover date) are left out.",
@@ -413,7 +436,8 @@ EVALUATION = Table(
 RUN_TABLES: dict[str, Table] = {t.name: t for t in (
     DOCUMENTS, PAGES, CORRECTIONS, SECTIONS, PARAGRAPHS, PROCESSES, PROCESS_MENTIONS, MEMBERSHIPS, EVENTS, DATES)}
 EXTRACTED_TABLES = ("processes", "process_mentions", "memberships", "events", "dates")
-CORPUS_TABLES: dict[str, Table] = {t.name: t for t in (PROCESS_PROFILES, PROCESS_MEMBERS, MEMBERSHIP_PANEL)}
+CORPUS_TABLES: dict[str, Table] = {t.name: t for t in (PROCESS_PROFILES, PROCESS_MEMBERS, MEMBERSHIP_PANEL,
+                                                       EVENT_CATALOG)}
 TABLES: dict[str, Table] = RUN_TABLES | CORPUS_TABLES | {EVALUATION.name: EVALUATION}
 
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from pipeline.outputs import datapackage, process_members, process_profiles
 from pipeline.tables import TABLES
@@ -89,3 +90,46 @@ def test_readme_pandas_example_runs_as_written(corpus_run, tmp_path, capsys):
         os.chdir(cwd)
     printed = capsys.readouterr().out
     assert re.match(r"^\d+ member countries stated for the RCM", printed) and int(printed.split()[0]) >= 11
+
+
+@pytest.mark.parametrize("title, number", [
+    ("VI Conferencia Regional sobre Migración", 6), ("Sexta Conferencia Sudamericana sobre Migraciones", 6),
+    ("6th Ministerial Conference", 6), ("1ª Reunión Técnica", 1), ("1° Conferencia Suramericana", 1),
+    ("Trigésima Reunión", 30), ("Seminar on Return, Readmission and Reintegration", None),
+])
+def test_session_numbers_in_every_notation(title, number):
+    from extractors.events import ordinal_value
+
+    assert ordinal_value(title) == number
+
+
+def test_a_title_in_capitals_reads_in_title_case_and_keeps_numerals_and_acronyms():
+    from extractors.events import readable_title
+
+    assert readable_title("IX CONFERENCIA SUDAMERICANA SOBRE MIGRACIONES") == "IX Conferencia Sudamericana sobre Migraciones"
+    assert readable_title("TALLER DE LA CRM SOBRE TRATA") == "Taller de la CRM sobre Trata"
+    assert readable_title("Seminar on Migration and Health") == "Seminar on Migration and Health"
+
+
+def test_event_catalog_joins_numbered_sessions_and_similar_titles_across_documents():
+    from pipeline.outputs import event_catalog
+
+    events = pd.DataFrame([
+        {"doc_id": "a", "event_id": "e001", "kind": "conference", "title": "VII Conferencia Regional sobre Migración",
+         "session_number": 7, "year": 2002, "process_id": "rcm", "date_start": None, "date_end": None, "location": "Antigua"},
+        {"doc_id": "b", "event_id": "e004", "kind": "conference", "title": "Seventh Regional Conference on Migration",
+         "session_number": 7, "year": 2002, "process_id": "rcm", "date_start": dt.date(2002, 5, 1),
+         "date_end": dt.date(2002, 5, 31), "location": None},
+        {"doc_id": "a", "event_id": "e002", "kind": "seminar", "title": "Seminario sobre Migración y Salud",
+         "session_number": None, "year": 2004, "process_id": None, "date_start": None, "date_end": None, "location": None},
+        {"doc_id": "b", "event_id": "e001", "kind": "seminar", "title": "Seminario sobre Migracion y Salud (OIM)",
+         "session_number": None, "year": 2004, "process_id": "rcm", "date_start": None, "date_end": None, "location": None},
+        {"doc_id": "b", "event_id": "e002", "kind": "seminar", "title": "Seminario sobre Migración y Salud",
+         "session_number": None, "year": 2005, "process_id": None, "date_start": None, "date_end": None, "location": None},
+    ])
+    catalog, with_ids = event_catalog(events)
+    assert len(catalog) == 3  # one seventh conference, the 2004 seminar, the 2005 seminar
+    seventh = catalog.set_index("catalog_id").loc["rcm-conference-7"]
+    assert (seventh.n_documents, seventh.doc_ids, seventh.location) == (2, ["a", "b"], "Antigua")
+    assert seventh.date_start == dt.date(2002, 5, 1)
+    assert with_ids["catalog_id"].iloc[2] == with_ids["catalog_id"].iloc[3] != with_ids["catalog_id"].iloc[4]
