@@ -23,6 +23,9 @@ from pipeline.tables import iso_interval
 EVIDENCE_CHARS = 300
 # a process named as such that neither the registry nor discovery knows ('el Proceso de Quito')
 OTHER_PROCESS = re.compile(r"\b(?:Proceso|Process)\s+(?:de|of)\s+[A-ZÁÉÍÓÚÑ][\w-]+|\b[A-ZÁÉÍÓÚÑ][\w-]+\s+Process\b")
+# between a predicate and the process it is about: '… hold observer status in the Abu Dhabi Dialogue'
+COMPLEMENT_GAP = re.compile(r"\s*(?:in|of|to|within|at|en|de|del|dentro\s+de)\s+(?:the\s+|la\s+|el\s+|los\s+|las\s+)?", re.I)
+NEARBY_PARAGRAPHS = 3    # a statement naming no process may take the one named this few paragraphs above
 TITLE_LINE_CHARS = 160   # a line this short that names a numbered session is that session's title
 SESSION_TITLE_REACH = 3  # paragraphs below a session's title line that still describe that session
 # 'the Consultation', 'la Conferencia': a session word with a capital after an article refers to
@@ -62,7 +65,8 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
     events: dict[tuple, dict] = {}
     memberships: dict[tuple, dict] = {}
     section_heading: dict[str, str] = {}
-    session_title_at: int | None = None  # index of the last paragraph that is a numbered session's title
+    session_title_at: int | None = None
+    last_named: tuple[int, str] | None = None  # (paragraph index, process) of the last registry process named  # index of the last paragraph that is a numbered session's title
     pending: list[tuple] = []  # names under a heading naming a role, until the list ends
 
     def record_membership(f, base: int, ptext: str, process_id: str | None) -> None:
@@ -153,6 +157,10 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
             for other in OTHER_PROCESS.finditer(ptext, f.evidence_start, f.evidence_end):
                 if not any(m.start <= other.start() < m.end for m in mentions):
                     return None
+            complement = [m for m in inside if f.complement_at is not None and f.complement_at <= m.start
+                          and COMPLEMENT_GAP.fullmatch(ptext[f.complement_at:m.start])]
+            if complement:  # 'Japan … hold observer status in the Abu Dhabi Dialogue'
+                return complement[0].process_id
             if inside:
                 before = [m for m in inside if m.start < f.start]
                 return (before[-1] if before else inside[0]).process_id
@@ -163,7 +171,8 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
             # a paragraph that names no process speaks for the section's, or for the one
             # process the document is about ('five member states (…)' in a report on many
             # processes may be anybody's member states)
-            return section_process.get(para["section_id"]) or sole_process
+            return section_process.get(para["section_id"]) or (
+                last_named[1] if last_named and index - last_named[0] <= NEARBY_PARAGRAPHS else None) or sole_process
 
         # memberships: a headed list or a list after a colon continues in the paragraphs below
         found: list = []
@@ -204,6 +213,9 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                     recent[1] if recent and recent[0] == para["section_id"] else None) or sole_process
         if mentions:
             recent = (para["section_id"], mentions[-1].process_id)
+            named_here = [m for m in mentions if not m.process_id.startswith("discovered.")]
+            if named_here:
+                last_named = (index, named_here[-1].process_id)
         for f in found:
             record_membership(f, base, ptext, f.process_hint or membership_process(f))
     flush_pending()

@@ -36,13 +36,15 @@ SESSION_WORDS = re.compile(r"\b(?:conferences?|conferencias?|meetings?|reunion(?
                            r"cumbres?|encuentros?|consultations?|consultas?|plenar(?:y|ies|ia|ias)|dialogues?|dialogos?)\b")
 # words that may stand between two names of one list (besides capitalised words and punctuation)
 LIST_WORDS = frozenset(
-    "y e and or o u ni plus mas as well asi como together with junto con the el la los las of de del for para on sobre "
+    "y e and or o u ni plus mas as well asi como together with junto con the el la los las of de del for para on sobre from "
     "in en a al to its sus su government governments gobierno gobiernos republic republica republics state states "
     "estado estados kingdom reino".split())
 RELATIVE_CLAUSE = re.compile(r"\s*,\s*(?:which|who|que|quien|quienes|el\s+cual|la\s+cual|los\s+cuales|las\s+cuales)\b"
                              r"[^,.;:()]{1,80},")
 RELATIVE_CLAUSE_BEFORE = re.compile(r"\s*,\s*(?:which|who|que|quien|quienes|el\s+cual|la\s+cual|los\s+cuales|"
                                     r"las\s+cuales)\b[^,.;:()]{1,80},?\s*$")
+# where the items before stand, ending a group of a list: 'Argelia y Túnez en la ribera sur, y España …'
+LOCATIVE_IN_LIST = re.compile(r"\b(?:en|in|on|de|from)\s+(?:la|el|the|los|las)\s+[a-z]+(?:\s+[a-z]+)?(?=\s*[,;])")
 MAX_CAPITALISED_IN_GAP = 12   # unknown capitalised words between two names ("Office of the High Commissioner …")
 MAX_PAREN_CHARS = 120         # a parenthesis inside a list is skipped up to this length
 
@@ -59,6 +61,7 @@ class MemberMention:
     evidence_end: int
     rule_id: str
     process_hint: str | None = None  # a process named in the same table row
+    complement_at: int | None = None  # after a predicate ('… observer status in the X'): where its complement starts
     basis: str = "stated"            # stated, participation, signatory, founding, table
     note: str | None = None
 
@@ -116,6 +119,7 @@ class Grammar:
     headings: tuple[HeadingRule, ...]
     blockers: tuple[Blocker, ...]
     roles_after: tuple[RoleAfter, ...]
+    lines: tuple[RoleAfter, ...]      # 'Republic of Kenya – Member State': a name, a dash, a role
     numbers: dict[str, int]           # folded number word → value
     group_label: re.Pattern[str]      # 'eleven Asian countries of origin –', 'once países:'
 
@@ -138,6 +142,9 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
     numbers = {fold(k): v for e in entries if e["kind"] == "numbers" for k, v in e["names"].items()}
     pieces = {e["name"]: e["pattern"] for e in entries if e["kind"] == "piece"}
     pieces["number"] = r"\b(?:" + "|".join(re.escape(n) for n in sorted(numbers, key=len, reverse=True)) + r")\b"
+    from extractors.events import ORDINAL_NUMBERS  # one ordinal lexicon, the event rules'
+
+    pieces["ordinal_word"] = r"\b(?:" + "|".join(sorted(ORDINAL_NUMBERS, key=len, reverse=True)) + r")\b"
     compile_ = lambda pattern: re.compile(expand_pieces(pattern, pieces))  # noqa: E731
     cues = tuple(CueRule(e["id"], e["lang"], e["role"], e["basis"], e["side"], compile_(e["pattern"]),
                          e.get("needs") == "session", tuple(e.get("member_types", ())),
@@ -150,10 +157,12 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
                      for e in entries if e["kind"] == "blocker")
     roles_after = tuple(RoleAfter(e["id"], e["role"], e["basis"], compile_(e["pattern"]))
                         for e in entries if e["kind"] == "role_after")
+    lines = tuple(RoleAfter(e["id"], e["role"], e["basis"], compile_(e["pattern"]))
+                  for e in entries if e["kind"] == "line")
     # a counted group inside a list: a number, a few words, then ':', a dash, '(' or ', namely'
     group_label = compile_(r"\b(?:\d{1,3}|{number})\s+(?:[^\W\d_][\w'’-]*\s+){0,6}?[^\W\d_][\w'’-]*"
                            r"\s*(?:[:–—(]|,\s*(?:namely|a\s+saber|i\.e\.|that\s+is)\b)")
-    return Grammar(cues, headings, blockers, roles_after, numbers, group_label)
+    return Grammar(cues, headings, blockers, roles_after, lines, numbers, group_label)
 
 
 def _applies_to(value) -> tuple[str, ...]:
@@ -210,6 +219,7 @@ def statement_mentions(text: str, names: list, lang: str, processes: list[tuple[
             if not named and not any(a < s_end and before < b for a, b in numbered_sessions(text)):
                 continue
         if rule.side == "before":
+            s_end = _continued_end(text, s_end)
             limit = min([c.start for c in cues[i + 1:] if c.start >= cue.end] + [s_end])
             if text[cue.start:cue.end].rstrip().endswith("(") or _paren_depth(text, s_start, cue.start) > 0:
                 limit = min(limit, _closing_paren(text, cue.end))  # a list inside parentheses ends with them
@@ -236,14 +246,46 @@ def statement_mentions(text: str, names: list, lang: str, processes: list[tuple[
             claimed = max(claimed, cue.end if rule.side == "after" else items[-1].end)
         for n in items:
             out.append(MemberMention(n.kind, n.id, n.text, role, n.start, n.end, s_start, s_end, rule_id,
-                                     basis=basis, note=note))
+                                     basis=basis, note=note,
+                                     complement_at=cue.end if rule.side == "after" else None))
         for iso3, at, phrase in regional:
             out.append(MemberMention("country", iso3, phrase, rule.role, at, at + len(phrase), s_start, s_end,
                                      "member.region", basis=rule.basis))
         if not found and rule.side == "before" and _ends_in_colon(text, cue, s_end) and is_list_gap(
                 text[cue.end:s_end].rstrip().rstrip(":"), words_allowed=False):
             open_list = OpenList(rule.role, rule.basis, rule.id, cue.count)
+        elif items and rule.side == "before" and limit >= len(text.rstrip()) - 1 and text.rstrip().endswith((",", ";")):
+            open_list = OpenList(role, basis, rule_id)  # the list goes on in the next paragraph
+    out += _line_roles(grammar, text, folded, names)
     return out, open_list
+
+
+def _continued_end(text: str, end: int) -> int:
+    """A list goes on past a semicolon ('Members: A; B; C'), and past a line break after a
+    comma or semicolon (a list broken over lines); the walk still stops at prose or the
+    next cue."""
+    while end < len(text) and (text[end - 1] == ";" or text[end - 1] == "\n" and text[:end - 1].rstrip().endswith((",", ";"))):
+        end = sentence_bounds(text, end)[1]
+    return end
+
+
+def _line_roles(grammar: Grammar, text: str, folded: str, names: list) -> list[MemberMention]:
+    """Lines of a composition table: 'Republic of Kenya – Member State; Chair (2023–2024)'.
+    The names before the dash must fill that part of the line."""
+    out, start = [], 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        for rule in grammar.lines:
+            m = rule.pattern.search(folded, start, end)
+            if m is None:
+                continue
+            head = [replace(n, start=n.start - start, end=n.end - start) for n in names if start <= n.start < m.start()]
+            if head and names_only(text[start:m.start()], head, words_allowed=True):
+                out += [MemberMention(n.kind, n.id, n.text, rule.role, n.start + start, n.end + start, start, end,
+                                      rule.id, basis=rule.basis) for n in head]
+            break
+        start = end + 1
+    return out
 
 
 def _cues(grammar: Grammar, folded: str, names: list, lang: str) -> list[_Cue]:
@@ -358,8 +400,9 @@ def is_list_gap(gap: str, words_allowed: bool = True) -> bool:
     """True when ``gap`` may stand between two names of one list: separators, articles,
     conjunctions, a parenthesis, capitalised words (a name the registry lacks), no prose."""
     bare = re.sub(r"\([^()]{0,%d}\)" % MAX_PAREN_CHARS, " ", gap)
-    for m in load_grammar().group_label.finditer(fold_lower_keeping_offsets(bare)):
-        bare = bare[:m.start()] + " " * (m.end() - m.start()) + bare[m.end():]
+    for pattern in (load_grammar().group_label, LOCATIVE_IN_LIST):
+        for m in pattern.finditer(fold_lower_keeping_offsets(bare)):
+            bare = bare[:m.start()] + " " * (m.end() - m.start()) + bare[m.end():]
     if re.search(r"\d", bare) or "\n\n" in bare:
         return False
     capitalised = 0

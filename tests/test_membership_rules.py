@@ -13,6 +13,7 @@ ENTRIES = rule_entries()
 RULES = [e for e in ENTRIES if e["kind"] in ("rule", "heading")]
 BLOCKERS = [e for e in ENTRIES if e["kind"] == "blocker"]
 ROLES_AFTER = [e for e in ENTRIES if e["kind"] == "role_after"]
+LINES = [e for e in ENTRIES if e["kind"] == "line"]
 
 
 def rows_of(text: str, lang: str) -> list[dict]:
@@ -22,14 +23,14 @@ def rows_of(text: str, lang: str) -> list[dict]:
 def test_rule_rows_are_well_formed():
     ids = [e["id"] for e in ENTRIES]
     assert len(ids) == len(set(ids))
-    for e in RULES + BLOCKERS + ROLES_AFTER:
+    for e in RULES + BLOCKERS + ROLES_AFTER + LINES:
         assert e["examples"] and e["counterexamples"] and e["description"], e["id"]
     for e in RULES:
         assert e["role"] in ("member", "observer", "participant") and e["lang"] in ("es", "en"), e["id"]
         assert e["basis"] in ("stated", "participation", "signatory", "founding", "table"), e["id"]
     grammar = load_grammar()  # every pattern expands and compiles
     assert len(grammar.cues) + len(grammar.headings) == len(RULES) and len(grammar.blockers) == len(BLOCKERS)
-    assert len(grammar.roles_after) == len(ROLES_AFTER) and grammar.numbers["eleven"] == grammar.numbers["once"] == 11
+    assert len(grammar.roles_after) == len(ROLES_AFTER) and len(grammar.lines) == len(LINES) and grammar.numbers["eleven"] == grammar.numbers["once"] == 11
     # every rule of both languages exists for each statement class
     stems = {re.sub(r"\.(es|en)\.", ".", e["id"]).split(".")[0] for e in RULES}
     for stem in stems:
@@ -69,3 +70,13 @@ def test_a_role_after_a_list_changes_its_role(entry):
     for counterexample in entry["counterexamples"]:
         rows = rows_of(counterexample["text"], counterexample["lang"])
         assert rows and not any(r["role"] == entry["role"] for r in rows)
+
+
+@pytest.mark.parametrize("entry", LINES, ids=lambda e: e["id"])
+def test_a_line_of_a_composition_table_states_its_role(entry):
+    for example in entry["examples"]:
+        rows = [r for r in rows_of(example["text"], example["lang"]) if r["rule_id"] == entry["id"]]
+        assert sorted(r["member_id"] for r in rows) == sorted(example["members"])
+        assert {r["role"] for r in rows} == {entry["role"]}
+    for counterexample in entry["counterexamples"]:
+        assert rows_of(counterexample["text"], counterexample["lang"]) == []
