@@ -37,6 +37,15 @@ DOMINANT_SHARE = 0.8
 PERIOD_REACH = 3000  # chars from the start where a report states the period it covers
 
 
+def with_other_language_dates(dates: list, text: str, other: str) -> list:
+    """A paragraph in one language may carry a date in the other ('17 November 2005' in the
+    header of a Spanish paper): the other language's dates are added when they state their
+    own year and overlap none found."""
+    extra = [d for d in find_dates(text, other) if "yearless" not in d.rule_id
+             and not any(d.start < x.end and x.start < d.end for x in dates)]
+    return sorted(dates + extra, key=lambda d: d.start) if extra else dates
+
+
 def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Callable[[int], int],
                      doc_year: int | None = None) -> dict[str, list[dict]]:
     """Rows of process_mentions, dates, events, memberships (and discovered processes)."""
@@ -109,6 +118,8 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
             section_process.setdefault(para["section_id"], mentions[0].process_id)
 
         dates = find_dates(ptext, lang if lang in ("es", "en") else None, year_context, period)
+        if lang in ("es", "en"):
+            dates = with_other_language_dates(dates, ptext, "en" if lang == "es" else "es")
         if period is None and base < PERIOD_REACH:
             period = reporting_period(ptext, dates)
         for d in dates:

@@ -573,3 +573,11 @@ def test_an_agenda_line_opened_by_a_year_dates_its_event():
 
 def test_an_upper_case_heading_of_kinds_is_no_event():
     assert events("REDES, TALLERES Y CAPACITACIÓN\n\nLa Red se reunió en Quito.\n") == []
+
+
+def test_a_date_in_the_other_language_with_its_year_is_found():
+    text = "Documento de trabajo, 17 November 2005. La reunión del Proceso de Puebla se celebró en marzo."
+    rows = extract(text, "es", year=2005)["dates"]
+    assert ("2005-11-17", "day") in {(r["date_iso"], r["precision"]) for r in rows}
+    # but a year-less English month in Spanish text is no date of its own ('March' alone)
+    assert not any(r["text"] == "March" for r in extract("El informe de March, un autor.", "es")["dates"])
