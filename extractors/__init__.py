@@ -85,8 +85,9 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
         if key in memberships:
             memberships[key]["n_mentions"] += 1
             return
-        # the year the statement holds for: one year its sentence states, else the cover's
-        years = {y for _, y in stated_years(ptext[f.evidence_start:f.evidence_end])}
+        # the year the statement holds for: the cover's, or for a signatory, founder or joiner
+        # the one year its sentence states (a participant's is its session's, set below)
+        years = {y for _, y in stated_years(ptext[f.evidence_start:f.evidence_end])} if f.year_from_sentence else set()
         memberships[key] = {
             "doc_id": doc_id, "membership_id": f"mb{len(memberships) + 1:04d}", "process_id": process_id,
             "member_type": f.member_type, "member_id": f.member_id, "member_name": f.member_name, "role": f.role,

@@ -62,6 +62,7 @@ class MemberMention:
     rule_id: str
     process_hint: str | None = None  # a process named in the same table row
     complement_at: int | None = None  # after a predicate ('… observer status in the X'): where its complement starts
+    year_from_sentence: bool = False
     basis: str = "stated"            # stated, participation, signatory, founding, table
     note: str | None = None
 
@@ -77,6 +78,7 @@ class CueRule:
     needs_session: bool
     member_types: tuple[str, ...]
     list_at_once: bool = False    # the first name follows the cue with nothing but articles between
+    year_from_sentence: bool = False  # the statement holds for the year its sentence states
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +150,7 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
     compile_ = lambda pattern: re.compile(expand_pieces(pattern, pieces))  # noqa: E731
     cues = tuple(CueRule(e["id"], e["lang"], e["role"], e["basis"], e["side"], compile_(e["pattern"]),
                          e.get("needs") == "session", tuple(e.get("member_types", ())),
-                         e.get("list_starts") == "at_once")
+                         e.get("list_starts") == "at_once", e.get("year_from") == "sentence")
                  for e in entries if e["kind"] == "rule")
     headings = tuple(HeadingRule(e["id"], e["lang"], e["role"], e["basis"], compile_(e["pattern"]))
                      for e in entries if e["kind"] == "heading")
@@ -246,8 +248,8 @@ def statement_mentions(text: str, names: list, lang: str, processes: list[tuple[
             claimed = max(claimed, cue.end if rule.side == "after" else items[-1].end)
         for n in items:
             out.append(MemberMention(n.kind, n.id, n.text, role, n.start, n.end, s_start, s_end, rule_id,
-                                     basis=basis, note=note,
-                                     complement_at=cue.end if rule.side == "after" else None))
+                                     basis=basis, note=note, complement_at=cue.end if rule.side == "after" else None,
+                                     year_from_sentence=rule.year_from_sentence))
         for iso3, at, phrase in regional:
             out.append(MemberMention("country", iso3, phrase, rule.role, at, at + len(phrase), s_start, s_end,
                                      "member.region", basis=rule.basis))

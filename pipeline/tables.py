@@ -280,7 +280,7 @@ MEMBERSHIPS = Table(
         Column("member_name", "string", "The name as written.", "Belice"),
         Column("role", "category", "member, observer, or participant (took part in a session of the process itself: 'con la participación de', 'reunidos en la Quinta Conferencia').", "member", categories=ROLES),
         Column("basis", "category", "What the statement is: stated (a member or observer list or predicate), participation (in a session), signatory (signed its declaration), founding (founded it), table (a members column of a table).", "stated", categories=BASES),
-        Column("year", "int", "Year the statement holds for: the session's year for a participant, else the one year its sentence states, else the document's cover year.", "2004", nullable=True),
+        Column("year", "int", "Year the statement holds for: the session's year for a participant; for a signatory, founder or joiner the one year its sentence states; else the document's cover year.", "2004", nullable=True),
         Column("event_id", "string", "For a participant: events.event_id of the session, when it is extracted.", "e003", nullable=True),
         Column("note", "string", "A count the text states that differs from the names found ('the heading states 15, 4 names listed'); never filled in.", "the heading states 15, 4 names listed", nullable=True),
         Column("page", "int", "Page of the first statement.", "1"),

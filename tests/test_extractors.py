@@ -581,3 +581,19 @@ def test_a_date_in_the_other_language_with_its_year_is_found():
     assert ("2005-11-17", "day") in {(r["date_iso"], r["precision"]) for r in rows}
     # but a year-less English month in Spanish text is no date of its own ('March' alone)
     assert not any(r["text"] == "March" for r in extract("El informe de March, un autor.", "es")["dates"])
+
+
+def test_the_year_a_membership_holds_for():
+    founding = extract("La Conferencia Sudamericana sobre Migraciones fue creada en Lima en el año 2000 por "
+                       "Bolivia, Chile y Perú.", "es", year=2003)["memberships"]
+    assert {(r["member_id"], r["year"], r["basis"]) for r in founding} == {
+        ("BOL", 2000, "founding"), ("CHL", 2000, "founding"), ("PER", 2000, "founding")}
+    stated = extract("Los países miembros de la Conferencia Regional sobre Migración, creada en 1996, son: "
+                     "Belice y Canadá.", "es", year=2003)["memberships"]
+    assert {r["year"] for r in stated} == {2003}  # the cover's year, not the founding year in the sentence
+    rows = extract("La Quinta Conferencia Sudamericana sobre Migraciones se celebró en La Paz en noviembre de 2004 "
+                   "con la participación de Bolivia y Chile.", "es", year=None)
+    events = {e["event_id"]: e for e in rows["events"]}
+    participants = rows["memberships"]
+    assert {r["role"] for r in participants} == {"participant"} and {r["year"] for r in participants} == {2004}
+    assert all(r["event_id"] in events and events[r["event_id"]]["year"] == 2004 for r in participants)
