@@ -151,7 +151,7 @@ def pages_to_document(source: SourceFile, pages: list[PageText], repair: RepairS
     if any(p.method is PageMethod.OCR for p in pages) and repair.ocr_damaged is None:
         repair = replace(repair, ocr_damaged=True)
     first_steps = (fix_unicode_lines, markup_edits) if source.format in MARKUP_FORMATS else (
-        lambda _text: furniture_edits, fix_unicode_lines)
+        lambda _text: furniture_edits, fix_unicode_lines, table_across_pages_edits)
     rewrite = rewrite_chain(source_text, *first_steps, *repair_steps(repair))
     clean, origin = rewrite.text, rewrite.origin
     spans = []
@@ -163,6 +163,40 @@ def pages_to_document(source: SourceFile, pages: list[PageText], repair: RepairS
             furniture=tuple(page.lines[i].text for i in sorted(marks)),
         ))
     return Document(source, source_text, clean, origin, tuple(spans), rewrite.edits)
+
+
+TABLE_BLOCK = re.compile(r"(?:^[^\n]*\t[^\n]*(?:\n|$))+", re.M)
+DEFAULT_MAX_BETWEEN_TABLE_PARTS = 160  # a footnote or page number between the parts of a table
+
+
+def table_across_pages_edits(text: str, max_between: int = DEFAULT_MAX_BETWEEN_TABLE_PARTS) -> list[Edit]:
+    """A ruled table that runs over a page break comes out as two blocks of tab rows: the
+    second starts with the header row again, and a row cut by the break goes on in a row
+    whose first cell is empty. The two blocks become one (the repeated header dropped, the
+    cut row joined cell by cell); what stood between them (a footnote, a page number)
+    moves after the table."""
+    blocks = list(TABLE_BLOCK.finditer(text))
+    edits: list[Edit] = []
+    for first, second in zip(blocks, blocks[1:]):
+        rows, next_rows = first.group(0).rstrip("\n").split("\n"), second.group(0).rstrip("\n").split("\n")
+        between = text[first.end():second.start()]
+        if rows[0] != next_rows[0] or len(between.strip()) > max_between or len(next_rows) < 2:
+            continue
+        last_start = first.end() - len(rows[-1]) - (1 if first.group(0).endswith("\n") else 0)
+        cont = next_rows[1].split("\t")
+        if cont[0].strip() == "":
+            prev = rows[-1].split("\t")
+            merged = "\t".join(" ".join(p for p in (a.strip(), b.strip()) if p)
+                                for a, b in zip(prev + [""] * (len(cont) - len(prev)), cont + [""] * (len(prev) - len(cont))))
+            cut_end = second.start() + len(next_rows[0]) + 1 + len(next_rows[1])
+            edits.append(Edit(last_start, cut_end, merged, "table", "row_across_pages"))
+        else:
+            cut_end = second.start() + len(next_rows[0])
+            edits.append(Edit(first.end() - 1, cut_end, "", "table", "repeated_header"))
+        if between.strip():
+            end = second.end() - (1 if second.group(0).endswith("\n") else 0)
+            edits.append(Edit(end, end, "\n\n" + between.strip(), "table", "moved_after_table"))
+    return edits
 
 
 def _first_clean_at_or_after(origin, source_offset: int) -> int:

@@ -145,7 +145,9 @@ def mark_paragraph_breaks(lines: list[Line], settings: LayoutSettings) -> list[L
     marked = [lines[0]]
     for prev, line in zip(lines, lines[1:]):
         gap = line.top - prev.top
-        new_paragraph = pitch > 0 and gap > settings.paragraph_gap * pitch
+        # a ruled table stands apart from the text around it, and its rows stay together
+        new_paragraph = prev.table_row != line.table_row or (
+            not line.table_row and pitch > 0 and gap > settings.paragraph_gap * pitch)
         marked.append(replace(line, paragraph_break_before=new_paragraph))
     return marked
 
@@ -171,9 +173,13 @@ def words_to_page(
     height: float,
     settings: LayoutSettings,
     ocr_confidence: float | None = None,
+    table_rows: list[Line] = (),
 ) -> PageText:
-    """Words of one page → PageText: header lines, body in reading order, footer lines."""
-    lines = assign_zones(words_to_lines(words, settings), height, settings)
+    """Words of one page → PageText: header lines, body in reading order, footer lines.
+    ``table_rows``: rows of ruled tables found on the page (their words are not in
+    ``words``), placed in the body by their position; they span the page, so the column
+    logic reads them as band breaks."""
+    lines = assign_zones(words_to_lines(words, settings) + list(table_rows), height, settings)
     header = sorted((ln for ln in lines if ln.zone is Zone.HEADER), key=lambda ln: (ln.top, ln.x0))
     footer = sorted((ln for ln in lines if ln.zone is Zone.FOOTER), key=lambda ln: (ln.top, ln.x0))
     body = mark_paragraph_breaks(

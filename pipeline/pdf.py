@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from pipeline.layout import LayoutSettings, words_to_page
 from pipeline.ocr import OcrSettings, image_to_words, mean_confidence
-from pipeline.records import PageMethod, PageText, Word
+from pipeline.records import Line, PageMethod, PageText, Word
 
 
 class UnreadableDocument(ValueError):
@@ -91,6 +91,7 @@ def _text_layer_page(job: PageJob) -> PageText | None:
         try:
             raw = _page_words(page)
             width, height = float(page.width), float(page.height)
+            tables = page_tables(page)
         finally:
             _release_page(page)
     except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many types on broken files
@@ -102,7 +103,47 @@ def _text_layer_page(job: PageJob) -> PageText | None:
     real_chars = sum(ch.isalnum() for w in words if "(cid:" not in w.text for ch in w.text)
     if real_chars < job.settings.min_text_chars:
         return None
-    return words_to_page(words, job.page, PageMethod.TEXT, width, height, job.settings.layout)
+    boxes = [box for box, _ in tables]
+    words = [w for w in words if not any(_inside((w.x0 + w.x1) / 2, (w.top + w.bottom) / 2, b) for b in boxes)]
+    rows = [row for _, table_rows in tables for row in table_rows]
+    return words_to_page(words, job.page, PageMethod.TEXT, width, height, job.settings.layout, table_rows=rows)
+
+
+DEFAULT_MIN_RULING = 4  # ruling lines or rectangles a page needs before tables are looked for
+
+
+def page_tables(page, min_ruling: int = DEFAULT_MIN_RULING) -> list[tuple[tuple, list[Line]]]:
+    """Ruled tables of a text-layer page (pdfplumber's table finder, lattice-style on the
+    page's lines and rectangles): per table its box and its rows as Lines, cells joined by
+    tabs in column order, a cell's lines joined (a hyphen at a line end joins the word)."""
+    if len(page.lines) + len(page.rects) < min_ruling:
+        return []
+    out = []
+    for table in page.find_tables():
+        cells = table.extract()
+        if len(cells) < 2 or max(len(r) for r in cells) < 2:
+            continue  # a framed paragraph, not a table
+        lines = []
+        for row, values in zip(table.rows, cells):
+            texts = [_cell_text(v) for v in values]
+            if not any(texts):
+                continue
+            x0, top, x1, bottom = row.bbox
+            lines.append(Line("\t".join(texts), table.bbox[0], table.bbox[2], top, bottom, table_row=True))
+        if lines:
+            out.append((table.bbox, lines))
+    return out
+
+
+def _cell_text(value: str | None) -> str:
+    import re
+
+    text = re.sub(r"(\w)-\n(?=[a-záéíóúñ])", r"\1", value or "")
+    return " ".join(text.split())
+
+
+def _inside(x: float, y: float, box: tuple) -> bool:
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
 # Why: pdfplumber builds every page object of a PDF when it opens (and again when it

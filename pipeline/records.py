@@ -43,6 +43,7 @@ class Line:
     bottom: float
     zone: Zone = Zone.BODY
     paragraph_break_before: bool = False
+    table_row: bool = False  # a row of a ruled table, its cells joined by tabs
 
 
 @dataclass(frozen=True, slots=True)

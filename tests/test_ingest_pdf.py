@@ -8,6 +8,7 @@ from pipeline.ingest import path_to_source
 from pipeline.pdf import PageJob, PageSettings, extract_page, pdf_page_count
 from pipeline.records import PageMethod
 from pipeline.stages import pages_to_result
+from tests.conftest import ROOT
 from tests.fixtures.make_fixtures import HEADER, SENTENCES
 
 CER_BOUND = 0.02  # OCR of a clean 150 dpi render must be within 2% character error rate
@@ -120,3 +121,48 @@ def test_real_scanned_pages_match_their_text_layer(real_cuts):
 def test_force_ocr_setting(made):
     pages, _ = ingest(made["two_column"], force_ocr=True)
     assert pages[0].method is PageMethod.OCR
+
+
+def test_a_table_cut_by_a_page_break_becomes_one_table():
+    from pipeline.ingest import table_across_pages_edits
+    from pipeline.textedit import apply_edits
+
+    text = ("Process\tMembers\tTopics\nBali Process (2002)\tAustralia, Indonesia\tSmuggling\n"
+            "Colombo Process (2003)\tNepal, Sri\tLabour\n\n7 A footnote at the page bottom.\n\n"
+            "Process\tMembers\tTopics\n\tLanka and Viet Nam\tmigration\nAlmaty Process (2011)\tKazakhstan\tMixed flows\n\n"
+            "After the table.")
+    clean = apply_edits(text, table_across_pages_edits(text)).text
+    assert clean == ("Process\tMembers\tTopics\nBali Process (2002)\tAustralia, Indonesia\tSmuggling\n"
+                     "Colombo Process (2003)\tNepal, Sri Lanka and Viet Nam\tLabour migration\n"
+                     "Almaty Process (2011)\tKazakhstan\tMixed flows\n\n7 A footnote at the page bottom.\n\n"
+                     "After the table.")
+    # two tables with different headers stay two tables
+    other = "A\tB\nx\ty\n\nC\tD\nz\tw\n"
+    assert table_across_pages_edits(other) == []
+
+
+WORD_PDF = ROOT.parent / "shared" / "corpus" / "mc-inf-266_word_textlayer.pdf"
+
+
+def test_word_pdf_annex_table_gives_the_members_of_its_text(tmp_path):
+    """The Word-exported PDF of MC/INF/266: Annex II is a ruled table over two pages whose
+    header repeats; its members must be those of the .txt's tab-separated table."""
+    import os
+
+    from pipeline import load
+    from pipeline.evaluate import load_gold, score_document
+    from pipeline.options import RunOptions
+    from pipeline.runner import run
+
+    if not WORD_PDF.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"missing {WORD_PDF}")
+        pytest.skip(f"no {WORD_PDF}")
+    run(RunOptions(inputs=(WORD_PDF,), out_dir=tmp_path / "o", clean_dir=tmp_path / "c", quiet=True,
+                   workers=2).validated())
+    gold = load_gold(ROOT / "tests" / "gold")["mc-inf-266_2003_regional-dialogues_es-en"] | {"doc_id": WORD_PDF.stem}
+    scores = score_document(gold, load(tmp_path / "o"))
+    assert scores["memberships"].tp >= 238 and scores["memberships"].fp == 0, scores["memberships"]
+    assert scores["events"].f1 >= 0.93 and scores["dates"].f1 >= 0.97, scores
+    tables = load(tmp_path / "o", tables=["paragraphs"])["paragraphs"]
+    assert (tables["kind"] == "table").sum() >= 2
