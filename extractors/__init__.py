@@ -13,7 +13,7 @@ from typing import Callable
 from extractors.dates import find_dates, last_stated_year, reporting_period, stated_years
 from extractors.event_rows import document_event_rows
 from extractors.events import event_mentions, normalise_title, ordinal_value, readable_title
-from extractors.memberships import (heading_list, list_mentions, membership_rows_with_sessions, names_only,
+from extractors.memberships import (heading_list, is_subheading, list_mentions, membership_rows_with_sessions, names_only,
                                     numbered_sessions, statement_mentions, table_mentions, with_count_note)
 from extractors.names import find_names
 from extractors.nlp import doc_text, pipeline_for
@@ -75,7 +75,9 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
     memberships: dict[tuple, dict] = {}
     section_heading: dict[str, str] = {}
     session_title_at: int | None = None
-    last_named: tuple[int, str] | None = None  # (paragraph index, process) of the last registry process named  # index of the last paragraph that is a numbered session's title
+    last_named: tuple[int, str] | None = None  # (paragraph index, process) of the last registry process named
+    named_so_far: set[str] = set()              # registry processes the document has named so far
+    section_processes: dict[str, set[str]] = {}  # and per section  # index of the last paragraph that is a numbered session's title
     pending: list[tuple] = []  # names under a heading naming a role, until the list ends
 
     def record_membership(f, base: int, ptext: str, process_id: str | None) -> None:
@@ -183,8 +185,14 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
             # a paragraph that names no process speaks for the section's, or for the one
             # process the document is about ('five member states (…)' in a report on many
             # processes may be anybody's member states)
-            return section_process.get(para["section_id"]) or (
-                last_named[1] if last_named and index - last_named[0] <= NEARBY_PARAGRAPHS else None) or sole_process
+            # only where no other process could be meant: a section or a document (so far)
+            # that names one process
+            in_section = section_processes.get(para["section_id"], set())
+            if len(in_section) == 1:
+                return next(iter(in_section))
+            if not in_section and len(named_so_far) == 1 and last_named and index - last_named[0] <= NEARBY_PARAGRAPHS:
+                return last_named[1]
+            return sole_process
 
         # memberships: a headed list or a list after a colon continues in the paragraphs below
         found: list = []
@@ -195,6 +203,8 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
         if para["kind"] == "heading":
             section_heading[para["section_id"]] = ptext
         heading = heading_list(ptext, lang)
+        if open_list is not None and open_list.heading and is_subheading(ptext):
+            continue  # 'Estados:' under 'OBSERVADORES': the list goes on
         if open_list is not None and not heading and (para["kind"] == "list" or names_only(ptext, names)):
             found = [replace(f, process_hint=list_process) for f in list_mentions(ptext, names, open_list)]
             if open_list.heading:
@@ -228,6 +238,8 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
             named_here = [m for m in mentions if not m.process_id.startswith("discovered.")]
             if named_here:
                 last_named = (index, named_here[-1].process_id)
+                named_so_far.update(m.process_id for m in named_here)
+                section_processes.setdefault(para["section_id"], set()).update(m.process_id for m in named_here)
         for f in found:
             record_membership(f, base, ptext, f.process_hint or membership_process(f))
     flush_pending()

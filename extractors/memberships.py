@@ -45,7 +45,8 @@ RELATIVE_CLAUSE_BEFORE = re.compile(r"\s*,\s*(?:which|who|que|quien|quienes|el\s
                                     r"las\s+cuales)\b[^,.;:()]{1,80},?\s*$")
 # where the items before stand, ending a group of a list: 'Argelia y Túnez en la ribera sur, y España …'
 LOCATIVE_IN_LIST = re.compile(r"\b(?:en|in|on|de|from)\s+(?:la|el|the|los|las)\s+[a-z]+(?:\s+[a-z]+)?(?=\s*[,;])")
-MAX_CAPITALISED_IN_GAP = 12   # unknown capitalised words between two names ("Office of the High Commissioner …")
+MAX_CAPITALISED_IN_GAP = 12
+BEFORE_CUE_CHARS = 80         # how far before a cue a blocker of its subject looks   # unknown capitalised words between two names ("Office of the High Commissioner …")
 MAX_PAREN_CHARS = 120         # a parenthesis inside a list is skipped up to this length
 
 
@@ -79,6 +80,7 @@ class CueRule:
     member_types: tuple[str, ...]
     list_at_once: bool = False    # the first name follows the cue with nothing but articles between
     year_from_sentence: bool = False  # the statement holds for the year its sentence states
+    process_object: bool = False      # the predicate's object must be a process ('joined the Process')
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +96,7 @@ class HeadingRule:
 class Blocker:
     id: str
     applies_to: tuple[str, ...]  # "all", a basis ("participation") or rule ids
-    where: str                   # sentence, gap (between cue and list), cue (checked in code)
+    where: str                   # sentence, before_cue (its subject), gap (cue to list), cue (checked in code)
     pattern: re.Pattern[str]
     all_but: tuple[str, ...] = ()  # with applies_to "all": rule ids it spares
 
@@ -124,6 +126,7 @@ class Grammar:
     lines: tuple[RoleAfter, ...]      # 'Republic of Kenya – Member State': a name, a dash, a role
     numbers: dict[str, int]           # folded number word → value
     group_label: re.Pattern[str]      # 'eleven Asian countries of origin –', 'once países:'
+    subheadings: tuple[re.Pattern[str], ...] = ()  # 'Estados:' inside a headed list
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +153,8 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
     compile_ = lambda pattern: re.compile(expand_pieces(pattern, pieces))  # noqa: E731
     cues = tuple(CueRule(e["id"], e["lang"], e["role"], e["basis"], e["side"], compile_(e["pattern"]),
                          e.get("needs") == "session", tuple(e.get("member_types", ())),
-                         e.get("list_starts") == "at_once", e.get("year_from") == "sentence")
+                         e.get("list_starts") == "at_once", e.get("year_from") == "sentence",
+                         e.get("object") == "process")
                  for e in entries if e["kind"] == "rule")
     headings = tuple(HeadingRule(e["id"], e["lang"], e["role"], e["basis"], compile_(e["pattern"]))
                      for e in entries if e["kind"] == "heading")
@@ -162,9 +166,10 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
     lines = tuple(RoleAfter(e["id"], e["role"], e["basis"], compile_(e["pattern"]))
                   for e in entries if e["kind"] == "line")
     # a counted group inside a list: a number, a few words, then ':', a dash, '(' or ', namely'
+    subheadings = tuple(compile_(e["pattern"]) for e in entries if e["kind"] == "subheading")
     group_label = compile_(r"\b(?:\d{1,3}|{number})\s+(?:[^\W\d_][\w'’-]*\s+){0,6}?[^\W\d_][\w'’-]*"
                            r"\s*(?:[:–—(]|,\s*(?:namely|a\s+saber|i\.e\.|that\s+is)\b)")
-    return Grammar(cues, headings, blockers, roles_after, lines, numbers, group_label)
+    return Grammar(cues, headings, blockers, roles_after, lines, numbers, group_label, subheadings)
 
 
 def _applies_to(value) -> tuple[str, ...]:
@@ -220,6 +225,8 @@ def statement_mentions(text: str, names: list, lang: str, processes: list[tuple[
             named = any(a < s_end and s_start < b for a, b in processes)
             if not named and not any(a < s_end and before < b for a, b in numbered_sessions(text)):
                 continue
+        if rule.process_object and not _object_is_process(folded, cue.end, processes):
+            continue
         if rule.side == "before":
             s_end = _continued_end(text, s_end)
             limit = min([c.start for c in cues[i + 1:] if c.start >= cue.end] + [s_end])
@@ -254,12 +261,22 @@ def statement_mentions(text: str, names: list, lang: str, processes: list[tuple[
             out.append(MemberMention("country", iso3, phrase, rule.role, at, at + len(phrase), s_start, s_end,
                                      "member.region", basis=rule.basis))
         if not found and rule.side == "before" and _ends_in_colon(text, cue, s_end) and is_list_gap(
-                text[cue.end:s_end].rstrip().rstrip(":"), words_allowed=False):
+                text[cue.end:s_end].rstrip(), words_allowed=False):
             open_list = OpenList(rule.role, rule.basis, rule.id, cue.count)
         elif items and rule.side == "before" and limit >= len(text.rstrip()) - 1 and text.rstrip().endswith((",", ";")):
             open_list = OpenList(role, basis, rule_id)  # the list goes on in the next paragraph
     out += _line_roles(grammar, text, folded, names)
     return out, open_list
+
+
+PROCESS_WORDS = re.compile(r"\s*(?:[\w-]+\s+){0,4}?(?:process|proceso|dialogue|dialogo|conference|conferencia|"
+                           r"forum|foro|consultations|consultas|initiative|iniciativa)\b")
+
+
+def _object_is_process(folded: str, pos: int, processes: list[tuple[int, int]]) -> bool:
+    """What follows a predicate is a process: a process's name within a few words, or a
+    word for one ('the Process', 'la Conferencia')."""
+    return any(pos <= a <= pos + 40 for a, _ in processes) or bool(PROCESS_WORDS.match(folded, pos))
 
 
 def _continued_end(text: str, end: int) -> int:
@@ -329,6 +346,9 @@ def _blocked(grammar: Grammar, rule: CueRule, folded: str, s_start: int, s_end: 
             return True
         if blocker.where == "sentence" and blocker.pattern.search(folded, s_start, s_end):
             return True
+        if blocker.where == "before_cue" and blocker.pattern.search(folded, max(s_start, cue.start - BEFORE_CUE_CHARS),
+                                                                   cue.start):
+            return True
     return False
 
 
@@ -376,7 +396,8 @@ def numbered_sessions(text: str) -> list[tuple[int, int]]:
     folded = fold_lower_keeping_offsets(text)
     for m in SESSION_WORDS.finditer(folded):
         words = list(re.finditer(r"[\w°ºª'’-]+", text[max(0, m.start() - 60):m.start()]))[-4:]
-        if any(is_ordinal(w.group(0)) for w in words):
+        # an ordinal, or a year naming one session ('its 2023 Ministerial Conference')
+        if any(is_ordinal(w.group(0)) or re.fullmatch(r"(?:19|20)\d\d", w.group(0)) for w in words):
             spans.append((max(0, m.start() - 60) + words[0].start(), m.end()))
     return spans
 
@@ -496,6 +517,12 @@ def heading_list(text: str, lang: str) -> OpenList | None:
             return OpenList(rule.role, rule.basis, rule.id, _count(load_grammar(), m.groupdict().get("count")),
                             heading=True)
     return None
+
+
+def is_subheading(text: str) -> bool:
+    """'Estados:', 'Organismos internacionales:': a group inside a headed list, not its end."""
+    folded = fold_lower_keeping_offsets(text.strip())
+    return len(folded) <= 60 and any(p.match(folded) for p in load_grammar().subheadings)
 
 
 def names_only(text: str, names: list, words_allowed: bool = False) -> bool:

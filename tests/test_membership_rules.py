@@ -23,7 +23,7 @@ def rows_of(text: str, lang: str) -> list[dict]:
 def test_rule_rows_are_well_formed():
     ids = [e["id"] for e in ENTRIES]
     assert len(ids) == len(set(ids))
-    for e in RULES + BLOCKERS + ROLES_AFTER + LINES:
+    for e in RULES + BLOCKERS + ROLES_AFTER + LINES + [e for e in ENTRIES if e["kind"] == "subheading"]:
         assert e["examples"] and e["counterexamples"] and e["description"], e["id"]
     for e in RULES:
         assert e["role"] in ("member", "observer", "participant") and e["lang"] in ("es", "en"), e["id"]
@@ -78,5 +78,13 @@ def test_a_line_of_a_composition_table_states_its_role(entry):
         rows = [r for r in rows_of(example["text"], example["lang"]) if r["rule_id"] == entry["id"]]
         assert sorted(r["member_id"] for r in rows) == sorted(example["members"])
         assert {r["role"] for r in rows} == {entry["role"]}
+    for counterexample in entry["counterexamples"]:
+        assert rows_of(counterexample["text"], counterexample["lang"]) == []
+
+
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if e["kind"] == "subheading"], ids=lambda e: e["id"])
+def test_a_subheading_keeps_a_headed_list_open(entry):
+    for example in entry["examples"]:
+        assert sorted(r["member_id"] for r in rows_of(example["text"], example["lang"])) == sorted(example["members"])
     for counterexample in entry["counterexamples"]:
         assert rows_of(counterexample["text"], counterexample["lang"]) == []
