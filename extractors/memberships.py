@@ -81,6 +81,7 @@ class CueRule:
     list_at_once: bool = False    # the first name follows the cue with nothing but articles between
     year_from_sentence: bool = False  # the statement holds for the year its sentence states
     process_object: bool = False      # the predicate's object must be a process ('joined the Process')
+    low_priority: bool = False        # a catch-all that yields to any other cue it overlaps
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +155,7 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
     cues = tuple(CueRule(e["id"], e["lang"], e["role"], e["basis"], e["side"], compile_(e["pattern"]),
                          e.get("needs") == "session", tuple(e.get("member_types", ())),
                          e.get("list_starts") == "at_once", e.get("year_from") == "sentence",
-                         e.get("object") == "process")
+                         e.get("object") == "process", e.get("priority") == "low")
                  for e in entries if e["kind"] == "rule")
     headings = tuple(HeadingRule(e["id"], e["lang"], e["role"], e["basis"], compile_(e["pattern"]))
                      for e in entries if e["kind"] == "heading")
@@ -283,9 +284,19 @@ def _continued_end(text: str, end: int) -> int:
     """A list goes on past a semicolon ('Members: A; B; C'), and past a line break after a
     comma or semicolon (a list broken over lines); the walk still stops at prose or the
     next cue."""
-    while end < len(text) and (text[end - 1] == ";" or text[end - 1] == "\n" and text[:end - 1].rstrip().endswith((",", ";"))):
+    while end < len(text) and (text[end - 1] == ";" or text[end - 1] == "\n" and (
+            text[:end - 1].rstrip().endswith((",", ";")) or _wrapped(text, end))):
         end = sentence_bounds(text, end)[1]
     return end
+
+
+def _wrapped(text: str, end: int) -> bool:
+    """A line broken inside a sentence (a PDF export's hard wrap): it ends with no closing
+    punctuation and the next line is no bullet or heading of its own."""
+    line_end = end - 1
+    before = text[:line_end].rstrip()
+    after = text[end:end + 2]
+    return bool(before) and before[-1] not in ".:;!?)" and bool(after.strip()) and not re.match(r"\s*[•·\-–*\d]", after)
 
 
 def _line_roles(grammar: Grammar, text: str, folded: str, names: list) -> list[MemberMention]:
@@ -325,7 +336,7 @@ def _cues(grammar: Grammar, folded: str, names: list, lang: str) -> list[_Cue]:
             found.append(_Cue(rule, m.start(), m.end(), _count(grammar, m.groupdict().get("count"))))
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[_Cue] = []
-    for cue in sorted(found, key=lambda c: -(c.end - c.start)):
+    for cue in sorted(found, key=lambda c: (c.rule.low_priority, -(c.end - c.start))):
         if not any(cue.start < k.end and k.start < cue.end for k in kept):
             kept.append(cue)
     return sorted(kept, key=lambda c: c.start)
