@@ -601,28 +601,39 @@ def membership_rows_with_sessions(rows: list[dict], events: list[dict], paragrap
 # ---------------------------------------------------------------- tables
 
 def table_mentions(text: str, names: list, process_at) -> list[MemberMention]:
-    """Tab-separated table with a participants/members column: each row's process (found by
-    ``process_at(start, end)`` on the row's other cells) and the names in that column."""
+    """Tab-separated table with participants, members or observers columns: each row's
+    process (found by ``process_at(start, end)`` on the row's other cells) and the names
+    in each such column, with that column's role. An organisation that only qualifies
+    'Member States' in a cell ('all SADC Member States') is nobody's member."""
     rows = text.split("\n")
     header = rows[0].split("\t")
-    column = next((i for i, cell in enumerate(header) if PARTICIPANT_HEADER.search(cell)), None)
-    if column is None:
+    columns = {i: ("observer" if re.search(r"observ", cell, re.I) else "member")
+               for i, cell in enumerate(header) if PARTICIPANT_HEADER.search(cell)}
+    if not columns:
         return []
-    role = "observer" if re.search(r"observ", header[column], re.I) else "member"
     out = []
     offset = len(rows[0]) + 1
+    folded = fold_lower_keeping_offsets(text)
     for row in rows[1:]:
         cells = row.split("\t")
         cell_starts, pos = [], offset
         for cell in cells:
             cell_starts.append(pos)
             pos += len(cell) + 1
-        if len(cells) > column:
+        for column, role in columns.items():
+            if len(cells) <= column:
+                continue
             c_start, c_end = cell_starts[column], cell_starts[column] + len(cells[column])
-            process_id = process_at(offset, c_start) or process_at(c_end, offset + len(row))
+            others = [(cell_starts[i], cell_starts[i] + len(c)) for i, c in enumerate(cells) if i not in columns]
+            process_id = next((p for a, b in others if (p := process_at(a, b))), None)
             for n in names:
-                if c_start <= n.start < c_end:
+                if c_start <= n.start < c_end and not (
+                        n.kind == "organization" and MEMBER_STATES_AFTER.match(folded, n.end)):
                     out.append(MemberMention(n.kind, n.id, n.text, role, n.start, n.end, offset, offset + len(row),
-                                             "member.table_column", process_id, basis="table"))
+                                             "member.table_column" if role == "member" else "observer.table_column",
+                                             process_id, basis="table"))
         offset += len(row) + 1
     return out
+
+
+MEMBER_STATES_AFTER = re.compile(r"\s+(?:member\s+states|member\s+countries|estados\s+miembros|paises\s+miembros)\b")

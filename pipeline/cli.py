@@ -115,5 +115,8 @@ def _extract(args) -> int:
     except MissingDependency as exc:
         print(f"error: {exc}", file=sys.stderr)
         return ExitCode.MISSING_DEPENDENCY
-    print(summary.render())
+    try:
+        print(summary.render())
+    except BrokenPipeError:  # the summary piped into `head`: the run itself is done
+        sys.stdout = open(os.devnull, "w")
     return summary.exit_code

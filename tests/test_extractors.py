@@ -597,3 +597,11 @@ def test_the_year_a_membership_holds_for():
     participants = rows["memberships"]
     assert {r["role"] for r in participants} == {"participant"} and {r["year"] for r in participants} == {2004}
     assert all(r["event_id"] in events and events[r["event_id"]]["year"] == 2004 for r in participants)
+
+
+def test_table_with_member_and_observer_columns():
+    text = ("Process\tMembers\tObservers\tSecretariat\n"
+            "Almaty Process\tKazakhstan; Tajikistan\tTurkmenistan\tIOM\n"
+            "Migration Dialogue for Southern Africa\tall SADC Member States\tn/a\tSADC Secretariat")
+    assert memberships(text, "en") == {("almaty_process", "KAZ", "member"), ("almaty_process", "TJK", "member"),
+                                       ("almaty_process", "TKM", "observer")}
