@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from pathlib import Path, PurePath
 
+from pipeline.docinfo import SYMBOL_LINE
 from pipeline.decode import NotText, bytes_to_text, fix_unicode_lines, html_to_text, markup_edits, rewrite_chain
 from pipeline.pdf import UnreadableDocument
 from pipeline.records import Document, PageMethod, PageSpan, PageText, SourceFile, Zone
@@ -129,6 +130,12 @@ def pages_to_document(source: SourceFile, pages: list[PageText], repair: RepairS
     then the repair steps. Page spans are kept in both source and clean offsets."""
     pages = sorted(pages, key=lambda p: p.page)
     furniture = detect_furniture(pages) if source.format in PAGED_FORMATS else [set() for _ in pages]
+    if furniture and pages:
+        # the cover keeps its symbol: on page 1 a running 'MC/INF/266' is the document's symbol
+        # (unless the cover's body states it too)
+        body = {ln.text.strip() for ln in pages[0].lines if ln.zone is Zone.BODY}
+        furniture[0] = {i for i in furniture[0] if not (SYMBOL_LINE.fullmatch(pages[0].lines[i].text.strip())
+                                                        and pages[0].lines[i].text.strip() not in body)}
     parts, furniture_edits, spans_src = [], [], []
     cursor = 0
     for page, marks in zip(pages, furniture):
