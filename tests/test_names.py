@@ -323,3 +323,11 @@ def test_100_kb_is_fast():
     found = find_names(text)
     assert time.perf_counter() - started < 1.0
     assert len(found) > 5_000
+
+
+def test_a_government_named_by_its_demonym_is_its_country():
+    from extractors.names import find_names
+
+    assert [(n.text, n.id) for n in find_names("the Swiss Government and el Gobierno mexicano")] == [
+        ("Swiss Government", "CHE"), ("Gobierno mexicano", "MEX")]
+    assert find_names("the Swiss Agency for Development and Cooperation") == []
