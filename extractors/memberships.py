@@ -82,6 +82,7 @@ class CueRule:
     year_from_sentence: bool = False  # the statement holds for the year its sentence states
     process_object: bool = False      # the predicate's object must be a process ('joined the Process')
     low_priority: bool = False        # a catch-all that yields to any other cue it overlaps
+    shares_list: bool = False         # an apposition: states a second role of a list already stated
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +156,7 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
     cues = tuple(CueRule(e["id"], e["lang"], e["role"], e["basis"], e["side"], compile_(e["pattern"]),
                          e.get("needs") == "session", tuple(e.get("member_types", ())),
                          e.get("list_starts") == "at_once", e.get("year_from") == "sentence",
-                         e.get("object") == "process", e.get("priority") == "low")
+                         e.get("object") == "process", e.get("priority") == "low", bool(e.get("shares_list")))
                  for e in entries if e["kind"] == "rule")
     headings = tuple(HeadingRule(e["id"], e["lang"], e["role"], e["basis"], compile_(e["pattern"]))
                      for e in entries if e["kind"] == "heading")
@@ -236,7 +237,7 @@ def statement_mentions(text: str, names: list, lang: str, processes: list[tuple[
             items = _list_after(text, names, cue.end, limit, first_words=not rule.list_at_once)
             span = (cue.end, items[-1].end if items else limit)
         else:
-            floor = max(claimed, s_start)
+            floor = s_start if rule.shares_list else max(claimed, s_start)
             items = _list_before(text, names, cue.start, floor)
             span = (s_start, cue.start)
         if _gap_blocked(grammar, folded, cue, items):
