@@ -44,7 +44,7 @@ RELATIVE_CLAUSE = re.compile(r"\s*,\s*(?:which|who|que|quien|quienes|el\s+cual|l
 RELATIVE_CLAUSE_BEFORE = re.compile(r"\s*,\s*(?:which|who|que|quien|quienes|el\s+cual|la\s+cual|los\s+cuales|"
                                     r"las\s+cuales)\b[^,.;:()]{1,80},?\s*$")
 # where the items before stand, ending a group of a list: 'Argelia y Túnez en la ribera sur, y España …'
-LOCATIVE_IN_LIST = re.compile(r"\b(?:en|in|on|de|from)\s+(?:la|el|the|los|las)\s+[a-z]+(?:\s+[a-z]+)?(?=\s*[,;])")
+LOCATIVE_IN_LIST = re.compile(r"\b(?:en|in|on|de|from)\s+(?:la|el|the|los|las)\s+[a-z]+(?:\s+[a-z]+)?(?=\s*(?:[,;]|and\b|y\b))")
 MAX_CAPITALISED_IN_GAP = 12
 BEFORE_CUE_CHARS = 80         # how far before a cue a blocker of its subject looks   # unknown capitalised words between two names ("Office of the High Commissioner …")
 MAX_PAREN_CHARS = 120         # a parenthesis inside a list is skipped up to this length
