@@ -89,9 +89,11 @@ def _text_layer_page(job: PageJob) -> PageText | None:
     try:
         page = _plumber_page(job.path, job.page)
         try:
-            raw = _page_words(page)
+            raw, ruling = _page_words(page)
             width, height = float(page.width), float(page.height)
-            tables = page_tables(page)
+            # pdfplumber's table finder only on pages drawn with ruling lines: asking for
+            # page.lines builds every object of the page, the cost _page_words avoids
+            tables = page_tables(page) if ruling >= DEFAULT_MIN_RULING else []
         finally:
             _release_page(page)
     except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many types on broken files
@@ -112,12 +114,10 @@ def _text_layer_page(job: PageJob) -> PageText | None:
 DEFAULT_MIN_RULING = 4  # ruling lines or rectangles a page needs before tables are looked for
 
 
-def page_tables(page, min_ruling: int = DEFAULT_MIN_RULING) -> list[tuple[tuple, list[Line]]]:
+def page_tables(page) -> list[tuple[tuple, list[Line]]]:
     """Ruled tables of a text-layer page (pdfplumber's table finder, lattice-style on the
     page's lines and rectangles): per table its box and its rows as Lines, cells joined by
     tabs in column order, a cell's lines joined (a hyphen at a line end joins the word)."""
-    if len(page.lines) + len(page.rects) < min_ruling:
-        return []
     out = []
     for table in page.find_tables():
         cells = table.extract()
@@ -180,24 +180,29 @@ def _release_page(page) -> None:
         cached.clear()
 
 
-def _page_words(page) -> list[dict]:
-    """The same words as ``page.extract_words(keep_blank_chars=False, use_text_flow=False)``.
+def _page_words(page) -> tuple[list[dict], int]:
+    """The same words as ``page.extract_words(keep_blank_chars=False, use_text_flow=False)``,
+    and how many ruling lines and rectangles the page draws.
 
     Why: pdfplumber's ``page.chars`` turns every layout object into a dict of ~20
     resolved attributes, which took two thirds of a text page's time; the word grouping
     needs only the characters' text and boxes, computed here as pdfplumber does."""
-    from pdfminer.layout import LTChar, LTContainer
+    from pdfminer.layout import LTChar, LTContainer, LTCurve
     from pdfplumber.utils.text import WordExtractor
 
     height = page.height
     mb_x0, mb_top = page.mediabox[0], page.mediabox[1]
     doctop = page.initial_doctop
     chars: list[dict] = []
+    ruling = 0
 
     def walk(objects) -> None:
+        nonlocal ruling
         for obj in objects:
             if isinstance(obj, LTContainer):  # figures: their characters, in order
                 walk(obj)
+            elif isinstance(obj, LTCurve):  # lines and rectangles are curves to pdfminer
+                ruling += 1
             elif isinstance(obj, LTChar):
                 top = (height - obj.y1) + mb_top
                 x0, x1 = (obj.x0 + mb_x0, obj.x1 + mb_x0) if mb_x0 != 0 else (obj.x0, obj.x1)
@@ -206,7 +211,7 @@ def _page_words(page) -> list[dict]:
                               "upright": obj.upright, "size": obj.size})
 
     walk(page.layout)
-    return WordExtractor(keep_blank_chars=False, use_text_flow=False).extract_words(chars)
+    return WordExtractor(keep_blank_chars=False, use_text_flow=False).extract_words(chars), ruling
 
 
 def _render_pdf_page(path: str, page: int, dpi: int):
