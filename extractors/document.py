@@ -74,10 +74,10 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
     events: dict[tuple, dict] = {}
     memberships: dict[tuple, dict] = {}
     section_heading: dict[str, str] = {}
-    session_title_at: int | None = None
+    session_title_at: int | None = None  # index of the last paragraph that is a numbered session's title
     last_named: tuple[int, str] | None = None  # (paragraph index, process) of the last registry process named
     named_so_far: set[str] = set()              # registry processes the document has named so far
-    section_processes: dict[str, set[str]] = {}  # and per section  # index of the last paragraph that is a numbered session's title
+    section_processes: dict[str, set[str]] = {}  # and per section
     pending: list[tuple] = []  # names under a heading naming a role, until the list ends
 
     def record_membership(f, base: int, ptext: str, process_id: str | None) -> None:
@@ -93,7 +93,8 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
         memberships[key] = {
             "doc_id": doc_id, "membership_id": f"mb{len(memberships) + 1:04d}", "process_id": process_id,
             "member_type": f.member_type, "member_id": f.member_id, "member_name": f.member_name, "role": f.role,
-            "basis": f.basis, "year": years.pop() if len(years) == 1 else doc_year, "event_id": None, "note": f.note, "page": page_of(base + f.start),
+            "basis": f.basis, "year": years.pop() if len(years) == 1 else doc_year, "event_id": None,
+            "note": f.note, "page": page_of(base + f.start),
             "char_start": base + f.start, "char_end": base + f.end,
             "evidence": " ".join(ptext[f.evidence_start:f.evidence_end].split())[:EVIDENCE_CHARS],
             "rule_id": f.rule_id, "n_mentions": 1,
@@ -182,11 +183,10 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
             earlier = [m for m in named if m.end <= f.evidence_start]
             if earlier:
                 return earlier[-1].process_id
-            # a paragraph that names no process speaks for the section's, or for the one
-            # process the document is about ('five member states (…)' in a report on many
-            # processes may be anybody's member states)
-            # only where no other process could be meant: a section or a document (so far)
-            # that names one process
+            # a paragraph that names no process speaks for its section's or the document's
+            # process only where no other could be meant: a section, or the document so far,
+            # that names one process ('five member states (…)' in a report on many processes
+            # may be anybody's member states)
             in_section = section_processes.get(para["section_id"], set())
             if len(in_section) == 1:
                 return next(iter(in_section))

@@ -86,15 +86,6 @@ class CueRule:
 
 
 @dataclass(frozen=True, slots=True)
-class HeadingRule:
-    id: str
-    lang: str
-    role: str
-    basis: str
-    pattern: re.Pattern[str]
-
-
-@dataclass(frozen=True, slots=True)
 class Blocker:
     id: str
     applies_to: tuple[str, ...]  # "all", a basis ("participation") or rule ids
@@ -109,23 +100,25 @@ class Blocker:
 
 
 @dataclass(frozen=True, slots=True)
-class RoleAfter:
-    """What follows a list and changes its role: 'con la presencia de A y B en calidad de
-    observadores' names observers, whatever cue introduced it."""
+class RoleRule:
+    """A pattern that states a role by itself: a heading naming one ('Member States (15
+    States)'), what follows a list and changes its role ('… en calidad de observadores'),
+    the role column of a composition-table line ('Kenya – Member State')."""
 
     id: str
     role: str
     basis: str
     pattern: re.Pattern[str]
+    lang: str = "any"
 
 
 @dataclass(frozen=True, slots=True)
 class Grammar:
     cues: tuple[CueRule, ...]
-    headings: tuple[HeadingRule, ...]
+    headings: tuple[RoleRule, ...]
     blockers: tuple[Blocker, ...]
-    roles_after: tuple[RoleAfter, ...]
-    lines: tuple[RoleAfter, ...]      # 'Republic of Kenya – Member State': a name, a dash, a role
+    roles_after: tuple[RoleRule, ...]
+    lines: tuple[RoleRule, ...]       # 'Republic of Kenya – Member State': a name, a dash, a role
     numbers: dict[str, int]           # folded number word → value
     group_label: re.Pattern[str]      # 'eleven Asian countries of origin –', 'once países:'
     subheadings: tuple[re.Pattern[str], ...] = ()  # 'Estados:' inside a headed list
@@ -158,15 +151,13 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
                          e.get("list_starts") == "at_once", e.get("year_from") == "sentence",
                          e.get("object") == "process", e.get("priority") == "low", bool(e.get("shares_list")))
                  for e in entries if e["kind"] == "rule")
-    headings = tuple(HeadingRule(e["id"], e["lang"], e["role"], e["basis"], compile_(e["pattern"]))
-                     for e in entries if e["kind"] == "heading")
+    role_rules = lambda kind: tuple(RoleRule(e["id"], e["role"], e["basis"], compile_(e["pattern"]),  # noqa: E731
+                                             e.get("lang", "any")) for e in entries if e["kind"] == kind)
+    headings = role_rules("heading")
     blockers = tuple(Blocker(e["id"], _applies_to(e["applies_to"]), e["where"], compile_(e["pattern"]),
                              tuple(e["applies_to"].get("all_but", ())) if isinstance(e["applies_to"], dict) else ())
                      for e in entries if e["kind"] == "blocker")
-    roles_after = tuple(RoleAfter(e["id"], e["role"], e["basis"], compile_(e["pattern"]))
-                        for e in entries if e["kind"] == "role_after")
-    lines = tuple(RoleAfter(e["id"], e["role"], e["basis"], compile_(e["pattern"]))
-                  for e in entries if e["kind"] == "line")
+    roles_after, lines = role_rules("role_after"), role_rules("line")
     # a counted group inside a list: a number, a few words, then ':', a dash, '(' or ', namely'
     subheadings = tuple(compile_(e["pattern"]) for e in entries if e["kind"] == "subheading")
     group_label = compile_(r"\b(?:\d{1,3}|{number})\s+(?:[^\W\d_][\w'’-]*\s+){0,6}?[^\W\d_][\w'’-]*"

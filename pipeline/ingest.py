@@ -34,10 +34,14 @@ class UnsupportedFormat(ValueError):
     pass
 
 
+def format_of(path: Path) -> str:
+    """txt, md, html, docx, pdf, image, or the unsupported extension itself."""
+    return FORMATS.get(path.suffix.lower(), path.suffix.lower().lstrip(".") or "none")
+
+
 def path_to_source(path: Path, doc_id: str) -> SourceFile:
     data = path.read_bytes()
-    fmt = FORMATS.get(path.suffix.lower(), path.suffix.lower().lstrip(".") or "none")
-    return SourceFile(str(path), doc_id, fmt, hashlib.sha256(data).hexdigest(), len(data))
+    return SourceFile(str(path), doc_id, format_of(path), hashlib.sha256(data).hexdigest(), len(data))
 
 
 DEFAULT_MAX_ID_CHARS = 100  # file names of clean texts and review pages stay far below NAME_MAX

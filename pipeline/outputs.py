@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from pipeline import PIPELINE_VERSION
 from pipeline.storage import write_atomic, write_table
-from pipeline.tables import CORPUS_TABLES, EVENT_CATALOG, EVENTS, MEMBERSHIP_PANEL, PROCESS_MEMBERS, PROCESS_PROFILES, TABLES, Table, type_note, value_to_date
+from pipeline.tables import CORPUS_TABLES, EVENT_CATALOG, EVENTS, MEMBERSHIP_PANEL, PROCESS_MEMBERS, PROCESS_PROFILES, TABLES, Table, is_missing, type_note, value_to_date
 
 if TYPE_CHECKING:  # pandas is imported where profiles are built: an unchanged re-run does not need it
     import pandas as pd
@@ -121,23 +121,17 @@ def event_catalog(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         g = events.iloc[members]
         titles = g["title"].value_counts()
         best = max(titles[titles == titles.max()].index, key=len)
-        starts = [d for d in g["date_start"] if not _na(d)]
-        ends = [d for d in g["date_end"] if not _na(d)]
-        years = [int(y) for y in g["year"] if not _na(y)]
+        starts = [d for d in g["date_start"] if not is_missing(d)]
+        ends = [d for d in g["date_end"] if not is_missing(d)]
+        years = [int(y) for y in g["year"] if not is_missing(y)]
         rows.append({"catalog_id": key, "process_id": next((p for p in g["process_id"] if isinstance(p, str)), None),
-                     "kind": g["kind"].iloc[0], "session_number": next((int(n) for n in g["session_number"] if not _na(n)), None),
+                     "kind": g["kind"].iloc[0], "session_number": next((int(n) for n in g["session_number"] if not is_missing(n)), None),
                      "title": best, "year": min(years) if years else None,
                      "date_start": min(starts) if starts else None, "date_end": max(ends) if ends else None,
                      "location": next((loc for loc in g["location"] if isinstance(loc, str)), None),
                      "n_documents": g["doc_id"].nunique(), "doc_ids": sorted(g["doc_id"].unique())})
     catalog = pd.DataFrame(rows, columns=EVENT_CATALOG.column_names).sort_values(["year", "catalog_id"], na_position="last")
     return catalog.reset_index(drop=True), events.assign(catalog_id=ids)
-
-
-def _na(value) -> bool:
-    import pandas as pd
-
-    return value is None or bool(pd.isna(value))
 
 
 STATUS_RANK = {"member": 0, "observer": 1, "participant": 2}  # the strongest status first

@@ -21,7 +21,7 @@ from pipeline import PIPELINE_VERSION
 from pipeline.executors import crash_reason, make_pool
 from pipeline.corpus import (INDEX_NAME, CorpusEntry, assign_doc_ids, discover, document_files, index_json,
                              plan_corpus, read_index, resolved_key)
-from pipeline.ingest import FORMATS, PAGED_FORMATS, document_error
+from pipeline.ingest import PAGED_FORMATS, document_error, format_of
 from pipeline.options import ExitCode, RunOptions
 from pipeline.pdf import PageJob, UnreadableDocument, extract_page, image_page_count, pdf_page_count
 from pipeline.records import SourceFile
@@ -183,8 +183,7 @@ def read_source(path: Path) -> tuple[str, str | None]:
 
 def _source(path: Path, entry: CorpusEntry) -> SourceFile:
     size = path.stat().st_size if path.is_file() else 0
-    fmt = FORMATS.get(path.suffix.lower(), path.suffix.lower().lstrip(".") or "none")
-    return SourceFile(str(path), entry.doc_id, fmt, entry.sha256, size)
+    return SourceFile(str(path), entry.doc_id, format_of(path), entry.sha256, size)
 
 
 def _facts(tables: dict[str, list[dict]]) -> dict:

@@ -17,13 +17,10 @@ BULLET = "• "
 
 def docx_to_text(data: bytes) -> str:
     import docx
-    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
-        raise NotText(f"not a readable .docx file ({type(exc).__name__})") from exc
-    except Exception as exc:  # noqa: BLE001 - zipfile.BadZipFile and lxml errors: one reason for all
+    except Exception as exc:  # noqa: BLE001 - zip, package and XML errors of python-docx: one reason for all
         raise NotText(f"not a readable .docx file ({type(exc).__name__})") from exc
     blocks = [*body_blocks(document), *footnote_blocks(document)]
     text = "\n\n".join(b for b in blocks if b.strip())
