@@ -8,11 +8,10 @@ import re
 from bisect import bisect_left, bisect_right
 
 from extractors.dates import stated_years
-from extractors.events import (CLOSING_PUNCTUATION, is_ordinal, normalise_title, ordinal_value, similar_titles,
+from extractors.events import (is_ordinal, normalise_title, ordinal_value, similar_titles,
                                title_case_share)
-from extractors.text import fold
+from extractors.text import fold, is_title_line
 
-TITLE_LINE_CHARS = 100  # a line this short without closing punctuation is a title or heading
 SINCE_YEAR = re.compile(r"\b(?:since|until|before|after|from|desde|hasta|antes|después|despues|a partir)\b[^\d]{0,20}"
                         r"(?:19|20)\d{2}", re.I)
 # event row keys the steps below read and the table does not keep
@@ -207,7 +206,7 @@ def _block_below(paragraphs: list[dict], i: int, text: str) -> list[dict]:
     for p in paragraphs[i + 1:]:
         line = text[p["char_start"]:p["char_end"]].strip()
         if p["kind"] == "heading" or p["section_id"] != paragraphs[i]["section_id"] or block and (
-                len(line) <= TITLE_LINE_CHARS and not line.endswith(CLOSING_PUNCTUATION)):
+                is_title_line(line)):
             break
         block.append(p)
     return block
@@ -241,4 +240,4 @@ def _is_title_paragraph(paragraph: dict, text_length: int, text: str) -> bool:
     length = paragraph["char_end"] - paragraph["char_start"]
     line = text[paragraph["char_start"]:paragraph["char_end"]].strip()
     return paragraph["kind"] == "heading" or length <= 160 and (
-        text_length >= 0.6 * length or not line.endswith(CLOSING_PUNCTUATION) and title_case_share(line) >= 0.7)
+        text_length >= 0.6 * length or is_title_line(line, 160) and title_case_share(line) >= 0.7)

@@ -10,7 +10,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractors.nlp import PATTERNS, doc_text, phrase_to_pattern
-from extractors.text import fold, read_jsonl, sentence_end as _sentence_end, sentence_start as _sentence_start
+from extractors.context import ParagraphContext
+from extractors.text import fold, is_title_line, read_jsonl, sentence_end as _sentence_end, sentence_start as _sentence_start
 
 # Lower-case words that may sit inside a title ("Seminario sobre Migración y Salud").
 CONNECTORS = frozenset(
@@ -103,7 +104,6 @@ def patterns(nlp: Language, lang: str) -> list[dict]:
 
 
 YEAR_TOKEN = re.compile(r"^(?:1[89]|20)\d{2}$")
-CLOSING_PUNCTUATION = (".", ";", ":", ",")  # what a sentence, not a title line, ends with
 
 
 def _is_title_word(token) -> bool:
@@ -135,12 +135,6 @@ def _title_span(doc: Doc, trigger: Span) -> tuple[int, int]:
     start = _premodifier_start(doc, trigger.start)
     end = _complement_end(doc, trigger.end)
     return start, end
-
-
-def is_title_line(doc: Doc) -> bool:
-    """A short line without closing punctuation: a heading, whose first word is capitalised
-    because it belongs to the title, not because it opens a sentence."""
-    return len(doc) <= 20 and not doc_text(doc).rstrip().endswith(CLOSING_PUNCTUATION)
 
 
 # Words that, like an ordinal, single out one session of a series: "the next Ministerial Consultation"
@@ -179,7 +173,7 @@ def _premodifier_start(doc: Doc, start: int) -> int:
             start -= 1  # "the next Ministerial Consultation", "la próxima Reunión"
             continue
         if _is_premodifier(prev) and fold(prev.text) not in DETERMINERS | ANAPHORA and not (
-                prev.is_sent_start and not ORDINALS.match(prev.text) and not is_title_line(doc)):
+                prev.is_sent_start and not ORDINALS.match(prev.text) and not is_title_line(doc_text(doc))):
             start -= 1
             continue
         break
@@ -336,17 +330,16 @@ MEMBERS_BODY = re.compile(r"\b(?:Conference|Conferencia)\s+(?:of|de)\s+(?:the\s+
                           r"Presidentes|Mayors|Alcaldes)\b", re.I)
 
 
-def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] = (),
-                   organisation_spans: list[tuple[int, int]] = (), document_text: str = "",
-                   base: int = 0, country_spans: list[tuple[int, int]] = ()) -> list[EventMention]:
-    """Event mentions of one paragraph (``dates``: the paragraph's DateMentions;
-    ``process_spans``, ``organisation_spans``: char spans of process and organisation names,
-    which are not events: "Conferencia Regional sobre Migración", "United Nations Conference
-    on Trade and Development"; ``document_text``, ``base``: the whole text and where the
-    paragraph starts in it, where names a paragraph only refers to are given in full;
-    ``country_spans``: countries, which hold no meetings of their own)."""
+def event_mentions(para: ParagraphContext) -> list[EventMention]:
+    """Event mentions of one paragraph. Process and organisation names are not events
+    ("Conferencia Regional sobre Migración", "United Nations Conference on Trade and
+    Development"), countries hold no meetings of their own, and a body a paragraph only
+    refers to is named in full from where the document names it."""
     from spacy.util import filter_spans
 
+    doc, dates = para.doc, list(para.dates)
+    process_spans, organisation_spans = para.process_spans, para.name_spans("organization")
+    country_spans = para.name_spans("country")
     triggers = filter_spans(list(doc.spans.get("event_kinds", [])))
     mentions: list[EventMention] = []
     taken: list[tuple[int, int]] = []
@@ -427,8 +420,7 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
             if len(content) < 1 or e - s < 3 and not (e - s == 2 and INSTANCE_ORDINAL.match(doc[s].text)):
                 s = None
             if s is None:
-                mention = _dated_mention(doc, trigger, kind, dates, document_text, base, _trigger_spans(triggers, trigger),
-                                         country_spans)
+                mention = _dated_mention(para, trigger, kind, _trigger_spans(triggers, trigger))
                 if mention:
                     mentions.append(mention)
                     taken.append((mention.start, mention.end))
@@ -440,8 +432,7 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
             if trigger.text.lower().endswith("s") and _list_after(text, trigger.end_char):
                 add_list_items(trigger, kind)
                 continue
-            mention = _dated_mention(doc, trigger, kind, dates, document_text, base, _trigger_spans(triggers, trigger),
-                                         country_spans)
+            mention = _dated_mention(para, trigger, kind, _trigger_spans(triggers, trigger))
             if mention:
                 mentions.append(mention)
                 taken.append((mention.start, mention.end))
@@ -456,7 +447,7 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
             # "XIII Inter-American Conference of Ministers of Labor"
             continue
         year, ds, de, prec = _year_and_date(text, end, dates, start, _trigger_spans(triggers, trigger))
-        if year is None and is_title_line(doc):
+        if year is None and is_title_line(doc_text(doc)):
             # a title line closed by its year: "Youth Consultation for General Assembly (GA) 2008"
             closing = re.match(r"\s*(?:\([^()]{1,15}\)\s*)?((?:19|20)\d{2})\s*[.:]?\s*$", text[end:])
             year = int(closing.group(1)) if closing else None
@@ -468,7 +459,7 @@ def event_mentions(doc: Doc, dates: list, process_spans: list[tuple[int, int]] =
                           and not _has_ordinal(doc, start))
         if HOLDS_ITS.match(text, end) and (needs_date or MEMBERS_BODY.search(title)):
             continue  # "the Inter-American Conference of Ministers of Labor (IACML), which held its 15th meeting"
-        if needs_date and not is_title_line(doc):
+        if needs_date and not is_title_line(doc_text(doc)):
             continue  # "the OAS General Assembly" is a body; "the Fourth Summit of the Americas" an instance
         location = _location(text, end, dates)
         spans = [(0, end - start)]  # the title's parts, as offsets from start
@@ -930,17 +921,16 @@ def _descriptive_end(doc: Doc, end: int, limit: int = 14) -> int:
     return k if k - end >= 2 else end
 
 
-def _dated_mention(doc: Doc, trigger: Span, kind: str, dates: list, document_text: str = "", base: int = 0,
-                   other_events: list[tuple[int, int]] = (),
-                   country_spans: list[tuple[int, int]] = ()) -> EventMention | None:
+def _dated_mention(para: ParagraphContext, trigger: Span, kind: str,
+                   other_events: list[tuple[int, int]] = ()) -> EventMention | None:
     """An untitled kind word with a date in its sentence: 'la reunión del GRCM, realizada del
     29-31 de octubre de 2002 en Antigua', 'In February 2002, IOM conducted a round table for
     the officials of Kokshetau oblast'. The title is the kind word with what names or
     describes it, or with the body it belongs to ('its 15th meeting', 'una reunión de esta Red
     de Funcionarios de Enlace'); a bare kind word names nothing and is dropped."""
-    text = doc_text(doc)
+    doc, dates, text = para.doc, para.dates, para.text
     start_tok = _premodifier_start(doc, trigger.start)
-    owner = _owning_body(doc, trigger, start_tok, document_text, base, country_spans)
+    owner = _owning_body(para, trigger, start_tok)
     if owner is not None:
         end_tok, body_title = owner
         start, end = doc[start_tok].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1])
@@ -984,8 +974,7 @@ NAMING_DEMONSTRATIVES = {"this": "the", "that": "the", "said": "the", "este": "e
 PRONOUNS = frozenset(fold(w) for w in "it they this these that those he she we ella ellos ellas él este esta".split())
 
 
-def _owning_body(doc: Doc, trigger: Span, start_tok: int, document_text: str, base: int,
-                 country_spans: list[tuple[int, int]] = ()):
+def _owning_body(para: ParagraphContext, trigger: Span, start_tok: int):
     """The body an untitled kind word belongs to, as (end token of the mention, title tail):
     'reunión de esta Red de Funcionarios de Enlace' → ' de la Red de Funcionarios de Enlace …';
     'the Inter-American Conference of Ministers of Labor (IACML), which held its 15th meeting'
@@ -994,6 +983,7 @@ def _owning_body(doc: Doc, trigger: Span, start_tok: int, document_text: str, ba
     in full). None when the kind word is not tied to a named body."""
     if _is_plural(trigger):
         return None  # "several of its round tables" are no one meeting
+    doc = para.doc
     english = doc.lang_ == "en"
     k = trigger.end
     if k < len(doc) and doc[k].norm_ in ("de", "of"):
@@ -1009,7 +999,7 @@ def _owning_body(doc: Doc, trigger: Span, start_tok: int, document_text: str, ba
             return None
         owner_start, owner_end = found
         a, b = doc[owner_start].idx, doc[owner_end - 1].idx + len(doc[owner_end - 1])
-        if any(s < b and a < e for s, e in country_spans) or any(
+        if any(s < b and a < e for s, e in para.name_spans("country")) or any(
                 owner_start <= t.start < owner_end for t in doc.spans.get("event_kinds", [])):
             return None  # "Mexico hosted its first meeting", "the Seminar … held its closing session"
         before = doc[owner_start - 1].norm_ if owner_start > 0 else ""
@@ -1019,8 +1009,7 @@ def _owning_body(doc: Doc, trigger: Span, start_tok: int, document_text: str, ba
         return None
     owner = doc[owner_start:owner_end].text
     reference = doc[owner_start:min(len(doc), owner_start + 12)].text
-    owner = _fuller_name(document_text or doc_text(doc), base + doc[owner_start].idx if document_text else doc[owner_start].idx,
-                         owner, reference)
+    owner = _fuller_name(para.document.text, para.start + doc[owner_start].idx, owner, reference)
     if english:
         link = f" of {article} " if article else " of "
     else:

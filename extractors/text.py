@@ -103,6 +103,20 @@ def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     return sentence_start(text, pos), min(len(text), end + 1)
 
 
+# The one title-line test: a heading or an event's title line ('3rd Ministerial Conference',
+# 'Seminar on Return, Readmission and Reintegration') is one short line that does not end
+# as a sentence does; its first word is capitalised because it belongs to the title.
+DEFAULT_TITLE_LINE_CHARS = 120
+CLOSING_PUNCTUATION = (".", ";", ":", ",")  # what a sentence or an introducer ends with, not a title
+
+
+def is_title_line(text: str, max_chars: int = DEFAULT_TITLE_LINE_CHARS) -> bool:
+    """Whether ``text`` (a paragraph or line) is one title line: 'IX CONFERENCIA
+    SUDAMERICANA SOBRE MIGRACIONES' is; 'The Conference met in Quito.' is not."""
+    line = text.strip()
+    return bool(line) and len(line) <= max_chars and "\n" not in line and not line.endswith(CLOSING_PUNCTUATION)
+
+
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 

@@ -1,0 +1,64 @@
+"""The text tools every extractor shares: the title-line test and the document context."""
+import dataclasses
+
+import pytest
+
+from extractors.context import document_context
+from extractors.text import is_title_line
+from tests.test_extractors import paragraphs_of
+
+TITLE_LINES = [
+    "Seminar on Return, Readmission and Reintegration",
+    "IX CONFERENCIA SUDAMERICANA SOBRE MIGRACIONES",
+    "3rd Ministerial Conference",
+    "Taller Regional sobre Protección de Niñas, Niños y Adolescentes Migrantes",
+    "  Reunión Preparatoria de la Octava Conferencia  ",
+]
+NOT_TITLE_LINES = [
+    "The Conference met in Quito.",                        # a sentence
+    "Los países miembros de la Conferencia son:",          # an introducer
+    "Third Ministerial Conference\nDate: 12 May 2005",     # two lines: a title over a field line
+    "La Conferencia Regional sobre Migración, que reúne a once países de América del Norte, Central y "
+    "el Caribe, celebró su reunión viceministerial en Panamá",  # too long for a title
+    "   ",
+]
+
+
+@pytest.mark.parametrize("line", TITLE_LINES)
+def test_a_title_line(line):
+    assert is_title_line(line)
+
+
+@pytest.mark.parametrize("line", NOT_TITLE_LINES)
+def test_not_a_title_line(line):
+    assert not is_title_line(line)
+
+
+def _context(text, lang="en", year=None):
+    return document_context("t", text, paragraphs_of(text, lang), lambda _: 1, year)
+
+
+def test_the_context_knows_the_documents_process_and_finds_each_paragraphs_facts_once():
+    text = ("The Puebla Process met in May 2004.\n\n"
+            "The Regional Conference on Migration adopted a plan of action.\n\n"
+            "Mexico and Canada took part in the Puebla Process meeting of 12 June.")
+    context = _context(text, year=2004)
+    assert context.main_process == context.sole_process == context.dominant_process == "rcm"
+    first, _, last = context.paragraphs
+    assert [m.process_id for m in first.mentions] == ["rcm"]
+    assert first.dates[0].date_start == "2004-05"
+    # a date without its year takes the last year stated above it
+    assert last.dates[0].date_start == "2004-06-12"
+    assert {n.text for n in last.names} >= {"Mexico", "Canada"}
+    assert last.start == text.index("Mexico") and last.document is context
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        context.year = 2005
+
+
+def test_two_processes_named_alike_leave_the_document_without_a_process_of_its_own():
+    text = ("The Puebla Process met in May 2004.\n\n"
+            "The Bali Process met in April 2004.\n\n"
+            "Ministers agreed to meet again.")
+    context = _context(text)
+    assert context.sole_process is None and context.dominant_process is None
+    assert context.main_process in ("rcm", "bali_process")
