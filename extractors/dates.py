@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from extractors.text import expand_pieces, fold_keeping_offsets
+from extractors.text import expand_pieces, fold, fold_keeping_offsets
 
 RULES_PATH = Path(__file__).resolve().parent / "patterns" / "date_rules.jsonl"
 LANGS = ("es", "en")
@@ -61,6 +61,7 @@ class Rule:
 class Grammar:
     rules: tuple[Rule, ...]
     months: dict[str, int]  # folded lower-case name or abbreviation (no period) -> 1..12
+    month_names: frozenset[str]  # folded full month names of both languages (no abbreviations)
     year: re.Pattern[str]   # a stated year, bare or inside a date (the "year" piece)
 
 
@@ -97,9 +98,11 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
     entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     pieces: dict[str, str] = {}
     months: dict[str, int] = {}
+    month_names: set[str] = set()
     for e in entries:
         if e["kind"] == "months":
             pieces[e["piece"]] = _month_piece(e)
+            month_names.update(fold(name) for name in e["names"])
             for name, number in {**e["names"], **e.get("abbreviations", {})}.items():
                 months[fold_keeping_offsets(name).lower()] = number
         elif e["kind"] == "piece":
@@ -107,7 +110,7 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
     rules = tuple(
         Rule(e["id"], e["lang"], re.compile(expand_pieces(e["pattern"], pieces), re.IGNORECASE), order)
         for order, e in enumerate(x for x in entries if x["kind"] == "rule"))
-    return Grammar(rules, months, re.compile(expand_pieces("{year:y}", pieces)))
+    return Grammar(rules, months, frozenset(month_names), re.compile(expand_pieces("{year:y}", pieces)))
 
 
 def _iso(year: int, month: int, day: int | None) -> str | None:
@@ -240,3 +243,9 @@ def stated_years(text: str) -> list[tuple[int, int]]:
 def last_stated_year(text: str) -> int | None:
     years = stated_years(text)
     return years[-1][1] if years else None
+
+
+def month_names() -> frozenset[str]:
+    """The one month lexicon: folded full month names of Spanish and English, from the
+    grammar ('septiembre', 'setiembre', 'march'). Title rules use it: a month ends a title."""
+    return load_grammar().month_names

@@ -10,7 +10,8 @@ from typing import Callable
 
 from extractors.context import DocumentContext, ParagraphContext, document_context
 from extractors.event_rows import document_event_rows
-from extractors.events import event_mentions, normalise_title, ordinal_value, readable_title
+from extractors.event_titles import normalise_title, ordinal_value, readable_title
+from extractors.events import event_mentions
 from extractors.membership_rows import EVIDENCE_CHARS, document_membership_rows
 from extractors.memberships import membership_rows_with_sessions
 from extractors.processes import process_rows
@@ -43,15 +44,16 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
             if key in events:
                 continue
             s_start = max(0, e.start - 150)
+            when = e.when
             events[key] = common | {
-                "event_id": f"e{len(events) + 1:03d}", "kind": e.kind, "title": e.title, "year": e.year,
-                "date_start": e.date_start, "date_end": e.date_end, "date_precision": e.precision,
+                "event_id": f"e{len(events) + 1:03d}", "kind": e.kind, "title": e.title, "year": when.year,
+                "date_start": when.date_start, "date_end": when.date_end, "date_precision": when.precision,
                 "location": e.location, "process_id": event_process(context, para, e.start, e.end),
                 "page": page_of(base + e.start), "char_start": base + e.start, "char_end": base + e.end,
                 "evidence": " ".join(para.text[s_start:e.end + 150].split())[:EVIDENCE_CHARS], "rule_id": e.rule_id,
-                "needs_date": e.needs_date,
-                "year_inferred": any((d.date_start, d.date_end) == (e.date_start, e.date_end) and "yearless" in d.rule_id
-                                     for d in para.dates)}
+                "year_rule_id": when.rule_id, "needs_date": e.needs_date,
+                "year_inferred": any((d.date_start, d.date_end) == (when.date_start, when.date_end)
+                                     and "yearless" in d.rule_id for d in para.dates)}
 
     rows["events"] = [e | {"date_iso": iso_interval(e["date_start"], e["date_end"]),
                            "session_number": ordinal_value(e["title"]), "title": readable_title(e["title"]),

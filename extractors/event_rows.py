@@ -8,8 +8,8 @@ import re
 from bisect import bisect_left, bisect_right
 
 from extractors.dates import stated_years
-from extractors.events import (is_ordinal, normalise_title, ordinal_value, similar_titles,
-                               title_case_share)
+from extractors.event_titles import (is_ordinal, normalise_title, ordinal_value, similar_titles,
+                                     title_case_share)
 from extractors.text import fold, is_title_line
 
 SINCE_YEAR = re.compile(r"\b(?:since|until|before|after|from|desde|hasta|antes|después|despues|a partir)\b[^\d]{0,20}"
@@ -106,7 +106,7 @@ def _merge_dated_repeats(event_rows: list[dict]) -> list[dict]:
                 # the date that states its year wins: "10 al 14 de noviembre de 2008 – II Curso …"
                 # over "… del 10 al 14 de noviembre, el II Curso …" read after a paragraph on 2009
                 numbered.update({f: event[f] for f in ("year", "date_start", "date_end", "date_precision",
-                                                       "year_inferred")})
+                                                       "year_rule_id", "year_inferred")})
             continue
         same = next((k for k in kept if k["year"] is not None and k["year"] == event["year"] and (
             _compatible_dates(k, event) and similar_titles(k["title"], event["title"], 90)
@@ -179,14 +179,15 @@ def _date_heading_events(event_rows: list[dict], paragraphs: list[dict], date_ro
             if n == 0 and dates:
                 first = dates[0]
                 event.update(year=int(first["date_start"][:4]), date_start=first["date_start"],
-                             date_end=first["date_end"], date_precision=first["precision"])
+                             date_end=first["date_end"], date_precision=first["precision"],
+                             year_rule_id="year.heading_first_date_below")
                 dropped |= {id(e) for e in event_rows
                             if e is not event and e["rule_id"] == "event.dated" and e["year"] == event["year"]
                             and below["char_start"] <= e["char_start"] < below["char_end"]
                             and (e["kind"] == event["kind"] or similar_titles(e["title"], event["title"]))}
                 break
             if dates:
-                event["year"] = int(dates[0]["date_start"][:4])
+                event.update(year=int(dates[0]["date_start"][:4]), year_rule_id="year.heading_block_date")
                 break
             if normalise_title(event["title"]) in normalise_title(text[below["char_start"]:below["char_end"]]):
                 break  # "The theme of the IOM 50th Anniversary campaign was …": named, and undated
@@ -227,7 +228,8 @@ def _section_year_events(event_rows: list[dict], paragraphs: list[dict], text: s
         heading = text[paragraphs[h]["char_start"]:paragraphs[h]["char_end"]]
         years = {year for _, year in stated_years(heading)}
         if len(years) == 1 and not SINCE_YEAR.search(heading):
-            event["year"] = years.pop()  # not "BACKGROUND: COOPERATION SINCE 1996"
+            # not "BACKGROUND: COOPERATION SINCE 1996"
+            event.update(year=years.pop(), year_rule_id="year.section_heading")
     return event_rows
 
 

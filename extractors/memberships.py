@@ -142,7 +142,7 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
     numbers = {fold(k): v for e in entries if e["kind"] == "numbers" for k, v in e["names"].items()}
     pieces = {e["name"]: e["pattern"] for e in entries if e["kind"] == "piece"}
     pieces["number"] = r"\b(?:" + "|".join(re.escape(n) for n in sorted(numbers, key=len, reverse=True)) + r")\b"
-    from extractors.events import ORDINAL_NUMBERS  # one ordinal lexicon, the event rules'
+    from extractors.event_titles import ORDINAL_NUMBERS  # one ordinal lexicon, the event rules'
 
     pieces["ordinal_word"] = r"\b(?:" + "|".join(sorted(ORDINAL_NUMBERS, key=len, reverse=True)) + r")\b"
     compile_ = lambda pattern: re.compile(expand_pieces(pattern, pieces))  # noqa: E731
@@ -393,7 +393,7 @@ def numbered_sessions(text: str) -> list[tuple[int, int]]:
     """Where a text names a numbered session ('Quinta Conferencia', '3rd Ministerial
     Conference', 'XIII Inter-American Conference', '1° Reunión'): an ordinal within the four
     words before a session word."""
-    from extractors.events import is_ordinal
+    from extractors.event_titles import is_ordinal
 
     spans = []
     folded = fold_lower_keeping_offsets(text)

@@ -98,13 +98,13 @@ def test_readme_pandas_example_runs_as_written(corpus_run, tmp_path, capsys):
     ("Trigésima Reunión", 30), ("Seminar on Return, Readmission and Reintegration", None),
 ])
 def test_session_numbers_in_every_notation(title, number):
-    from extractors.events import ordinal_value
+    from extractors.event_titles import ordinal_value
 
     assert ordinal_value(title) == number
 
 
 def test_a_title_in_capitals_reads_in_title_case_and_keeps_numerals_and_acronyms():
-    from extractors.events import readable_title
+    from extractors.event_titles import readable_title
 
     assert readable_title("IX CONFERENCIA SUDAMERICANA SOBRE MIGRACIONES") == "IX Conferencia Sudamericana sobre Migraciones"
     assert readable_title("TALLER DE LA CRM SOBRE TRATA") == "Taller de la CRM sobre Trata"

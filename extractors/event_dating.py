@@ -1,0 +1,254 @@
+"""When and where an event was: dating strategies, tried in order, each with the id that
+reaches the row as ``year_rule_id`` (patterns/event_rules.jsonl holds their examples), and
+the place a title is followed by."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Doc
+
+from extractors.event_titles import DETERMINERS, MONTH_WORDS, YEAR_TOKEN
+if TYPE_CHECKING:
+    from extractors.events import EventMention
+from extractors.text import fold, sentence_end as _sentence_end, sentence_start as _sentence_start
+
+# Verbs that tie a date to a title across a long title or clause: "…, which is to take place in
+# Santiago, Chile from 20 to 22 November 2002"
+HELD_VERB = re.compile(r"\b(?:held|hold|take[sn]? place|took place|taking place|convened|organi[sz]ed|conducted|"
+                       r"celebrad[oa]s?|realizad[oa]s?|se realiz[oó]|llevad[oa]s? a cabo|tuvo lugar|"
+                       r"tendr[aá] lugar)\b", re.I)
+# "(1998)", "(Colombia, 2001)", "(Orlando 2005)": a year closing a short parenthesis after a title
+YEAR_IN_PARENS = re.compile(r"^\s*\((?:[^()]{0,40}?[\s,])?((?:19|20)\d{2})\)")
+LOCATION_AFTER = re.compile(
+    r"^[^.;]{0,40}?\b(?:en|in|at|held in|celebrad[oa] en|realizad[oa] en|llevad[oa] a cabo en)\s+"
+    r"((?:[A-ZÁÉÍÓÚÑ][\w\-’']+)(?:\s+(?:de\s+|del\s+)?[A-ZÁÉÍÓÚÑ][\w\-’']+){0,2})")
+
+
+def dated_by_previous_sentence(text: str, mention: EventMention, loose_triggers, dates: list) -> EventMention:
+    """An undated event introduced by the sentence before it, which names its kind, as no
+    event of its own, and gives one year: 'An information campaign, carried out from October
+    to December 2001, … included workshops … . A workshop for journalists entitled "Migrants
+    make news" …' → 2001; not 'El Taller Regional … tuvo lugar … de 2005. El taller dio
+    seguimiento … del Taller sobre Retorno …', where the year is the other workshop's, nor
+    'The Summits Secretariat participated … 2007 … for the Fifth Summit' (a body's name)."""
+    if mention.year is not None:
+        return mention
+    start = _sentence_start(text, mention.start)
+    if start == 0:
+        return mention
+    previous = _sentence_start(text, max(0, start - 2))
+    if not any(previous <= t.start_char < start and t.label_ == mention.kind for t in loose_triggers):
+        return mention
+    years = {int(d.date_start[:4]) for d in dates if previous <= d.start < start} | {
+        int(d.date_end[:4]) for d in dates if previous <= d.start < start}
+    if len(years) != 1:
+        return mention
+    return replace(mention, when=Dating(years.pop(), rule_id="year.previous_sentence"))
+
+
+def dates_joined_to(text: str, first, dates: list) -> list:
+    """Dates joined to ``first`` by 'and (on|in)': '26 to 28 February 2002 and on 28 to 30 April
+    2003'."""
+    joined, last = [], first
+    for d in dates:
+        if d.start > last.end and re.fullmatch(r"\s*,?\s*(?:and|y)\s+(?:on\s+|in\s+|from\s+|el\s+|en\s+|del\s+)?",
+                                               text[last.end:d.start]):
+            joined.append(d)
+            last = d
+    return joined
+
+
+def year_before_title(doc: Doc, k: int) -> Dating | None:
+    """A year between a determiner and a title (token k): 'the 2007 OAS General Assembly',
+    'The 1996 CIS Conference in Geneva'."""
+    if k >= 2 and YEAR_TOKEN.match(doc[k - 1].text) and doc[k - 2].norm_ in DETERMINERS:
+        return Dating(int(doc[k - 1].text), rule_id="year.before_title")
+    return None
+
+
+def closing_year(text: str, end: int) -> Dating | None:
+    """A title line closed by its year: 'Youth Consultation for General Assembly (GA) 2008'."""
+    closing = re.match(r"\s*(?:\([^()]{1,15}\)\s*)?((?:19|20)\d{2})\s*[.:]?\s*$", text[end:])
+    return Dating(int(closing.group(1)), rule_id="year.title_line_closing") if closing else None
+
+
+@dataclass(frozen=True, slots=True)
+class Dating:
+    """When an event was, and the id of the strategy that said so (``year_rule_id``)."""
+    year: int | None = None
+    date_start: str | None = None
+    date_end: str | None = None
+    precision: str | None = None
+    rule_id: str | None = None
+
+
+UNDATED = Dating()
+
+
+def dating_of(d, rule_id: str) -> Dating:
+    """A DateMention as an event's date."""
+    return Dating(int(d.date_start[:4]), d.date_start, d.date_end, d.precision, rule_id)
+
+
+def date_after_held_verb(text: str, dates: list, start: int, verb_stop: int, date_stop: int | None = None):
+    """The date right after a 'held'/'se realizó' verb between start and verb_stop: 'El taller,
+    que se realizó el 8 y 9 de mayo', '…, which is to take place … from 20 to 22 November 2002'."""
+    held = HELD_VERB.search(text, start, verb_stop)
+    if held is None:
+        return None
+    limit = held.end() + 60 if date_stop is None else min(held.end() + 60, date_stop)
+    return next((d for d in dates if held.end() <= d.start <= limit), None)
+
+
+@dataclass(frozen=True, slots=True)
+class TitleSite:
+    """Where a title stands in its paragraph, for the dating strategies: ``end`` of the
+    title, ``start`` of the mention (None: only what follows the title may date it), and
+    the spans of the paragraph's other kind words."""
+    text: str
+    dates: tuple
+    end: int
+    start: int | None = None
+    other_events: tuple[tuple[int, int], ...] = ()
+
+
+def _year_in_parens(site: TitleSite) -> Dating | None:
+    # "(1998)", "(San José, marzo 2001)": the date inside, else the year
+    m = YEAR_IN_PARENS.match(site.text[site.end:])
+    if not m:
+        return None
+    inside = next((d for d in site.dates if site.end <= d.start and d.end <= site.end + m.end()), None)
+    return dating_of(inside, "year.parens_date") if inside else Dating(int(m.group(1)), rule_id="year.parens")
+
+
+def _date_after(site: TitleSite) -> Dating | None:
+    # "… held in Manila in December 1996": a date soon after the title, in its sentence
+    stop = min(site.end + 100, _sentence_end(site.text, site.end))
+    d = next((d for d in site.dates if site.end <= d.start <= stop), None)
+    return dating_of(d, "year.date_after") if d else None
+
+
+def _bare_year_after(site: TitleSite) -> Dating | None:
+    year = bare_year_after(site.text, site.end, _sentence_end(site.text, site.end))
+    return Dating(year, rule_id="year.bare_after") if year else None
+
+
+def _held_verb_date(site: TitleSite) -> Dating | None:
+    # "…: Human Rights and Trafficking in Migrants in the Americas, which is to take place in
+    # Santiago, Chile from 20 to 22 November 2002"
+    stop = _sentence_end(site.text, site.end)
+    held = date_after_held_verb(site.text, site.dates, site.end, min(stop, site.end + 250), stop)
+    return dating_of(held, "year.held_verb") if held else None
+
+
+def _earlier_in_sentence(site: TitleSite) -> Dating | None:
+    # "In June 2001, IOM gave the “… Course”"
+    if site.start is None:
+        return None
+    before = earlier_date(site.text, site.dates, _sentence_start(site.text, site.start), site.start, site.other_events)
+    return dating_of(before, "year.earlier_in_sentence") if before else None
+
+
+def _opening_year(site: TitleSite) -> Dating | None:
+    # "In 2002, IOM was again a guest lecturer … at the … Summer Course", an agenda line
+    # "2009 – IX Conferencia Sudamericana sobre Migraciones (Quito …)"
+    if site.start is None:
+        return None
+    opening = site.text[_sentence_start(site.text, site.start):site.start]
+    m = re.match(r"^\s*(?:(?:In|En|During|Durante)\s+((?:19|20)\d{2})\s*,|((?:19|20)\d{2})\s*[–—:-]\s)", opening)
+    return Dating(int(m.group(1) or m.group(2)), rule_id="year.sentence_opening") if m else None
+
+
+def _same_occasion(site: TitleSite) -> Dating | None:
+    # "On the same occasion, IOM … co-sponsored a panel discussion on “…”": the date of the
+    # event named just before
+    if site.start is None:
+        return None
+    sentence_start = _sentence_start(site.text, site.start)
+    if not SAME_OCCASION.search(site.text[sentence_start:site.start]):
+        return None
+    earlier = [d for d in site.dates if d.end <= sentence_start]
+    return dating_of(earlier[-1], "year.same_occasion") if earlier else None
+
+
+# The dating strategies of a title, in the order they are tried: what closes the title,
+# then what follows it in its sentence, then what opens the sentence.
+TITLE_DATING = (
+    ("year.parens", _year_in_parens),
+    ("year.date_after", _date_after),
+    ("year.bare_after", _bare_year_after),
+    ("year.held_verb", _held_verb_date),
+    ("year.earlier_in_sentence", _earlier_in_sentence),
+    ("year.sentence_opening", _opening_year),
+    ("year.same_occasion", _same_occasion),
+)
+
+
+def title_dating(site: TitleSite) -> Dating:
+    """The first strategy of ``TITLE_DATING`` that dates the title, else UNDATED."""
+    for _, strategy in TITLE_DATING:
+        found = strategy(site)
+        if found is not None:
+            return found
+    return UNDATED
+
+
+def bare_year_after(text: str, pos: int, stop: int, reach: int = 60, prepositions: str = "en|in|de|of") -> int | None:
+    """A bare year soon after pos, in the same clause: '… held in Manila in 1996'."""
+    m = re.match(r"[^.;]{0,%d}?\b(?:%s)\s+((?:19|20)\d{2})\b" % (reach, prepositions), text[pos:stop])
+    return int(m.group(1)) if m else None
+
+
+def earlier_date(text: str, dates: list, sentence_start: int, start: int, other_events):
+    """The last date of the sentence before a mention that can be the mention's: not one that
+    qualifies another name ("durante el GRCM de octubre 2002 … la VIII Reunión"), nor one with
+    another event word between it and the mention ("In December 2003, a bid to include the
+    Hispanic Forum … of the XIII Inter-American Conference" dates the bid), nor one a held-verb
+    binds to another event word before it ("la Mesa Redonda …, celebrada en junio de 2002, este
+    documento sirve … para la reunión sobre …": the Mesa Redonda's date)."""
+    before = [d for d in dates if sentence_start <= d.start and d.end <= start
+              and not OWNED_DATE.search(text[max(0, d.start - 30):d.start])
+              and not any(d.end <= a and b <= start for a, b in other_events)
+              and not any(sentence_start <= a and b <= d.start and HELD_VERB.search(text, b, d.start)
+                          for a, b in other_events)]
+    return before[-1] if before else None
+
+
+SAME_OCCASION = re.compile(r"\b(?:same occasion|that occasion|on that day|misma ocasi[oó]n|esa ocasi[oó]n|"
+                           r"ese mismo d[ií]a|en esa oportunidad)\b", re.I)
+
+
+OWNED_DATE = re.compile(r"\b[A-ZÁÉÍÓÚÑ][\w\-]+\s+(?:de|del|of)\s+$")
+
+
+# Words whose period ends no sentence: "Dr. Norberto Liwski", "Sra. Pérez", "U.S. Department"
+PLACE_IN_PARENS = re.compile(r"^\s*\(\s*([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(?:de\s+)?[A-ZÁÉÍÓÚÑ][\w\-’']+){0,2})\s*,")
+
+
+def place_after(text: str, end: int, dates: list) -> str | None:
+    m = PLACE_IN_PARENS.match(text[end:])
+    if m and fold(m.group(1).split()[0]) not in MONTH_WORDS:
+        return m.group(1)  # "(San José, marzo 2001)", "(Turin, June 28-30, 2006, …)"
+    after = end
+    for d in dates:
+        if end <= d.start <= end + 60:
+            after = d.end
+            break
+    m = re.match(r"^\s*,\s*([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+[A-ZÁÉÍÓÚÑ][\w\-’']+)?)\s*\)", text[after:])
+    if m:
+        return m.group(1)
+    m = LOCATION_AFTER.match(text[after:])
+    if m and fold(m.group(1).split()[0]) not in MONTH_WORDS:
+        return m.group(1)
+    # "… Trata de Personas en las Américas”, que se realizó en Santiago, Chile, del 20-22 …"
+    held = HELD_VERB.search(text, end, min(_sentence_end(text, end), end + 200))
+    m = held and HELD_PLACE.match(text, held.end())
+    if m and fold(m.group(1).split()[0]) not in MONTH_WORDS:
+        return m.group(1)
+    return None
+
+
+PLACE_AT_END = re.compile(r"\s+(?:in|en)\s+([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+[A-ZÁÉÍÓÚÑ][\w\-’']+)?)$")
+HELD_PLACE = re.compile(r"\s+(?:en|in|at)\s+([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(?:de\s+|del\s+)?[A-ZÁÉÍÓÚÑ][\w\-’']+){0,2})")

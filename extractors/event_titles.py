@@ -1,0 +1,347 @@
+"""Titles of events: the words a title is made of, ordinals and session numbers, the token
+range of a title around its kind word ('the Second Bali Ministerial Conference on People
+Smuggling'), and title comparison across mentions and documents."""
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span
+
+from extractors.dates import month_names
+from extractors.nlp import doc_text
+from extractors.text import fold, is_title_line
+
+
+# Lower-case words that may sit inside a title ("Seminario sobre Migración y Salud").
+CONNECTORS = frozenset(
+    "de del la las los el y e en para sobre al a con por contra entre su sus o u "
+    "on of the and for in to a an with against between at by from its their into".split())
+DETERMINERS = frozenset("the a an la el los las un una este esta this these estos estas".split())
+# Words that point back to an event already named: "That meeting", "la reunión de esta red",
+# "capacitación para esa misma fecha"; such a mention names no new event.
+ANAPHORA = frozenset(fold(w) for w in (
+    "that this these those such said same "
+    "ese esa esos esas este esta estos estas dicho dicha dichos dichas mismo misma aquel aquella").split())
+# Spelled ordinals of both languages and their numbers ("Segunda Reunión" and "Second
+# Meeting" are the same number; "Primera …" and "Segunda …" are two meetings).
+ORDINAL_NUMBERS = {
+    **{w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+                                  "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
+                                  "nineteenth".split(), start=1)},
+    **{w: 10 * n for n, w in enumerate("twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth "
+                                       "ninetieth".split(), start=2)},
+    **{w: n for n, ws in enumerate(("primer primero primera", "segundo segunda", "tercer tercero tercera",
+                                    "cuarto cuarta", "quinto quinta", "sexto sexta", "septimo septima",
+                                    "octavo octava", "noveno novena", "decimo decima", "undecimo undecima",
+                                    "duodecimo duodecima"), start=1) for w in ws.split()},
+    **{w: 10 * n for n, ws in enumerate(("vigesimo vigesima", "trigesimo trigesima", "cuadragesimo cuadragesima",
+                                         "quincuagesimo quincuagesima", "sexagesimo sexagesima",
+                                         "septuagesimo septuagesima", "octogesimo octogesima",
+                                         "nonagesimo nonagesima"), start=2) for w in ws.split()},
+}
+TENS = {w: 10 * n for n, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+ORDINAL_WORDS = "|".join(sorted(ORDINAL_NUMBERS, key=len, reverse=True)).replace("e", "[eé]").replace("i", "[ií]")
+ORDINALS = re.compile(r"^(?:[IVXL]{1,6}|\d{1,2}(?:st|nd|rd|th|ª|º|°|a|o)?|\d{3}(?:st|nd|rd|th|ª|º|°)|"
+                      + ORDINAL_WORDS + r")$", re.I)
+# Ordinals that mark one instance of a recurring event, compounds included, bare numbers not:
+# "thirty-first session", "110th regular session", "XVII World Congress", "Fifth Summit"
+INSTANCE_ORDINAL = re.compile(r"^(?:[a-z]+-)?(?:" + ORDINAL_WORDS + r"|\w+teenth|\w+ieth|"
+                              r"\d{1,3}(?:st|nd|rd|th|ª|º|a|o)|[IVXL]{1,6})$", re.I)
+MONTH_WORDS = month_names()  # the date grammar's lexicon: a month ends a title
+
+
+YEAR_TOKEN = re.compile(r"^(?:1[89]|20)\d{2}$")
+
+
+def is_title_word(token) -> bool:
+    if YEAR_TOKEN.match(token.text) or token.norm_ in MONTH_WORDS:
+        return False  # a year or month ends a title: "(…) de 1996", "July 2002 Workshop"
+    return (token.is_title or token.is_upper and len(token) > 1 or bool(ORDINALS.match(token.text))
+            or token.text.isdigit())
+
+
+def is_ordinal(word: str) -> bool:
+    """'Third', 'Segunda', '4th', 'VII', 'thirty-first', 'Fifteenth'."""
+    return bool(ORDINALS.match(word) or INSTANCE_ORDINAL.match(word))
+
+
+def is_premodifier(token) -> bool:
+    """Words that may open a title before its kind word: 'Second Bali Ministerial Conference',
+    '38th Regular Session', 'XIII Inter-American Conference'."""
+    if is_ordinal(token.text):
+        return True
+    if token.norm_ in CONNECTORS:
+        return False  # the "Y" of "TALLERES Y CAPACITACIÓN" joins, it does not name
+    return ((token.is_title or token.is_upper and len(token) > 1)
+            and not YEAR_TOKEN.match(token.text) and token.norm_ not in MONTH_WORDS and not token.like_num)
+
+
+def title_span(doc: Doc, trigger: Span) -> tuple[int, int]:
+    """Token range of a title around a capitalised kind word: pre-modifiers (ordinals,
+    capitalised words) before it, capitalised words and connectors after it."""
+    start = premodifier_start(doc, trigger.start)
+    end = complement_end(doc, trigger.end)
+    return start, end
+
+
+# Words that, like an ordinal, single out one session of a series: "the next Ministerial Consultation"
+NEXT_WORDS = frozenset(fold(w) for w in "next following forthcoming upcoming próxima próximo siguiente".split())
+
+
+def premodifier_start(doc: Doc, start: int) -> int:
+    kind_start = start
+    while start > 0 and doc[start - 1].text not in "().,;:":
+        prev = doc[start - 1]
+        if start == kind_start and prev.is_lower and any(t.start <= start - 1 < t.end and t.end == start
+                                                         for t in doc.spans.get("event_kinds", [])):
+            start -= 1  # "a training course", "un taller de capacitación"'s "training": one kind names another
+            continue
+        if (start == kind_start and prev.is_lower and prev.is_alpha and start > 1 and is_premodifier(doc[start - 2])
+                and not doc[start - 2].is_sent_start and prev.norm_ not in CONNECTORS | DETERMINERS | ANAPHORA | STOP_WORDS
+                and fold(doc[start - 2].text) not in DETERMINERS | ANAPHORA):
+            start -= 1  # "the Caribbean regional seminar": one lower-case adjective after a name
+            continue
+        if prev.text == "-" and start > 1 and (is_premodifier(doc[start - 2]) or doc[start - 2].like_num
+                                               and ORDINALS.match(doc[start].text)):
+            start -= 2  # "Inter-American", "Ibero-American", "NINETY-FOURTH"
+            continue
+        if prev.text in ("'", "’", "'s", "’s") and start > 1 and is_premodifier(doc[start - 2]):
+            start -= 2  # "the Centre for Refugee Studies' Summer Course"
+            continue
+        if (prev.norm_ in ("of", "for", "de", "del", "para") and start > 1 and is_premodifier(doc[start - 2])
+                and not doc[start - 2].is_sent_start and start < kind_start):
+            start -= 1  # "Centre for Refugee Studies' …": a name inside the pre-modifiers
+            continue
+        if (prev.is_lower and prev.is_alpha and start - 1 > 0 and INSTANCE_ORDINAL.match(doc[start - 2].text)
+                and fold(prev.text) not in CONNECTORS | DETERMINERS | ANAPHORA):
+            start -= 1  # "its 110th regular session", "the 38th Regular Session"
+            continue
+        if prev.norm_ in NEXT_WORDS and start - 1 > 0 and doc[start - 2].norm_ in DETERMINERS:
+            start -= 1  # "the next Ministerial Consultation", "la próxima Reunión"
+            continue
+        if is_premodifier(prev) and fold(prev.text) not in DETERMINERS | ANAPHORA and not (
+                prev.is_sent_start and not ORDINALS.match(prev.text) and not is_title_line(doc_text(doc))):
+            start -= 1
+            continue
+        break
+    return start
+
+
+def complement_end(doc: Doc, end: int) -> int:
+    """Extend a title after its kind word through capitalised words and connectors."""
+    first = end
+    while end < len(doc):
+        tok = doc[end]
+        if tok.text in ("(", ")", ",", ";", ".", ":", "”", "\"", "»") or tok.is_space:
+            break
+        if is_title_word(tok) or tok.text in "-–/&'’":
+            end += 1
+        elif tok.norm_ in ("de", "of") and end + 1 < len(doc) and YEAR_TOKEN.match(doc[end + 1].text) \
+                and _title_resumes(doc, end + 2):
+            end += 2  # "de la Convención de las Naciones Unidas de 1990 sobre la Protección de …":
+            #           the year belongs to a name inside the title, not to the event
+        elif tok.norm_ in CONNECTORS and end + 1 < len(doc) and (
+                is_title_word(doc[end + 1]) or doc[end + 1].norm_ in CONNECTORS):
+            end += 1
+        else:
+            break
+    while end > first and (doc[end - 1].norm_ in CONNECTORS or doc[end - 1].text in "-–/&"):
+        end -= 1
+    return end
+
+
+def _title_resumes(doc: Doc, k: int) -> bool:
+    """Connectors from token k on, then a title word: "… de 1990 sobre la Protección"."""
+    if k >= len(doc) or doc[k].norm_ not in CONNECTORS:
+        return False
+    while k < len(doc) and doc[k].norm_ in CONNECTORS:
+        k += 1
+    return k < len(doc) and is_title_word(doc[k])
+
+
+WORD = re.compile(r"[^\W\d_][\w\-’']*")
+
+
+def title_case_share(text: str) -> float:
+    """Share of the words of 4+ letters that are capitalised (0 without such words): a title
+    ('A World in Motion and its Impact on Women') has most, a sentence few."""
+    words = [w for w in WORD.findall(text) if len(w) >= 4]
+    return sum(w[0].isupper() for w in words) / len(words) if words else 0.0
+
+
+def coordinated_titles(title: str, kind_word: str) -> list[tuple[int, int]]:
+    """Spans of the titles a capitalised title coordinates: 'IOM 50th Anniversary Campaign and
+    the Belgian Information Campaign', 'Seminar on Migration and Development and the Seminar on
+    Trafficking' name two events each. Each part must open or close with the kind word, so
+    'Seminar on Migration and Development' stays one title."""
+    kind = fold(kind_word)
+
+    def headed(part: str) -> bool:
+        words = [fold(w) for w in re.findall(r"[\w\-]+", part)]
+        return len(words) >= 2 and kind in (words[0], words[-1])
+
+    for m in re.finditer(r"\s+(?:and|y|e)\s+(?:the\s+|la\s+|el\s+)?(?=[A-ZÁÉÍÓÚÑ])", title):
+        left, right = title[:m.start()], title[m.end():]
+        if headed(left) and headed(right):
+            return [(0, m.start()), (m.end(), len(title))]
+    return [(0, len(title))]
+
+
+def is_session_ordinal(token) -> bool:
+    """'Third', '4th', 'VII' before a process name; an upper-case word other than a Roman
+    numeral is an acronym, not an ordinal."""
+    if token.is_upper and len(token) > 1:
+        return bool(re.fullmatch(r"[IVXL]+", token.text))
+    return is_ordinal(token.text)
+
+
+def similar_titles(a: str, b: str, threshold: float = 80) -> bool:
+    """Titles of one event; titles numbered differently never are ('XIII Inter-American
+    Conference of Ministers of Labor' and '18th Inter-American Conference')."""
+    from rapidfuzz import fuzz
+
+    na, nb = ordinal_value(a), ordinal_value(b)
+    if na is not None and nb is not None and na != nb:
+        return False
+    return fuzz.token_set_ratio(normalise_title(a), normalise_title(b)) >= threshold
+
+
+ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+MINOR_WORDS = frozenset("de del la las los el y e o u en a al para por sobre con of the and or on for in to at a an by "
+                        "with from".split())
+
+
+def readable_title(title: str) -> str:
+    """A title written in capitals ('IX CONFERENCIA SUDAMERICANA SOBRE MIGRACIONES') in title
+    case ('IX Conferencia Sudamericana sobre Migraciones'): Roman numerals and registry
+    acronyms stay upper case, short joining words go lower case. Any other title is kept."""
+    letters = [c for c in title if c.isalpha()]
+    if len(letters) < 6 or sum(c.isupper() for c in letters) < 0.8 * len(letters):
+        return title
+    from pipeline.lexicon import registry_acronyms
+
+    acronyms = {a.upper() for a in registry_acronyms()}
+    words = []
+    for i, word in enumerate(title.split(" ")):
+        core = word.strip("()[]«»“”\"'.,:;")
+        if re.fullmatch(r"[IVXLC]{1,7}", core) or core.upper() in acronyms or re.search(r"\d", core):
+            words.append(word)
+        elif i and fold(core) in MINOR_WORDS:
+            words.append(word.lower())
+        else:
+            words.append("-".join(part[:1].upper() + part[1:].lower() for part in word.split("-")))
+    return " ".join(words)
+
+
+def ordinal_value(title: str) -> int | None:
+    """The number of a title's leading ordinal: 'XIII' → 13, '18th' → 18, 'Second' and
+    'Segunda' → 2, 'thirty-first' → 31; None when the title starts with no ordinal."""
+    words = title.split()
+    first = words[0] if words else ""
+    if re.fullmatch(r"[IVXL]{1,6}", first):
+        values = [ROMAN[c] for c in first]
+        return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+    m = re.fullmatch(r"(\d{1,3})(?:st|nd|rd|th|ª|º|°|a|o|\.ª|\.º)?", first)
+    if m:
+        return int(m.group(1))
+    tens, _, unit = fold(first).rpartition("-")
+    if tens:
+        return TENS[tens] + ORDINAL_NUMBERS[unit] if tens in TENS and unit in ORDINAL_NUMBERS else None
+    return ORDINAL_NUMBERS.get(unit)
+
+
+STOP_WORDS = frozenset(fold(w) for w in (
+    "held was were is are which that who organized organised conducted took will would has have had "
+    "que fue fueron es son celebrada celebrado realizada realizado llevada llevado organizada organizado "
+    "donde cuyo cuya durante during with con").split())
+DESCRIPTIVE_LINKS = frozenset("on for of about sobre para de del acerca".split())
+
+
+def descriptive_end(doc: Doc, end: int, limit: int = 14) -> int:
+    """'a round table for the officials of Kokshetau oblast', 'taller para desarrollar un plan
+    de trabajo regional': a lower-case complement introduced by on/for/sobre/para/de, up to
+    punctuation, a verb, or a date."""
+    if end >= len(doc) or doc[end].norm_ not in DESCRIPTIVE_LINKS:
+        return end
+    k = end
+    while k < len(doc) and k - end < limit:
+        tok = doc[k]
+        if tok.is_punct or tok.is_space or tok.norm_ in STOP_WORDS or tok.norm_ in MONTH_WORDS or tok.like_num:
+            break
+        if tok.norm_ in ("in", "en", "on", "el") and k + 1 < len(doc) and (
+                doc[k + 1].norm_ in MONTH_WORDS or doc[k + 1].like_num):
+            break
+        k += 1
+    while k > end and (doc[k - 1].norm_ in CONNECTORS or doc[k - 1].norm_ in DETERMINERS):
+        k -= 1
+    return k if k - end >= 2 else end
+PRONOUNS = frozenset(fold(w) for w in "it they this these that those he she we ella ellos ellas él este esta".split())
+
+
+def name_before(doc: Doc, k: int, reach: int = 12) -> tuple[int, int] | None:
+    """Token range of the nearest name before token k in its sentence: an acronym in
+    parentheses ('(IACML)') or a capitalised name ('La Red de Funcionarios de Enlace celebró
+    su reunión' → 'Red de Funcionarios de Enlace'; 'La Red de funcionarios de enlace recomendó
+    … durante su reunión' → 'Red', completed later from the document)."""
+    for j in range(k - 1, max(-1, k - 1 - reach), -1):
+        tok = doc[j]
+        if tok.text in ".;:!?":
+            return None
+        if not is_title_word(tok) or tok.like_num or tok.norm_ in MONTH_WORDS:
+            continue
+        if opens_sentence(doc, j) and tok.norm_ in PRONOUNS | DETERMINERS | CONNECTORS:
+            return None  # "It held its …", "The …"
+        if j > 0 and doc[j - 1].text == "(" and j + 1 < len(doc) and doc[j + 1].text == ")":
+            return j, j + 1  # "… of Labor (IACML), which held its 15th meeting"
+        start = j
+        while start > 0:
+            prev = doc[start - 1]
+            if opens_sentence(doc, start - 1) and prev.norm_ in PRONOUNS | DETERMINERS:
+                break
+            if is_title_word(prev) or prev.text == "-":
+                start -= 1
+            elif prev.norm_ in CONNECTORS - DETERMINERS and start > 1 and is_title_word(doc[start - 2]) \
+                    and not opens_sentence(doc, start - 2):
+                start -= 1  # "Red de | Funcionarios de | Enlace"
+            else:
+                break
+        return start, complement_end(doc, j + 1)
+    return None
+
+
+def opens_sentence(doc: Doc, i: int) -> bool:
+    # the blank pipelines set no sentence boundaries: a token after closing punctuation
+    return i == 0 or doc[i - 1].text in (".", ";", "!", "?", ":") or "\n" in doc[i - 1].whitespace_ + doc[i - 1].text
+
+
+FULL_NAME_REACH = 20_000  # chars back where a body's full name is looked for (a few pages)
+# The continuation of a capitalised name: "… de Funcionarios de Enlace para el Intercambio …"
+NAME_TAIL = re.compile(r"(?:[ \t]+(?:(?:de|del|la|las|los|el|y|e|para|al|sobre|en|of|the|and|for|on|in|to)[ \t]+)*"
+                       r"[A-ZÁÉÍÓÚÑ][\w\-’']*)*")
+
+
+def fuller_name(text: str, before: int, owner: str, reference: str) -> str:
+    """The owner's name as the document gave it in full before: 'Red de funcionarios de
+    enlace' (the words after the owner's first word in its sentence) → 'Red de Funcionarios de
+    Enlace para el Intercambio Regular de Información …' from a heading above. The nearest
+    earlier name that starts with the same words and goes on; else the owner as written."""
+    words = owner.split()
+    if not words:
+        return owner
+    reference_words = re.findall(r"\w+", fold(reference))
+    head = re.compile(r"\b%s\b" % re.escape(words[0]))
+    for m in reversed(list(head.finditer(text, max(0, before - FULL_NAME_REACH), before))):
+        name = words[0] + NAME_TAIL.match(text, m.end()).group(0)
+        name_words = re.findall(r"\w+", fold(name))
+        common = 0
+        while common < min(len(name_words), len(reference_words)) and name_words[common] == reference_words[common]:
+            common += 1
+        if common >= max(3, len(re.findall(r"\w+", owner))) and len(name_words) > common:
+            return " ".join(name.split())
+    return owner
+
+
+def normalise_title(title: str) -> str:
+    return " ".join(re.findall(r"\w+", fold(title)))
