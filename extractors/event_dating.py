@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
+from extractors.dates import stated_years
 from extractors.event_titles import DETERMINERS, MONTH_WORDS, YEAR_TOKEN
 if TYPE_CHECKING:
     from extractors.events import EventMention
@@ -17,8 +18,9 @@ from extractors.text import fold, sentence_end as _sentence_end, sentence_start 
 # Verbs that tie a date to a title across a long title or clause: "…, which is to take place in
 # Santiago, Chile from 20 to 22 November 2002"
 HELD_VERB = re.compile(r"\b(?:held|hold|take[sn]? place|took place|taking place|convened|organi[sz]ed|conducted|"
-                       r"celebrad[oa]s?|realizad[oa]s?|se realiz[oó]|llevad[oa]s? a cabo|tuvo lugar|"
-                       r"tendr[aá] lugar)\b", re.I)
+                       r"celebrad[oa]s?|realizad[oa]s?|se realiz[oó]|se realizaron|se celebr[oó]|se celebraron|"
+                       r"se llev[oó] a cabo|se llevaron a cabo|se efectu[oó]|llevad[oa]s? a cabo|tuvo lugar|"
+                       r"tuvieron lugar|tendr[aá] lugar)\b", re.I)
 # "(1998)", "(Colombia, 2001)", "(Orlando 2005)": a year closing a short parenthesis after a title
 YEAR_IN_PARENS = re.compile(r"^\s*\((?:[^()]{0,40}?[\s,])?((?:19|20)\d{2})\)")
 LOCATION_AFTER = re.compile(
@@ -143,6 +145,24 @@ def _held_verb_date(site: TitleSite) -> Dating | None:
     return dating_of(held, "year.held_verb") if held else None
 
 
+# 'al año siguiente la Séptima Conferencia', 'the following year the Second Forum', 'a year
+# later': the year after the last one stated before the phrase
+FOLLOWING_YEAR = re.compile(r"\b(?:al|el)\s+año\s+siguiente\b|\bun\s+año\s+(?:después|despues|más\s+tarde)\b|"
+                            r"\bthe\s+(?:following|next)\s+year\b|\ba\s+year\s+later\b", re.I)
+
+
+def _following_year(site: TitleSite) -> Dating | None:
+    if site.start is None:
+        return None
+    phrase = None
+    for phrase in FOLLOWING_YEAR.finditer(site.text, _sentence_start(site.text, site.start), site.start):
+        pass
+    if phrase is None or re.search(r"[.;]", site.text[phrase.end():site.start]):
+        return None
+    years = stated_years(site.text[:phrase.start()])
+    return Dating(years[-1][1] + 1, rule_id="year.following_year") if years else None
+
+
 def _earlier_in_sentence(site: TitleSite) -> Dating | None:
     # "In June 2001, IOM gave the “… Course”"
     if site.start is None:
@@ -157,8 +177,14 @@ def _opening_year(site: TitleSite) -> Dating | None:
     if site.start is None:
         return None
     opening = site.text[_sentence_start(site.text, site.start):site.start]
-    m = re.match(r"^\s*(?:(?:In|En|During|Durante)\s+((?:19|20)\d{2})\s*,|((?:19|20)\d{2})\s*[–—:-]\s)", opening)
+    m = OPENING_YEAR.match(opening)
     return Dating(int(m.group(1) or m.group(2)), rule_id="year.sentence_opening") if m else None
+
+
+# 'In 2002,', 'En 2001 la …', 'In the year 2004', 'Durante el año 2003': a year that opens the
+# sentence (not a range or a pair of years: 'In 2001-2003', 'En 2001 y 2002')
+OPENING_YEAR = re.compile(r"^\s*(?:(?:In|En|During|Durante)\s+(?:the\s+year\s+|el\s+año\s+)?((?:19|20)\d{2})\b"
+                          r"(?!\s*(?:[-–/]|and\b|y\b|to\b|a\b)\s*\d)\s*,?|((?:19|20)\d{2})\s*[–—:-]\s)")
 
 
 def _same_occasion(site: TitleSite) -> Dating | None:
@@ -180,6 +206,7 @@ TITLE_DATING = (
     ("year.date_after", _date_after),
     ("year.bare_after", _bare_year_after),
     ("year.held_verb", _held_verb_date),
+    ("year.following_year", _following_year),
     ("year.earlier_in_sentence", _earlier_in_sentence),
     ("year.sentence_opening", _opening_year),
     ("year.same_occasion", _same_occasion),

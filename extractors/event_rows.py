@@ -14,6 +14,9 @@ from extractors.text import fold, is_title_line
 
 SINCE_YEAR = re.compile(r"\b(?:since|until|before|after|from|desde|hasta|antes|después|despues|a partir)\b[^\d]{0,20}"
                         r"(?:19|20)\d{2}", re.I)
+# a field line that gives only the year: 'Date: 2012 (to be confirmed)', 'Fecha: 2008'
+DATE_FIELD_YEAR = re.compile(r"\s*(?:Dates?|Fechas?|When|Year|Año|Period|Periodo|Período)\s*:\s*((?:19|20)\d{2})\b",
+                             re.I)
 # event row keys the steps below read and the table does not keep
 INTERNAL_EVENT_KEYS = ("needs_date", "year_inferred")
 
@@ -112,13 +115,41 @@ def _merge_dated_repeats(event_rows: list[dict]) -> list[dict]:
             _compatible_dates(k, event) and similar_titles(k["title"], event["title"], 90)
             or k["kind"] == event["kind"] and k["date_start"] is not None
             and (k["date_start"], k["date_end"]) == (event["date_start"], event["date_end"])
+            and not _distinct_events(k, event)
+            or _is_untitled(k) != _is_untitled(event) and _overlapping_days(k, event)
+            and (k["rule_id"] not in UNTITLED_RULES or event["rule_id"] not in UNTITLED_RULES)
             and not _distinct_events(k, event))), None)
         if same is None:
             kept.append(event)
-        elif same["date_start"] is None or len(event["date_start"] or "") > len(same["date_start"]):
+            continue
+        if _is_untitled(same) and not _is_untitled(event):
+            # 'the meeting in Prague … on 14 - 15 October 1997' above '3rd Ministerial Conference',
+            # 'Date: 15 October 1997': the titled mention names the row
+            same.update(title=event["title"], kind=event["kind"], rule_id=event["rule_id"])
+        if same["date_start"] is None or len(event["date_start"] or "") > len(same["date_start"]):
             same.update({f: event[f] for f in ("date_start", "date_end", "date_precision")})
             same["location"] = same["location"] or event["location"]
     return kept
+
+
+# rules whose title is a descriptor ('Meeting in Prague', 'Conference of ministers …'), not a name
+UNTITLED_RULES = ("event.dated", "event.distributed")
+
+
+def _is_untitled(event: dict) -> bool:
+    """A descriptor that names no body either: 'Meeting in Prague', 'Conference of ministers
+    responsible for …'; not 'Reunión de la Red de Funcionarios de Enlace de Protección Consular'."""
+    if event["rule_id"] not in UNTITLED_RULES or ordinal_value(event["title"]) is not None:
+        return False
+    words = re.sub(r"\s+(?:in|en|at)\s+[A-ZÁÉÍÓÚÑ].*$", "", event["title"]).split()
+    return not any(w[:1].isupper() for w in words[1:])
+
+
+def _overlapping_days(a: dict, b: dict) -> bool:
+    """Two events dated to the day on overlapping days ('1997-10-14/1997-10-15' and '1997-10-15')."""
+    if len(a["date_start"] or "") != 10 or len(b["date_start"] or "") != 10:
+        return False
+    return a["date_start"] <= (b["date_end"] or b["date_start"]) and b["date_start"] <= (a["date_end"] or a["date_start"])
 
 
 def _distinct_events(a: dict, b: dict) -> bool:
@@ -148,7 +179,8 @@ def _merge_undated_repeats(event_rows: list[dict]) -> list[dict]:
     dated = [e for e in event_rows if e["year"] is not None]
     kept: list[dict] = []
     for e in event_rows:
-        if e["year"] is None and any(similar_titles(e["title"], d["title"], 90) or _same_by_place(e, d) for d in dated):
+        if e["year"] is None and any(e["kind"] == d["kind"] and similar_titles(e["title"], d["title"], 90)
+                                     or _same_by_place(e, d) for d in dated):
             continue
         if e["year"] is None and any(k["year"] is None and k["kind"] == e["kind"]
                                      and similar_titles(e["title"], k["title"], 90) for k in kept):
@@ -188,6 +220,10 @@ def _date_heading_events(event_rows: list[dict], paragraphs: list[dict], date_ro
                 break
             if dates:
                 event.update(year=int(dates[0]["date_start"][:4]), year_rule_id="year.heading_block_date")
+                break
+            field = DATE_FIELD_YEAR.match(text, below["char_start"], below["char_end"])
+            if n == 0 and field:  # 'Date: 2012 (to be confirmed)' under the title line
+                event.update(year=int(field.group(1)), year_rule_id="year.date_field")
                 break
             if normalise_title(event["title"]) in normalise_title(text[below["char_start"]:below["char_end"]]):
                 break  # "The theme of the IOM 50th Anniversary campaign was …": named, and undated

@@ -127,15 +127,26 @@ def premodifier_start(doc: Doc, start: int) -> int:
     return start
 
 
+def _starts_a_date(doc: Doc, k: int) -> bool:
+    """A day number followed by a month ('1 April', '15 de mayo'), or a connector before one."""
+    if k < len(doc) and doc[k].norm_ in CONNECTORS:
+        k += 1
+    return k + 1 < len(doc) and doc[k].like_num and (doc[k + 1].norm_ in MONTH_WORDS or doc[k + 1].norm_ == "de"
+                                                      and k + 2 < len(doc) and doc[k + 2].norm_ in MONTH_WORDS)
+
+
 def complement_end(doc: Doc, end: int) -> int:
     """Extend a title after its kind word through capitalised words and connectors."""
     first = end
     while end < len(doc):
         tok = doc[end]
-        if tok.text in ("(", ")", ",", ";", ".", ":", "”", "\"", "»") or tok.is_space:
-            break
+        if tok.text in ("(", ")", ",", ";", ".", ":", "”", "\"", "»") or tok.is_space or _starts_a_date(doc, end):
+            break  # "… Senior Officials' Meeting on 1 April": a day number opens the date, not the title
         if is_title_word(tok) or tok.text in "-–/&'’":
             end += 1
+            if tok.text == "-" and not tok.whitespace_ and not doc[end - 2].whitespace_ and end < len(doc) \
+                    and doc[end].is_alpha:
+                end += 1  # 'Pre-departure', 'Follow-up': a hyphenated word is one word, whatever its case
         elif tok.norm_ in ("de", "of") and end + 1 < len(doc) and YEAR_TOKEN.match(doc[end + 1].text) \
                 and _title_resumes(doc, end + 2):
             end += 2  # "de la Convención de las Naciones Unidas de 1990 sobre la Protección de …":
@@ -253,7 +264,7 @@ def ordinal_value(title: str) -> int | None:
 
 
 STOP_WORDS = frozenset(fold(w) for w in (
-    "held was were is are which that who organized organised conducted took will would has have had "
+    "held was were is are which that who organized organised conducted took will would has have had se "
     "que fue fueron es son celebrada celebrado realizada realizado llevada llevado organizada organizado "
     "donde cuyo cuya durante during with con").split())
 DESCRIPTIVE_LINKS = frozenset("on for of about sobre para de del acerca".split())
@@ -345,3 +356,63 @@ def fuller_name(text: str, before: int, owner: str, reference: str) -> str:
 
 def normalise_title(title: str) -> str:
     return " ".join(re.findall(r"\w+", fold(title)))
+
+
+def coordinated_ordinals(doc: Doc, k: int) -> list[int]:
+    """Token indices of the ordinals coordinated right before token k: 'la Primera, Segunda,
+    Tercera y Cuarta Conferencias' → the four; 'the first and second meetings' → two; fewer
+    than two → []."""
+    found = []
+    j = k - 1
+    while j >= 0 and is_ordinal(doc[j].text) and not (doc[j].is_upper and len(doc[j]) > 1
+                                                        and not re.fullmatch(r"[IVXL]+", doc[j].text)):
+        found.insert(0, j)
+        if j >= 1 and doc[j - 1].norm_ in (",", "y", "e", "and", "&"):
+            j -= 2
+            if j >= 0 and doc[j].text == "," and doc[j + 1].norm_ in ("y", "e", "and"):
+                j -= 1  # 'First, Second, and Third'
+        else:
+            break
+    return found if len(found) >= 2 else []
+
+
+def singular_title(title: str, lang: str) -> str:
+    """The title of one of the sessions a plural title names: 'Conferencias Sudamericanas
+    sobre Migraciones' → 'Conferencia Sudamericana sobre Migraciones', 'Reuniones Regionales'
+    → 'Reunión Regional', 'Ministerial Conferences' → 'Ministerial Conference', 'conferences
+    of ministers …' → 'conference of ministers …'. Words up to the first joining word change
+    (in English only the plural kind word)."""
+    words = title.split(" ")
+    for i, word in enumerate(words):
+        folded = fold(word)
+        if folded in CONNECTORS or not word.isalpha():
+            break
+        if lang == "es":
+            words[i] = _spanish_singular(word)
+        elif folded in _plural_kinds():
+            words[i] = _english_singular(word)
+    return " ".join(words)
+
+
+def _spanish_singular(word: str) -> str:
+    low = word.lower()
+    if low.endswith("ones"):
+        return word[:-4] + ("ÓN" if word.isupper() else "ón")  # reuniones → reunión
+    if low.endswith("es") and len(low) > 4 and low[-3] in "lrnd":
+        return word[:-2]  # regionales → regional
+    return word[:-1] if low.endswith("s") and len(low) > 3 else word
+
+
+def _english_singular(word: str) -> str:
+    low = word.lower()
+    if low.endswith("ies"):
+        return word[:-3] + ("Y" if word.isupper() else "y")
+    if low.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    return word[:-1] if low.endswith("s") else word
+
+
+def _plural_kinds() -> frozenset[str]:
+    from extractors.events import plural_kind_words  # the kind lexicon is the events module's data
+
+    return plural_kind_words()

@@ -17,9 +17,9 @@ from extractors.event_dating import (HELD_VERB, PLACE_AT_END, UNDATED, YEAR_IN_P
                                      dates_joined_to, dating_of, earlier_date, place_after, title_dating,
                                      year_before_title)
 from extractors.event_titles import (ANAPHORA, CONNECTORS, DETERMINERS, INSTANCE_ORDINAL, MONTH_WORDS, WORD,
-                                     complement_end, coordinated_titles, descriptive_end, fuller_name,
+                                     complement_end, coordinated_ordinals, coordinated_titles, descriptive_end, fuller_name,
                                      is_session_ordinal, is_title_word, name_before, normalise_title, premodifier_start,
-                                     similar_titles, title_case_share, title_span)
+                                     similar_titles, singular_title, title_case_share, title_span)
 from extractors.nlp import PATTERNS, doc_text, phrase_to_pattern
 from extractors.text import fold, is_title_line, read_jsonl, sentence_end as _sentence_end, sentence_start as _sentence_start
 
@@ -344,6 +344,51 @@ def _quoted_list(w: KindWord) -> Found | None:
                                     "event.list_quoted") for a, b in items), (w.span.start_char, stop))
 
 
+def _distributed(w: KindWord) -> Found | None:
+    """A plural kind word whose sessions the sentence dates one by one: 'la Primera, Segunda,
+    Tercera y Cuarta Conferencias Sudamericanas sobre Migraciones, llevadas a cabo en Buenos
+    Aires, en mayo de 2000, en Santiago de Chile, en abril de 2001, …', 'the first and second
+    Ministerial Conferences, held in Vienna (June 2001) and Rome (May 2003)', 'conferences of
+    ministers …, which were held in Berlin on 30 - 31 October 1991 and in Budapest on 15 - 16
+    February 1993': one event per date, in order, numbered by its ordinal when there are."""
+    if not _is_plural(w.span):
+        return None
+    doc, text, trigger = w.para.doc, w.para.text, w.span
+    if w.capitalised:
+        s, e = title_span(doc, trigger)
+    else:
+        s, e = premodifier_start(doc, trigger.start), descriptive_end(doc, trigger.end)
+    body = s
+    while body < trigger.start and is_session_ordinal(doc[body]):
+        body += 1
+    ordinals = coordinated_ordinals(doc, body)
+    end = doc[e - 1].idx + len(doc[e - 1])
+    stop = _sentence_end(text, end)
+    dates = [d for d in w.para.dates if end <= d.start < stop]
+    if ordinals:
+        if len(dates) < len(ordinals):
+            return None
+        dates = dates[:len(ordinals)]
+    elif len(dates) < 2 or not HELD_VERB.search(text, end, dates[0].start):
+        return None
+    title = singular_title(text[doc[body].idx:end], w.para.lang)
+    mentions, previous_end = [], end
+    for n, d in enumerate(dates):
+        place = None
+        for m in PLACE_BEFORE_DATE.finditer(text, previous_end, d.start):
+            place = m.group(1)
+        named = f"{doc[ordinals[n]].text} {title}" if ordinals else title[0].upper() + title[1:]
+        start = doc[ordinals[n]].idx if ordinals else doc[body].idx
+        mentions.append(EventMention(w.kind, named[0].upper() + named[1:], start, end,
+                                     dating_of(d, "year.distributed"), place, "event.distributed"))
+        previous_end = d.end
+    return Found(tuple(mentions), (doc[ordinals[0] if ordinals else body].idx, dates[-1].end))
+
+
+# 'en Buenos Aires, en mayo de 2000', 'in Berlin on 30 - 31 October 1991': the place of each date
+PLACE_BEFORE_DATE = re.compile(r"\b(?:en|in|at)\s+([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(?:de\s+|del\s+)?[A-ZÁÉÍÓÚÑ][\w\-’']+){0,2})")
+
+
 def _quoted(w: KindWord) -> Found | None:
     if not w.quoted:
         return None
@@ -369,11 +414,59 @@ def _capitalised(w: KindWord) -> Found | None:
         return None
     doc, trigger = w.para.doc, w.span
     s, e = title_span(doc, trigger)
+    start, end = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
+    subtitle = SUBTITLE.match(w.para.text, end)
+    if subtitle and is_title_line(w.para.text) and title_case_share(subtitle.group(1)) >= 0.5:
+        # 'Panel Discussion: Diaspora Engagement in Southern Africa' on a line of its own
+        return _titled(w, start, subtitle.end(1), w.para.text[start:subtitle.end(1)], "event.titled.capitalised")
     content = [t for t in doc[s:e] if not (t.norm_ in CONNECTORS) and t.i not in range(trigger.start, trigger.end)]
     if len(content) < 1 or e - s < 3 and not (e - s == 2 and INSTANCE_ORDINAL.match(doc[s].text)):
         return _dated(w)  # 'the Meeting', 'la Reunión': a capital that names nothing yet
+    e = _coordinated_items_end(w.para, s, e)
     start, end = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
+    called = CALLED.match(w.para.text, end)
+    if called:  # 'the Summit of Presidents called Tuxtla II': the name is the title
+        k = doc.char_span(called.end(), called.end() + 1, alignment_mode="expand")
+        name_end = complement_end(doc, k.start) if k is not None and is_title_word(doc[k.start]) else None
+        if name_end is not None and name_end > k.start:
+            start, end = called.end(), doc[name_end - 1].idx + len(doc[name_end - 1])
     return _titled(w, start, end, w.para.text[start:end], "event.titled.capitalised")
+
+
+THIS_SESSION = frozenset(fold(w) for w in "this esta este presente present current actual".split())
+TOPIC_LINKS = frozenset(fold(w) for w in "on about for of sobre para de del acerca".split())
+COORDINATORS = frozenset(("and", "y", "e", "&"))
+
+
+def _coordinated_items_end(para: ParagraphContext, s: int, e: int) -> int:
+    """A title whose topic is a list goes on past its commas: 'Seminar on Return, Readmission
+    and Reintegration', 'Taller sobre Protección, Asistencia y Retorno de Víctimas'. The items
+    are capitalised, the last joined by and/y, and none is a country or organisation
+    ('the Workshop on Return, Canada and Mexico …' ends at 'Return')."""
+    doc = para.doc
+    if not any(t.norm_ in TOPIC_LINKS for t in doc[s:e]):
+        return e
+    k = e
+    names = para.name_spans("country") + para.name_spans("organization")
+    while k + 1 < len(doc) and doc[k].text == "," and len(doc[k].whitespace_) == 1:
+        first = k + 2 if doc[k + 1].norm_ in COORDINATORS else k + 1  # 'Return, Readmission, and …'
+        if first >= len(doc) or not is_title_word(doc[first]) or doc[first].like_num:
+            return e
+        end = complement_end(doc, first)
+        a, b = doc[first].idx, doc[end - 1].idx + len(doc[end - 1])
+        if end - first > 8 or any(x < b and a < y for x, y in names):
+            return e
+        if first == k + 2 or any(t.norm_ in COORDINATORS for t in doc[first:end]):
+            return end  # the item joined by and/y closes the list
+        k = end
+    return e
+
+
+SUBTITLE = re.compile(r":\s+([A-ZÁÉÍÓÚÑ][^:\n]*?\s[^:\n]*?)\s*$")
+# what names an event after its kind phrase: 'the Summit of Presidents called Tuxtla II', 'la
+# Cumbre denominada Tuxtla II', 'the meeting known as the Manila Process Review'
+CALLED = re.compile(r"\s*,?\s*(?:called|named|known\s+as|denominad[oa]|llamad[oa]|conocid[oa]\s+como)\s+"
+                    r"(?:the\s+|la\s+|el\s+)?(?=[A-ZÁÉÍÓÚÑ])")
 
 
 def _listed(w: KindWord) -> Found | None:
@@ -407,6 +500,11 @@ def _titled(w: KindWord, start: int, end: int, title: str, rule: str) -> Found:
     when = year_before_title(doc, s_tok) or title_dating(TitleSite(text, dates, end, start, w.others))
     if when.year is None and is_title_line(text):
         when = closing_year(text, end) or when
+    if when.year is None and para.document.year is not None and s_tok > 0 and _has_ordinal(doc, start) \
+            and doc[s_tok - 1].norm_ in THIS_SESSION:
+        # 'en aproximación de esta VIII Reunión de la CRM', 'at this Fifth Ministerial Conference':
+        # the session the document is written for, in the year of its date
+        when = Dating(para.document.year, rule_id="year.this_session")
     needs_date = bool(when.year is None and (kind not in TITLED_WITHOUT_DATE or MEMBERS_BODY.search(title))
                       and not _has_ordinal(doc, start))
     if HOLDS_ITS.match(text, end) and (needs_date or MEMBERS_BODY.search(title)):
@@ -435,6 +533,7 @@ TRIGGER_STEPS = (
     ("event.titled.entitled", _entitled),
     ("event.titled.colon", _colon),
     ("event.list_quoted", _quoted_list),
+    ("event.distributed", _distributed),
     ("event.titled.quoted", _quoted),
     ("event.titled.capitalised", _capitalised),
     ("event.list_item", _listed),
@@ -471,6 +570,8 @@ def event_mentions(para: ParagraphContext) -> list[EventMention]:
     return [dated_by_previous_sentence(para.text, m, loose, para.dates) for m in mentions]
 
 
+HELD_BEFORE_NAME = re.compile(r"\b(?:se\s+celebr[oó]|se\s+realiz[oó]|se\s+llev[oó]\s+a\s+cabo|tuvo\s+lugar|"
+                              r"was\s+held|took\s+place|convened)\s+(?:la|el|the)\s+$", re.I)
 HELD_AFTER_NAME = re.compile(r"^\s*(?:\([^()]{1,40}\)\s*)?,?\s*(?:which\s+was\s+|que\s+(?:se\s+)?)?" + HELD_VERB.pattern,
                              re.I)
 
@@ -495,7 +596,11 @@ def _process_sessions(para: ParagraphContext, triggers) -> list[EventMention]:
             # meeting, dated
             when = title_dating(TitleSite(text, dates, e))
             if when.date_start is not None:
-                out.append(EventMention(inside[-1].label_, text[s:e], s, e, when,
+                # 'la Quinta Conferencia Sudamericana sobre Migraciones, realizada los días …':
+                # with an ordinal before it, one numbered session
+                first_char = ordinal.idx if is_session_ordinal(ordinal) else s
+                title = text[first_char:e]
+                out.append(EventMention(inside[-1].label_, title[0].upper() + title[1:], first_char, e, when,
                                         place_after(text, e, dates), "event.process_session"))
                 # "convened on 26 to 28 February 2002 and on 28 to 30 April 2003 respectively":
                 # one meeting per date
@@ -504,6 +609,14 @@ def _process_sessions(para: ParagraphContext, triggers) -> list[EventMention]:
                     out.append(EventMention(inside[-1].label_, text[s:e], s, e, dating_of(d, "year.joined_date"),
                                             None, "event.process_session"))
             continue
+        if inside and HELD_BEFORE_NAME.search(text, 0, s):
+            # "Los días 13 y 14 de marzo de 1996, se celebró la Conferencia Regional sobre Migración
+            # en Puebla": a held-verb before the name, a date in its sentence
+            when = title_dating(TitleSite(text, dates, e, s))
+            if when.date_start is not None:
+                out.append(EventMention(inside[-1].label_, text[s:e], s, e, when, place_after(text, e, dates),
+                                        "event.process_session"))
+                continue
         if inside and year_before_title(doc, span.start) is not None:
             # "The 1996 CIS Conference in Geneva adopted a Programme of Action"
             out.append(EventMention(inside[-1].label_, text[s:e], s, e, year_before_title(doc, span.start),

@@ -45,6 +45,11 @@ def pipeline_for(lang: str) -> Language:
     from extractors import events, processes
 
     nlp = spacy.blank(lang if lang in ("es", "en") else "en")
+    # '10°', '3º' are ordinals ('la 10° Conferencia'), one token as '1ª' and '4th' are; the
+    # tokenizer would split the sign off as a unit
+    for n in range(1, 200):
+        for sign in "°º":
+            nlp.tokenizer.add_special_case(f"{n}{sign}", [{"ORTH": f"{n}{sign}"}])
     nlp.add_pipe("norm_folding")
     for key, patterns in (
         ("processes", processes.patterns(nlp)),

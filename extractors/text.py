@@ -80,6 +80,8 @@ def ends_sentence(text: str, stop: int) -> bool:
         return True
     if word.group(2).lower() in ABBREVIATIONS:
         return False
+    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word.group(2)) and re.match(r"\s*[(a-z]", text[stop + 1:stop + 4]):
+        return False  # 'Washington, D.C. (marzo de 2000)': an initialism, the sentence goes on
     # an initial ("J. Smith"), but not a label ("Annex A.", "Grupo B.")
     return not (re.fullmatch(r"[A-Z]", word.group(2)) and fold(word.group(1) or "") not in LABEL_WORDS)
 

@@ -409,8 +409,15 @@ def describe_errors(gold: dict, tables: dict[str, pd.DataFrame], etype: str, rol
         pairs = pair_events(gold["events"], events)
         hit_g, hit_p = {i for i, _ in pairs}, {j for _, j in pairs}
         show = lambda e: f"{e.get('kind')} | {e.get('title')!r} | {_year(e)}"  # noqa: E731
-        return ([f"missed    {show(e)}" for i, e in enumerate(gold["events"]) if i not in hit_g]
-                + [f"spurious  {show(e)}  [{e.get('rule_id')}]" for j, e in enumerate(events) if j not in hit_p])
+        rules = lambda e: f"[{e.get('rule_id')} / {'no year' if pd.isna(e.get('year_rule_id')) else e['year_rule_id']}]"  # noqa: E731
+        # a missed event's nearest row: the unmatched row whose title matches it, year aside
+        missed = [i for i in range(len(gold["events"])) if i not in hit_g]
+        left = [j for j in range(len(events)) if j not in hit_p]
+        near = {missed[i]: left[j] for i, j in pair_events([gold["events"][i] for i in missed],
+                                                           [events[j] for j in left], require_year=False)}
+        return ([f"missed    {show(gold['events'][i])}" + (f"  ≈ row {show(events[near[i]])}  {rules(events[near[i]])}"
+                                                          if i in near else "  (no row)") for i in missed]
+                + [f"spurious  {show(events[j])}  {rules(events[j])}" for j in left])
     if etype == "dates":
         g = Counter((d["date_start"], d["date_end"]) for d in gold["dates"])
         rows = _rows(tables, "dates", doc_id)

@@ -149,13 +149,18 @@ def test_error_listing_names_what_was_missed_and_what_is_spurious():
     tables = perfect_tables(GOLD_DOC)
     tables["events"] = pd.DataFrame([
         {"doc_id": "d", "kind": "workshop", "title": "Tráfico de Migrantes", "year": 1998, "rule_id": "r1"},
-        {"doc_id": "d", "kind": "meeting", "title": "VII Reunión de la CRM", "year": 2003, "rule_id": "r2"}])
+        {"doc_id": "d", "kind": "meeting", "title": "VII Reunión de la CRM", "year": 2003, "rule_id": "r2",
+         "year_rule_id": "year.date_after"},
+        {"doc_id": "d", "kind": "seminar", "title": "Seminario sobre Remesas", "year": None, "rule_id": "r3"}])
     tables["dates"] = pd.DataFrame([{"doc_id": "d", "text": "octubre", "date_start": "2002-10", "date_end": "2002-10"},
                                     {"doc_id": "d", "text": "nov.-mayo", "date_start": "2002-11", "date_end": "2003-05"}])
     tables["memberships"] = tables["memberships"].iloc[:1]
     events = describe_errors(GOLD_DOC, tables, "events")
-    assert events == ["missed    meeting | 'VII Reunión de la CRM' | 2002",
-                      "spurious  meeting | 'VII Reunión de la CRM' | 2003  [r2]"]
+    # a missed event shows the row that has its title with the wrong year, and the rules behind it
+    assert events == ["missed    meeting | 'VII Reunión de la CRM' | 2002  ≈ row meeting | 'VII Reunión de la CRM' | "
+                      "2003  [r2 / year.date_after]",
+                      "spurious  meeting | 'VII Reunión de la CRM' | 2003  [r2 / year.date_after]",
+                      "spurious  seminar | 'Seminario sobre Remesas' | None  [r3 / no year]"]
     dates = describe_errors(GOLD_DOC, tables, "dates")
     assert [line.split()[:2] for line in dates] == [["missed", "2002-10-29/2002-10-31"], ["spurious", "2002-10/2002-10"]]
     assert describe_errors(GOLD_DOC, tables, "memberships") == ["missed    ('rcm', 'ARG', 'observer')"]

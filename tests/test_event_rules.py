@@ -21,7 +21,8 @@ STEP_IDS = {rule_id for rule_id, _ in TRIGGER_STEPS} - {"event.blocker.process_n
 
 def _events(example: dict) -> list[dict]:
     text = example["text"]
-    return extract_document("t", text, paragraphs_of(text, example["lang"]), lambda _: 1, None)["events"]
+    return extract_document("t", text, paragraphs_of(text, example["lang"]), lambda _: 1,
+                            example.get("doc_year"))["events"]
 
 
 def _cases(rules, field):
@@ -47,7 +48,10 @@ def test_title_rule_finds_its_example(rule, example):
 
 @pytest.mark.parametrize("rule, example", _cases(TITLE_RULES, "counterexamples"))
 def test_title_rule_ignores_its_counterexample(rule, example):
-    assert not [e for e in _events(example) if e["rule_id"] == rule["id"]]
+    """No row of the rule; with a title given, no row of the rule with that title (the rule
+    may find a shorter one: 'Seminar on Asylum' of 'a Seminar on Asylum, Canada and Mexico …')."""
+    titles = [e["title"] for e in _events(example) if e["rule_id"] == rule["id"]]
+    assert (example["title"] not in titles) if "title" in example else not titles
 
 
 @pytest.mark.parametrize("rule, example", _cases(DATING_RULES, "examples"))

@@ -62,3 +62,26 @@ def test_two_processes_named_alike_leave_the_document_without_a_process_of_its_o
     context = _context(text)
     assert context.sole_process is None and context.dominant_process is None
     assert context.main_process in ("rcm", "bali_process")
+
+
+@pytest.mark.parametrize("text, pos, sentence", [
+    # bug: the period of an initialism before a parenthesis ended the sentence, so the date
+    # in the parenthesis no longer dated the meeting
+    ("La reunión se llevó a cabo en Washington, D.C. (marzo de 2000). Luego",
+     0, "La reunión se llevó a cabo en Washington, D.C. (marzo de 2000)."),
+    ("The office moved to Washington, D.C. The Conference met later.", 0, "The office moved to Washington, D.C."),
+])
+def test_an_initialism_ends_a_sentence_only_before_a_new_one(text, pos, sentence):
+    from extractors.text import sentence_bounds
+
+    start, end = sentence_bounds(text, pos)
+    assert text[start:end] == sentence
+
+
+def test_a_degree_sign_ordinal_numbers_a_session():
+    # bug: '10°' was split into '10' and '°', so 'la 10° Conferencia …' had no ordinal
+    from extractors import extract_document
+
+    text = "La 10° Conferencia Regional sobre Migración se llevó a cabo en Vancouver en abril de 2005."
+    rows = extract_document("t", text, paragraphs_of(text, "es"), lambda _: 1, None)["events"]
+    assert [(r["session_number"], r["year"]) for r in rows] == [(10, 2005)]
