@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable
 
 from extractors.context import DocumentContext, ParagraphContext, document_context
-from extractors.event_rows import document_event_rows
+from extractors.event_rows import EventCandidate, document_event_rows
 from extractors.event_titles import normalise_title, ordinal_value, readable_title
 from extractors.events import event_mentions
 from extractors.membership_rows import EVIDENCE_CHARS, document_membership_rows
@@ -24,7 +24,7 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
     context = document_context(doc_id, text, paragraphs, page_of, doc_year)
     rows = {"process_mentions": [], "dates": [], "events": [], "memberships": [], "processes": []}
     discovered: dict[str, str] = {}
-    events: dict[tuple, dict] = {}
+    events: dict[tuple, EventCandidate] = {}
     for para in context.paragraphs:
         base, common = para.start, {"doc_id": doc_id, "lang": para.lang}
         for m in para.mentions:
@@ -44,21 +44,14 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
             if key in events:
                 continue
             s_start = max(0, e.start - 150)
-            when = e.when
-            events[key] = common | {
-                "event_id": f"e{len(events) + 1:03d}", "kind": e.kind, "title": e.title, "year": when.year,
-                "date_start": when.date_start, "date_end": when.date_end, "date_precision": when.precision,
-                "location": e.location, "process_id": event_process(context, para, e.start, e.end),
-                "page": page_of(base + e.start), "char_start": base + e.start, "char_end": base + e.end,
-                "evidence": " ".join(para.text[s_start:e.end + 150].split())[:EVIDENCE_CHARS], "rule_id": e.rule_id,
-                "year_rule_id": when.rule_id, "needs_date": e.needs_date,
-                "year_inferred": any((d.date_start, d.date_end) == (when.date_start, when.date_end)
-                                     and "yearless" in d.rule_id for d in para.dates)}
+            events[key] = EventCandidate(
+                f"e{len(events) + 1:03d}", e.kind, e.title, e.when, e.location, event_process(context, para, e.start, e.end),
+                para.lang, page_of(base + e.start), base + e.start, base + e.end,
+                " ".join(para.text[s_start:e.end + 150].split())[:EVIDENCE_CHARS], e.rule_id, e.needs_date,
+                any((d.date_start, d.date_end) == (e.when.date_start, e.when.date_end) and "yearless" in d.rule_id
+                    for d in para.dates))
 
-    rows["events"] = [e | {"date_iso": iso_interval(e["date_start"], e["date_end"]),
-                           "session_number": ordinal_value(e["title"]), "title": readable_title(e["title"]),
-                           "title_as_written": e["title"], "catalog_id": None}
-                      for e in document_event_rows(list(events.values()), paragraphs, rows["dates"], text)]
+    rows["events"] = [event_row(doc_id, e) for e in document_event_rows(list(events.values()), context.paragraphs)]
     for n, row in enumerate(rows["dates"], start=1):
         row.update(date_id=f"d{n:04d}", date_iso=iso_interval(row["date_start"], row["date_end"]))
     for n, row in enumerate(rows["process_mentions"], start=1):
@@ -68,6 +61,16 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                           "region": None, "founded_year": None, "source": "discovered"}
                          for pid, name in discovered.items()]
     return rows
+
+
+def event_row(doc_id: str, e: EventCandidate) -> dict:
+    """A row of the events table."""
+    return {"doc_id": doc_id, "lang": e.lang, "event_id": e.event_id, "kind": e.kind, "title": readable_title(e.title),
+            "title_as_written": e.title, "session_number": ordinal_value(e.title), "catalog_id": None,
+            "year": e.year, "date_start": e.date_start, "date_end": e.date_end, "date_precision": e.when.precision,
+            "date_iso": iso_interval(e.date_start, e.date_end), "location": e.location, "process_id": e.process_id,
+            "page": e.page, "char_start": e.char_start, "char_end": e.char_end, "evidence": e.evidence,
+            "rule_id": e.rule_id, "year_rule_id": e.when.rule_id}
 
 
 def event_process(context: DocumentContext, para: ParagraphContext, start: int, end: int) -> str | None:

@@ -1,13 +1,19 @@
 """Event rows of one document: what the paragraphs' mentions become once the whole document is
 known. Elided numbered titles are completed, headings and their blocks date the events they
 title, undated meetings that nothing dates are dropped, and mentions of one event merge into
-one row. ``extractors.events`` finds the mentions, one paragraph at a time."""
+one row. ``extractors.events`` finds the mentions, one paragraph at a time.
+
+Each step is a pure function over frozen ``EventCandidate`` records (a new list out); the
+rows of the events table are made from them at the end."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
+from dataclasses import dataclass, replace
 
+from extractors.context import ParagraphContext
 from extractors.dates import stated_years
+from extractors.event_dating import Dating, dating_of
 from extractors.event_titles import (is_ordinal, normalise_title, ordinal_value, similar_titles,
                                      title_case_share)
 from extractors.text import fold, is_title_line
@@ -17,20 +23,47 @@ SINCE_YEAR = re.compile(r"\b(?:since|until|before|after|from|desde|hasta|antes|d
 # a field line that gives only the year: 'Date: 2012 (to be confirmed)', 'Fecha: 2008'
 DATE_FIELD_YEAR = re.compile(r"\s*(?:Dates?|Fechas?|When|Year|Año|Period|Periodo|Período)\s*:\s*((?:19|20)\d{2})\b",
                              re.I)
-# event row keys the steps below read and the table does not keep
-INTERNAL_EVENT_KEYS = ("needs_date", "year_inferred")
 
 
-def document_event_rows(event_rows: list[dict], paragraphs: list[dict], date_rows: list[dict],
-                        text: str) -> list[dict]:
-    """The events table's rows of one document, from its paragraph-level rows (in text order,
-    with the internal keys ``needs_date`` and ``year_inferred``)."""
-    restored = elided_titles_restored([e["title"] for e in event_rows], [e["char_start"] for e in event_rows])
-    for event, title in zip(event_rows, restored):
-        event["title"] = title  # "the Fifth Summit" pages after "the Fourth Summit of the Americas"
-    dated = _section_year_events(_date_heading_events(event_rows, paragraphs, date_rows, text), paragraphs, text)
-    kept = [e for e in dated if not (e["year"] is None and (e["needs_date"] or is_bare_session(e["title"])))]
-    return [{k: v for k, v in e.items() if k not in INTERNAL_EVENT_KEYS} for e in merge_event_rows(kept)]
+@dataclass(frozen=True)
+class EventCandidate:
+    """One event mention of the document, with what the document-level steps read."""
+    event_id: str
+    kind: str
+    title: str
+    when: Dating
+    location: str | None
+    process_id: str | None
+    lang: str
+    page: int
+    char_start: int     # offsets in the document text
+    char_end: int
+    evidence: str
+    rule_id: str
+    needs_date: bool    # a heading that is an event only once something dates it
+    year_inferred: bool  # its date took its year from the text above, not from itself
+
+    @property
+    def year(self) -> int | None:
+        return self.when.year
+
+    @property
+    def date_start(self) -> str | None:
+        return self.when.date_start
+
+    @property
+    def date_end(self) -> str | None:
+        return self.when.date_end
+
+
+def document_event_rows(candidates: list[EventCandidate], paragraphs: tuple[ParagraphContext, ...]) -> list[EventCandidate]:
+    """The events of one document, from its paragraph-level candidates (in text order)."""
+    restored = elided_titles_restored([e.title for e in candidates], [e.char_start for e in candidates])
+    # "the Fifth Summit" pages after "the Fourth Summit of the Americas"
+    candidates = [replace(e, title=title) for e, title in zip(candidates, restored)]
+    dated = _section_year_events(_date_heading_events(candidates, paragraphs), paragraphs)
+    kept = [e for e in dated if not (e.year is None and (e.needs_date or is_bare_session(e.title)))]
+    return merge_event_rows(kept)
 
 
 def elided_titles_restored(titles: list[str], positions: list[int] | None = None) -> list[str]:
@@ -78,57 +111,58 @@ def _complement_words(words: list[str]) -> list[str]:
 
 
 
-def merge_event_rows(event_rows: list[dict]) -> list[dict]:
+def merge_event_rows(events: list[EventCandidate]) -> list[EventCandidate]:
     """One row per event of a document: repeats with a year merge first, then year-less
     repeats of a dated event are dropped."""
-    return _merge_undated_repeats(_merge_dated_repeats(event_rows))
+    return _merge_undated_repeats(_merge_dated_repeats(events))
 
 
-def _compatible_dates(a: dict, b: dict) -> bool:
+def _compatible_dates(a: EventCandidate, b: EventCandidate) -> bool:
     """Dates that may describe one event: either unknown, or one within the other's
     ('2008-04' and '2008-04-10')."""
-    x, y = a["date_start"], b["date_start"]
+    x, y = a.date_start, b.date_start
     return x is None or y is None or x.startswith(y) or y.startswith(x)
 
 
-def _merge_dated_repeats(event_rows: list[dict]) -> list[dict]:
+def _merge_dated_repeats(events: list[EventCandidate]) -> list[EventCandidate]:
     """Mentions of one event across a document: the same year and a similar title ('the
     Ibero-American Forum on Migration and Development … in April 2008' and 'the meeting of the
     Ibero-American Forum on Migration and Development … on April 10 and 11, 2008'), or the same
     kind on the same stated dates ('Mesa Redonda sobre gestión de la migración regional,
-    celebrada en junio de 2002' and 'Mesa Redonda de la OIM … celebrada en junio de 2002')."""
-    kept: list[dict] = []
-    for event in event_rows:
-        numbered = next((k for k in kept if ordinal_value(k["title"]) is not None and k["kind"] == event["kind"]
-                         and normalise_title(k["title"]) == normalise_title(event["title"])), None)
+    celebrada en junio de 2002' and 'Mesa Redonda de la OIM … celebrada en junio de 2002'), or
+    an untitled mention on days a titled one overlaps ('the meeting in Prague … on 14 - 15
+    October 1997' and '3rd Ministerial Conference', 'Date: 15 October 1997')."""
+    kept: list[EventCandidate] = []
+    for event in events:
+        numbered = next((i for i, k in enumerate(kept) if ordinal_value(k.title) is not None and k.kind == event.kind
+                         and normalise_title(k.title) == normalise_title(event.title)), None)
         if numbered is not None:
             # "VI Conferencia Sudamericana sobre Migraciones (Asunción, 2006)" and, later,
             # "la VI Conferencia, en 2005": a numbered title names one instance
-            if numbered["year"] is None or numbered.get("year_inferred") and event["year"] is not None \
-                    and not event.get("year_inferred"):
+            k = kept[numbered]
+            if k.year is None or k.year_inferred and event.year is not None and not event.year_inferred:
                 # the date that states its year wins: "10 al 14 de noviembre de 2008 – II Curso …"
                 # over "… del 10 al 14 de noviembre, el II Curso …" read after a paragraph on 2009
-                numbered.update({f: event[f] for f in ("year", "date_start", "date_end", "date_precision",
-                                                       "year_rule_id", "year_inferred")})
+                kept[numbered] = replace(k, when=event.when, year_inferred=event.year_inferred)
             continue
-        same = next((k for k in kept if k["year"] is not None and k["year"] == event["year"] and (
-            _compatible_dates(k, event) and similar_titles(k["title"], event["title"], 90)
-            or k["kind"] == event["kind"] and k["date_start"] is not None
-            and (k["date_start"], k["date_end"]) == (event["date_start"], event["date_end"])
+        same = next((i for i, k in enumerate(kept) if k.year is not None and k.year == event.year and (
+            _compatible_dates(k, event) and similar_titles(k.title, event.title, 90)
+            or k.kind == event.kind and k.date_start is not None
+            and (k.date_start, k.date_end) == (event.date_start, event.date_end)
             and not _distinct_events(k, event)
             or _is_untitled(k) != _is_untitled(event) and _overlapping_days(k, event)
-            and (k["rule_id"] not in UNTITLED_RULES or event["rule_id"] not in UNTITLED_RULES)
+            and (k.rule_id not in UNTITLED_RULES or event.rule_id not in UNTITLED_RULES)
             and not _distinct_events(k, event))), None)
         if same is None:
             kept.append(event)
             continue
-        if _is_untitled(same) and not _is_untitled(event):
-            # 'the meeting in Prague … on 14 - 15 October 1997' above '3rd Ministerial Conference',
-            # 'Date: 15 October 1997': the titled mention names the row
-            same.update(title=event["title"], kind=event["kind"], rule_id=event["rule_id"])
-        if same["date_start"] is None or len(event["date_start"] or "") > len(same["date_start"]):
-            same.update({f: event[f] for f in ("date_start", "date_end", "date_precision")})
-            same["location"] = same["location"] or event["location"]
+        k = kept[same]
+        if _is_untitled(k) and not _is_untitled(event):
+            k = replace(k, title=event.title, kind=event.kind, rule_id=event.rule_id)  # the titled mention names it
+        if k.date_start is None or len(event.date_start or "") > len(k.date_start):
+            k = replace(k, when=replace(k.when, date_start=event.date_start, date_end=event.date_end,
+                                        precision=event.when.precision), location=k.location or event.location)
+        kept[same] = k
     return kept
 
 
@@ -136,146 +170,139 @@ def _merge_dated_repeats(event_rows: list[dict]) -> list[dict]:
 UNTITLED_RULES = ("event.dated", "event.distributed")
 
 
-def _is_untitled(event: dict) -> bool:
+def _is_untitled(event: EventCandidate) -> bool:
     """A descriptor that names no body either: 'Meeting in Prague', 'Conference of ministers
     responsible for …'; not 'Reunión de la Red de Funcionarios de Enlace de Protección Consular'."""
-    if event["rule_id"] not in UNTITLED_RULES or ordinal_value(event["title"]) is not None:
+    if event.rule_id not in UNTITLED_RULES or ordinal_value(event.title) is not None:
         return False
-    words = re.sub(r"\s+(?:in|en|at)\s+[A-ZÁÉÍÓÚÑ].*$", "", event["title"]).split()
+    words = re.sub(r"\s+(?:in|en|at)\s+[A-ZÁÉÍÓÚÑ].*$", "", event.title).split()
     return not any(w[:1].isupper() for w in words[1:])
 
 
-def _overlapping_days(a: dict, b: dict) -> bool:
+def _overlapping_days(a: EventCandidate, b: EventCandidate) -> bool:
     """Two events dated to the day on overlapping days ('1997-10-14/1997-10-15' and '1997-10-15')."""
-    if len(a["date_start"] or "") != 10 or len(b["date_start"] or "") != 10:
+    if len(a.date_start or "") != 10 or len(b.date_start or "") != 10:
         return False
-    return a["date_start"] <= (b["date_end"] or b["date_start"]) and b["date_start"] <= (a["date_end"] or a["date_start"])
+    return a.date_start <= (b.date_end or b.date_start) and b.date_start <= (a.date_end or a.date_start)
 
 
-def _distinct_events(a: dict, b: dict) -> bool:
+def _distinct_events(a: EventCandidate, b: EventCandidate) -> bool:
     """Two events on one day all the same: differently numbered ('XIII …', '18th …'), or
     meetings of two differently named bodies ('Reunión de la Red de Funcionarios de Enlace de
     Protección Consular' and '… para el Combate al Tráfico de Migrantes', both on 26 May)."""
-    na, nb = ordinal_value(a["title"]), ordinal_value(b["title"])
+    na, nb = ordinal_value(a.title), ordinal_value(b.title)
     return (na is not None and nb is not None and na != nb) or (
-        a["rule_id"] == b["rule_id"] == "event.dated.body" and not similar_titles(a["title"], b["title"], 90))
+        a.rule_id == b.rule_id == "event.dated.body" and not similar_titles(a.title, b.title, 90))
 
 
-def _same_by_place(undated: dict, dated: dict) -> bool:
+def _same_by_place(undated: EventCandidate, dated: EventCandidate) -> bool:
     """'la Conferencia Hemisférica en Santiago' is the 'Conferencia Hemisférica Sobre Migración
     Internacional …' held in Santiago: the same kind, the words before 'en/in <place>' opening
     the dated title, and that place its location."""
-    m = re.fullmatch(r"(.+?)\s+(?:en|in|at)\s+(.+)", undated["title"])
-    return (m is not None and dated["location"] is not None and undated["kind"] == dated["kind"]
-            and fold(m.group(2)) == fold(dated["location"])
-            and normalise_title(dated["title"]).startswith(normalise_title(m.group(1))))
+    m = re.fullmatch(r"(.+?)\s+(?:en|in|at)\s+(.+)", undated.title)
+    return (m is not None and dated.location is not None and undated.kind == dated.kind
+            and fold(m.group(2)) == fold(dated.location)
+            and normalise_title(dated.title).startswith(normalise_title(m.group(1))))
 
 
-def _merge_undated_repeats(event_rows: list[dict]) -> list[dict]:
+def _merge_undated_repeats(events: list[EventCandidate]) -> list[EventCandidate]:
     """A year-less mention of an event the document dates elsewhere is that event: the heading
     'Hemispheric Conference on International Migration' over '… will organize the Hemispheric
     Conference on International Migration …, which is to take place … 20 to 22 November 2002';
     and year-less repeats of one undated event are one."""
-    dated = [e for e in event_rows if e["year"] is not None]
-    kept: list[dict] = []
-    for e in event_rows:
-        if e["year"] is None and any(e["kind"] == d["kind"] and similar_titles(e["title"], d["title"], 90)
-                                     or _same_by_place(e, d) for d in dated):
+    dated = [e for e in events if e.year is not None]
+    kept: list[EventCandidate] = []
+    for e in events:
+        if e.year is None and any(e.kind == d.kind and similar_titles(e.title, d.title, 90)
+                                  or _same_by_place(e, d) for d in dated):
             continue
-        if e["year"] is None and any(k["year"] is None and k["kind"] == e["kind"]
-                                     and similar_titles(e["title"], k["title"], 90) for k in kept):
+        if e.year is None and any(k.year is None and k.kind == e.kind and similar_titles(e.title, k.title, 90)
+                                  for k in kept):
             continue  # "the Third South American Conference on Migration" … "the Third South American Conference"
         kept.append(e)
     return kept
 
 
-def _date_heading_events(event_rows: list[dict], paragraphs: list[dict], date_rows: list[dict],
-                         text: str) -> list[dict]:
+def _date_heading_events(events: list[EventCandidate], paragraphs: tuple[ParagraphContext, ...]) -> list[EventCandidate]:
     """An event titled by a heading ('Training Course on Migration Legislation') is dated by
     the first date of the paragraph under it ('8. A training course … in February 2002'), and
     the untitled mention of the same event there ('A training course …') is merged into it.
     When that paragraph states no date, the first date further down the heading's block
     gives the event its year ('Campaign for People in Need …' over an account of its
     activities, one '21 May 2002'), unless a paragraph that names the event states none."""
-    dropped = set()
-    starts = [p["char_start"] for p in paragraphs]
-    date_starts = [d["char_start"] for d in date_rows]
-    for event in event_rows:
-        if event["year"] is not None:
+    events = list(events)
+    dropped: set[int] = set()
+    starts = [p.start for p in paragraphs]
+    for n_event, event in enumerate(events):
+        if event.year is not None:
             continue
-        i = _paragraph_at(paragraphs, starts, event["char_start"])
-        if i is None or not _is_title_paragraph(paragraphs[i], event["char_end"] - event["char_start"], text):
+        i = _paragraph_at(paragraphs, starts, event.char_start)
+        if i is None or not _is_title_paragraph(paragraphs[i], event.char_end - event.char_start):
             continue
-        for n, below in enumerate(_block_below(paragraphs, i, text)):
-            dates = date_rows[bisect_left(date_starts, below["char_start"]):bisect_left(date_starts, below["char_end"])]
-            if n == 0 and dates:
-                first = dates[0]
-                event.update(year=int(first["date_start"][:4]), date_start=first["date_start"],
-                             date_end=first["date_end"], date_precision=first["precision"],
-                             year_rule_id="year.heading_first_date_below")
-                dropped |= {id(e) for e in event_rows
-                            if e is not event and e["rule_id"] == "event.dated" and e["year"] == event["year"]
-                            and below["char_start"] <= e["char_start"] < below["char_end"]
-                            and (e["kind"] == event["kind"] or similar_titles(e["title"], event["title"]))}
+        for n, below in enumerate(_block_below(paragraphs, i)):
+            if n == 0 and below.dates:
+                event = events[n_event] = replace(event, when=dating_of(below.dates[0], "year.heading_first_date_below"))
+                dropped |= {j for j, e in enumerate(events)
+                            if j != n_event and e.rule_id == "event.dated" and e.year == event.year
+                            and below.start <= e.char_start < below.end
+                            and (e.kind == event.kind or similar_titles(e.title, event.title))}
                 break
-            if dates:
-                event.update(year=int(dates[0]["date_start"][:4]), year_rule_id="year.heading_block_date")
+            if below.dates:
+                events[n_event] = replace(event, when=Dating(int(below.dates[0].date_start[:4]),
+                                                             rule_id="year.heading_block_date"))
                 break
-            field = DATE_FIELD_YEAR.match(text, below["char_start"], below["char_end"])
+            field = DATE_FIELD_YEAR.match(below.text)
             if n == 0 and field:  # 'Date: 2012 (to be confirmed)' under the title line
-                event.update(year=int(field.group(1)), year_rule_id="year.date_field")
+                events[n_event] = replace(event, when=Dating(int(field.group(1)), rule_id="year.date_field"))
                 break
-            if normalise_title(event["title"]) in normalise_title(text[below["char_start"]:below["char_end"]]):
+            if normalise_title(event.title) in normalise_title(below.text):
                 break  # "The theme of the IOM 50th Anniversary campaign was …": named, and undated
-    return [e for e in event_rows if id(e) not in dropped]
+    return [e for j, e in enumerate(events) if j not in dropped]
 
 
-def _paragraph_at(paragraphs: list[dict], starts: list[int], pos: int) -> int | None:
-    """Index of the paragraph holding offset pos (``starts``: the paragraphs' char_start)."""
+def _paragraph_at(paragraphs: tuple[ParagraphContext, ...], starts: list[int], pos: int) -> int | None:
+    """Index of the paragraph holding offset pos (``starts``: the paragraphs' start offsets)."""
     i = bisect_right(starts, pos) - 1
-    return i if i >= 0 and pos < paragraphs[i]["char_end"] else None
+    return i if i >= 0 and pos < paragraphs[i].end else None
 
 
-def _block_below(paragraphs: list[dict], i: int, text: str) -> list[dict]:
+def _block_below(paragraphs: tuple[ParagraphContext, ...], i: int) -> list[ParagraphContext]:
     """The paragraphs under a title paragraph: the next one, and those after it up to the
     next heading or title line ('IOM Armenia' over the next account)."""
     block = []
     for p in paragraphs[i + 1:]:
-        line = text[p["char_start"]:p["char_end"]].strip()
-        if p["kind"] == "heading" or p["section_id"] != paragraphs[i]["section_id"] or block and (
-                is_title_line(line)):
+        if p.kind == "heading" or p.section_id != paragraphs[i].section_id or block and is_title_line(p.text):
             break
         block.append(p)
     return block
 
 
-def _section_year_events(event_rows: list[dict], paragraphs: list[dict], text: str) -> list[dict]:
+def _section_year_events(events: list[EventCandidate], paragraphs: tuple[ParagraphContext, ...]) -> list[EventCandidate]:
     """Undated events under a heading that states one year take it: '• Online course on
     “Migration and Human Rights”' under 'Actions Planned for 2008:'."""
-    starts = [p["char_start"] for p in paragraphs]
-    for event in event_rows:
-        i = _paragraph_at(paragraphs, starts, event["char_start"]) if event["year"] is None else None
-        if i is None or paragraphs[i]["kind"] == "heading":
-            continue
-        h = next((k for k in range(i - 1, -1, -1) if paragraphs[k]["kind"] == "heading"
-                  or paragraphs[k]["section_id"] != paragraphs[i]["section_id"]), None)
-        if h is None or paragraphs[h]["kind"] != "heading" or paragraphs[i] not in _block_below(paragraphs, h, text):
-            continue
-        heading = text[paragraphs[h]["char_start"]:paragraphs[h]["char_end"]]
-        years = {year for _, year in stated_years(heading)}
-        if len(years) == 1 and not SINCE_YEAR.search(heading):
-            # not "BACKGROUND: COOPERATION SINCE 1996"
-            event.update(year=years.pop(), year_rule_id="year.section_heading")
-    return event_rows
+    starts = [p.start for p in paragraphs]
+    out = []
+    for event in events:
+        i = _paragraph_at(paragraphs, starts, event.char_start) if event.year is None else None
+        h = None if i is None or paragraphs[i].kind == "heading" else next(
+            (k for k in range(i - 1, -1, -1) if paragraphs[k].kind == "heading"
+             or paragraphs[k].section_id != paragraphs[i].section_id), None)
+        if h is not None and paragraphs[h].kind == "heading" and i in [p.index for p in _block_below(paragraphs, h)]:
+            years = {year for _, year in stated_years(paragraphs[h].text)}
+            if len(years) == 1 and not SINCE_YEAR.search(paragraphs[h].text):
+                # not "BACKGROUND: COOPERATION SINCE 1996"
+                event = replace(event, when=Dating(years.pop(), rule_id="year.section_heading"))
+        out.append(event)
+    return out
 
 
-def _is_title_paragraph(paragraph: dict, text_length: int, text: str) -> bool:
+def _is_title_paragraph(paragraph: ParagraphContext, text_length: int) -> bool:
     """A heading, or a title line the section splitter kept as text: the event's title is
     most of a short paragraph, or the paragraph is a title-cased line without closing
     punctuation ('Activities carried out through the IOM 50th Anniversary Campaign and the
     Belgian Information Campaign'; not 'IOM will also hold a Seminar on Migration Law (see
     Annex 2)')."""
-    length = paragraph["char_end"] - paragraph["char_start"]
-    line = text[paragraph["char_start"]:paragraph["char_end"]].strip()
-    return paragraph["kind"] == "heading" or length <= 160 and (
+    length = paragraph.end - paragraph.start
+    line = paragraph.text.strip()
+    return paragraph.kind == "heading" or length <= 160 and (
         text_length >= 0.6 * length or is_title_line(line, 160) and title_case_share(line) >= 0.7)

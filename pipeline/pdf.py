@@ -17,6 +17,10 @@ class PageSettings:
     layout: LayoutSettings = field(default_factory=LayoutSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
     min_text_chars: int = 40       # fewer alphanumeric text-layer chars than this → OCR the page
+    # a gap wider than this share of the font size between two characters separates words:
+    # justified text squeezes word gaps below the 3 pt a fixed tolerance needs (a journal page
+    # lost 46% of its words to 'Indiscussingwork-lifebalance'), letters sit closer than 0.15 em
+    word_gap_ratio: float = 0.15
     force_ocr: bool = False
 
 
@@ -77,22 +81,36 @@ def extract_page(job: PageJob) -> PageText:
     """The per-page function: run in a worker, one page in, one PageText out."""
     if job.format == "image":
         return _ocr_page(_image_frame(job.path, job.page), job)
-    text_page = None if job.settings.force_ocr else _text_layer_page(job)
-    if text_page is not None:
-        return text_page
-    return _ocr_page(_render_pdf_page(job.path, job.page, job.settings.ocr.dpi), job)
+    layer = None if job.settings.force_ocr else _text_layer_page(job)
+    if layer is not None and layer[1] >= job.settings.min_text_chars:
+        return layer[0]
+    ocr = _ocr_page(_render_pdf_page(job.path, job.page, job.settings.ocr.dpi), job)
+    if layer is not None and layer[1] > 0 and _real_chars(ocr.text) <= DEFAULT_SHORT_LAYER_FACTOR * layer[1]:
+        # a short but real text layer ('Dummy PDF file', a title page) is the page's text:
+        # OCR is kept only when it finds much more (a scan with a few words of text layer)
+        return layer[0]
+    return ocr
 
 
-def _text_layer_page(job: PageJob) -> PageText | None:
+DEFAULT_SHORT_LAYER_FACTOR = 2  # OCR replaces a short text layer only when it reads this many times more
+
+
+def _real_chars(text: str) -> int:
+    return sum(ch.isalnum() for ch in text)
+
+
+def _text_layer_page(job: PageJob) -> tuple[PageText, int] | None:
+    """The page from its text layer, and how many real characters the layer holds (None:
+    no text layer at all)."""
     from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         page = _plumber_page(job.path, job.page)
         try:
-            raw, ruling = _page_words(page)
+            chars, ruling = _page_chars(page)
             width, height = float(page.width), float(page.height)
             # pdfplumber's table finder only on pages drawn with ruling lines: asking for
-            # page.lines builds every object of the page, the cost _page_words avoids
+            # page.lines builds every object of the page, the cost _page_chars avoids
             tables = page_tables(page) if ruling >= DEFAULT_MIN_RULING else []
         finally:
             _release_page(page)
@@ -101,14 +119,14 @@ def _text_layer_page(job: PageJob) -> PageText | None:
             raise
         _OPEN_PDF.clear()
         raise UnreadableDocument(f"cannot read PDF page {job.page} ({type(exc).__name__}: {exc})") from exc
+    raw = chars_to_words(chars, job.settings.word_gap_ratio, height, [box for box, _ in tables])
     words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in raw]
-    real_chars = sum(ch.isalnum() for w in words if "(cid:" not in w.text for ch in w.text)
-    if real_chars < job.settings.min_text_chars:
+    real_chars = sum(_real_chars(ch["text"]) for frame in chars.values() for ch in frame if "(cid:" not in ch["text"])
+    if real_chars == 0:
         return None
-    boxes = [box for box, _ in tables]
-    words = [w for w in words if not any(_inside((w.x0 + w.x1) / 2, (w.top + w.bottom) / 2, b) for b in boxes)]
     rows = [row for _, table_rows in tables for row in table_rows]
-    return words_to_page(words, job.page, PageMethod.TEXT, width, height, job.settings.layout, table_rows=rows)
+    return words_to_page(words, job.page, PageMethod.TEXT, width, height, job.settings.layout,
+                         table_rows=rows), real_chars
 
 
 DEFAULT_MIN_RULING = 4  # ruling lines or rectangles a page needs before tables are looked for
@@ -121,8 +139,8 @@ def page_tables(page) -> list[tuple[tuple, list[Line]]]:
     out = []
     for table in page.find_tables():
         cells = table.extract()
-        if len(cells) < 2 or max(len(r) for r in cells) < 2:
-            continue  # a framed paragraph, not a table
+        if len(cells) < 2 or sum(sum(1 for v in r if v and v.strip()) >= 2 for r in cells) < 2:
+            continue  # a framed paragraph (rows of one filled cell), not a table
         lines = []
         for row, values in zip(table.rows, cells):
             texts = [_cell_text(v) for v in values]
@@ -180,20 +198,20 @@ def _release_page(page) -> None:
         cached.clear()
 
 
-def _page_words(page) -> tuple[list[dict], int]:
-    """The same words as ``page.extract_words(keep_blank_chars=False, use_text_flow=False)``,
-    and how many ruling lines and rectangles the page draws.
+def _page_chars(page) -> tuple[dict[tuple, list[dict]], int]:
+    """The characters of a page by text orientation (``_text_frame``), each with its box in
+    its frame and its centre on the page (``px``, ``py``), and how many ruling lines and
+    rectangles the page draws.
 
-    Why: pdfplumber's ``page.chars`` turns every layout object into a dict of ~20
-    resolved attributes, which took two thirds of a text page's time; the word grouping
-    needs only the characters' text and boxes, computed here as pdfplumber does."""
+    Why not ``page.chars``: pdfplumber turns every layout object into a dict of ~20 resolved
+    attributes, which took two thirds of a text page's time; the word grouping needs only
+    the characters' text and boxes, computed here as pdfplumber does."""
     from pdfminer.layout import LTChar, LTContainer, LTCurve
-    from pdfplumber.utils.text import WordExtractor
 
     height = page.height
     mb_x0, mb_top = page.mediabox[0], page.mediabox[1]
     doctop = page.initial_doctop
-    chars: list[dict] = []
+    by_frame: dict[tuple, list[dict]] = {}
     ruling = 0
 
     def walk(objects) -> None:
@@ -204,14 +222,83 @@ def _page_words(page) -> tuple[list[dict], int]:
             elif isinstance(obj, LTCurve):  # lines and rectangles are curves to pdfminer
                 ruling += 1
             elif isinstance(obj, LTChar):
-                top = (height - obj.y1) + mb_top
+                frame = _text_frame(obj.matrix)
                 x0, x1 = (obj.x0 + mb_x0, obj.x1 + mb_x0) if mb_x0 != 0 else (obj.x0, obj.x1)
-                chars.append({"text": obj.get_text(), "x0": x0, "x1": x1, "top": top,
-                              "bottom": (height - obj.y0) + mb_top, "doctop": doctop + top,
-                              "upright": obj.upright, "size": obj.size})
+                y0, y1 = obj.y0 - mb_top, obj.y1 - mb_top
+                if frame != UPRIGHT:  # the box in the text's own frame, y up
+                    (x0, y0), (x1, y1) = _to_frame(frame, x0, y0, x1, y1)
+                # the glyph box's height in its own frame is its font size (pdfminer's size is
+                # the page-space height, an advance width for text turned 90°)
+                by_frame.setdefault(frame, []).append({
+                    "text": obj.get_text(), "x0": x0, "x1": x1, "top": height - y1, "bottom": height - y0,
+                    "doctop": doctop + height - y1, "upright": True, "size": y1 - y0,
+                    "px": (obj.x0 + obj.x1) / 2 + mb_x0, "py": height - (obj.y0 + obj.y1) / 2 + mb_top})
 
     walk(page.layout)
-    return WordExtractor(keep_blank_chars=False, use_text_flow=False).extract_words(chars), ruling
+    return by_frame, ruling
+
+
+def chars_to_words(by_frame: dict[tuple, list[dict]], word_gap_ratio: float, height: float,
+                   table_boxes: list[tuple] = ()) -> list[dict]:
+    """Words as ``page.extract_words(x_tolerance_ratio=word_gap_ratio)`` finds them on
+    upright text, leaving out the characters inside ``table_boxes`` (read as table rows).
+
+    Text drawn rotated or mirrored (a text matrix other than upright) is read in its own
+    upright frame, so it comes out in reading order, not reversed; each orientation but the
+    page's main one (a rotated margin stamp, a sideways table head) is set apart below the
+    page's lines, never joined to them."""
+    from pdfplumber.utils.text import WordExtractor
+
+    if table_boxes:
+        by_frame = {f: [ch for ch in chars if not any(_inside(ch["px"], ch["py"], b) for b in table_boxes)]
+                    for f, chars in by_frame.items()}
+        by_frame = {f: chars for f, chars in by_frame.items() if chars}
+    extractor = WordExtractor(x_tolerance_ratio=word_gap_ratio, keep_blank_chars=False, use_text_flow=False)
+    frames = sorted(by_frame, key=lambda f: -len(by_frame[f]))
+    words: list[dict] = []
+    for n, frame in enumerate(frames):
+        found = extractor.extract_words(_shifted(by_frame[frame])) if frame != UPRIGHT else \
+            extractor.extract_words(by_frame[frame])
+        if n:  # set apart below what is already there
+            below = max((w["bottom"] for w in words), default=0.0) + 2 * height
+            found = [w | {"top": w["top"] + below, "bottom": w["bottom"] + below} for w in found]
+        words += found
+    return words
+
+
+UPRIGHT = (1, 0, 0, 1)
+
+
+def _text_frame(matrix) -> tuple:
+    """The orientation of a character's text matrix as signs of (a, b, c, d), axis-aligned
+    (a rotation by a multiple of 90°, mirrored or not); text at another angle counts by its
+    nearest axis."""
+    a, b, c, d = matrix[:4]
+    if abs(a) + abs(d) >= abs(b) + abs(c):
+        return (1 if a > 0 else -1, 0, 0, 1 if d > 0 else -1)
+    return (0, 1 if b > 0 else -1, 1 if c > 0 else -1, 0)
+
+
+def _to_frame(frame: tuple, x0: float, y0: float, x1: float, y1: float) -> tuple[tuple, tuple]:
+    """A box of the page (y up) in the text frame: the inverse of the frame's linear map
+    (orthogonal, so its transpose) applied to the box's corners."""
+    a, b, c, d = frame
+    us, vs = [], []
+    for x, y in ((x0, y0), (x1, y1), (x0, y1), (x1, y0)):
+        us.append(a * x + b * y)
+        vs.append(c * x + d * y)
+    return (min(us), min(vs)), (max(us), max(vs))
+
+
+def _shifted(chars: list[dict]) -> list[dict]:
+    """Characters moved so their frame starts at (0, 0), as a page's do; spaces dropped
+    (the word gaps separate the words: a mirrored line's leading space overlaps its first
+    letter and would split 'The' into 'T he')."""
+    chars = [ch for ch in chars if not ch["text"].isspace()] or chars
+    left = min(ch["x0"] for ch in chars)
+    top = min(ch["top"] for ch in chars)
+    return [ch | {"x0": ch["x0"] - left, "x1": ch["x1"] - left, "top": ch["top"] - top,
+                  "bottom": ch["bottom"] - top, "doctop": ch["doctop"] - top} for ch in chars]
 
 
 def _render_pdf_page(path: str, page: int, dpi: int):

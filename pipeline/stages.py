@@ -12,6 +12,7 @@ from pipeline.ingest import pages_to_document, text_file_to_page
 from pipeline.records import Document, PageMethod, PageText, SourceFile
 from pipeline.docinfo import cover_date, cover_symbol, original_language
 from pipeline.language import LanguageSettings
+from pipeline.quality import quality_verdict, text_quality
 from pipeline.repair import RepairSettings
 from pipeline.sections import document_structure
 from pipeline.tables import EXTRACTED_TABLES
@@ -77,6 +78,7 @@ def error_result(source: SourceFile, reason: str, n_pages: int = 0) -> DocumentR
     row = _base_row(source) | {
         "language": None, "original_language": None, "symbol": None, "doc_date": None,
         "n_pages": n_pages, "n_ocr_pages": 0, "n_chars": 0, "status": "error", "error": reason,
+        "quality": None, "quality_reason": None,
     }
     empty = {name: [] for name in ("pages", "corrections", "sections", "paragraphs", *EXTRACTED_TABLES)}
     return DocumentResult(source.doc_id, "", "", {"documents": [row]} | empty, [])
@@ -97,7 +99,12 @@ def _base_row(source: SourceFile) -> dict:
 
 
 def document_row(document: Document, language: str | None) -> dict:
+    ocr = [p for p in document.pages if p.method is PageMethod.OCR and p.ocr_confidence is not None]
+    confidence = sum(p.ocr_confidence for p in ocr) / len(ocr) if ocr else None  # of the OCR pages
+    quality, reason = quality_verdict(text_quality(document.text), bool(ocr) or any(
+        p.method is PageMethod.OCR for p in document.pages), confidence)
     return _base_row(document.source) | {
+        "quality": quality, "quality_reason": reason,
         "language": language,
         "original_language": original_language(document.text),
         "symbol": cover_symbol(document.text),
@@ -111,14 +118,17 @@ def document_row(document: Document, language: str | None) -> dict:
 
 
 def page_rows(document: Document) -> list[dict]:
+    verdicts = [quality_verdict(text_quality(document.text[p.clean_start:p.clean_end]), p.method is PageMethod.OCR,
+                                p.ocr_confidence) for p in document.pages]
     return [
         {
             "doc_id": document.doc_id, "page": p.page, "method": p.method.value,
+            "quality": quality, "quality_reason": reason,
             "n_chars": p.clean_end - p.clean_start, "ocr_confidence": p.ocr_confidence,
             "char_start": p.clean_start, "char_end": p.clean_end,
             "removed_furniture": list(p.furniture) or None,
         }
-        for p in document.pages
+        for p, (quality, reason) in zip(document.pages, verdicts)
     ]
 
 

@@ -82,6 +82,7 @@ LANGS = ("es", "en", "other")
 PRECISIONS = ("day", "month", "year")
 STATUSES = ("ok", "error", "duplicate")
 PAGE_METHODS = ("text", "ocr", "plain")
+QUALITIES = ("ok", "low")
 PARAGRAPH_KINDS = ("text", "heading", "list", "table")
 LANG_SOURCES = ("detected", "neighbour", "smoothed")
 PROCESS_SOURCES = ("registry", "discovered")
@@ -153,6 +154,8 @@ DOCUMENTS = Table(
         Column("status", "category", "ok; error when the document could not be processed; duplicate when its bytes are those of another document (duplicate_of), whose rows stand for both.", "ok", categories=STATUSES),
         Column("duplicate_of", "string", "With status duplicate: the doc_id of the document with the same bytes that was processed.", "2002-informe", nullable=True),
         Column("error", "string", "Why the document failed, in one line; empty when status is ok.", "encrypted PDF: it needs a password to open", nullable=True),
+        Column("quality", "category", "low when the clean text is not usable Spanish or English text (pipeline/quality.py: a script other than Latin, glued words, garbled OCR, nothing read); empty for error and duplicate rows.", "ok", nullable=True, categories=QUALITIES),
+        Column("quality_reason", "string", "Why quality is low, with the measured share.", "script not supported (cjk: 96% of the letters)", nullable=True),
         Column("pipeline_version", "string", "Version of the pipeline that produced the row (package version + code hash).", "0.1.0+1a2b3c4d"),
     ),
     primary_key=("doc_id",),
@@ -167,6 +170,8 @@ PAGES = Table(
         Column("method", "category", "text (PDF text layer), ocr (tesseract on the page image) or plain (text file).", "ocr", categories=PAGE_METHODS),
         Column("n_chars", "int", "Characters of this page in the clean text.", "4102"),
         Column("ocr_confidence", "float", "Mean tesseract word confidence (0-100); empty unless method is ocr.", "91.3", nullable=True),
+        Column("quality", "category", "low when the page's clean text is not usable Spanish or English text (as documents.quality).", "ok", categories=QUALITIES),
+        Column("quality_reason", "string", "Why quality is low, with the measured share.", "empty after OCR", nullable=True),
         Column("char_start", "int", "Start offset of the page in corpus/clean/<doc_id>.txt.", "0"),
         Column("char_end", "int", "End offset (exclusive) of the page in the clean text.", "4102"),
         Column("removed_furniture", "list", "Running headers/footers and page numbers removed from this page.", "MC/INF/259 | - 3 -", nullable=True, separator=" | "),

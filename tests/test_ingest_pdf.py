@@ -169,3 +169,53 @@ def test_word_pdf_annex_table_gives_the_members_of_its_text(tmp_path):
     assert scores["document"].f1 == 1.0, scores  # the cover keeps its symbol, MC/INF/266
     tables = load(tmp_path / "o", tables=["paragraphs"])["paragraphs"]
     assert (tables["kind"] == "table").sum() >= 2
+
+
+REALWORLD = ROOT.parent / "shared" / "realworld-pdfs"
+
+
+def _realworld_page(name: str, page: int):
+    """One page of ../shared/realworld-pdfs (public PDFs of other producers, not in the
+    repository) through the per-page function."""
+    import os
+
+    from pipeline.pdf import PageJob, PageSettings, extract_page
+
+    path = REALWORLD / name
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"missing {path}")
+        pytest.skip(f"no {path}")
+    return extract_page(PageJob(str(path), "t", "pdf", page, PageSettings()))
+
+
+def test_justified_text_keeps_its_word_gaps():
+    # bug: a fixed 3 pt tolerance glued a journal's tight justified words together
+    # ('Indiscussingwork-lifebalance,thefocusis…'); the gap is now relative to the font size
+    import re
+
+    page = _realworld_page("issue-316-example.pdf", 1)
+    assert "discussing work-life balance" in page.text
+    assert not [w for w in re.findall(r"[^\W\d_]+", page.text) if len(w) >= 25]
+
+
+@pytest.mark.parametrize("page", range(1, 9))
+def test_rotated_and_mirrored_text_reads_upright(page):
+    # bug: text drawn mirrored or turned by its text matrix (with /Rotate 0) came out
+    # reversed ('gnisitrevda'); each of the eight pages draws the same text another way
+    # (pdftotext itself reads some of them reversed)
+    text = _realworld_page("issue-848.pdf", page).text
+    assert text.startswith("The movie opens with a news report advertising the way of life")
+    assert "gnisitrevda" not in text
+
+
+@pytest.mark.parametrize("name, number, expected", [("annotations.pdf", 1, "Dummy PDF file"),
+                                                    ("hello_structure.pdf", 2, "I’ll be back shortly!"),
+                                                    ("issue-987-test.pdf", 1, "Small Text")])
+def test_a_short_text_layer_is_the_pages_text(name, number, expected):
+    # bug: a text layer under 40 characters was thrown away for OCR, which read nothing,
+    # 'P'Il be back', or lost the small line
+    from pipeline.records import PageMethod
+
+    page = _realworld_page(name, number)
+    assert expected in page.text and page.method == PageMethod.TEXT
