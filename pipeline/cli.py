@@ -74,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--realdev", type=Path, default=Path("../shared/realdev"), metavar="DIR",
                           help="also extract and score this real development set (texts/, gold/, registry.csv); "
                                "default ../shared/realdev, skipped when absent")
+    evaluate.add_argument("--dev-pdfs", type=Path, default=Path("../shared/corpus"), metavar="DIR",
+                          help="also extract the PDFs tests/gold/dev_pdfs.toml names from this folder and "
+                               "print how each scores against its text (default ../shared/corpus, skipped "
+                               "when absent; OCR of the scans takes minutes the first time)")
     evaluate.add_argument("--errors", nargs="*", metavar="TYPE", choices=ERROR_TYPES,
                           help="also list missed and spurious items per document for these types "
                                f"(default with no TYPE: all of {', '.join(ERROR_TYPES)})")
@@ -88,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         from pipeline.evaluate import evaluate_command
 
         errors = list(ERROR_TYPES) if args.errors == [] else args.errors
-        return evaluate_command(args.out, args.clean, args.gold, errors, args.realdev)
+        return evaluate_command(args.out, args.clean, args.gold, errors, args.realdev, args.dev_pdfs)
     return ExitCode.BAD_ARGS
 
 

@@ -124,6 +124,46 @@ def extract_realdev(realdev_dir: Path, work_dir: Path, workers: int | None = Non
     return options.out_dir, options.clean_dir
 
 
+DEFAULT_DEV_PDFS = Path("../shared/corpus")
+COMPARED_TYPES = ("processes", "memberships", "events", "dates", "document")
+
+
+def dev_pdf_texts(gold_dir: Path) -> dict[str, str]:
+    """PDF stem → doc_id of the seed text it was made from (tests/gold/dev_pdfs.toml)."""
+    import tomllib
+
+    return tomllib.loads((gold_dir / "dev_pdfs.toml").read_text(encoding="utf-8"))["texts"]
+
+
+def extract_dev_pdfs(dev_dir: Path, stems: list[str], work_dir: Path):
+    """The dev PDFs through the pipeline into ``work_dir``/{output,clean} (cached, as the
+    realdev set is: OCR of the scans and the photo runs once). Returns (out_dir, clean_dir)."""
+    from pipeline.options import RunOptions
+    from pipeline.runner import run
+
+    options = RunOptions(inputs=tuple(dev_dir / f"{stem}.pdf" for stem in stems), out_dir=work_dir / "output",
+                         clean_dir=work_dir / "clean", quiet=True, mode="replace").validated()
+    run(options)
+    return options.out_dir, options.clean_dir
+
+
+def pdf_comparison(evaluation: "Evaluation", pdf_texts: dict[str, str]) -> str:
+    """Per dev PDF and type: F1 of the PDF against its text's gold, F1 of the text itself
+    (the seed set), and the difference."""
+    lines = ["## PDF against its text (the same gold)", "",
+             f"{'pdf':<36} {'type':<12} {'from .txt':>9} {'from pdf':>9} {'diff':>7}"]
+    for pdf, text in pdf_texts.items():
+        for etype in COMPARED_TYPES:
+            txt = evaluation.value("document", text, etype, "f1", "seed")
+            got = evaluation.value("document", pdf, etype, "f1", "dev_pdfs")
+            if txt is None and got is None:
+                continue
+            show = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
+            diff = "" if txt is None or got is None else f"{got - txt:+.3f}"
+            lines.append(f"{pdf[:36]:<36} {etype:<12} {show(txt):>9} {show(got):>9} {diff:>7}")
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------- matching
 
 @dataclass(frozen=True, slots=True)
@@ -528,7 +568,9 @@ def _micro_text(result: Evaluation) -> None:
 SCORED_TABLES = ("documents", "process_mentions", "memberships", "events", "dates", "corrections", "paragraphs")
 SCOPE_ORDER = {"micro": 0, "input_kind": 1, "document": 2}
 SET_TITLES = {"seed": "Seed corpus (output/ against tests/gold/)",
-              "realdev": "Real development set (../shared/realdev: texts the rules were not written from)"}
+              "realdev": "Real development set (../shared/realdev: texts the rules were not written from)",
+              "dev_pdfs": "Dev PDFs (../shared/corpus: Word-style PDFs, a scan and a photo of seed texts, "
+                          "against their text's gold)"}
 
 
 def render(evaluation: Evaluation) -> str:
@@ -562,7 +604,7 @@ def render_set(frame: pd.DataFrame) -> str:
 
 
 def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path, errors: list[str] | None = None,
-                     realdev_dir: Path | None = DEFAULT_REALDEV) -> int:
+                     realdev_dir: Path | None = DEFAULT_REALDEV, dev_pdf_dir: Path | None = None) -> int:
     from pipeline.options import ExitCode
     from pipeline.outputs import write_datapackage
     from pipeline.storage import write_table
@@ -580,14 +622,27 @@ def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path, errors: lis
                  roles=REALDEV_ROLES)
     elif realdev_dir is not None:
         print(f"(no real development set at {realdev_dir}: only the seed corpus is scored)\n")
+    pdf_texts = dev_pdf_texts(gold_dir) if dev_pdf_dir is not None else {}
+    pdf_texts = {pdf: text for pdf, text in pdf_texts.items() if (dev_pdf_dir / f"{pdf}.pdf").exists()}
+    dev = None
+    if pdf_texts:
+        seed_gold = load_gold(gold_dir)
+        dev_out, dev_clean = extract_dev_pdfs(dev_pdf_dir, list(pdf_texts), out_dir / "dev_pdfs")
+        dev = ({pdf: seed_gold[text] | {"doc_id": pdf} for pdf, text in pdf_texts.items()}, dev_out)
+        evaluate(dev_out, dev_clean, gold_dir, gold=dev[0], set_name="dev_pdfs", result=evaluation)
+    elif dev_pdf_dir is not None:
+        print(f"(no dev PDFs in {dev_pdf_dir}: the PDF-vs-text comparison is skipped)\n")
     print(render(evaluation))
+    if pdf_texts:
+        print("\n" + pdf_comparison(evaluation, pdf_texts))
     write_table(EVALUATION, evaluation.rows, out_dir)
     write_datapackage(out_dir)  # it now lists evaluation.csv too
     print(f"\nwritten: {out_dir / 'evaluation.csv'}")
     if errors:
         from pipeline import load
 
-        sets = [("seed", load_gold(gold_dir), out_dir, {})] + ([("realdev", *realdev, REALDEV_ROLES)] if realdev else [])
+        sets = [("seed", load_gold(gold_dir), out_dir, {})] + ([("realdev", *realdev, REALDEV_ROLES)] if realdev else []) \
+            + ([("dev_pdfs", *dev, {})] if dev else [])
         for set_name, gold, where, roles in sets:
             tables = load(where, tables=SCORED_TABLES)
             for doc_id, doc_gold in gold.items():

@@ -165,3 +165,16 @@ def test_error_listing_names_what_was_missed_and_what_is_spurious():
     assert [line.split()[:2] for line in dates] == [["missed", "2002-10-29/2002-10-31"], ["spurious", "2002-10/2002-10"]]
     assert describe_errors(GOLD_DOC, tables, "memberships") == ["missed    ('rcm', 'ARG', 'observer')"]
     assert describe_errors(GOLD_DOC, tables, "processes") == []
+
+
+def test_the_dev_pdfs_are_scored_against_the_gold_of_their_text():
+    from pipeline.evaluate import Evaluation, dev_pdf_texts, load_gold, pdf_comparison
+
+    texts = dev_pdf_texts(GOLD)
+    assert texts and set(texts.values()) <= set(load_gold(GOLD))
+    evaluation = Evaluation()
+    evaluation.add("document", "mc-inf-266_2003_regional-dialogues_es-en", "memberships", "f1", 0.998)
+    evaluation.set_name = "dev_pdfs"
+    evaluation.add("document", "mc-inf-266_word_textlayer", "memberships", "f1", 0.990)
+    table = pdf_comparison(evaluation, {"mc-inf-266_word_textlayer": "mc-inf-266_2003_regional-dialogues_es-en"})
+    assert table.splitlines()[-1].split() == ["mc-inf-266_word_textlayer", "memberships", "0.998", "0.990", "-0.008"]
