@@ -171,7 +171,7 @@ def pages_to_document(source: SourceFile, pages: list[PageText], repair: RepairS
             page=page.page, method=page.method, ocr_confidence=page.ocr_confidence,
             source_start=s, source_end=e,
             clean_start=_first_clean_at_or_after(origin, s), clean_end=_first_clean_at_or_after(origin, e),
-            furniture=tuple(page.lines[i].text for i in sorted(marks)),
+            furniture=tuple(page.lines[i].text for i in sorted(marks)), skew_degrees=page.skew_degrees,
         ))
     return Document(source, source_text, clean, origin, tuple(spans), rewrite.edits)
 

@@ -1,10 +1,10 @@
 """PDF and image pages → PageText: the text layer when it holds real text, OCR otherwise."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.layout import LayoutSettings, words_to_page
-from pipeline.ocr import OcrSettings, image_to_words, mean_confidence
+from pipeline.ocr import OcrSettings, deskewed, image_to_words, mean_confidence
 from pipeline.records import Line, PageMethod, PageText, Word
 
 
@@ -321,9 +321,11 @@ def _image_frame(path: str, page: int):
 
 
 def _ocr_page(image, job: PageJob) -> PageText:
+    image, skew = deskewed(image, job.settings.ocr)
     words = image_to_words(image, job.settings.ocr)
     width, height = image.size
-    return words_to_page(
+    page = words_to_page(
         words, job.page, PageMethod.OCR, float(width), float(height), job.settings.layout,
         ocr_confidence=mean_confidence(words),
     )
+    return replace(page, skew_degrees=skew)

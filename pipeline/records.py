@@ -67,6 +67,7 @@ class PageText:
     ocr_confidence: float | None = None
     width: float = 0.0
     height: float = 0.0
+    skew_degrees: float | None = None  # the rotation OCR turned the page image by (OCR pages only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,7 @@ class PageSpan:
     clean_start: int    # span of the page in the clean text
     clean_end: int
     furniture: tuple[str, ...] = ()  # running headers/footers/page numbers removed
+    skew_degrees: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

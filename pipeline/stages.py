@@ -125,6 +125,7 @@ def page_rows(document: Document) -> list[dict]:
             "doc_id": document.doc_id, "page": p.page, "method": p.method.value,
             "quality": quality, "quality_reason": reason,
             "n_chars": p.clean_end - p.clean_start, "ocr_confidence": p.ocr_confidence,
+            "skew_degrees": p.skew_degrees,
             "char_start": p.clean_start, "char_end": p.clean_end,
             "removed_furniture": list(p.furniture) or None,
         }

@@ -170,6 +170,7 @@ PAGES = Table(
         Column("method", "category", "text (PDF text layer), ocr (tesseract on the page image) or plain (text file).", "ocr", categories=PAGE_METHODS),
         Column("n_chars", "int", "Characters of this page in the clean text.", "4102"),
         Column("ocr_confidence", "float", "Mean tesseract word confidence (0-100); empty unless method is ocr.", "91.3", nullable=True),
+        Column("skew_degrees", "float", "Degrees the page image was turned (counter-clockwise) to make its lines level before OCR; 0 when it was level enough; empty unless method is ocr.", "-1.25", nullable=True),
         Column("quality", "category", "low when the page's clean text is not usable Spanish or English text (as documents.quality).", "ok", categories=QUALITIES),
         Column("quality_reason", "string", "Why quality is low, with the measured share.", "empty after OCR", nullable=True),
         Column("char_start", "int", "Start offset of the page in corpus/clean/<doc_id>.txt.", "0"),
