@@ -51,12 +51,16 @@ class EventMention:
 class Blocker:
     """A row of patterns/event_blockers.jsonl: token patterns (spaCy Matcher) that must end
     right before the kind word (``before``) and start right after it (``after``), a pattern
-    for the kind word's own first token, and the kinds it applies to (all when empty)."""
+    for the kind word's own first token, and the kinds it applies to (all when empty). A
+    row with ``inside`` patterns blocks a mention of the title step ``step`` whose tokens
+    hold a match ('la reunión de esta red': an event named before)."""
     id: str
     before: tuple = ()
     after: tuple = ()
     trigger: dict | None = None
     kinds: frozenset[str] = frozenset()
+    inside: tuple = ()
+    step: str | None = None
     examples: tuple = ()
     counterexamples: tuple = ()
 
@@ -84,8 +88,8 @@ def blockers() -> tuple[Blocker, ...]:
                                   for r in rows if r["kind"] == "words"}
     return tuple(Blocker(r["id"], tuple(_with_words(r.get("before", []), words)),
                          tuple(_with_words(r.get("after", []), words)), _with_words(r.get("trigger"), words),
-                         frozenset(r.get("kinds", [])), tuple(r.get("examples", [])),
-                         tuple(r.get("counterexamples", [])))
+                         frozenset(r.get("kinds", [])), tuple(_with_words(r.get("inside", []), words)), r.get("step"),
+                         tuple(r.get("examples", [])), tuple(r.get("counterexamples", [])))
                  for r in rows if r["kind"] == "blocker")
 
 
@@ -101,7 +105,7 @@ def _blocker_matcher(vocab):
     if matcher is None:
         matcher = Matcher(vocab, validate=True)
         for n, b in enumerate(blockers()):
-            for part in ("before", "after"):
+            for part in ("before", "after", "inside"):
                 if getattr(b, part):
                     matcher.add(f"{n}:{part}", [list(p) for p in getattr(b, part)])
             if b.trigger:
@@ -120,6 +124,8 @@ def _blocker_matches(doc: Doc) -> set[tuple[str, int]]:
         for key, start, end in _blocker_matcher(doc.vocab)(doc):
             name = strings[key]
             found.add((name, end if name.endswith(":before") else start))
+            if name.endswith(":inside"):
+                found.add((name, start, end))
         doc.user_data["event_blocker_matches"] = found
     return found
 
@@ -128,11 +134,21 @@ def blocker_of(doc: Doc, trigger: Span) -> str | None:
     """The id of the first blocker that says this kind word names no event, or None."""
     found = _blocker_matches(doc)
     for n, b in enumerate(blockers()):
-        if b.kinds and trigger.label_ not in b.kinds:
+        if b.inside or b.kinds and trigger.label_ not in b.kinds:
             continue
         if (not b.before or (f"{n}:before", trigger.start) in found) and (
                 not b.after or (f"{n}:after", trigger.end) in found) and (
                 not b.trigger or (f"{n}:trigger", trigger.start) in found):
+            return b.id
+    return None
+
+
+def span_blocker(doc: Doc, start: int, end: int, step: str) -> str | None:
+    """The id of the first ``inside`` blocker of ``step`` with a match in tokens start..end."""
+    found = _blocker_matches(doc)
+    for n, b in enumerate(blockers()):
+        if b.inside and b.step == step and any(len(f) == 3 and f[0] == f"{n}:inside" and start <= f[1] and f[2] <= end
+                                              for f in found):
             return b.id
     return None
 
@@ -728,7 +744,7 @@ def _dated_mention(para: ParagraphContext, trigger: Span, kind: str,
         kind_tokens = {i for t in doc.spans.get("event_kinds", []) for i in range(t.start, t.end)}
         if all(i in kind_tokens for i in range(start_tok, end_tok)):
             return None  # "la reunión", "a training seminar": kind words name nothing
-        if any(t.norm_ in ANAPHORA for t in doc[start_tok:end_tok]):
+        if span_blocker(doc, start_tok, end_tok, "event.dated"):
             return None  # "la reunión de esta red": an event named before
         start, end = doc[start_tok].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1])
         title, rule = text[start:end], "event.dated"
