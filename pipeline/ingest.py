@@ -159,6 +159,11 @@ def pages_to_document(source: SourceFile, pages: list[PageText], repair: RepairS
                 tail += 1
             furniture_edits.append(Edit(line_start, tail, "", "furniture", page.lines[i].zone.value))
     source_text = "".join(parts)
+    if source.format in PAGED_FORMATS:
+        joins = sentence_across_pages_edits(pages, furniture, spans_src)
+        # a join covers the furniture between the two halves of the sentence: one edit
+        furniture_edits = [e for e in furniture_edits if not any(j.start <= e.start < j.end for j in joins)]
+        furniture_edits = sorted(furniture_edits + joins, key=lambda e: e.start)
     if any(p.method is PageMethod.OCR for p in pages) and repair.ocr_damaged is None:
         repair = replace(repair, ocr_damaged=True)
     first_steps = (fix_unicode_lines, markup_edits) if source.format in MARKUP_FORMATS else (
@@ -174,6 +179,43 @@ def pages_to_document(source: SourceFile, pages: list[PageText], repair: RepairS
             furniture=tuple(page.lines[i].text for i in sorted(marks)), skew_degrees=page.skew_degrees,
         ))
     return Document(source, source_text, clean, origin, tuple(spans), rewrite.edits)
+
+
+# a page whose last line stops mid-sentence, and a next page that goes on with it
+# ('… which is to take place in Santiago, Chile from' | '20 to 22 November 2002. This …')
+SENTENCE_GOES_ON = re.compile(r"(?:[^\W\d_]|\d|[,\-–])$")
+CONTINUATION_START = re.compile(r"(?:[a-záéíóúñü]|\d+(?![.)\d])\s+[a-záéíóúñü])")
+DEFAULT_MIN_CUT_LINE_CHARS = 50  # a shorter last line may be a heading or the end of a paragraph
+
+
+def sentence_across_pages_edits(pages: list[PageText], furniture: list[set[int]],
+                                spans: list[tuple[int, int]]) -> list[Edit]:
+    """A sentence cut by a page break goes on in one paragraph: from the end of the page's
+    last body line to the next page's first body line (running heads, footers and page
+    numbers between them included), the text becomes one line break. The last line must
+    be a full line that stops without closing punctuation, and the next page's first line
+    must go on with it (a lower-case word, or a number that opens no numbered paragraph)."""
+    edits = []
+    for i in range(len(pages) - 1):
+        here, there = pages[i], pages[i + 1]
+        last = max((k for k, ln in enumerate(here.lines) if k not in furniture[i] and ln.text.strip()), default=None)
+        body = [k for k, ln in enumerate(there.lines) if k not in furniture[i + 1] and ln.text.strip()]
+        # a running symbol or page number furniture detection missed (a photographed page's
+        # header sits lower than the header zone) does not stop the sentence
+        while len(body) > 1 and (SYMBOL_LINE.fullmatch(there.lines[body[0]].text.strip())
+                                 or FURNITURE_PAGE_NUMBER.match(there.lines[body[0]].text)):
+            body.pop(0)
+        first = body[0] if body else None
+        if last is None or first is None or here.lines[last].table_row or there.lines[first].table_row:
+            continue
+        tail, head = here.lines[last].text.rstrip(), there.lines[first].text.lstrip()
+        if len(tail) < DEFAULT_MIN_CUT_LINE_CHARS or not SENTENCE_GOES_ON.search(tail) \
+                or not CONTINUATION_START.match(head):
+            continue
+        end = spans[i][0] + here.line_starts[last] + len(here.lines[last].text.rstrip())
+        start = spans[i + 1][0] + there.line_starts[first] + (len(there.lines[first].text) - len(head))
+        edits.append(Edit(end, start, "\n", "page_join", "sentence_across_pages"))
+    return edits
 
 
 TABLE_BLOCK = re.compile(r"(?:^[^\n]*\t[^\n]*(?:\n|$))+", re.M)

@@ -85,7 +85,8 @@ def deskewed(image, settings: OcrSettings):
     angle = skew_angle(image, settings.max_skew_degrees)
     if abs(angle) < settings.min_skew_degrees:
         return image, 0.0
-    return image.convert("RGB").rotate(angle, resample=Image.BICUBIC, fillcolor="white"), angle
+    # expand: the turned corners stay on the canvas (a last line near the bottom edge is not cut)
+    return image.convert("RGB").rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor="white"), angle
 
 
 def tsv_dict_to_words(data: dict) -> list[Word]:

@@ -192,7 +192,7 @@ CORRECTIONS = Table(
         Column("char_end", "int", "End offset (exclusive) in the source text.", "129"),
         Column("before", "string", "Source text of the span.", "**MC/INF/266**", nullable=True),
         Column("after", "string", "What replaced it (empty for a removal).", "", nullable=True),
-        Column("step", "string", "Repair step: unicode, markup, furniture, ...", "markup"),
+        Column("step", "string", "Repair step: unicode, markup, furniture, page_join (a sentence cut by a page break), table, ...", "markup"),
         Column("rule", "string", "Rule or candidate detail within the step.", "md_bold", nullable=True),
         Column("score", "float", "Confidence of the edit (1.0 for deterministic rules).", "1.0"),
         Column("applied", "bool", "True when the edit is in the clean text; false for logged suggestions.", "true"),

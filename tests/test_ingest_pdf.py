@@ -237,3 +237,29 @@ def test_a_skewed_photo_is_turned_upright_before_ocr():
     assert 1.0 <= abs(page.skew_degrees) <= 2.0
     assert len(page.text) >= 4300
     assert "Comité Directivo Internacional de la Campaña Mundial" in " ".join(page.text.split())
+
+
+def test_a_sentence_cut_by_a_page_break_stays_one_paragraph(tmp_path):
+    """bug: page 9 of the Word PDF of MC/INF/259 ends '… which is to take place in Santiago,
+    Chile from' and page 10 goes on '20 to 22 November 2002.' after its running head; the
+    page break made two paragraphs, so the conference lost its date."""
+    import os
+
+    from pipeline import load
+    from pipeline.options import RunOptions
+    from pipeline.runner import run
+
+    pdf = ROOT.parent / "shared" / "corpus" / "mc-inf-259_word_textlayer.pdf"
+    if not pdf.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"missing {pdf}")
+        pytest.skip(f"no {pdf}")
+    run(RunOptions(inputs=(pdf,), out_dir=tmp_path / "o", clean_dir=tmp_path / "c", quiet=True, workers=2).validated())
+    clean = (tmp_path / "c" / f"{pdf.stem}.txt").read_text(encoding="utf-8")
+    assert "Santiago, Chile from 20 to 22 November 2002." in " ".join(clean.split())
+    paragraph = next(p for p in clean.split("\n\n") if "Santiago, Chile from" in p)
+    assert "20 to 22 November 2002" in paragraph
+    tables = load(tmp_path / "o", tables=["corrections", "events"])
+    assert "sentence_across_pages" in set(tables["corrections"]["rule"].dropna())
+    conference = tables["events"][tables["events"]["title"].str.startswith("Hemispheric Conference")]
+    assert set(conference["year"].dropna()) == {2002}
