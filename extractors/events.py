@@ -270,9 +270,18 @@ TITLED_WITHOUT_DATE = frozenset({"workshop", "seminar", "course", "training", "c
                                  "symposium", "panel", "round_table"})
 
 
-MEMBERS_BODY = re.compile(r"\b(?:Conference|Conferencia)\s+(?:of|de)\s+(?:the\s+|los\s+|las\s+)?(?:[\w\-]+\s+){0,2}?"
-                          r"(?:Ministers|Ministros|Ministras|Heads\s+of\s+State|Jefes\s+de\s+Estado|Presidents|"
-                          r"Presidentes|Mayors|Alcaldes)\b", re.I)
+@lru_cache(maxsize=1)
+def title_patterns() -> dict[str, re.Pattern[str]]:
+    """The title-level patterns of patterns/event_blockers.jsonl (kind title_pattern), by id."""
+    return {r["id"]: re.compile(r["regex"], re.I) for r in read_jsonl(BLOCKERS_PATH) if r["kind"] == "title_pattern"}
+
+
+def _standing_body(title: str) -> bool:
+    return bool(title_patterns()["event.blocker.standing_body"].search(title))
+
+
+def _holds_its_meetings(text: str, end: int) -> bool:
+    return bool(title_patterns()["event.blocker.holds_its_meetings"].match(text, end))
 
 
 @dataclass(frozen=True)
@@ -521,9 +530,9 @@ def _titled(w: KindWord, start: int, end: int, title: str, rule: str) -> Found:
         # 'en aproximación de esta VIII Reunión de la CRM', 'at this Fifth Ministerial Conference':
         # the session the document is written for, in the year of its date
         when = Dating(para.document.year, rule_id="year.this_session")
-    needs_date = bool(when.year is None and (kind not in TITLED_WITHOUT_DATE or MEMBERS_BODY.search(title))
+    needs_date = bool(when.year is None and (kind not in TITLED_WITHOUT_DATE or _standing_body(title))
                       and not _has_ordinal(doc, start))
-    if HOLDS_ITS.match(text, end) and (needs_date or MEMBERS_BODY.search(title)):
+    if _holds_its_meetings(text, end) and (needs_date or _standing_body(title)):
         return BLOCKED  # "the Inter-American Conference of Ministers of Labor (IACML), which held its 15th meeting"
     if needs_date and not is_title_line(text):
         return BLOCKED  # "the OAS General Assembly" is a body; "the Fourth Summit of the Americas" an instance
@@ -768,10 +777,6 @@ def _dated_mention(para: ParagraphContext, trigger: Span, kind: str,
 
 
 POSSESSIVES = frozenset("its their su sus".split())
-# A name that holds its own meetings is a body: "… (IACML), which held its 15th meeting"
-HOLDS_ITS = re.compile(r"\s*(?:\([^()]{1,40}\))?\s*,?\s*(?:which|that|que)?\s*(?:has\s+)?(?:held|holds|will\s+hold|"
-                       r"celebr[oó]|celebrar[aá]|realiz[oó]|realizar[aá]|(?:ha|han)\s+(?:celebrado|realizado))\s+"
-                       r"(?:its|their|su|sus)\b", re.I)
 # Demonstratives that point at a body by its name ("esta Red de Funcionarios de Enlace"), with
 # the article they stand for.
 NAMING_DEMONSTRATIVES = {"this": "the", "that": "the", "said": "the", "este": "el", "ese": "el", "dicho": "el",

@@ -90,3 +90,22 @@ def test_blocker_stops_its_examples_only(blocker, example, blocked):
 
 def test_every_blocker_has_examples_and_counterexamples():
     assert all(b.examples and b.counterexamples for b in blockers())
+
+
+TITLE_PATTERNS = [r for r in read_jsonl(PATTERNS / "event_blockers.jsonl") if r["kind"] == "title_pattern"]
+
+
+@pytest.mark.parametrize("row", TITLE_PATTERNS, ids=lambda r: r["id"])
+def test_title_patterns_match_their_examples_only(row):
+    from extractors.events import title_patterns
+
+    pattern = title_patterns()[row["id"]]
+    hit = (lambda t: pattern.search(t)) if row["use"] == "search" else (lambda t: pattern.match(t))
+    assert all(hit(t) for t in row["examples"]) and not any(hit(t) for t in row["counterexamples"])
+
+
+def test_a_standing_body_is_no_event_and_its_session_is():
+    text = ("The Conference of African Ministers of Finance adopted a statement. "
+            "The Fifth Conference of African Ministers of Finance met in Addis Ababa in May 2005.")
+    titles = [e["title"] for e in _events({"lang": "en", "text": text})]
+    assert titles == ["Fifth Conference of African Ministers of Finance"]
