@@ -10,11 +10,12 @@ from typing import Callable
 
 from extractors.context import DocumentContext, ParagraphContext, document_context
 from extractors.event_rows import EventCandidate, document_event_rows
-from extractors.event_titles import normalise_title, ordinal_value, readable_title
+from extractors.event_titles import ordinal_value, readable_title
 from extractors.events import event_mentions
 from extractors.membership_rows import EVIDENCE_CHARS, document_membership_rows
 from extractors.memberships import membership_rows_with_sessions
 from extractors.processes import process_rows
+from extractors.text import normalise_title
 from pipeline.tables import iso_interval
 
 

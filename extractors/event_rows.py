@@ -14,9 +14,8 @@ from dataclasses import dataclass, replace
 from extractors.context import ParagraphContext
 from extractors.dates import stated_years
 from extractors.event_dating import Dating, dating_of
-from extractors.event_titles import (is_ordinal, normalise_title, ordinal_value, similar_titles,
-                                     title_case_share)
-from extractors.text import fold, is_title_line
+from extractors.event_titles import is_ordinal, ordinal_value, similar_titles, title_case_share
+from extractors.text import fold, is_title_line, normalise_title
 
 SINCE_YEAR = re.compile(r"\b(?:since|until|before|after|from|desde|hasta|antes|después|despues|a partir)\b[^\d]{0,20}"
                         r"(?:19|20)\d{2}", re.I)

@@ -4,12 +4,13 @@ Smuggling'), and title comparison across mentions and documents."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
 from extractors.dates import month_names
-from extractors.nlp import doc_text
-from extractors.text import fold, is_title_line
+from extractors.nlp import PATTERNS, doc_text
+from extractors.text import fold, is_title_line, normalise_title, read_jsonl
 
 
 # Lower-case words that may sit inside a title ("Seminario sobre Migración y Salud").
@@ -354,18 +355,13 @@ def fuller_name(text: str, before: int, owner: str, reference: str) -> str:
     return owner
 
 
-def normalise_title(title: str) -> str:
-    return " ".join(re.findall(r"\w+", fold(title)))
-
-
 def coordinated_ordinals(doc: Doc, k: int) -> list[int]:
     """Token indices of the ordinals coordinated right before token k: 'la Primera, Segunda,
     Tercera y Cuarta Conferencias' → the four; 'the first and second meetings' → two; fewer
     than two → []."""
     found = []
     j = k - 1
-    while j >= 0 and is_ordinal(doc[j].text) and not (doc[j].is_upper and len(doc[j]) > 1
-                                                        and not re.fullmatch(r"[IVXL]+", doc[j].text)):
+    while j >= 0 and is_session_ordinal(doc[j]):
         found.insert(0, j)
         if j >= 1 and doc[j - 1].norm_ in (",", "y", "e", "and", "&"):
             j -= 2
@@ -389,7 +385,7 @@ def singular_title(title: str, lang: str) -> str:
             break
         if lang == "es":
             words[i] = _spanish_singular(word)
-        elif folded in _plural_kinds():
+        elif folded in plural_kind_words():
             words[i] = _english_singular(word)
     return " ".join(words)
 
@@ -412,7 +408,13 @@ def _english_singular(word: str) -> str:
     return word[:-1] if low.endswith("s") else word
 
 
-def _plural_kinds() -> frozenset[str]:
-    from extractors.events import plural_kind_words  # the kind lexicon is the events module's data
+@lru_cache(maxsize=1)
+def kind_rules() -> list[dict]:
+    """The kinds of event and their words in both languages (patterns/event_kinds.jsonl)."""
+    return read_jsonl(PATTERNS / "event_kinds.jsonl")
 
-    return plural_kind_words()
+
+@lru_cache(maxsize=1)
+def plural_kind_words() -> frozenset[str]:
+    words = {fold(w) for rule in kind_rules() for w in rule.get("es", []) + rule.get("en", [])}
+    return frozenset(w for w in words if w.endswith("s") and (w[:-1] in words or w[:-2] in words))

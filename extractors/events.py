@@ -18,7 +18,8 @@ from extractors.event_dating import (HELD_VERB, PLACE_AT_END, UNDATED, YEAR_IN_P
                                      year_before_title)
 from extractors.event_titles import (ANAPHORA, CONNECTORS, DETERMINERS, INSTANCE_ORDINAL, MONTH_WORDS, WORD,
                                      complement_end, coordinated_ordinals, coordinated_titles, descriptive_end, fuller_name,
-                                     is_session_ordinal, is_title_word, name_before, normalise_title, premodifier_start,
+                                     is_session_ordinal, is_title_word, kind_rules, name_before, normalise_title, plural_kind_words,
+                                     premodifier_start,
                                      similar_titles, singular_title, title_case_share, title_span)
 from extractors.nlp import PATTERNS, doc_text, phrase_to_pattern
 from extractors.text import fold, is_title_line, read_jsonl, sentence_end as _sentence_end, sentence_start as _sentence_start
@@ -114,18 +115,17 @@ def _blocker_matcher(vocab):
     return matcher
 
 
-def _blocker_matches(doc: Doc) -> set[tuple[str, int]]:
-    """(key, token) pairs: where each before-pattern ends, each after-pattern and each
-    trigger pattern starts; found once per paragraph."""
+def _blocker_matches(doc: Doc) -> set[tuple]:
+    """Found once per paragraph: (key, token) where each before-pattern ends and each
+    after- and trigger pattern starts, and (key, start, end) of each inside-pattern."""
     found = doc.user_data.get("event_blocker_matches")
     if found is None:
         strings = doc.vocab.strings
         found = set()
         for key, start, end in _blocker_matcher(doc.vocab)(doc):
             name = strings[key]
-            found.add((name, end if name.endswith(":before") else start))
-            if name.endswith(":inside"):
-                found.add((name, start, end))
+            found.add((name, start, end) if name.endswith(":inside") else
+                      (name, end if name.endswith(":before") else start))
         doc.user_data["event_blocker_matches"] = found
     return found
 
@@ -147,16 +147,11 @@ def span_blocker(doc: Doc, start: int, end: int, step: str) -> str | None:
     """The id of the first ``inside`` blocker of ``step`` with a match in tokens start..end."""
     found = _blocker_matches(doc)
     for n, b in enumerate(blockers()):
-        if b.inside and b.step == step and any(len(f) == 3 and f[0] == f"{n}:inside" and start <= f[1] and f[2] <= end
-                                              for f in found):
+        if b.inside and b.step == step and any(f[0] == f"{n}:inside" and start <= f[1] and f[2] <= end
+                                              for f in found if len(f) == 3):
             return b.id
     return None
 
-
-
-@lru_cache(maxsize=1)
-def kind_rules() -> list[dict]:
-    return read_jsonl(PATTERNS / "event_kinds.jsonl")
 
 
 def patterns(nlp: Language, lang: str) -> list[dict]:
@@ -685,12 +680,6 @@ def merge_mentions(mentions: list[EventMention]) -> list[EventMention]:
                 continue
         kept.append(m)
     return kept
-
-
-@lru_cache(maxsize=1)
-def plural_kind_words() -> frozenset[str]:
-    words = {fold(w) for rule in kind_rules() for w in rule.get("es", []) + rule.get("en", [])}
-    return frozenset(w for w in words if w.endswith("s") and (w[:-1] in words or w[:-2] in words))
 
 
 # An enumerated item label: "(2)  Taller para …:", "G.  Taller auspiciado por …:", "3. Workshop …:"

@@ -119,6 +119,11 @@ def is_title_line(text: str, max_chars: int = DEFAULT_TITLE_LINE_CHARS) -> bool:
     return bool(line) and len(line) <= max_chars and "\n" not in line and not line.endswith(CLOSING_PUNCTUATION)
 
 
+def normalise_title(title: str | None) -> str:
+    """A title as titles are compared: folded, its words joined by single spaces."""
+    return " ".join(re.findall(r"\w+", fold(title or "")))
+
+
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 

@@ -17,7 +17,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from extractors.text import fold, fold_lower_keeping_offsets
+from extractors.text import fold, fold_lower_keeping_offsets, normalise_title
 from pipeline.tables import iso_at_precision
 
 EVENT_TITLE_THRESHOLD = 80  # rapidfuzz similarity on normalised titles (see title_similarity)
@@ -114,17 +114,21 @@ def load_realdev_gold(realdev_dir: Path) -> dict[str, dict]:
 def extract_realdev(realdev_dir: Path, work_dir: Path, workers: int | None = None):
     """The realdev texts through the pipeline into ``work_dir``/{output,clean} (cached: an
     unchanged re-run costs nothing). Returns (out_dir, clean_dir)."""
+    return _extract_set((realdev_dir / "texts",), work_dir, workers)
+
+
+def _extract_set(inputs: tuple[Path, ...], work_dir: Path, workers: int | None = None):
+    """An evaluation set's inputs through the pipeline into ``work_dir``/{output,clean}
+    (cached: an unchanged re-run costs nothing). Returns (out_dir, clean_dir)."""
     from pipeline.options import RunOptions
     from pipeline.runner import run
 
-    options = RunOptions(inputs=(realdev_dir / "texts",), out_dir=work_dir / "output",
-                         clean_dir=work_dir / "clean", quiet=True, mode="replace",
-                         **({"workers": workers} if workers else {})).validated()
+    options = RunOptions(inputs=inputs, out_dir=work_dir / "output", clean_dir=work_dir / "clean", quiet=True,
+                         mode="replace", **({"workers": workers} if workers else {})).validated()
     run(options)
     return options.out_dir, options.clean_dir
 
 
-DEFAULT_DEV_PDFS = Path("../shared/corpus")
 COMPARED_TYPES = ("processes", "memberships", "events", "dates", "document")
 
 
@@ -138,13 +142,7 @@ def dev_pdf_texts(gold_dir: Path) -> dict[str, str]:
 def extract_dev_pdfs(dev_dir: Path, stems: list[str], work_dir: Path):
     """The dev PDFs through the pipeline into ``work_dir``/{output,clean} (cached, as the
     realdev set is: OCR of the scans and the photo runs once). Returns (out_dir, clean_dir)."""
-    from pipeline.options import RunOptions
-    from pipeline.runner import run
-
-    options = RunOptions(inputs=tuple(dev_dir / f"{stem}.pdf" for stem in stems), out_dir=work_dir / "output",
-                         clean_dir=work_dir / "clean", quiet=True, mode="replace").validated()
-    run(options)
-    return options.out_dir, options.clean_dir
+    return _extract_set(tuple(dev_dir / f"{stem}.pdf" for stem in stems), work_dir)
 
 
 def pdf_comparison(evaluation: "Evaluation", pdf_texts: dict[str, str]) -> str:
@@ -196,10 +194,6 @@ def match_multisets(gold: list, predicted: list) -> Counts:
     g, p = Counter(gold), Counter(predicted)
     tp = sum((g & p).values())
     return Counts(tp, sum(p.values()) - tp, sum(g.values()) - tp)
-
-
-def normalise_title(title: str | None) -> str:
-    return " ".join(re.findall(r"\w+", fold(title or "")))
 
 
 def title_similarity(a: str | None, b: str | None) -> float:

@@ -99,10 +99,10 @@ def _base_row(source: SourceFile) -> dict:
 
 
 def document_row(document: Document, language: str | None) -> dict:
-    ocr = [p for p in document.pages if p.method is PageMethod.OCR and p.ocr_confidence is not None]
-    confidence = sum(p.ocr_confidence for p in ocr) / len(ocr) if ocr else None  # of the OCR pages
-    quality, reason = quality_verdict(text_quality(document.text), bool(ocr) or any(
-        p.method is PageMethod.OCR for p in document.pages), confidence)
+    ocr = [p for p in document.pages if p.method is PageMethod.OCR]
+    confidences = [p.ocr_confidence for p in ocr if p.ocr_confidence is not None]
+    quality, reason = quality_verdict(text_quality(document.text), bool(ocr),
+                                      sum(confidences) / len(confidences) if confidences else None)
     return _base_row(document.source) | {
         "quality": quality, "quality_reason": reason,
         "language": language,
