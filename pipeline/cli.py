@@ -5,8 +5,8 @@ images (.png, .jpg, .tif: OCR with tesseract spa+eng). A .doc (Word 97-2003) is 
 a reason: convert it to .docx or PDF first.
 
 Outputs (in --out, default output/): documents, pages, corrections, sections, paragraphs,
-processes, process_mentions, memberships, events, dates, process_profiles and
-process_members, each as Parquet and CSV; README.md (the data dictionary); datapackage.json
+tables, processes, process_mentions, memberships, events, dates and the corpus tables
+process_profiles, process_members, membership_panel and event_catalog, each as Parquet and CSV; README.md (the data dictionary); datapackage.json
 (Frictionless); run_manifest.json; review/index.html. Clean texts go to --clean.
 
 Exit status: 0 every document ok, 1 some documents failed (see documents.error),

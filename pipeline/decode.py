@@ -49,9 +49,17 @@ def fix_unicode_lines(text: str) -> list[Edit]:
     return edits
 
 
+# How a footnote stands in clean text, from any input: its own paragraph opening with its
+# number in brackets ('[3] The text of footnote 3.'); .docx notes, text inputs'
+# '<sup>3</sup>' at a line start and the notes at a PDF page's foot are all written so.
+NOTE_LINE = re.compile(r"^[ \t]*\[(?:\d{1,3}|[*†‡])\][ \t]")
+
+
 # Markup some sources carry around plain text. Ordered: footnote markers go first so
 # their digits are not left behind; emphasis markers last.
 MARKUP_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    # a footnote's own number at the start of its line is kept as '[n] ', as .docx notes are
+    ("sup_note_number", re.compile(r"^<sup>(\d{1,3}|[*†‡])</sup>[ \t]*", re.I | re.M), r"[\1] "),
     ("sup_footnote", re.compile(r"<sup>[^<]{0,12}</sup>", re.I), ""),
     ("list_item", re.compile(r"^[ \t]*<li>[ \t]*", re.I | re.M), "• "),
     ("inline_list_item", re.compile(r"<li>[ \t]*", re.I), "\n• "),
@@ -65,11 +73,18 @@ MARKUP_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
 )
 
 
-def markup_edits(text: str) -> list[Edit]:
-    """Edits removing markup; non-overlapping by construction (each rule sees the rest)."""
+# what the page layout writes into a PDF's or image's text: reference marks and italics
+LAYOUT_MARKUP = ("sup_note_number", "sup_footnote", "md_italic")
+
+
+def markup_edits(text: str, rules: tuple[str, ...] | None = None) -> list[Edit]:
+    """Edits removing markup (all of ``MARKUP_RULES``, or those named in ``rules``);
+    non-overlapping by construction (each rule sees the rest)."""
     taken: list[tuple[int, int]] = []
     edits: list[Edit] = []
     for rule, pattern, replacement in MARKUP_RULES:
+        if rules is not None and rule not in rules:
+            continue
         for edit in regex_edits(text, pattern, replacement, "markup", rule):
             if rule == "md_italic":
                 # keep the inner text as-is: remove only the two asterisks

@@ -7,8 +7,10 @@ from collections import Counter
 from pathlib import Path, PurePath
 
 from pipeline.docinfo import SYMBOL_LINE
-from pipeline.decode import NotText, bytes_to_text, fix_unicode_lines, html_to_text, markup_edits, rewrite_chain
+from pipeline.decode import (LAYOUT_MARKUP, NotText, bytes_to_text, fix_unicode_lines, html_to_text, markup_edits,
+                             rewrite_chain)
 from pipeline.pdf import UnreadableDocument
+from pipeline.layout import note_number, plain
 from pipeline.records import Document, PageMethod, PageSpan, PageText, SourceFile, Zone
 from dataclasses import replace
 
@@ -103,6 +105,9 @@ FURNITURE_PAGE_NUMBER = re.compile(
 )
 
 
+MARGIN_ZONES = (Zone.HEADER, Zone.FOOTER)  # where running heads, footers and page numbers live
+
+
 def _furniture_key(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.strip().lower()))
 
@@ -113,14 +118,14 @@ def detect_furniture(pages: list[PageText], min_share: float = 0.5) -> list[set[
     the pages (and on two pages at least)."""
     counts: Counter[tuple[Zone, str]] = Counter()
     for page in pages:
-        seen = {(ln.zone, _furniture_key(ln.text)) for ln in page.lines if ln.zone is not Zone.BODY}
+        seen = {(ln.zone, _furniture_key(ln.text)) for ln in page.lines if ln.zone in MARGIN_ZONES}
         counts.update(seen)
     needed = max(2, int(min_share * len(pages) + 0.999))
     result = []
     for page in pages:
         marks = set()
         for i, line in enumerate(page.lines):
-            if line.zone is Zone.BODY:
+            if line.zone not in MARGIN_ZONES:
                 continue
             if FURNITURE_PAGE_NUMBER.match(line.text) or counts[(line.zone, _furniture_key(line.text))] >= needed:
                 marks.add(i)
@@ -161,13 +166,17 @@ def pages_to_document(source: SourceFile, pages: list[PageText], repair: RepairS
     source_text = "".join(parts)
     if source.format in PAGED_FORMATS:
         joins = sentence_across_pages_edits(pages, furniture, spans_src)
-        # a join covers the furniture between the two halves of the sentence: one edit
-        furniture_edits = [e for e in furniture_edits if not any(j.start <= e.start < j.end for j in joins)]
-        furniture_edits = sorted(furniture_edits + joins, key=lambda e: e.start)
+        # a join covers the furniture between the two halves of the sentence: one edit; the
+        # footnotes it covers go after the paragraph the sentence ends in
+        notes = footnote_edits(pages, spans_src, joins)
+        joined = [j for _, _, j in joins]
+        furniture_edits = [e for e in furniture_edits if not any(j.start <= e.start < j.end for j in joined)]
+        furniture_edits = sorted(furniture_edits + joined + notes, key=lambda e: (e.start, e.end))
     if any(p.method is PageMethod.OCR for p in pages) and repair.ocr_damaged is None:
         repair = replace(repair, ocr_damaged=True)
     first_steps = (fix_unicode_lines, markup_edits) if source.format in MARKUP_FORMATS else (
-        lambda _text: furniture_edits, fix_unicode_lines, table_across_pages_edits)
+        lambda _text: furniture_edits, lambda text: markup_edits(text, LAYOUT_MARKUP), fix_unicode_lines,
+        table_across_pages_edits)
     rewrite = rewrite_chain(source_text, *first_steps, *repair_steps(repair))
     clean, origin = rewrite.text, rewrite.origin
     spans = []
@@ -177,6 +186,7 @@ def pages_to_document(source: SourceFile, pages: list[PageText], repair: RepairS
             source_start=s, source_end=e,
             clean_start=_first_clean_at_or_after(origin, s), clean_end=_first_clean_at_or_after(origin, e),
             furniture=tuple(page.lines[i].text for i in sorted(marks)), skew_degrees=page.skew_degrees,
+            ocr_dpi=page.ocr_dpi,
         ))
     return Document(source, source_text, clean, origin, tuple(spans), rewrite.edits)
 
@@ -189,16 +199,19 @@ DEFAULT_MIN_CUT_LINE_CHARS = 50  # a shorter last line may be a heading or the e
 
 
 def sentence_across_pages_edits(pages: list[PageText], furniture: list[set[int]],
-                                spans: list[tuple[int, int]]) -> list[Edit]:
+                                spans: list[tuple[int, int]]) -> list[tuple[int, int, Edit]]:
     """A sentence cut by a page break goes on in one paragraph: from the end of the page's
     last body line to the next page's first body line (running heads, footers and page
     numbers between them included), the text becomes one line break. The last line must
     be a full line that stops without closing punctuation, and the next page's first line
-    must go on with it (a lower-case word, or a number that opens no numbered paragraph)."""
+    must go on with it (a lower-case word, or a number that opens no numbered paragraph).
+    Footnotes at the page's foot are not its last line. Per join: the page it leaves, the
+    index of the line it goes on at, and the edit."""
     edits = []
     for i in range(len(pages) - 1):
         here, there = pages[i], pages[i + 1]
-        last = max((k for k, ln in enumerate(here.lines) if k not in furniture[i] and ln.text.strip()), default=None)
+        last = max((k for k, ln in enumerate(here.lines) if k not in furniture[i] and ln.text.strip()
+                    and ln.zone is not Zone.FOOTNOTE), default=None)
         body = [k for k, ln in enumerate(there.lines) if k not in furniture[i + 1] and ln.text.strip()]
         # a running symbol or page number furniture detection missed (a photographed page's
         # header sits lower than the header zone) does not stop the sentence
@@ -208,14 +221,72 @@ def sentence_across_pages_edits(pages: list[PageText], furniture: list[set[int]]
         first = body[0] if body else None
         if last is None or first is None or here.lines[last].table_row or there.lines[first].table_row:
             continue
-        tail, head = here.lines[last].text.rstrip(), there.lines[first].text.lstrip()
+        tail, head = _bare(here.lines[last].text.rstrip()), _bare(there.lines[first].text.lstrip())
         if len(tail) < DEFAULT_MIN_CUT_LINE_CHARS or not SENTENCE_GOES_ON.search(tail) \
                 or not CONTINUATION_START.match(head):
             continue
         end = spans[i][0] + here.line_starts[last] + len(here.lines[last].text.rstrip())
-        start = spans[i + 1][0] + there.line_starts[first] + (len(there.lines[first].text) - len(head))
-        edits.append(Edit(end, start, "\n", "page_join", "sentence_across_pages"))
+        start = spans[i + 1][0] + there.line_starts[first] + (len(there.lines[first].text)
+                                                              - len(there.lines[first].text.lstrip()))
+        edits.append((i, first, Edit(end, start, "\n", "page_join", "sentence_across_pages")))
     return edits
+
+
+def _bare(line: str) -> str:
+    """A line as its words read: emphasis and reference marks the layout wrote in removed."""
+    return re.sub(r"<sup>[^<]{0,12}</sup>", "", plain(line))
+
+
+def footnote_edits(pages: list[PageText], spans: list[tuple[int, int]],
+                   joins: list[tuple[int, int, Edit]]) -> list[Edit]:
+    """A page's footnotes become paragraphs of their own, each opening with its number as
+    '[n] ' (as .docx notes and text inputs' '<sup>n</sup>' do). Where a sentence runs on to
+    the next page, the notes between its halves go after the paragraph it ends in (the join
+    removes them from where they stood), so the sentence reads on across them."""
+    joined = {i: (first, edit) for i, first, edit in joins}
+    edits: list[Edit] = []
+    pending = ""
+    for i, page in enumerate(pages):
+        if pending and i - 1 in joined:
+            first, _ = joined[i - 1]
+            end = _paragraph_end(page, first)
+            at = spans[i][0] + page.line_starts[end] + len(page.lines[end].text)
+            if not (i in joined and joined[i][1].start == at):  # else it ends on a later page
+                edits.append(Edit(at, at, "\n\n" + pending, "footnote", "moved_after_paragraph"))
+                pending = ""
+        block = [k for k, ln in enumerate(page.lines) if ln.zone is Zone.FOOTNOTE]
+        if not block:
+            continue
+        text = footnotes_text([page.lines[k] for k in block])
+        if i in joined:
+            pending = f"{pending}\n\n{text}" if pending else text
+        else:
+            start = spans[i][0] + page.line_starts[block[0]]
+            edits.append(Edit(start, spans[i][0] + page.line_starts[block[-1]] + len(page.lines[block[-1]].text),
+                              text, "footnote", "note_number"))
+    return edits
+
+
+def _paragraph_end(page: PageText, first: int) -> int:
+    """The index of the last line of the body paragraph that line ``first`` opens or goes on."""
+    k = first
+    while k + 1 < len(page.lines) and page.lines[k + 1].zone is Zone.BODY \
+            and not page.lines[k + 1].paragraph_break_before and not page.lines[k + 1].table_row:
+        k += 1
+    return k
+
+
+def footnotes_text(lines) -> str:
+    """Footnote lines as paragraphs: a note opens with '[n] ', its other lines follow it."""
+    parts = []
+    for line in lines:
+        number = note_number(line.text) if line.paragraph_break_before else None
+        if number is None:
+            parts.append(("\n" if parts else "") + line.text)
+            continue
+        rest = re.sub(r"^(?:<sup>)?" + re.escape(number) + r"(?:</sup>)?\s*", "", line.text, count=1)
+        parts.append(("\n\n" if parts else "") + f"[{number}] {rest}")
+    return "".join(parts)
 
 
 TABLE_BLOCK = re.compile(r"(?:^[^\n]*\t[^\n]*(?:\n|$))+", re.M)

@@ -5,6 +5,7 @@ tesseract), so both get the same column handling and margin zones.
 """
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass, replace
 from itertools import groupby
@@ -21,6 +22,11 @@ class LayoutSettings:
     max_spanning_share: float = 0.35  # lines allowed to cross the gutter (titles, full-width text)
     margin_share: float = 0.07      # top/bottom bands where running headers and footers live
     paragraph_gap: float = 1.5      # vertical gap > this × typical line pitch starts a paragraph
+    # footnotes: lines at the foot of the body set at most this share of the body's font size
+    # (under a separator rule), or at most ``footnote_size_alone`` where no rule is drawn (scans)
+    footnote_size: float = 0.9
+    footnote_size_alone: float = 0.85
+    footnote_max_share: float = 0.6  # footnotes never take more than this share of the body lines
 
 
 def words_to_lines(words: list[Word], settings: LayoutSettings) -> list[Line]:
@@ -61,12 +67,31 @@ def _group_by_baseline(words: list[Word], settings: LayoutSettings) -> list[list
 
 def _line_of(words: list[Word]) -> Line:
     return Line(
-        text=" ".join(w.text for w in words),
+        text=_emphasised(words),
         x0=min(w.x0 for w in words),
         x1=max(w.x1 for w in words),
         top=min(w.top for w in words),
         bottom=max(w.bottom for w in words),
     )
+
+
+def _emphasised(words: list[Word]) -> str:
+    """The words joined by spaces, each run of italic words as Markdown emphasis
+    ('*Conferencia sobre la CEI*'), the way text inputs carry it (the markup step removes the
+    asterisks, logged, so titles in italics are known)."""
+    parts: list[str] = []
+    for italic, run in groupby(words, key=lambda w: w.italic):
+        text = " ".join(w.text for w in run)
+        parts.append(f"*{text}*" if italic and any(ch.isalnum() for ch in text) else text)
+    return " ".join(parts)
+
+
+EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
+
+
+def plain(text: str) -> str:
+    """A line's text without the emphasis asterisks ``_emphasised`` put in."""
+    return EMPHASIS.sub(r"\1", text) if "*" in text else text
 
 
 def find_gutter(lines: list[Line], width: float, settings: LayoutSettings) -> float | None:
@@ -156,13 +181,83 @@ def assign_zones(lines: list[Line], height: float, settings: LayoutSettings) -> 
     band = settings.margin_share * height
     zoned = []
     for line in lines:
+        # running heads and footers are matched across pages as plain text
         if line.bottom <= band:
-            zoned.append(replace(line, zone=Zone.HEADER))
+            zoned.append(replace(line, zone=Zone.HEADER, text=plain(line.text)))
         elif line.top >= height - band:
-            zoned.append(replace(line, zone=Zone.FOOTER))
+            zoned.append(replace(line, zone=Zone.FOOTER, text=plain(line.text)))
         else:
             zoned.append(line)
     return zoned
+
+
+NOTE_OPENING = re.compile(r"^(?:<sup>)?(\d{1,3}|[*†‡])(?:</sup>)?(?:\s+|(?=[^\W\d_]))(?=\S)")
+
+
+def note_number(text: str) -> str | None:
+    """The reference a footnote line opens with ('1 La Constitución…', '<sup>2</sup>Tras…',
+    '* See…'), or None; a page number ('3 de 13') opens no note."""
+    m = NOTE_OPENING.match(text)
+    if m is None or sum(ch.isalpha() for ch in text[m.end():]) < 4:
+        return None
+    return m.group(1)
+
+
+def mark_footnotes(lines: list[Line], separators: list[float], settings: LayoutSettings) -> list[Line]:
+    """Lines at the foot of the page that are footnotes get ``Zone.FOOTNOTE``: a run of
+    lines to the bottom set in a smaller font than the body, from a line that opens with a
+    reference number (under a short separator rule when the page draws one, or smaller
+    still where none is drawn); a line opening with the next number starts the next note.
+    Notes reach into the footer band; a footer line is a note's only when it opens the
+    next one or goes on from the line above it.
+
+    Counterexamples: a small-print caption or source line under a table opens with no
+    number; a numbered paragraph at the foot of the page is set in the body's size; a
+    running footer set apart below the notes stays footer. The body's size is the line
+    height half its characters are set in or above (a text layer's line height is its font
+    size)."""
+    foot = sorted((ln for ln in lines if ln.zone in (Zone.BODY, Zone.FOOTER) and not ln.table_row),
+                  key=lambda ln: (ln.top, ln.x0))
+    body = [ln for ln in foot if ln.zone is Zone.BODY]
+    if not body:
+        return lines
+    main = _weighted_median([(ln.bottom - ln.top, len(ln.text)) for ln in body])
+    run = len(foot)
+    while run > 0 and foot[run - 1].bottom - foot[run - 1].top <= settings.footnote_size * main:
+        run -= 1
+    start = next((i for i in range(run, len(foot)) if note_number(foot[i].text) is not None), None)
+    if start is None or len(foot) - start > settings.footnote_max_share * len(lines):
+        return lines
+    above = [ln for ln in lines if ln.zone is Zone.BODY and ln.bottom <= foot[start].top]
+    if not above:  # notes need text or a table above them
+        return lines
+    ruled = any(max(ln.bottom for ln in above) - 1 <= top <= foot[start].top + 1 for top in separators)
+    if not ruled and max(ln.bottom - ln.top for ln in foot[start:]) > settings.footnote_size_alone * main:
+        return lines
+    notes: dict[int, Line] = {}
+    expected, previous = None, None
+    for line in foot[start:]:
+        number = note_number(line.text)
+        opens = expected is None or number is not None and (not number.isdigit() or int(number) == expected)
+        goes_on = previous is not None and line.top - previous.bottom < 0.8 * (line.bottom - line.top)
+        if line.zone is Zone.FOOTER and not opens and not goes_on:
+            break
+        if opens and number is not None and number.isdigit():
+            expected = int(number) + 1
+        notes[id(line)] = replace(line, zone=Zone.FOOTNOTE, paragraph_break_before=opens)
+        previous = line
+    return [notes.get(id(ln), ln) for ln in lines]
+
+
+def _weighted_median(pairs: list[tuple[float, int]]) -> float:
+    """The value at or above which half the total weight lies."""
+    pairs = sorted(pairs)
+    half, seen = sum(w for _, w in pairs) / 2, 0
+    for value, weight in pairs:
+        seen += weight
+        if seen >= half:
+            return value
+    return pairs[-1][0]
 
 
 def words_to_page(
@@ -174,18 +269,22 @@ def words_to_page(
     settings: LayoutSettings,
     ocr_confidence: float | None = None,
     table_rows: list[Line] = (),
+    separators: list[float] = (),
 ) -> PageText:
-    """Words of one page → PageText: header lines, body in reading order, footer lines.
-    ``table_rows``: rows of ruled tables found on the page (their words are not in
+    """Words of one page → PageText: header lines, body in reading order, footnotes, footer
+    lines. ``table_rows``: rows of ruled tables found on the page (their words are not in
     ``words``), placed in the body by their position; they span the page, so the column
-    logic reads them as band breaks."""
+    logic reads them as band breaks. ``separators``: tops of short horizontal rules (a
+    footnote separator)."""
     lines = assign_zones(words_to_lines(words, settings) + list(table_rows), height, settings)
+    lines = mark_footnotes(lines, list(separators), settings)
     header = sorted((ln for ln in lines if ln.zone is Zone.HEADER), key=lambda ln: (ln.top, ln.x0))
     footer = sorted((ln for ln in lines if ln.zone is Zone.FOOTER), key=lambda ln: (ln.top, ln.x0))
+    notes = [ln for ln in lines if ln.zone is Zone.FOOTNOTE]
     body = mark_paragraph_breaks(
         reading_order([ln for ln in lines if ln.zone is Zone.BODY], width, settings), settings
     )
-    return lines_to_page(header + body + footer, page, method, width, height, ocr_confidence)
+    return lines_to_page(header + body + notes + footer, page, method, width, height, ocr_confidence)
 
 
 def lines_to_page(

@@ -24,6 +24,32 @@ class OcrSettings:
     deskew: bool = True
     max_skew_degrees: float = 4.0  # angles searched, both ways
     min_skew_degrees: float = 0.3  # smaller skews are left alone (tesseract copes)
+    # an image under min_dpi is upscaled to dpi before OCR: on a 100-dpi bilevel scan of
+    # seed 004, tesseract's word error rate was 7.0% as is, 5.0% at 2× and 5.0% at 3×
+    min_dpi: float = 150.0
+    max_upscale: float = 3.0
+
+
+DEFAULT_PAGE_WIDTH_INCHES = 8.5  # an image without a resolution is taken for a page this wide
+
+
+def image_resolution(image) -> float:
+    """The image's dots per inch: as it records it, else as if it were a whole page."""
+    dpi = image.info.get("dpi")
+    if dpi and float(dpi[0]) > 1:
+        return float(dpi[0])
+    return image.width / DEFAULT_PAGE_WIDTH_INCHES
+
+
+def upscaled(image, resolution: float, settings: OcrSettings):
+    """(the image, its resolution), scaled up to ``settings.dpi`` when under ``min_dpi``."""
+    from PIL import Image
+
+    if resolution >= settings.min_dpi:
+        return image, resolution
+    factor = min(settings.dpi / resolution, settings.max_upscale)
+    size = (round(image.width * factor), round(image.height * factor))
+    return image.convert("L").resize(size, Image.LANCZOS), resolution * factor
 
 
 def image_to_words(image, settings: OcrSettings) -> list[Word]:

@@ -1,10 +1,11 @@
 """PDF and image pages → PageText: the text layer when it holds real text, OCR otherwise."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from pipeline.layout import LayoutSettings, words_to_page
-from pipeline.ocr import OcrSettings, deskewed, image_to_words, mean_confidence
+from pipeline.ocr import OcrSettings, deskewed, image_resolution, image_to_words, mean_confidence, upscaled
 from pipeline.records import Line, PageMethod, PageText, Word
 
 
@@ -80,11 +81,12 @@ def image_page_count(path: str) -> int:
 def extract_page(job: PageJob) -> PageText:
     """The per-page function: run in a worker, one page in, one PageText out."""
     if job.format == "image":
-        return _ocr_page(_image_frame(job.path, job.page), job)
+        frame = _image_frame(job.path, job.page)
+        return _ocr_page(frame, job, image_resolution(frame))
     layer = None if job.settings.force_ocr else _text_layer_page(job)
     if layer is not None and layer[1] >= job.settings.min_text_chars:
         return layer[0]
-    ocr = _ocr_page(_render_pdf_page(job.path, job.page, job.settings.ocr.dpi), job)
+    ocr = _ocr_page(_render_pdf_page(job.path, job.page, job.settings.ocr.dpi), job, job.settings.ocr.dpi)
     if layer is not None and layer[1] > 0 and _real_chars(ocr.text) <= DEFAULT_SHORT_LAYER_FACTOR * layer[1]:
         # a short but real text layer ('Dummy PDF file', a title page) is the page's text:
         # OCR is kept only when it finds much more (a scan with a few words of text layer)
@@ -107,7 +109,7 @@ def _text_layer_page(job: PageJob) -> tuple[PageText, int] | None:
     try:
         page = _plumber_page(job.path, job.page)
         try:
-            chars, ruling = _page_chars(page)
+            chars, ruling, rules = _page_chars(page)
             width, height = float(page.width), float(page.height)
             # pdfplumber's table finder only on pages drawn with ruling lines: asking for
             # page.lines builds every object of the page, the cost _page_chars avoids
@@ -120,13 +122,14 @@ def _text_layer_page(job: PageJob) -> tuple[PageText, int] | None:
         _OPEN_PDF.clear()
         raise UnreadableDocument(f"cannot read PDF page {job.page} ({type(exc).__name__}: {exc})") from exc
     raw = chars_to_words(chars, job.settings.word_gap_ratio, height, [box for box, _ in tables])
-    words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in raw]
+    words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], italic=w["italic"]) for w in raw]
     real_chars = sum(_real_chars(ch["text"]) for frame in chars.values() for ch in frame if "(cid:" not in ch["text"])
     if real_chars == 0:
         return None
     rows = [row for _, table_rows in tables for row in table_rows]
     return words_to_page(words, job.page, PageMethod.TEXT, width, height, job.settings.layout,
-                         table_rows=rows), real_chars
+                         table_rows=rows, separators=rules), real_chars
+
 
 
 DEFAULT_MIN_RULING = 4  # ruling lines or rectangles a page needs before tables are looked for
@@ -198,10 +201,11 @@ def _release_page(page) -> None:
         cached.clear()
 
 
-def _page_chars(page) -> tuple[dict[tuple, list[dict]], int]:
+def _page_chars(page) -> tuple[dict[tuple, list[dict]], int, list[float]]:
     """The characters of a page by text orientation (``_text_frame``), each with its box in
-    its frame and its centre on the page (``px``, ``py``), and how many ruling lines and
-    rectangles the page draws.
+    its frame, its centre on the page (``px``, ``py``), whether its font is italic and
+    whether it is a raised reference mark (``sup``); how many ruling lines and rectangles
+    the page draws; and the tops of its short horizontal rules (a footnote separator).
 
     Why not ``page.chars``: pdfplumber turns every layout object into a dict of ~20 resolved
     attributes, which took two thirds of a text page's time; the word grouping needs only
@@ -213,6 +217,8 @@ def _page_chars(page) -> tuple[dict[tuple, list[dict]], int]:
     doctop = page.initial_doctop
     by_frame: dict[tuple, list[dict]] = {}
     ruling = 0
+    rules: list[float] = []
+    max_rule = DEFAULT_MAX_SEPARATOR_SHARE * float(page.width)
 
     def walk(objects) -> None:
         nonlocal ruling
@@ -221,6 +227,8 @@ def _page_chars(page) -> tuple[dict[tuple, list[dict]], int]:
                 walk(obj)
             elif isinstance(obj, LTCurve):  # lines and rectangles are curves to pdfminer
                 ruling += 1
+                if obj.y1 - obj.y0 <= 2 and DEFAULT_MIN_SEPARATOR <= obj.x1 - obj.x0 <= max_rule:
+                    rules.append(height - obj.y1 + mb_top)
             elif isinstance(obj, LTChar):
                 frame = _text_frame(obj.matrix)
                 x0, x1 = (obj.x0 + mb_x0, obj.x1 + mb_x0) if mb_x0 != 0 else (obj.x0, obj.x1)
@@ -232,10 +240,48 @@ def _page_chars(page) -> tuple[dict[tuple, list[dict]], int]:
                 by_frame.setdefault(frame, []).append({
                     "text": obj.get_text(), "x0": x0, "x1": x1, "top": height - y1, "bottom": height - y0,
                     "doctop": doctop + height - y1, "upright": True, "size": y1 - y0,
-                    "px": (obj.x0 + obj.x1) / 2 + mb_x0, "py": height - (obj.y0 + obj.y1) / 2 + mb_top})
+                    "px": (obj.x0 + obj.x1) / 2 + mb_x0, "py": height - (obj.y0 + obj.y1) / 2 + mb_top,
+                    "italic": _is_italic(obj.fontname), "sup": False})
 
     walk(page.layout)
-    return by_frame, ruling
+    for chars in by_frame.values():
+        mark_superscripts(chars)
+    return by_frame, ruling, rules
+
+
+DEFAULT_MIN_SEPARATOR = 20.0        # pt: a footnote separator rule is at least this long …
+DEFAULT_MAX_SEPARATOR_SHARE = 0.45  # … and shorter than this share of the page width
+DEFAULT_SUP_SIZE = 0.8              # a reference mark is at most this share of its neighbour's size
+DEFAULT_SUP_RISE = 0.15             # and its baseline this share of that size above the neighbour's
+REFERENCE_MARK = re.compile(r"[0-9*†‡]")
+
+
+def _is_italic(fontname: str) -> bool:
+    name = fontname.split("+")[-1].lower()
+    return "italic" in name or "oblique" in name
+
+
+def mark_superscripts(chars: list[dict]) -> None:
+    """Set ``sup`` on reference marks (digits, *, †) set small and raised against the
+    character before or after them in the content stream ('migratorias¹', '¹La Constitución'):
+    they are detached from the word they touch instead of glued to it ('migratorias1')."""
+    for i, ch in enumerate(chars):
+        if not REFERENCE_MARK.fullmatch(ch["text"]):
+            continue
+        for step in (-1, 1):
+            k = i + step  # the nearest letter before (after) it: other marks and spaces skipped
+            while 0 <= k < len(chars) and (chars[k]["text"].isspace() or REFERENCE_MARK.fullmatch(chars[k]["text"])):
+                k += step
+            if 0 <= k < len(chars) and _raised_against(ch, chars[k]):
+                ch["sup"] = True
+                break
+
+
+def _raised_against(mark: dict, letter: dict) -> bool:
+    """A mark smaller than the letter, its baseline above the letter's, on the letter's line."""
+    return (mark["size"] <= DEFAULT_SUP_SIZE * letter["size"]
+            and mark["bottom"] < letter["bottom"] - DEFAULT_SUP_RISE * letter["size"]
+            and letter["top"] - letter["size"] < mark["top"] < letter["bottom"])
 
 
 def chars_to_words(by_frame: dict[tuple, list[dict]], word_gap_ratio: float, height: float,
@@ -253,17 +299,62 @@ def chars_to_words(by_frame: dict[tuple, list[dict]], word_gap_ratio: float, hei
         by_frame = {f: [ch for ch in chars if not any(_inside(ch["px"], ch["py"], b) for b in table_boxes)]
                     for f, chars in by_frame.items()}
         by_frame = {f: chars for f, chars in by_frame.items() if chars}
-    extractor = WordExtractor(x_tolerance_ratio=word_gap_ratio, keep_blank_chars=False, use_text_flow=False)
+    # a raised reference mark is a word of its own ("sup" differs), attached afterwards
+    extractor = WordExtractor(x_tolerance_ratio=word_gap_ratio, keep_blank_chars=False, use_text_flow=False,
+                              extra_attrs=["sup"])
     frames = sorted(by_frame, key=lambda f: -len(by_frame[f]))
     words: list[dict] = []
     for n, frame in enumerate(frames):
-        found = extractor.extract_words(_shifted(by_frame[frame])) if frame != UPRIGHT else \
-            extractor.extract_words(by_frame[frame])
+        chars = _shifted(by_frame[frame]) if frame != UPRIGHT else by_frame[frame]
+        found = attach_reference_marks([_with_emphasis(w) for w in extractor.extract_words(chars, return_chars=True)],
+                                       word_gap_ratio)
         if n:  # set apart below what is already there
             below = max((w["bottom"] for w in words), default=0.0) + 2 * height
             found = [w | {"top": w["top"] + below, "bottom": w["bottom"] + below} for w in found]
         words += found
     return words
+
+
+def _with_emphasis(word: dict) -> dict:
+    """The word without its characters, ``italic`` when most of its letters are set in an
+    italic font, ``sup`` when it is a raised reference mark."""
+    chars = word.pop("chars")
+    word["italic"] = 2 * sum(ch["italic"] for ch in chars) > len(chars)
+    return word
+
+
+def attach_reference_marks(words: list[dict], word_gap_ratio: float) -> list[dict]:
+    """Each raised reference mark as ``<sup>N</sup>`` on the word it touches: the word it
+    follows on its line ('migratorias<sup>1</sup>'), else the word it precedes ('<sup>1</sup>La'),
+    else alone. The markup step removes the tag, as for text inputs, with the edit logged."""
+    marks = [w for w in words if w["sup"]]
+    if not marks:
+        return words
+    kept = [w for w in words if not w["sup"]]
+    for mark in marks:
+        tag, size = f"<sup>{mark['text']}</sup>", mark["bottom"] - mark["top"]
+        line = [w for w in kept if w["top"] < mark["bottom"] and mark["top"] < w["bottom"]]
+        before = [w for w in line if -1 <= mark["x0"] - w["x1"] < DEFAULT_MARK_GAP * size]
+        after = [w for w in line if -1 <= w["x0"] - mark["x1"] < DEFAULT_MARK_GAP * size]
+        if before:
+            host = max(before, key=lambda w: w["x1"])
+            host["text"], host["x1"] = host["text"] + tag, max(host["x1"], mark["x1"])
+            # what touches the mark's other side ('migratorias¹,') was cut from the host only
+            # because the mark stood between them
+            touching = [w for w in after if w["x0"] - mark["x1"] < word_gap_ratio * (host["bottom"] - host["top"])]
+            if touching:
+                glued = min(touching, key=lambda w: w["x0"])
+                host["text"], host["x1"] = host["text"] + glued["text"], max(host["x1"], glued["x1"])
+                kept.remove(glued)
+        elif after:
+            host = min(after, key=lambda w: w["x0"])
+            host["text"], host["x0"] = tag + host["text"], min(host["x0"], mark["x0"])
+        else:
+            kept.append(mark | {"text": tag})
+    return kept
+
+
+DEFAULT_MARK_GAP = 1.0  # a mark farther than this share of its size from any word stands alone
 
 
 UPRIGHT = (1, 0, 0, 1)
@@ -317,10 +408,13 @@ def _image_frame(path: str, page: int):
 
     with Image.open(path) as image:
         image.seek(page - 1)
-        return image.convert("RGB")
+        frame = image.convert("RGB")
+        frame.info["dpi"] = image.info.get("dpi")  # convert() keeps no resolution
+        return frame
 
 
-def _ocr_page(image, job: PageJob) -> PageText:
+def _ocr_page(image, job: PageJob, resolution: float) -> PageText:
+    image, dpi = upscaled(image, resolution, job.settings.ocr)
     image, skew = deskewed(image, job.settings.ocr)
     words = image_to_words(image, job.settings.ocr)
     width, height = image.size
@@ -328,4 +422,4 @@ def _ocr_page(image, job: PageJob) -> PageText:
         words, job.page, PageMethod.OCR, float(width), float(height), job.settings.layout,
         ocr_confidence=mean_confidence(words),
     )
-    return replace(page, skew_degrees=skew)
+    return replace(page, skew_degrees=skew, ocr_dpi=round(dpi, 1))

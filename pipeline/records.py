@@ -19,6 +19,7 @@ class Zone(StrEnum):
     HEADER = "header"
     BODY = "body"
     FOOTER = "footer"
+    FOOTNOTE = "footnote"  # the notes at the foot of the page, read after its body
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class Word:
     bottom: float
     conf: float | None = None
     line_key: tuple[int, ...] | None = None  # tesseract's (block, par, line) when known
+    italic: bool = False  # set in an italic font (text layers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,7 @@ class PageText:
     width: float = 0.0
     height: float = 0.0
     skew_degrees: float | None = None  # the rotation OCR turned the page image by (OCR pages only)
+    ocr_dpi: float | None = None       # the resolution OCR read the page at (OCR pages only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,7 @@ class PageSpan:
     clean_end: int
     furniture: tuple[str, ...] = ()  # running headers/footers/page numbers removed
     skew_degrees: float | None = None
+    ocr_dpi: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from extractors.text import strip_accents
+from pipeline.decode import NOTE_LINE
 from pipeline.lexicon import guess_language, registry_acronyms, spanish_name_words, zipf
 from pipeline.textedit import Edit
 
@@ -333,7 +334,7 @@ def reflow_edits(text: str, settings: RepairSettings) -> list[Edit]:
         b = lines[j]
         sa, sb = a.strip(), b.strip()
         blank_between = j > i + 1
-        if "\t" in a or "\t" in b or LIST_START.match(b) or _is_heading(sa):
+        if "\t" in a or "\t" in b or LIST_START.match(b) or NOTE_LINE.match(b) or _is_heading(sa):
             i = j
             continue
         wrapped = wraps and len(sa) >= 0.7 * full

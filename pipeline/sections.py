@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pipeline.decode import NOTE_LINE
 from pipeline.language import LanguageSettings, assign_languages
 from pipeline.records import Document
 
@@ -20,7 +21,7 @@ NUMBERED_PARAGRAPH = re.compile(r"^\d{1,3}\.\s")
 class Paragraph:
     start: int
     end: int
-    kind: str          # text, heading, list, table
+    kind: str          # text, heading, list, table, footnote
     level: int = 0     # heading level (1 annex, 2 chapter, 3 subheading)
 
 
@@ -92,6 +93,10 @@ def split_paragraphs(text: str, heading_hints: set[int]) -> list[Paragraph]:
                     break
             paragraphs.append(Paragraph(start, starts[j] + len(lines[j]), "list"))
             i = j + 1
+            continue
+        if NOTE_LINE.match(line):
+            paragraphs.append(Paragraph(start, end, "footnote"))
+            i += 1
             continue
         level = heading_level(line, nxt, start in heading_hints)
         if level is not None:

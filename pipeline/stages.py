@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from pipeline import PIPELINE_VERSION
 from pipeline.ingest import pages_to_document, text_file_to_page
-from pipeline.records import Document, PageMethod, PageText, SourceFile
+from pipeline.records import Document, Line, PageMethod, PageText, SourceFile
 from pipeline.docinfo import cover_date, cover_symbol, original_language
 from pipeline.language import LanguageSettings
 from pipeline.quality import quality_verdict, text_quality
@@ -69,6 +69,7 @@ def pages_to_result(source: SourceFile, pages: list[PageText],
             "corrections": correction_rows(document),
             "sections": sections,
             "paragraphs": paragraphs,
+            "tables": table_rows(document, pages, paragraphs),
         } | extracted,
         origin_runs=runs_of(document.origin),
     )
@@ -80,7 +81,7 @@ def error_result(source: SourceFile, reason: str, n_pages: int = 0) -> DocumentR
         "n_pages": n_pages, "n_ocr_pages": 0, "n_chars": 0, "status": "error", "error": reason,
         "quality": None, "quality_reason": None,
     }
-    empty = {name: [] for name in ("pages", "corrections", "sections", "paragraphs", *EXTRACTED_TABLES)}
+    empty = {name: [] for name in ("pages", "corrections", "sections", "paragraphs", "tables", *EXTRACTED_TABLES)}
     return DocumentResult(source.doc_id, "", "", {"documents": [row]} | empty, [])
 
 
@@ -125,12 +126,43 @@ def page_rows(document: Document) -> list[dict]:
             "doc_id": document.doc_id, "page": p.page, "method": p.method.value,
             "quality": quality, "quality_reason": reason,
             "n_chars": p.clean_end - p.clean_start, "ocr_confidence": p.ocr_confidence,
-            "skew_degrees": p.skew_degrees,
+            "skew_degrees": p.skew_degrees, "ocr_dpi": p.ocr_dpi,
             "char_start": p.clean_start, "char_end": p.clean_end,
             "removed_furniture": list(p.furniture) or None,
         }
         for p, (quality, reason) in zip(document.pages, verdicts)
     ]
+
+
+def table_rows(document: Document, pages: list[PageText], paragraphs: list[dict]) -> list[dict]:
+    """One row per table paragraph; for a ruled table, its box on its first page from the
+    rows the page layout placed (``Line.table_row``)."""
+    import numpy as np
+
+    placed: list[tuple[int, int, Line]] = []  # (clean offset, page, row line)
+    for page, span in zip(sorted(pages, key=lambda p: p.page), document.pages):
+        for line, start in zip(page.lines, page.line_starts):
+            if line.table_row:
+                clean = int(np.searchsorted(document.origin, span.source_start + start, side="left"))
+                placed.append((clean, page.page, line))
+    rows = []
+    for para in (p for p in paragraphs if p["kind"] == "table"):
+        start, end = para["char_start"], para["char_end"]
+        lines = document.text[start:end].split("\n")
+        mine = [(page, line) for clean, page, line in placed if start <= clean < end]
+        first = [line for page, line in mine if page == mine[0][0]] if mine else []
+        rows.append({
+            "doc_id": document.doc_id, "table_id": f"t{len(rows) + 1:02d}", "paragraph_id": para["paragraph_id"],
+            "method": "ruled" if mine else "text", "page": para["page"],
+            "page_end": document.page_of(max(start, end - 1)),
+            "n_rows": len(lines), "n_cols": max(line.count("\t") + 1 for line in lines),
+            "x0": round(min(ln.x0 for ln in first), 1) if first else None,
+            "top": round(min(ln.top for ln in first), 1) if first else None,
+            "x1": round(max(ln.x1 for ln in first), 1) if first else None,
+            "bottom": round(max(ln.bottom for ln in first), 1) if first else None,
+            "char_start": start, "char_end": end,
+        })
+    return rows
 
 
 def correction_rows(document: Document) -> list[dict]:

@@ -83,7 +83,7 @@ PRECISIONS = ("day", "month", "year")
 STATUSES = ("ok", "error", "duplicate")
 PAGE_METHODS = ("text", "ocr", "plain")
 QUALITIES = ("ok", "low")
-PARAGRAPH_KINDS = ("text", "heading", "list", "table")
+PARAGRAPH_KINDS = ("text", "heading", "list", "table", "footnote")
 LANG_SOURCES = ("detected", "neighbour", "smoothed")
 PROCESS_SOURCES = ("registry", "discovered")
 MEMBER_TYPES = ("country", "organization")
@@ -171,6 +171,7 @@ PAGES = Table(
         Column("n_chars", "int", "Characters of this page in the clean text.", "4102"),
         Column("ocr_confidence", "float", "Mean tesseract word confidence (0-100); empty unless method is ocr.", "91.3", nullable=True),
         Column("skew_degrees", "float", "Degrees the page image was turned (counter-clockwise) to make its lines level before OCR; 0 when it was level enough; empty unless method is ocr.", "-1.25", nullable=True),
+        Column("ocr_dpi", "float", "Resolution tesseract read the page at: a PDF page rendered at OcrSettings.dpi (200), an image at its own resolution, or upscaled to 200 when it is under 150 dpi (a 100-dpi archive scan: tesseract misreads letters a few pixels high); empty unless method is ocr.", "200", nullable=True),
         Column("quality", "category", "low when the page's clean text is not usable Spanish or English text (as documents.quality).", "ok", categories=QUALITIES),
         Column("quality_reason", "string", "Why quality is low, with the measured share.", "empty after OCR", nullable=True),
         Column("char_start", "int", "Start offset of the page in corpus/clean/<doc_id>.txt.", "0"),
@@ -223,12 +224,12 @@ SECTIONS = Table(
 
 PARAGRAPHS = Table(
     "paragraphs",
-    "Paragraphs of each document: headings, text paragraphs, whole lists and whole tables, with their language.",
+    "Paragraphs of each document: headings, text paragraphs, whole lists, whole tables and footnotes, with their language.",
     (
         doc_id_column(),
         Column("paragraph_id", "string", "Paragraph id, unique within the document, in reading order.", "p0042"),
         Column("section_id", "string", "Section the paragraph belongs to (sections.section_id).", "s004"),
-        Column("kind", "category", "text, heading, list or table.", "text", categories=PARAGRAPH_KINDS),
+        Column("kind", "category", "text, heading, list, table, or footnote (a note, its text opening with its number as '[n] ', out of the body's flow).", "text", categories=PARAGRAPH_KINDS),
         lang_column("es, en or other (French, Portuguese passages)."),
         Column("lang_score", "float", "Confidence of the language verdict (0 when taken from a neighbour).", "0.93"),
         Column("lang_source", "category", "detected; neighbour (too short or names only: taken from the paragraph before); smoothed (weak verdict overruled by agreeing neighbours).", "detected", categories=LANG_SOURCES),
@@ -238,6 +239,31 @@ PARAGRAPHS = Table(
     ),
     primary_key=("doc_id", "paragraph_id"),
     foreign_keys=(DOC_KEY, (("doc_id", "section_id"), "sections", ("doc_id", "section_id"))),
+)
+
+TABLE_METHODS = ("ruled", "text")
+
+DOCUMENT_TABLES = Table(
+    "tables",
+    "Tables of each document (a ruled table of a PDF page, or a run of tab-separated rows of a text input), one row per table; its rows are the paragraph of kind table, one line per row, cells separated by tabs.",
+    (
+        doc_id_column(),
+        Column("table_id", "string", "Table id, unique within the document, in reading order.", "t02"),
+        Column("paragraph_id", "string", "The paragraph holding the table's rows (paragraphs.paragraph_id, kind table).", "p0187"),
+        Column("method", "category", "ruled (found by its ruling lines on a text-layer PDF page, each cell read in its box) or text (tab-separated rows of a text input).", "ruled", categories=TABLE_METHODS),
+        Column("page", "int", "Page where the table starts.", "11"),
+        Column("page_end", "int", "Page where it ends (a table that runs over a page break is one table: its repeated header row dropped, a row cut by the break rejoined).", "13"),
+        Column("n_rows", "int", "Rows, the header row included once.", "16"),
+        Column("n_cols", "int", "Columns (cells of its widest row).", "3"),
+        Column("x0", "float", "Left edge of the table's box on its first page, in PDF points from the page's left; empty unless method is ruled.", "70.9", nullable=True),
+        Column("top", "float", "Top edge of that box, in points from the page's top.", "131.8", nullable=True),
+        Column("x1", "float", "Right edge of that box.", "524.4", nullable=True),
+        Column("bottom", "float", "Bottom edge of that box.", "770.2", nullable=True),
+        Column("char_start", "int", "Start offset in the clean text.", "36700"),
+        Column("char_end", "int", "End offset (exclusive) in the clean text.", "41210"),
+    ),
+    primary_key=("doc_id", "table_id"),
+    foreign_keys=(DOC_KEY, (("doc_id", "paragraph_id"), "paragraphs", ("doc_id", "paragraph_id"))),
 )
 
 PROCESSES = Table(
@@ -441,7 +467,8 @@ EVALUATION = Table(
 )
 
 RUN_TABLES: dict[str, Table] = {t.name: t for t in (
-    DOCUMENTS, PAGES, CORRECTIONS, SECTIONS, PARAGRAPHS, PROCESSES, PROCESS_MENTIONS, MEMBERSHIPS, EVENTS, DATES)}
+    DOCUMENTS, PAGES, CORRECTIONS, SECTIONS, PARAGRAPHS, DOCUMENT_TABLES, PROCESSES, PROCESS_MENTIONS, MEMBERSHIPS,
+    EVENTS, DATES)}
 EXTRACTED_TABLES = ("processes", "process_mentions", "memberships", "events", "dates")
 CORPUS_TABLES: dict[str, Table] = {t.name: t for t in (PROCESS_PROFILES, PROCESS_MEMBERS, MEMBERSHIP_PANEL,
                                                        EVENT_CATALOG)}
