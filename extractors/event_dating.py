@@ -70,10 +70,27 @@ def year_before_title(doc: Doc, k: int) -> Dating | None:
     return None
 
 
+CLOSING_YEAR = r"\s*(?:\([^()]{1,15}\)\s*)?((?:19|20)\d{2})"
+# a sentence opening right after the year: the heading was run into its paragraph
+RUN_IN_SENTENCE = re.compile(CLOSING_YEAR + r"\s+(?:The|This|These|It|In|On|At|El|La|Los|Las|Este|Esta|En)\s")
+# the paragraph opens with the title: after an item number or bullet at most
+OPENS_PARAGRAPH = re.compile(r"\s*(?:(?:\d{1,2}|[a-z]|[IVX]{1,4})[.)]\s+|[•\-–]\s+)?$")
+
+
 def closing_year(text: str, end: int) -> Dating | None:
     """A title line closed by its year: 'Youth Consultation for General Assembly (GA) 2008'."""
-    closing = re.match(r"\s*(?:\([^()]{1,15}\)\s*)?((?:19|20)\d{2})\s*[.:]?\s*$", text[end:])
+    closing = re.match(CLOSING_YEAR + r"\s*[.:]?\s*$", text[end:])
     return Dating(int(closing.group(1)), rule_id="year.title_line_closing") if closing else None
+
+
+def run_in_heading_year(text: str, start: int, end: int) -> Dating | None:
+    """A heading run into its paragraph, closed by its year: '2. Regional Seminar on Labour
+    Mobility 2007 The seminar gathered …' (a PDF set the heading on the paragraph's first
+    line). The title must open the paragraph; a year inside a sentence dates nothing so."""
+    if not OPENS_PARAGRAPH.match(text[:start]):
+        return None
+    m = RUN_IN_SENTENCE.match(text, end)
+    return Dating(int(m.group(1)), rule_id="year.run_in_heading") if m else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,6 +102,8 @@ def premodifier_start(doc: Doc, start: int) -> int:
                 and fold(doc[start - 2].text) not in DETERMINERS | ANAPHORA):
             start -= 1  # "the Caribbean regional seminar": one lower-case adjective after a name
             continue
+        if prev.text in "-–" and (prev.whitespace_ or doc[start - 2].whitespace_ if start > 1 else True):
+            break  # a spaced dash sets a label off the name ("Report - Ninth Regional Conference")
         if prev.text == "-" and start > 1 and (is_premodifier(doc[start - 2]) or doc[start - 2].like_num
                                                and ORDINALS.match(doc[start].text)):
             start -= 2  # "Inter-American", "Ibero-American", "NINETY-FOURTH"
@@ -143,6 +145,9 @@ def complement_end(doc: Doc, end: int) -> int:
         tok = doc[end]
         if tok.text in ("(", ")", ",", ";", ".", ":", "”", "\"", "»") or tok.is_space or _starts_a_date(doc, end):
             break  # "… Senior Officials' Meeting on 1 April": a day number opens the date, not the title
+        if YEAR_TOKEN.match(tok.text) and end + 1 < len(doc) and doc[end + 1].is_title \
+                and fold(doc[end + 1].text) in DETERMINERS | PRONOUNS:
+            break  # a heading run into its paragraph: "1. Youth Consultation 2008 The DEC is …"
         if is_title_word(tok) or tok.text in "-–/&'’":
             end += 1
             if tok.text == "-" and not tok.whitespace_ and not doc[end - 2].whitespace_ and end < len(doc) \

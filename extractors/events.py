@@ -14,8 +14,8 @@ from spacy.tokens import Doc, Span
 from extractors.context import ParagraphContext
 from extractors.event_dating import (HELD_VERB, PLACE_AT_END, UNDATED, YEAR_IN_PARENS, Dating, TitleSite,
                                      bare_year_after, closing_year, date_after_held_verb, dated_by_previous_sentence,
-                                     dates_joined_to, dating_of, earlier_date, place_after, title_dating,
-                                     year_before_title)
+                                     dates_joined_to, dating_of, earlier_date, place_after, run_in_heading_year,
+                                     title_dating, year_before_title)
 from extractors.event_titles import (ANAPHORA, CONNECTORS, DETERMINERS, INSTANCE_ORDINAL, MONTH_WORDS, WORD,
                                      complement_end, coordinated_ordinals, coordinated_titles, descriptive_end, fuller_name,
                                      is_session_ordinal, is_title_word, kind_rules, name_before, normalise_title, plural_kind_words,
@@ -520,6 +520,8 @@ def _titled(w: KindWord, start: int, end: int, title: str, rule: str) -> Found:
     when = year_before_title(doc, s_tok) or title_dating(TitleSite(text, dates, end, start, w.others))
     if when.year is None and is_title_line(text):
         when = closing_year(text, end) or when
+    if when.year is None:
+        when = run_in_heading_year(text, start, end) or when
     if when.year is None and para.document.year is not None and s_tok > 0 and _has_ordinal(doc, start) \
             and doc[s_tok - 1].norm_ in THIS_SESSION:
         # 'en aproximación de esta VIII Reunión de la CRM', 'at this Fifth Ministerial Conference':

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pipeline.layout import LayoutSettings, words_to_page
 from pipeline.ocr import OcrSettings, deskewed, image_resolution, image_to_words, mean_confidence, upscaled
 from pipeline.records import Line, PageMethod, PageText, Word
+from pipeline.scan_tables import image_to_rules, rules_to_grids, words_into_grids
 
 
 class UnreadableDocument(ValueError):
@@ -418,8 +419,10 @@ def _ocr_page(image, job: PageJob, resolution: float) -> PageText:
     image, skew = deskewed(image, job.settings.ocr)
     words = image_to_words(image, job.settings.ocr)
     width, height = image.size
+    # ruled tables found in the pixels: their words become tab-separated rows
+    body_words, table_rows = words_into_grids(words, rules_to_grids(*image_to_rules(image), width, height))
     page = words_to_page(
-        words, job.page, PageMethod.OCR, float(width), float(height), job.settings.layout,
-        ocr_confidence=mean_confidence(words),
+        body_words, job.page, PageMethod.OCR, float(width), float(height), job.settings.layout,
+        ocr_confidence=mean_confidence(words), table_rows=table_rows,
     )
     return replace(page, skew_degrees=skew, ocr_dpi=round(dpi, 1))

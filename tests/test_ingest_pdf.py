@@ -323,3 +323,52 @@ def test_low_resolution_images_are_upscaled_and_others_left_alone():
     assert upscaled(page, image_resolution(page), settings) == (page, 150)
     # an image that records no resolution is taken for a page 8.5 inches wide
     assert round(image_resolution(Image.new("L", (850, 1100)))) == 100
+
+
+@pytest.mark.ocr
+def test_a_scanned_ruled_table_gives_the_members_of_its_text(tmp_path):
+    """bug: on a scan of the Word PDF of MC/INF/266, the three columns of Annex II were
+    read line by line across the gutters ('Australia, Austria … | Entry, border control …')
+    and no member was found (0 of 241). Its pages 11-13 scanned at 200 dpi: the ruling lines
+    found in the pixels put the words in their cells."""
+    import os
+
+    import pypdfium2 as pdfium
+
+    from pipeline import load
+    from pipeline.evaluate import load_gold, score_document
+    from pipeline.options import RunOptions
+    from pipeline.runner import run
+
+    if not WORD_PDF.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"missing {WORD_PDF}")
+        pytest.skip(f"no {WORD_PDF}")
+    pdf = pdfium.PdfDocument(str(WORD_PDF))
+    try:
+        images = [pdf[i].render(scale=200 / 72).to_pil().convert("L") for i in (10, 11, 12)]
+    finally:
+        pdf.close()
+    scan = tmp_path / "in" / "annex_scanned.pdf"
+    scan.parent.mkdir()
+    images[0].save(scan, "PDF", resolution=200, save_all=True, append_images=images[1:])
+    run(RunOptions(inputs=(scan.parent,), out_dir=tmp_path / "o", clean_dir=tmp_path / "c", quiet=True,
+                   workers=2).validated())
+    tables = load(tmp_path / "o")
+    gold = load_gold(ROOT / "tests" / "gold")["mc-inf-266_2003_regional-dialogues_es-en"] | {"doc_id": scan.stem}
+    members = score_document(gold, tables)["memberships"]
+    assert members.tp >= 235 and members.fp <= 2, members
+    found = tables["tables"]
+    assert list(found["n_cols"]) == [3, 3] and list(found["page"]) == [1, 3] and list(found["page_end"]) == [2, 3]
+    clean = (tmp_path / "c" / f"{scan.stem}.txt").read_text(encoding="utf-8")
+    assert "Process\tGovernment Participants\tMain Areas of Interest" in clean
+    assert clean.count("Process\tGovernment Participants") == 1  # its repeat on page 2 dropped
+
+
+def test_three_column_register_page_reads_column_by_column():
+    """bug: page 1 of the Federal Register notice interleaved its three columns; the
+    ADDRESSES list must read in order."""
+    page = _realworld_page("federal-register-2020-17221.pdf", 1)
+    text = re.sub(r"\*", "", " ".join(page.text.split()))
+    assert "Go to https://www.regulations.gov. Follow the instructions for submitting comments." in text
+    assert "Fax: 202–493–2251. • Mail: U.S. Department of Transportation" in text

@@ -1,0 +1,179 @@
+"""Ruled tables on page images: ruling lines found in the pixels, OCR words put in the cells.
+
+The text-layer path reads a table's ruling lines from the PDF (pdfplumber's table finder);
+a scan has only pixels. Here the lines are long runs of dark pixels (a letter's strokes
+are far shorter), a table is a set of horizontal and vertical lines that cross, its rows
+are the bands between horizontal lines and its cells the boxes between the vertical lines
+that cross each band. The page's OCR words are then placed in the cells by their centres,
+so a three-column table comes out as tab-separated rows, as from a text layer, instead of
+its columns interleaved line by line.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.records import Line, Word
+
+DEFAULT_DARK = 128                 # grey level under which a pixel is ink
+DEFAULT_MIN_RULE_SHARE = 0.05      # a horizontal rule is at least this share of the page width
+DEFAULT_MIN_VERTICAL_SHARE = 0.03  # a vertical rule at least this share of the page height
+DEFAULT_JOIN_PX = 3                # pixel rows (columns) of one rule's thickness, and slack at crossings
+DEFAULT_MIN_ROW_PX = 8             # a band between two rules narrower than this is a double rule
+DEFAULT_MAX_PAGE_SHARE = 0.95      # a "table" as wide and tall as the page is its border
+RULE_AS_TEXT = re.compile(r"[|¦!\[\]{}()_—–\-=~:;.,'\"`]{1,3}")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A ruling line: ``at`` is its y (horizontal) or x (vertical), it runs from ``start`` to ``end``."""
+
+    at: float
+    start: float
+    end: float
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """A ruled table: its box, the y of its row rules, and per row band the x of the
+    vertical rules that cross it."""
+
+    box: tuple[float, float, float, float]  # x0, top, x1, bottom
+    rows: tuple[float, ...]
+    columns: tuple[tuple[float, ...], ...]  # one tuple of xs per band between rows
+
+
+def image_to_rules(image, dark: int = DEFAULT_DARK) -> tuple[list[Rule], list[Rule]]:
+    """Horizontal and vertical ruling lines of a page image."""
+    import numpy as np
+
+    ink = np.asarray(image.convert("L")) < dark
+    height, width = ink.shape
+    horizontal = _runs_to_rules(_long_runs(ink, DEFAULT_MIN_RULE_SHARE * width))
+    vertical = _runs_to_rules(_long_runs(ink.T, DEFAULT_MIN_VERTICAL_SHARE * height))
+    return horizontal, vertical
+
+
+def _long_runs(ink, min_length: float) -> list[tuple[int, int, int]]:
+    """(row, start, end) of every run of ink at least ``min_length`` long, row by row."""
+    import numpy as np
+
+    padded = np.zeros((ink.shape[0], ink.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = ink
+    step = np.diff(padded, axis=1)
+    starts, ends = np.argwhere(step == 1), np.argwhere(step == -1)  # row-major: they pair up
+    keep = (ends[:, 1] - starts[:, 1]) >= min_length
+    return [(int(r), int(s), int(e)) for (r, s), (_, e) in zip(starts[keep], ends[keep])]
+
+
+def _runs_to_rules(runs: list[tuple[int, int, int]]) -> list[Rule]:
+    """Runs on neighbouring pixel rows that overlap are one rule (its thickness, or a
+    slightly skewed line)."""
+    open_rules: list[list[float]] = []  # [first row, last row, start, end]
+    done: list[list[float]] = []
+    for row, start, end in runs:
+        for rule in open_rules:
+            if row - rule[1] <= DEFAULT_JOIN_PX and start <= rule[3] and rule[2] <= end:
+                rule[1], rule[2], rule[3] = row, min(rule[2], start), max(rule[3], end)
+                break
+        else:
+            open_rules.append([row, row, start, end])
+        done += [r for r in open_rules if row - r[1] > DEFAULT_JOIN_PX]
+        open_rules = [r for r in open_rules if row - r[1] <= DEFAULT_JOIN_PX]
+    return [Rule((r[0] + r[1]) / 2, r[2], r[3]) for r in done + open_rules]
+
+
+def rules_to_grids(horizontal: list[Rule], vertical: list[Rule], width: float, height: float) -> list[Grid]:
+    """Tables: groups of horizontal and vertical rules joined by crossings, with at least
+    three horizontal and two vertical rules (a box around a paragraph is no table)."""
+    slack = DEFAULT_JOIN_PX
+    parent = list(range(len(horizontal) + len(vertical)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, h in enumerate(horizontal):
+        for j, v in enumerate(vertical):
+            if v.start - slack <= h.at <= v.end + slack and h.start - slack <= v.at <= h.end + slack:
+                parent[find(i)] = find(len(horizontal) + j)
+    groups: dict[int, tuple[list[Rule], list[Rule]]] = {}
+    for i, h in enumerate(horizontal):
+        groups.setdefault(find(i), ([], []))[0].append(h)
+    for j, v in enumerate(vertical):
+        groups.setdefault(find(len(horizontal) + j), ([], []))[1].append(v)
+    grids = []
+    for hs, vs in groups.values():
+        if len(hs) < 3 or len(vs) < 2:
+            continue
+        box = (min(v.at for v in vs), min(h.at for h in hs), max(v.at for v in vs), max(h.at for h in hs))
+        if box[2] - box[0] >= DEFAULT_MAX_PAGE_SHARE * width and box[3] - box[1] >= DEFAULT_MAX_PAGE_SHARE * height:
+            continue  # the page's border, not a table
+        rows = _distinct(sorted(h.at for h in hs), DEFAULT_MIN_ROW_PX)
+        columns = tuple(
+            tuple(_distinct(sorted(v.at for v in vs if v.start - slack <= (a + b) / 2 <= v.end + slack),
+                            DEFAULT_MIN_ROW_PX))
+            for a, b in zip(rows, rows[1:]))
+        grids.append(Grid(box, tuple(rows), columns))
+    return sorted(grids, key=lambda g: g.box[1])
+
+
+def _distinct(values: list[float], gap: float) -> list[float]:
+    out: list[float] = []
+    for v in values:
+        if not out or v - out[-1] >= gap:
+            out.append(v)
+    return out
+
+
+def words_into_grids(words: list[Word], grids: list[Grid]) -> tuple[list[Word], list[Line]]:
+    """(the words outside every table, the tables' rows as Lines with their cells joined by
+    tabs). A row's cells are laid on the table's columns (all its vertical rules), so a
+    merged cell's text is in its first column and the columns it covers are empty, as the
+    text-layer path gives them. A table whose rows each fill one cell is a framed
+    paragraph: its words stay in the text."""
+    rest = list(words)
+    rows_out: list[Line] = []
+    for grid in grids:
+        x0, top, x1, bottom = grid.box
+        inside = [w for w in rest if x0 <= (w.x0 + w.x1) / 2 <= x1 and top <= (w.top + w.bottom) / 2 <= bottom]
+        # a rule OCR read as a character ('|', '—') is no word of a cell
+        words_of_cells = [w for w in inside if not RULE_AS_TEXT.fullmatch(w.text)]
+        if not inside:
+            continue
+        edges = _distinct(sorted({x for cols in grid.columns for x in cols}), DEFAULT_MIN_ROW_PX)
+        lines: list[Line] = []
+        for (a, b), cols in zip(zip(grid.rows, grid.rows[1:]), grid.columns):
+            band = [w for w in words_of_cells if a <= (w.top + w.bottom) / 2 < b]
+            if not band or len(cols) < 2:
+                continue
+            cells = [""] * (len(edges) - 1)
+            for left, right in zip(cols, cols[1:]):
+                column = min(range(len(edges) - 1), key=lambda k: abs(edges[k] - left))
+                cells[column] = _cell_text([w for w in band if left <= (w.x0 + w.x1) / 2 < right])
+            if any(cells):
+                lines.append(Line("\t".join(cells), x0, x1, a, b, table_row=True))
+        if sum(sum(1 for c in ln.text.split("\t") if c) >= 2 for ln in lines) < 2:
+            continue  # a framed paragraph, not a table
+        taken = {id(w) for w in inside}
+        rest = [w for w in rest if id(w) not in taken]
+        rows_out += lines
+    return rest, rows_out
+
+
+def _cell_text(words: list[Word]) -> str:
+    """A cell's words in reading order: lines top to bottom, words left to right; a word
+    hyphenated at a line end is joined."""
+    import re
+
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.top, w.x0)):
+        if lines and abs(lines[-1][0].top - w.top) < 0.5 * max(w.bottom - w.top, 1.0):
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    text = "\n".join(" ".join(w.text for w in sorted(ln, key=lambda w: w.x0)) for ln in lines)
+    text = re.sub(r"(\w)-\n(?=[a-záéíóúñ])", r"\1", text)
+    return " ".join(text.split())

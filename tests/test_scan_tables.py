@@ -1,0 +1,60 @@
+"""Ruled tables in page images, on drawn pages: a grid, a framed paragraph, a page border."""
+from PIL import Image, ImageDraw
+
+from pipeline.records import Word
+from pipeline.scan_tables import image_to_rules, rules_to_grids, words_into_grids
+
+
+def _page(draw_table=True, frame=False, border=False):
+    image = Image.new("L", (1600, 2200), 255)
+    pen = ImageDraw.Draw(image)
+    if draw_table:  # 3 columns, a header and 3 rows; the last row's first two cells merged
+        for y in (300, 360, 480, 600, 720):
+            pen.line((200, y, 1400, y), fill=0, width=3)
+        for x in (200, 1400):
+            pen.line((x, 300, x, 720), fill=0, width=3)
+        for x in (600, 1000):
+            pen.line((x, 300, x, 600), fill=0, width=3)
+        pen.line((1000, 600, 1000, 720), fill=0, width=3)
+    if frame:  # a box around a paragraph: two rules, two sides
+        pen.rectangle((200, 1000, 1400, 1200), outline=0, width=3)
+    if border:
+        pen.rectangle((5, 5, 1594, 2194), outline=0, width=6)
+    for x in range(220, 1380, 14):  # a line of text: strokes far shorter than any rule
+        pen.line((x, 1500, x, 1530), fill=0, width=4)
+    return image
+
+
+def _word(text, x, y):
+    return Word(text, x, x + 12 * len(text), y, y + 30)
+
+
+def test_a_ruled_grid_is_a_table_and_its_words_go_to_their_cells():
+    image = _page()
+    grids = rules_to_grids(*image_to_rules(image), *image.size)
+    assert len(grids) == 1 and len(grids[0].rows) == 5
+    words = [_word("Process", 220, 315), _word("Members", 620, 315), _word("Topics", 1020, 315),
+             _word("Bali", 220, 380), _word("Process", 280, 380), _word("(2002)", 220, 420),
+             _word("Australia,", 620, 380), _word("Indonesia", 620, 420), _word("Smuggling", 1020, 380),
+             _word("|", 598, 500),  # a rule read as a character
+             _word("Colombo", 220, 500), _word("Nepal", 620, 500), _word("Labour", 1020, 500),
+             _word("All", 220, 640), _word("members", 640, 640), _word("Mixed", 1020, 640),
+             _word("Below", 220, 1500)]
+    rest, rows = words_into_grids(words, grids)
+    assert [w.text for w in rest] == ["Below"]
+    assert [r.text for r in rows] == ["Process\tMembers\tTopics",
+                                      "Bali Process (2002)\tAustralia, Indonesia\tSmuggling",
+                                      "Colombo\tNepal\tLabour",
+                                      "All members\t\tMixed"]  # the merged cell in its first column
+    assert all(r.table_row for r in rows)
+
+
+def test_a_framed_paragraph_and_a_page_border_are_no_tables():
+    image = _page(draw_table=False, frame=True, border=True)
+    assert rules_to_grids(*image_to_rules(image), *image.size) == []
+    # nor is a grid whose rows each hold one cell's words
+    image = _page()
+    grids = rules_to_grids(*image_to_rules(image), *image.size)
+    words = [_word("A", 220, 380), _word("paragraph", 220, 500)]
+    rest, rows = words_into_grids(words, grids)
+    assert rows == [] and [w.text for w in rest] == ["A", "paragraph"]
