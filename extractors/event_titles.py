@@ -89,12 +89,23 @@ def title_span(doc: Doc, trigger: Span) -> tuple[int, int]:
 NEXT_WORDS = frozenset(fold(w) for w in "next following forthcoming upcoming próxima próximo siguiente".split())
 
 
+def kind_tokens(doc: Doc) -> tuple[frozenset[int], frozenset[int]]:
+    """(the token indexes inside the paragraph's kind words, the indexes where one ends),
+    computed once per Doc: asked for each kind word, rebuilding them made a paragraph of
+    thousands of kind words quadratic (a 0.5 MB line took 70 s)."""
+    cached = doc.user_data.get("kind_tokens")
+    if cached is None:
+        spans = list(doc.spans.get("event_kinds", []))
+        cached = (frozenset(i for t in spans for i in range(t.start, t.end)), frozenset(t.end for t in spans))
+        doc.user_data["kind_tokens"] = cached
+    return cached
+
+
 def premodifier_start(doc: Doc, start: int) -> int:
     kind_start = start
     while start > 0 and doc[start - 1].text not in "().,;:":
         prev = doc[start - 1]
-        if start == kind_start and prev.is_lower and any(t.start <= start - 1 < t.end and t.end == start
-                                                         for t in doc.spans.get("event_kinds", [])):
+        if start == kind_start and prev.is_lower and start in kind_tokens(doc)[1]:
             start -= 1  # "a training course", "un taller de capacitación"'s "training": one kind names another
             continue
         if (start == kind_start and prev.is_lower and prev.is_alpha and start > 1 and is_premodifier(doc[start - 2])

@@ -18,9 +18,9 @@ from extractors.event_dating import (HELD_VERB, PLACE_AT_END, UNDATED, YEAR_IN_P
                                      title_dating, year_before_title)
 from extractors.event_titles import (ANAPHORA, CONNECTORS, DETERMINERS, INSTANCE_ORDINAL, MONTH_WORDS, WORD,
                                      complement_end, coordinated_ordinals, coordinated_titles, descriptive_end, fuller_name,
-                                     is_session_ordinal, is_title_word, kind_rules, name_before, normalise_title, plural_kind_words,
-                                     premodifier_start,
-                                     similar_titles, singular_title, title_case_share, title_span)
+                                     is_session_ordinal, is_title_word, kind_rules, kind_tokens, name_before, normalise_title,
+                                     plural_kind_words, premodifier_start, similar_titles, singular_title, title_case_share,
+                                     title_span)
 from extractors.nlp import PATTERNS, doc_text, phrase_to_pattern
 from extractors.text import fold, is_title_line, read_jsonl, sentence_end as _sentence_end, sentence_start as _sentence_start
 
@@ -741,8 +741,8 @@ def _dated_mention(para: ParagraphContext, trigger: Span, kind: str,
         end_tok = complement_end(doc, trigger.end)
         if end_tok == trigger.end:
             end_tok = descriptive_end(doc, trigger.end)
-        kind_tokens = {i for t in doc.spans.get("event_kinds", []) for i in range(t.start, t.end)}
-        if all(i in kind_tokens for i in range(start_tok, end_tok)):
+        inside_kinds = kind_tokens(doc)[0]
+        if all(i in inside_kinds for i in range(start_tok, end_tok)):
             return None  # "la reunión", "a training seminar": kind words name nothing
         if span_blocker(doc, start_tok, end_tok, "event.dated"):
             return None  # "la reunión de esta red": an event named before

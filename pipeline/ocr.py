@@ -72,6 +72,9 @@ def image_to_words(image, settings: OcrSettings) -> list[Word]:
         raise OcrError(f"tesseract not found ({settings.tesseract_cmd}); install tesseract-ocr") from exc
     except (pytesseract.TesseractError, RuntimeError, OSError) as exc:
         raise OcrError(f"tesseract failed: {str(exc).strip()[:200]}") from exc
+    except SystemExit as exc:  # pytesseract exits the process when `tesseract --version` is no version
+        raise OcrError(f"{settings.tesseract_cmd} on PATH does not report a tesseract version: "
+                       "is it tesseract? (install tesseract-ocr)") from exc
     return tsv_dict_to_words(data)
 
 

@@ -66,4 +66,19 @@ class RunOptions:
             raise BadOptions(f"mode must be one of {', '.join(CORPUS_MODES)} (got {self.mode})")
         if self.out_dir.resolve() == self.clean_dir.resolve():
             raise BadOptions("--out and --clean must be different folders")
+        for flag, folder in (("--out", self.out_dir), ("--clean", self.clean_dir)):
+            if (why := unwritable(folder)) is not None:
+                raise BadOptions(f"{flag} {folder}: {why}")  # said now, not after all the work
         return self
+
+
+def unwritable(folder: Path) -> str | None:
+    """Why files cannot be written into ``folder`` (made if missing), or None."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is not a folder"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"{existing} is not writable"
+    return None

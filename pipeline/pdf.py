@@ -75,7 +75,10 @@ def image_page_count(path: str) -> int:
     try:
         with Image.open(path) as image:
             return getattr(image, "n_frames", 1)
-    except (UnidentifiedImageError, OSError) as exc:
+    except Image.DecompressionBombError as exc:
+        # a 90 KB PNG can claim 20000 × 20000 pixels: Pillow refuses it, and so do we
+        raise UnreadableDocument(f"image too large to read ({exc.args[0].split(',')[0]})") from exc
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise UnreadableDocument(f"not a readable image ({exc})") from exc
 
 
@@ -83,11 +86,11 @@ def extract_page(job: PageJob) -> PageText:
     """The per-page function: run in a worker, one page in, one PageText out."""
     if job.format == "image":
         frame = _image_frame(job.path, job.page)
-        return _ocr_page(frame, job, image_resolution(frame))
+        return _ocr_page(frame, image_resolution(frame), job)
     layer = None if job.settings.force_ocr else _text_layer_page(job)
     if layer is not None and layer[1] >= job.settings.min_text_chars:
         return layer[0]
-    ocr = _ocr_page(_render_pdf_page(job.path, job.page, job.settings.ocr.dpi), job, job.settings.ocr.dpi)
+    ocr = _ocr_page(*_render_pdf_page(job.path, job.page, job.settings.ocr.dpi), job)
     if layer is not None and layer[1] > 0 and _real_chars(ocr.text) <= DEFAULT_SHORT_LAYER_FACTOR * layer[1]:
         # a short but real text layer ('Dummy PDF file', a title page) is the page's text:
         # OCR is kept only when it finds much more (a scan with a few words of text layer)
@@ -393,13 +396,27 @@ def _shifted(chars: list[dict]) -> list[dict]:
                   "bottom": ch["bottom"] - top, "doctop": ch["doctop"] - top} for ch in chars]
 
 
+DEFAULT_MAX_PAGE_PIXELS = 40_000_000  # an A4 page at 200 dpi is 3.9 million; tesseract needs ~100 bytes each
+
+
+def render_scale(width_pt: float, height_pt: float, dpi: float, max_pixels: int = DEFAULT_MAX_PAGE_PIXELS) -> float:
+    """Points → pixels for rendering a page at ``dpi``, lowered so the image stays within
+    ``max_pixels`` (a 596-byte PDF with an 8000-pt page would need 7 GB at 200 dpi)."""
+    scale = dpi / 72
+    pixels = width_pt * height_pt * scale * scale
+    return scale if pixels <= max_pixels else scale * (max_pixels / pixels) ** 0.5
+
+
 def _render_pdf_page(path: str, page: int, dpi: int):
+    """The page rendered at ``dpi`` (less for a page too large: see ``render_scale``), and
+    the resolution it was rendered at."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(path)
     try:
-        bitmap = pdf[page - 1].render(scale=dpi / 72)
-        return bitmap.to_pil()
+        handle = pdf[page - 1]
+        scale = render_scale(*handle.get_size(), dpi)
+        return handle.render(scale=scale).to_pil(), scale * 72
     finally:
         pdf.close()
 
@@ -414,8 +431,11 @@ def _image_frame(path: str, page: int):
         return frame
 
 
-def _ocr_page(image, job: PageJob, resolution: float) -> PageText:
+def _ocr_page(image, resolution: float, job: PageJob) -> PageText:
     image, dpi = upscaled(image, resolution, job.settings.ocr)
+    if image.width * image.height > DEFAULT_MAX_PAGE_PIXELS:  # a huge image is read smaller, not at any cost
+        factor = (DEFAULT_MAX_PAGE_PIXELS / (image.width * image.height)) ** 0.5
+        image, dpi = image.resize((int(image.width * factor), int(image.height * factor))), dpi * factor
     image, skew = deskewed(image, job.settings.ocr)
     words = image_to_words(image, job.settings.ocr)
     width, height = image.size

@@ -126,9 +126,14 @@ class Verdict:
     applied: bool
 
 
+DEFAULT_MAX_JUDGED_LETTERS = 60  # a 20,000-letter token took 112 s and 1.6 GB to judge
+
+
 def judge_word(word: str, lang: str, doc_vocab: frozenset[str], settings: RepairSettings,
                ocr_damaged: bool) -> Verdict | None:
     """What to do with one token: None when it is fine or nothing better is known."""
+    if len(word) > DEFAULT_MAX_JUDGED_LETTERS:
+        return None  # no word is this long: glued text or garbage, and its edits grow with its square
     if any(ch.isdigit() for ch in word):
         return _judge_digit_slip(word, lang, settings, ocr_damaged)
     if ROMAN_WITH_L.fullmatch(word):

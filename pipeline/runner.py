@@ -23,7 +23,7 @@ from pipeline.corpus import (INDEX_NAME, CorpusEntry, assign_doc_ids, discover, 
                              plan_corpus, read_index, resolved_key)
 from pipeline.ingest import PAGED_FORMATS, document_error, format_of
 from pipeline.options import ExitCode, RunOptions
-from pipeline.pdf import PageJob, UnreadableDocument, extract_page, image_page_count, pdf_page_count
+from pipeline.pdf import PageJob, extract_page, image_page_count, pdf_page_count
 from pipeline.records import SourceFile
 from pipeline.stages import DocumentResult, duplicate_result, error_result, pages_to_result, text_source_to_result
 from pipeline.outputs import write_corpus_outputs
@@ -321,8 +321,8 @@ class _Batch:
             return
         try:
             count = pdf_page_count(source.path) if source.format == "pdf" else image_page_count(source.path)
-        except UnreadableDocument as exc:
-            return self._close_with_error(source, str(exc))
+        except Exception as exc:  # noqa: BLE001 - whatever a file does to its reader, it is its error row
+            return self._close_with_error(source, document_error(source, exc))
         if count == 0:
             return self._close_with_error(source, "PDF has no pages")
         self.expected[source.doc_id] = count

@@ -7,8 +7,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from pipeline.tables import (TABLES, Table, TableError, arrow_schema, data_dictionary, frame_to_csv_frame, frame_to_declared,
-                             rows_to_frame)
+from pipeline.tables import (TABLES, Table, TableError, arrow_schema, csv_unsafe, data_dictionary, frame_to_csv_frame,
+                             frame_to_declared, rows_to_frame)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -131,6 +131,9 @@ def read_tables(out_dir: Path, names=None) -> dict[str, pd.DataFrame]:
             frame = pq.read_table(parquet).to_pandas(types_mapper=_arrow_backed)
         elif csv.exists():
             frame = pd.read_csv(csv, dtype=str, keep_default_na=False, na_values=[""])
+            for col in table.columns:
+                if col.dtype in ("string", "list"):
+                    frame[col.name] = frame[col.name].map(csv_unsafe)
             for col in table.columns:
                 if col.dtype == "bool":
                     frame[col.name] = frame[col.name].map({"True": True, "False": False, "true": True, "false": False})

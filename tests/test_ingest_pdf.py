@@ -372,3 +372,12 @@ def test_three_column_register_page_reads_column_by_column():
     text = re.sub(r"\*", "", " ".join(page.text.split()))
     assert "Go to https://www.regulations.gov. Follow the instructions for submitting comments." in text
     assert "Fax: 202–493–2251. • Mail: U.S. Department of Transportation" in text
+
+
+def test_a_huge_page_is_rendered_within_the_pixel_budget():
+    """bug: a 596-byte PDF with an 8000-pt page needed 7.3 GB to render and OCR at 200 dpi."""
+    from pipeline.pdf import DEFAULT_MAX_PAGE_PIXELS, render_scale
+
+    assert render_scale(595, 842, 200) == 200 / 72  # an A4 page: as asked
+    scale = render_scale(8000, 8000, 200)
+    assert 8000 * 8000 * scale * scale <= DEFAULT_MAX_PAGE_PIXELS * 1.0001 and scale < 200 / 72

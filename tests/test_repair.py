@@ -204,3 +204,13 @@ def test_reflow_joins_a_one_line_paragraph_cut_by_a_page_break():
     assert "without a full stop\n\nThe next paragraph." in out
     assert "full stop \n\nThe forum met twice." in out or "full stop\n\nThe forum met twice." in out
     assert "www.iom.int\n\nThe forum met again." in out  # a paragraph ending in an address is whole
+
+
+def test_a_token_longer_than_any_word_is_not_judged():
+    """bug: one 100,000-letter token exhausted memory in judge_word (its candidate edits grow
+    with the square of its length)."""
+    from pipeline.repair import RepairSettings, judge_word
+
+    assert judge_word("migracion" * 10_000, "es", frozenset(), RepairSettings(), True) is None
+    # counterexample: a real damaged word is still judged
+    assert judge_word("Poblacién", "es", frozenset(), RepairSettings(), True) is not None

@@ -155,3 +155,40 @@ def test_corpus_raw_is_never_modified(tmp_path):
     run(options(tmp_path, *(p for p in RAW.iterdir() if p.suffix == ".txt")))
     after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in RAW.iterdir()}
     assert before == after
+
+
+def test_a_tesseract_that_reports_no_version_fails_its_documents_only(tmp_path, made):
+    """bug: a `tesseract` on PATH whose --version is no version made pytesseract exit the
+    process (SystemExit), and the whole batch stopped with no tables."""
+    from pipeline.ocr import OcrSettings
+    from pipeline.pdf import PageSettings
+
+    fake = tmp_path / "tesseract"
+    fake.write_text("#!/bin/sh\necho 'not a version'\n")
+    fake.chmod(0o755)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(GOOD_TEXT, folder / GOOD_TEXT.name)
+    shutil.copy(made["png"], folder / "page.png")
+    summary = run(options(tmp_path, folder, workers=1, page=PageSettings(ocr=OcrSettings(tesseract_cmd=str(fake)))))
+    assert summary.exit_code is ExitCode.DOCUMENT_ERRORS
+    docs = load(tmp_path / "out")["documents"].set_index("doc_id")
+    assert docs.loc["crm-ppt-report_2002-2003_es", "status"] == "ok"
+    assert docs.loc["page", "status"] == "error" and "version" in docs.loc["page", "error"]
+
+
+def test_an_out_folder_that_cannot_be_written_is_refused_before_any_work(tmp_path, monkeypatch):
+    """bug: a read-only --out failed with a traceback after all the documents were done."""
+    import os
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    assert main(["extract", str(GOOD_TEXT), "--out", str(blocker / "out"), "--clean", str(tmp_path / "c"),
+                 "--quiet"]) == ExitCode.BAD_ARGS
+    # a folder the user may not write (os.access as on a read-only mount; root may write anywhere)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: False if str(path) == str(tmp_path / "ro") else real_access(path, mode))
+    (tmp_path / "ro").mkdir()
+    assert main(["extract", str(GOOD_TEXT), "--out", str(tmp_path / "ro" / "out"), "--clean", str(tmp_path / "c"),
+                 "--quiet"]) == ExitCode.BAD_ARGS
+    assert not (tmp_path / "c").exists()  # refused before anything was written

@@ -76,3 +76,24 @@ def test_a_chunk_violating_the_declaration_leaves_the_previous_files(tmp_path):
             writer.write([doc_row(doc_id=None)])
     assert ((tmp_path / "documents.parquet").read_bytes(), (tmp_path / "documents.csv").read_bytes()) == before
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_text_cells_a_spreadsheet_would_run_are_escaped_in_the_csv_only(tmp_path):
+    """bug: a file named '+cmd calc.txt' and a report line '=HYPERLINK(…) Taller …' reached
+    documents.source_path and events.evidence as cells a spreadsheet runs as formulas."""
+    import pyarrow.parquet as pq
+
+    from pipeline.storage import read_tables, write_table
+    from pipeline.tables import CORRECTIONS
+
+    rows = [doc_row(doc_id="a", source_path="+cmd calc.txt"), doc_row(doc_id="b", source_path="=1+2"),
+            doc_row(doc_id="c", source_path="'quoted"), doc_row(doc_id="d", source_path="plain - text"),
+            doc_row(doc_id="e", source_path="@SUM(A1)", error="-2+3")]
+    write_table(DOCUMENTS, rows, tmp_path)
+    csv = pd.read_csv(tmp_path / "documents.csv", dtype=str, keep_default_na=False)
+    assert list(csv["source_path"]) == ["'+cmd calc.txt", "'=1+2", "''quoted", "plain - text", "'@SUM(A1)"]
+    assert csv["error"].iloc[-1] == "'-2+3" and csv["n_pages"].iloc[0] == "1"  # numbers are not text cells
+    assert list(pq.read_table(tmp_path / "documents.parquet")["source_path"].to_pylist()) == [r["source_path"] for r in rows]
+    (tmp_path / "documents.parquet").unlink()  # read back from the CSV alone: the true values
+    assert list(read_tables(tmp_path, ["documents"])["documents"]["source_path"]) == [r["source_path"] for r in rows]
+    assert "apostrophe" in data_dictionary({"corrections": CORRECTIONS})
