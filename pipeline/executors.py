@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import queue
 import signal
+import sys
 import uuid
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
@@ -89,7 +90,28 @@ def _init_worker(announce) -> None:
     # own process group: stopping this worker also stops the tesseract it runs
     # (and Ctrl-C reaches only the runner, which stops the workers itself)
     os.setpgrp()
+    exit_with_parent()
     _announce = announce
+
+
+PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
+
+
+def exit_with_parent() -> None:
+    """Have the kernel end this worker when the process that started it dies: in its own
+    process group it would otherwise outlive a killed runner (two workers stayed alive,
+    0.5 GB, after `kill -9` of the main process). Linux only; elsewhere a no-op."""
+    import ctypes
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the call: nobody will signal us
+        os._exit(1)
 
 
 def _run_announced(key: int, fn, *args):
@@ -195,6 +217,7 @@ def _worker_plugin():
                     os.setpgrp()
                 except OSError:
                     pass
+            exit_with_parent()
 
     return PipelineWorker()
 

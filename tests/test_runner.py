@@ -192,3 +192,47 @@ def test_an_out_folder_that_cannot_be_written_is_refused_before_any_work(tmp_pat
     assert main(["extract", str(GOOD_TEXT), "--out", str(tmp_path / "ro" / "out"), "--clean", str(tmp_path / "c"),
                  "--quiet"]) == ExitCode.BAD_ARGS
     assert not (tmp_path / "c").exists()  # refused before anything was written
+
+
+def _children(pid: int) -> list[int]:
+    from pathlib import Path as P
+
+    out = []
+    for stat in P("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+@pytest.mark.ocr
+def test_workers_end_when_the_runner_is_killed(tmp_path, made):
+    """bug: `kill -9` of the main process left its two workers alive indefinitely (in their
+    own process group, 0.5 GB)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("PR_SET_PDEATHSIG is Linux's")
+    runner = subprocess.Popen([sys.executable, "-m", "pipeline", "extract", str(made["scanned"]), "--out",
+                               str(tmp_path / "o"), "--clean", str(tmp_path / "c"), "--quiet", "--workers", "2"])
+    deadline = time.time() + 60
+    while len(workers := _children(runner.pid)) < 2 and time.time() < deadline:
+        time.sleep(0.2)
+    assert len(workers) >= 2, "the workers never started"
+    time.sleep(1.0)  # at work on pages
+    os.kill(runner.pid, signal.SIGKILL)
+    runner.wait()
+    deadline = time.time() + 20
+    while any(os.path.exists(f"/proc/{w}") and "Z" not in open(f"/proc/{w}/stat").read().rsplit(")", 1)[1].split()[0]
+              for w in workers) and time.time() < deadline:
+        time.sleep(0.2)
+    alive = [w for w in workers if os.path.exists(f"/proc/{w}")
+             and open(f"/proc/{w}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"]
+    assert not alive, f"workers still running: {alive}"
