@@ -47,11 +47,64 @@ def pdf_page_count(path: str) -> int:
         # PDFium's error codes are unreliable (it reports a stale code from an earlier
         # file in the same process, and refuses an empty page tree with "Success"):
         # let pdfminer say what is wrong.
-        return _pdfminer_page_count(path)
+        return bounded_pdfminer_page_count(path)
     try:
         return len(pdf)
     finally:
         pdf.close()
+
+
+DEFAULT_COUNT_SECONDS = 30.0       # pdfminer's look at a PDF that PDFium refused …
+DEFAULT_COUNT_MEMORY = 2 << 30     # … in a child process with this much more address space
+
+
+def bounded_pdfminer_page_count(path: str, seconds: float = DEFAULT_COUNT_SECONDS) -> int:
+    """``_pdfminer_page_count`` in a child process, within a time and memory limit: it runs
+    in the runner's process, where a 1 MB PDF whose object stream is a flate bomb made
+    pdfminer hang the whole batch (no timeout applies there). The child is forked (it
+    needs nothing re-imported) and ends with its answer, or is ended."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_page_count_verdict, args=(path, send), daemon=True)
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(seconds):
+            raise UnreadableDocument(f"corrupt PDF: its pages could not be counted in {seconds:g} s")
+        kind, value = receive.recv()
+    except EOFError:  # the child died without an answer
+        raise UnreadableDocument("corrupt PDF: reading its page tree crashed the reader") from None
+    finally:
+        receive.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if kind == "error":
+        raise UnreadableDocument(value)
+    return value
+
+
+def _page_count_verdict(path: str, send) -> None:
+    """In the child: sends ("count", n) or ("error", the reason)."""
+    import os
+    import resource
+
+    try:
+        with open("/proc/self/statm") as statm:  # what the fork inherited, plus the allowance
+            limit = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE") + DEFAULT_COUNT_MEMORY
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (OSError, ValueError):  # no /proc (not Linux): the time limit alone
+        pass
+    try:
+        answer = ("count", _pdfminer_page_count(path))
+    except UnreadableDocument as exc:
+        answer = ("error", str(exc))
+    except MemoryError:
+        answer = ("error", "corrupt PDF: reading its page tree needs more than 2 GB")
+    send.send(answer)
+    send.close()
 
 
 def _pdfminer_page_count(path: str) -> int:

@@ -236,3 +236,25 @@ def test_workers_end_when_the_runner_is_killed(tmp_path, made):
     alive = [w for w in workers if os.path.exists(f"/proc/{w}")
              and open(f"/proc/{w}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"]
     assert not alive, f"workers still running: {alive}"
+
+
+def test_a_pdf_whose_pages_cannot_be_counted_is_given_up_on(tmp_path):
+    """bug: a 300 KB PDF whose object stream is a flate bomb (and no trailer) is refused by
+    PDFium; pdfminer, asked why in the runner's own process, ran on with no time limit and
+    the batch hung. It now asks in a child process that is ended after its time."""
+    import zlib
+
+    from pipeline.pdf import UnreadableDocument, bounded_pdfminer_page_count
+
+    data = zlib.compress(b"0 " * (150 << 20), 9)
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(b"%PDF-1.5\n1 0 obj\n<< /Type /ObjStm /N 100000 /First 20 /Filter /FlateDecode /Length "
+                     + str(len(data)).encode() + b" >>\nstream\n" + data + b"\nendstream\nendobj\n")
+    # given up on after its time, or when it outgrows its memory allowance, whichever first
+    with pytest.raises(UnreadableDocument, match="could not be counted in 2 s|MemoryError|more than 2 GB"):
+        bounded_pdfminer_page_count(str(bomb), seconds=2)
+    # counterexample: a broken PDF pdfminer reads at once keeps pdfminer's reason
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage\n%%EOF")
+    with pytest.raises(UnreadableDocument, match="corrupt or not a PDF"):
+        bounded_pdfminer_page_count(str(broken))
