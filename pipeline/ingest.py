@@ -36,6 +36,22 @@ class UnsupportedFormat(ValueError):
     pass
 
 
+class SourceChanged(ValueError):
+    """The file is not the one that was hashed: it changed during the run."""
+
+
+def check_unchanged(source: SourceFile, data: bytes | None = None) -> None:
+    """SourceChanged unless the file still has the size and modification time it had when
+    its hash was taken (and, given the bytes read, that hash): the recorded sha256 must be
+    the bytes the rows come from, or a later run would reuse them for other bytes."""
+    if source.mtime_ns is None:
+        return
+    stat = Path(source.path).stat()
+    if (stat.st_size, stat.st_mtime_ns) != (source.n_bytes, source.mtime_ns) or (
+            data is not None and hashlib.sha256(data).hexdigest() != source.sha256):
+        raise SourceChanged("the file changed during the run (it is not the version that was hashed): run again")
+
+
 def format_of(path: Path) -> str:
     """txt, md, html, docx, pdf, image, or the unsupported extension itself."""
     return FORMATS.get(path.suffix.lower(), path.suffix.lower().lstrip(".") or "none")
@@ -84,12 +100,14 @@ def text_file_to_page(source: SourceFile) -> tuple[PageText, list[Edit]]:
         raise UnsupportedFormat(REFUSED_FORMATS[source.format])
     if source.format not in TEXT_FORMATS:
         raise UnsupportedFormat(f"unsupported file type '.{source.format}'")
+    data = Path(source.path).read_bytes()
+    check_unchanged(source, data)
     if source.format == "docx":
         from pipeline.word import docx_to_text
 
-        text = docx_to_text(Path(source.path).read_bytes())
+        text = docx_to_text(data)
     else:
-        text, _encoding = bytes_to_text(Path(source.path).read_bytes())
+        text, _encoding = bytes_to_text(data)
     if source.format == "html":
         # HTML structure is not worth an offset map: the block text is the source text.
         text = html_to_text(text)
@@ -331,6 +349,6 @@ def _first_clean_at_or_after(origin, source_offset: int) -> int:
 
 def document_error(source: SourceFile, exc: BaseException) -> str:
     """A one-line reason a person understands."""
-    if isinstance(exc, (NotText, UnreadableDocument, UnsupportedFormat)):
+    if isinstance(exc, (NotText, UnreadableDocument, UnsupportedFormat, SourceChanged)):
         return str(exc)
     return f"{type(exc).__name__}: {exc}".splitlines()[0][:300]

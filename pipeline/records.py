@@ -55,6 +55,7 @@ class SourceFile:
     format: str       # txt, md, html, pdf, image, or the unsupported extension
     sha256: str
     n_bytes: int
+    mtime_ns: int | None = None  # when it was hashed (None: not checked again)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 import re
 import signal
 import sys
@@ -86,7 +87,7 @@ def run(options: RunOptions) -> RunSummary:
     given_keys = {f.resolved for f in found}
     known = {e.resolved: e.doc_id for e in previous if options.mode != "replace" or e.resolved in given_keys}
     read = {f.resolved: read_source(f.path) for f in found}  # bytes' hash, or why the file cannot be read
-    doc_ids = assign_doc_ids(found, {k: sha for k, (sha, _) in read.items()}, known)
+    doc_ids = assign_doc_ids(found, {k: sha for k, (sha, _, _) in read.items()}, known)
     current = [CorpusEntry(doc_ids[f.resolved], str(f.path), f.resolved, read[f.resolved][0]) for f in found]
     plan = plan_corpus(previous, current, options.mode, tuple(i for i in options.inputs if i.is_dir()))
     summary = RunSummary(documents=len(found), out_dir=out_dir, pruned=[e.doc_id for e in plan.pruned])
@@ -121,15 +122,16 @@ def run(options: RunOptions) -> RunSummary:
             summary.reused += is_given
             (summary.unchanged if is_given else summary.kept).append(doc_id)
         elif is_given or Path(entry.resolved).is_file():
+            signature = read[entry.resolved][2] if is_given else None
             if not is_given:
-                sha, error = read_source(path)
+                sha, error, signature = read_source(path)
                 entry = replace(entry, sha256=sha)
             if error:  # unreadable: its error row now, no worker needed
                 result = error_result(_source(path, entry), error)
                 _write_document(result, clean_dir, out_dir)
                 facts[doc_id] = _facts(result.tables)
             else:
-                todo.append(_source(path, entry))
+                todo.append(_source(path, entry, signature))
             summary.processed += is_given
             (summary.added if doc_id not in previous_ids else summary.updated).append(doc_id)
             if not is_given:
@@ -168,22 +170,32 @@ def run(options: RunOptions) -> RunSummary:
     return summary
 
 
-def read_source(path: Path) -> tuple[str, str | None]:
-    """(sha256 of the file's bytes, None), or ("", why it cannot be read) for a file that
-    cannot be opened: one bad path never stops the batch."""
+def read_source(path: Path) -> tuple[str, str | None, tuple[int, int] | None]:
+    """(sha256 of the file's bytes, None, its (size, modification time) when hashed), or
+    ("", why it cannot be read, None) for a file that cannot be opened or that changed
+    while it was read: one bad path never stops the batch."""
     digest = hashlib.sha256()
     try:
         with open(path, "rb") as handle:
+            before = os.fstat(handle.fileno())
             while chunk := handle.read(1 << 20):
                 digest.update(chunk)
+        after = path.stat()
     except OSError as exc:
-        return "", f"cannot read the file: {exc.strerror or type(exc).__name__}"
-    return digest.hexdigest(), None
+        return "", f"cannot read the file: {exc.strerror or type(exc).__name__}", None
+    signature = (before.st_size, before.st_mtime_ns)
+    if signature != (after.st_size, after.st_mtime_ns):
+        return "", "the file changed while it was being read: run again", None
+    return digest.hexdigest(), None, signature
 
 
-def _source(path: Path, entry: CorpusEntry) -> SourceFile:
-    size = path.stat().st_size if path.is_file() else 0
-    return SourceFile(str(path), entry.doc_id, format_of(path), entry.sha256, size)
+def _source(path: Path, entry: CorpusEntry, signature: tuple[int, int] | None = None) -> SourceFile:
+    """The document's source; with the signature of its hashed bytes, workers check that they
+    read those bytes (``check_unchanged``)."""
+    if signature is None:
+        size = path.stat().st_size if path.is_file() else 0
+        return SourceFile(str(path), entry.doc_id, format_of(path), entry.sha256, size)
+    return SourceFile(str(path), entry.doc_id, format_of(path), entry.sha256, signature[0], signature[1])
 
 
 def _facts(tables: dict[str, list[dict]]) -> dict:

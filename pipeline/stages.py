@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from pipeline import PIPELINE_VERSION
-from pipeline.ingest import pages_to_document, text_file_to_page
+from pipeline.ingest import PAGED_FORMATS, check_unchanged, pages_to_document, text_file_to_page
 from pipeline.records import Document, Line, PageMethod, PageText, SourceFile
 from pipeline.docinfo import cover_date, cover_symbol, original_language
 from pipeline.language import LanguageSettings
@@ -50,6 +50,8 @@ def pages_to_result(source: SourceFile, pages: list[PageText],
                     settings: DocumentSettings = DocumentSettings()) -> DocumentResult:
     from pipeline.textedit import runs_of
 
+    if source.format in PAGED_FORMATS:
+        check_unchanged(source)  # its pages were read one by one, maybe while it changed
     document = pages_to_document(source, pages, settings.repair)
     paragraphs, sections, language = document_structure(document, settings.language)
     doc_date = cover_date(document.text)
