@@ -99,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
 def _extract(args) -> int:
     from pipeline.language import LanguageSettings
     from pipeline.runner import run
+    from pipeline.storage import OutputBusy
     from pipeline.stages import DocumentSettings
 
     try:
@@ -119,6 +120,9 @@ def _extract(args) -> int:
     except MissingDependency as exc:
         print(f"error: {exc}", file=sys.stderr)
         return ExitCode.MISSING_DEPENDENCY
+    except OutputBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.BAD_ARGS
     try:
         print(summary.render())
     except BrokenPipeError:  # the summary piped into `head`: the run itself is done

@@ -28,8 +28,8 @@ from pipeline.pdf import PageJob, extract_page, image_page_count, pdf_page_count
 from pipeline.records import SourceFile
 from pipeline.stages import DocumentResult, duplicate_result, error_result, pages_to_result, text_source_to_result
 from pipeline.outputs import write_corpus_outputs
-from pipeline.storage import (TableWriter, cached_tables, conform_cached, read_any_cached, read_cached, write_atomic,
-                              write_cached, write_data_dictionary, write_table)
+from pipeline.storage import (TableWriter, cached_tables, conform_cached, output_lock, read_any_cached, read_cached,
+                              write_atomic, write_cached, write_data_dictionary, write_table)
 from pipeline.tables import RUN_TABLES
 
 
@@ -80,6 +80,13 @@ class RunSummary:
 
 
 def run(options: RunOptions) -> RunSummary:
+    """One run over the inputs into ``options.out_dir``, which it holds alone (OutputBusy
+    when another run has it)."""
+    with output_lock(options.out_dir):
+        return _run(options)
+
+
+def _run(options: RunOptions) -> RunSummary:
     started = time.perf_counter()
     out_dir, clean_dir = options.out_dir, options.clean_dir
     found = discover(options.inputs, exclude=(out_dir, clean_dir))

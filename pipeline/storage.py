@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
@@ -24,6 +25,43 @@ def _process_umask() -> int:
 
 # files are created as open() would create them (0666 less the umask); mkstemp alone gives 0600
 FILE_MODE = 0o666 & ~_process_umask()
+
+
+class OutputBusy(RuntimeError):
+    """Another run holds the output folder."""
+
+
+@contextmanager
+def output_lock(out_dir: Path):
+    """Hold ``out_dir`` for one run: a second run into the same folder stops at once with
+    OutputBusy (two runs deleted each other's review pages, both exiting 0). Under the lock,
+    temporaries a killed run left behind ('.events.csv.1234.tmp') are removed."""
+    import fcntl
+
+    lock_path = Path(out_dir) / CACHE_DIR / "run.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise OutputBusy(f"another run ({holder}) is writing into {out_dir}: wait for it, "
+                             "or give another --out") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        # this folder's own files only: a nested output (output/realdev) has its own lock
+        for folder in (Path(out_dir), Path(out_dir) / CACHE_DIR, Path(out_dir) / "review"):
+            for stale in folder.glob(".*.tmp"):
+                stale.unlink(missing_ok=True)
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:

@@ -287,3 +287,25 @@ def test_rows_come_from_the_bytes_that_were_hashed(tmp_path):
     with pytest.raises(SourceChanged):
         check_unchanged(source, path.read_bytes())
     assert path_to_source(path, "x").mtime_ns is None  # a source made without a signature is not checked
+
+
+def test_a_second_run_into_the_same_out_stops_and_stale_temporaries_go(tmp_path):
+    """bug: two runs into one --out at once deleted each other's review pages (both exit
+    0), and SIGKILL left '.NAME.PID.tmp' files forever."""
+    from pipeline.storage import OutputBusy, output_lock
+
+    out = tmp_path / "out"
+    (out / "review").mkdir(parents=True)
+    left = [out / ".events.csv.4242.tmp", out / "review" / ".index.html.abc.tmp"]
+    for path in left:
+        path.write_text("half")
+    nested = out / "realdev" / ".events.csv.99.tmp"  # another run's folder: not ours to clean
+    nested.parent.mkdir()
+    nested.write_text("busy")
+    with output_lock(out):
+        assert not any(p.exists() for p in left) and nested.exists()
+        with pytest.raises(OutputBusy, match="another run"):
+            run(options(tmp_path, GOOD_TEXT))
+        assert main(["extract", str(GOOD_TEXT), "--out", str(out), "--clean", str(tmp_path / "c"), "--quiet"]) \
+            == ExitCode.BAD_ARGS
+    assert run(options(tmp_path, GOOD_TEXT)).exit_code is ExitCode.OK  # free again
