@@ -344,6 +344,9 @@ class _Batch:
             return self._close_with_error(source, document_error(source, exc))
         if count == 0:
             return self._close_with_error(source, "PDF has no pages")
+        if count > DEFAULT_MAX_PAGES:  # a 100,000-page blank PDF ran for 20 hours
+            return self._close_with_error(source, f"{count} pages: more than the {DEFAULT_MAX_PAGES} a document may have",
+                                          count)
         self.expected[source.doc_id] = count
         self.progress.add_pages(count)
         for page in range(1, count + 1):
@@ -446,10 +449,20 @@ class _Batch:
         overdue = [(f, job) for f, job in self.running.items()
                    if job.started is not None and now - job.started > limit]
         for future, job in overdue:
+            if future not in self.running:  # stopped with a page of its document before
+                continue
             del self.running[future]
             future.cancel()
             self._fail(job, f"timed out after {limit:g} s")
             self.pool.stop_worker(job.worker)
+            # its document has failed: its other pages at work are stopped too (they would
+            # each run to the limit: a document that failed at 180 s kept the run to 546 s),
+            # those not begun are dropped
+            for other_future, other in list(self.running.items()):
+                if other.doc_id == job.doc_id:
+                    del self.running[other_future]
+                    if not other_future.cancel() and other.started is not None and other.worker != job.worker:
+                        self.pool.stop_worker(other.worker)
         if overdue and self.pool.restartable:
             self._recover([], blame=False)
 
@@ -467,6 +480,9 @@ class _Batch:
     def take_finished(self) -> list[DocumentResult]:
         out, self.out = self.out, []
         return out
+
+
+DEFAULT_MAX_PAGES = 5000  # pages of one document; IOM and OAS reports run to a few hundred
 
 
 def _error_reason(job: Job, exc: BaseException) -> str:

@@ -309,3 +309,16 @@ def test_a_second_run_into_the_same_out_stops_and_stale_temporaries_go(tmp_path)
         assert main(["extract", str(GOOD_TEXT), "--out", str(out), "--clean", str(tmp_path / "c"), "--quiet"]) \
             == ExitCode.BAD_ARGS
     assert run(options(tmp_path, GOOD_TEXT)).exit_code is ExitCode.OK  # free again
+
+
+def test_a_document_with_more_pages_than_allowed_is_refused(tmp_path, made, monkeypatch):
+    """bug: a 100,000-page blank PDF would have run for about 20 hours (the time limit is per
+    page); a document may have DEFAULT_MAX_PAGES pages."""
+    import pipeline.runner as runner_module
+
+    monkeypatch.setattr(runner_module, "DEFAULT_MAX_PAGES", 2)
+    summary = run(options(tmp_path, made["two_column"], workers=1))
+    assert summary.exit_code is ExitCode.DOCUMENT_ERRORS
+    docs = load(tmp_path / "out")["documents"].set_index("doc_id")
+    assert docs.loc["two_column", "error"] == "3 pages: more than the 2 a document may have"
+    assert docs.loc["two_column", "n_pages"] == 3
