@@ -39,12 +39,18 @@ def phrase_to_pattern(nlp: Language, phrase: str) -> list[dict]:
     return [{"NORM": fold(token.text)} for token in nlp.make_doc(phrase)]
 
 
+DEFAULT_MAX_PARAGRAPH_CHARS = 50_000_000
+
+
 @lru_cache(maxsize=4)
 def pipeline_for(lang: str) -> Language:
     """The rule pipeline of one language ('es' or 'en'); built once per process."""
     from extractors import events, processes
 
     nlp = spacy.blank(lang if lang in ("es", "en") else "en")
+    # max_length guards the memory of a parser or NER, which this pipeline has none of: a
+    # paragraph of a million characters (one unbroken line) is tokenized, not refused
+    nlp.max_length = DEFAULT_MAX_PARAGRAPH_CHARS
     # '10°', '3º' are ordinals ('la 10° Conferencia'), one token as '1ª' and '4th' are; the
     # tokenizer would split the sign off as a unit
     for n in range(1, 200):

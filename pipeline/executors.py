@@ -83,7 +83,33 @@ class SerialPool:
 _announce = None  # in a pool worker: where jobs say they started (a SimpleQueue)
 
 
-def _init_worker(announce) -> None:
+DEFAULT_WORKER_MEMORY_SHARE = 0.75  # of the machine's memory, shared by the workers …
+DEFAULT_MIN_WORKER_MEMORY = 3 << 30  # … but never less than this (a worker maps ~0.8 GB at rest)
+
+
+def worker_memory_limit(workers: int) -> int | None:
+    """Address space each worker (and the tesseract it runs) may take: one document that
+    blows up (tesseract took 5.3 GB for one page) fails with MemoryError, not the machine."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+    return max(DEFAULT_MIN_WORKER_MEMORY, int(DEFAULT_WORKER_MEMORY_SHARE * total / max(1, workers)))
+
+
+def _limit_memory(limit: int | None) -> None:
+    import resource
+
+    if limit is None:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft == resource.RLIM_INFINITY or limit < soft:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _init_worker(announce, memory_limit: int | None = None) -> None:
     global _announce
     # tesseract parallelism comes from pages spread over workers, never from its own threads
     os.environ["OMP_THREAD_LIMIT"] = "1"
@@ -91,6 +117,7 @@ def _init_worker(announce) -> None:
     # (and Ctrl-C reaches only the runner, which stops the workers itself)
     os.setpgrp()
     exit_with_parent()
+    _limit_memory(memory_limit)
     _announce = announce
 
 
@@ -145,7 +172,7 @@ class ProcessPool:
         # one may have left its lock held
         self._announce = multiprocessing.SimpleQueue()
         self.executor = ProcessPoolExecutor(max_workers=self.capacity, initializer=_init_worker,
-                                            initargs=(self._announce,))
+                                            initargs=(self._announce, worker_memory_limit(self.capacity)))
         self._pids: set[int] = set()
 
     def submit(self, key: int, fn, *args) -> Future:

@@ -605,3 +605,12 @@ def test_table_with_member_and_observer_columns():
             "Migration Dialogue for Southern Africa\tall SADC Member States\tn/a\tSADC Secretariat")
     assert memberships(text, "en") == {("almaty_process", "KAZ", "member"), ("almaty_process", "TJK", "member"),
                                        ("almaty_process", "TKM", "observer")}
+
+
+def test_a_paragraph_longer_than_spacys_default_limit_is_read():
+    """bug: a paragraph over spaCy's max_length (1,000,000 characters: one unbroken line)
+    failed its document; the rule pipeline has no parser or NER whose memory the limit guards."""
+    from extractors.nlp import pipeline_for
+
+    doc = pipeline_for("en")("The Bali Process met. " + "x" * 1_000_001)
+    assert "Bali Process" in [s.text for s in doc.spans["processes"]]

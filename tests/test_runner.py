@@ -322,3 +322,23 @@ def test_a_document_with_more_pages_than_allowed_is_refused(tmp_path, made, monk
     docs = load(tmp_path / "out")["documents"].set_index("doc_id")
     assert docs.loc["two_column", "error"] == "3 pages: more than the 2 a document may have"
     assert docs.loc["two_column", "n_pages"] == 3
+
+
+def _address_space_limit() -> int:
+    import resource
+
+    return resource.getrlimit(resource.RLIMIT_AS)[0]
+
+
+def test_each_worker_runs_within_a_memory_limit():
+    """bug: one page made tesseract take 5.3 GB (7.3 GB with its worker): a worker and what
+    it runs now have a share of the machine's memory as their address space, so a document
+    that blows up fails with an error row instead of taking the machine."""
+    from pipeline.executors import DEFAULT_MIN_WORKER_MEMORY, make_pool, worker_memory_limit
+
+    pool = make_pool("process", 2)
+    try:
+        limit = pool.submit(1, _address_space_limit).result(timeout=60)
+    finally:
+        pool.shutdown()
+    assert limit == worker_memory_limit(2) and limit >= DEFAULT_MIN_WORKER_MEMORY
