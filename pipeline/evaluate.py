@@ -139,10 +139,37 @@ def dev_pdf_texts(gold_dir: Path) -> dict[str, str]:
     return tomllib.loads((gold_dir / "dev_pdfs.toml").read_text(encoding="utf-8"))["texts"]
 
 
-def extract_dev_pdfs(dev_dir: Path, stems: list[str], work_dir: Path):
+def dev_pdf_scans(gold_dir: Path) -> dict[str, str]:
+    """Scan stem → stem of the dev PDF it is made from (tests/gold/dev_pdfs.toml [scans])."""
+    import tomllib
+
+    return tomllib.loads((gold_dir / "dev_pdfs.toml").read_text(encoding="utf-8")).get("scans", {})
+
+
+DEFAULT_SCAN_DPI = 200  # as the dev set's own scan of its Word PDF
+
+
+def made_scan(pdf: Path, target: Path, dpi: int = DEFAULT_SCAN_DPI) -> Path:
+    """``pdf`` as an image-only PDF, its pages rendered in grey at ``dpi`` (made once: an
+    unchanged re-run keeps the file, so its OCR is cached)."""
+    import pypdfium2 as pdfium
+
+    if target.exists() and target.stat().st_mtime >= pdf.stat().st_mtime:
+        return target
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        images = [page.render(scale=dpi / 72).to_pil().convert("L") for page in document]
+    finally:
+        document.close()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    images[0].save(target, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    return target
+
+
+def extract_dev_pdfs(paths: list[Path], work_dir: Path):
     """The dev PDFs through the pipeline into ``work_dir``/{output,clean} (cached, as the
     realdev set is: OCR of the scans and the photo runs once). Returns (out_dir, clean_dir)."""
-    return _extract_set(tuple(dev_dir / f"{stem}.pdf" for stem in stems), work_dir)
+    return _extract_set(tuple(paths), work_dir)
 
 
 def pdf_comparison(evaluation: "Evaluation", pdf_texts: dict[str, str]) -> str:
@@ -621,7 +648,12 @@ def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path, errors: lis
     dev = None
     if pdf_texts:
         seed_gold = load_gold(gold_dir)
-        dev_out, dev_clean = extract_dev_pdfs(dev_pdf_dir, list(pdf_texts), out_dir / "dev_pdfs")
+        paths = [dev_pdf_dir / f"{pdf}.pdf" for pdf in pdf_texts]
+        for scan, source in dev_pdf_scans(gold_dir).items():  # scans made here of dev PDFs
+            if source in pdf_texts:
+                paths.append(made_scan(dev_pdf_dir / f"{source}.pdf", out_dir / "dev_pdfs" / "made" / f"{scan}.pdf"))
+                pdf_texts[scan] = pdf_texts[source]
+        dev_out, dev_clean = extract_dev_pdfs(paths, out_dir / "dev_pdfs")
         dev = ({pdf: seed_gold[text] | {"doc_id": pdf} for pdf, text in pdf_texts.items()}, dev_out)
         evaluate(dev_out, dev_clean, gold_dir, gold=dev[0], set_name="dev_pdfs", result=evaluation)
     elif dev_pdf_dir is not None:

@@ -178,3 +178,32 @@ def test_the_dev_pdfs_are_scored_against_the_gold_of_their_text():
     evaluation.add("document", "mc-inf-266_word_textlayer", "memberships", "f1", 0.990)
     table = pdf_comparison(evaluation, {"mc-inf-266_word_textlayer": "mc-inf-266_2003_regional-dialogues_es-en"})
     assert table.splitlines()[-1].split() == ["mc-inf-266_word_textlayer", "memberships", "0.998", "0.990", "-0.008"]
+
+
+def test_a_dev_scan_is_made_of_its_pdf_once(tmp_path):
+    """`make evaluate` scores scans it makes of dev PDFs ([scans] of dev_pdfs.toml): each
+    page in grey at 200 dpi, an image-only PDF, made again only when its PDF is newer."""
+    import os
+
+    import pypdfium2 as pdfium
+
+    from pipeline.evaluate import dev_pdf_scans, dev_pdf_texts, made_scan
+    from tests.fixtures.make_fixtures import two_column_pdf
+
+    assert set(dev_pdf_scans(GOLD).values()) <= set(dev_pdf_texts(GOLD))
+    pdf = tmp_path / "doc.pdf"
+    two_column_pdf(pdf)
+    scan = made_scan(pdf, tmp_path / "made" / "doc_scanned.pdf")
+    document = pdfium.PdfDocument(str(scan))
+    try:
+        assert len(document) == 3 and not document[0].get_textpage().get_text_range().strip()  # no text layer
+        width, _ = document[0].get_size()
+        assert round(width) == 595  # A4 kept: the 200-dpi image is its page
+    finally:
+        document.close()
+    first = scan.stat().st_mtime_ns
+    made_scan(pdf, scan)
+    assert scan.stat().st_mtime_ns == first  # kept
+    os.utime(pdf, ns=(first + 10**9, first + 10**9))
+    made_scan(pdf, scan)
+    assert scan.stat().st_mtime_ns != first  # its PDF changed: made again
