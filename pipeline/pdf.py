@@ -1,8 +1,8 @@
 """PDF and image pages → PageText: the text layer when it holds real text, OCR otherwise."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from pipeline.layout import LayoutSettings, words_to_page
 from pipeline.ocr import OcrSettings, deskewed, image_resolution, image_to_words, mean_confidence, upscaled
@@ -310,9 +310,10 @@ DEFAULT_MIN_SEPARATOR = 20.0        # pt: a footnote separator rule is at least 
 DEFAULT_MAX_SEPARATOR_SHARE = 0.45  # … and shorter than this share of the page width
 DEFAULT_SUP_SIZE = 0.8              # a reference mark is at most this share of its neighbour's size
 DEFAULT_SUP_RISE = 0.15             # and its baseline this share of that size above the neighbour's
-REFERENCE_MARK = re.compile(r"[0-9*†‡]")
+REFERENCE_MARKS = frozenset("0123456789*†‡")
 
 
+@lru_cache(maxsize=256)
 def _is_italic(fontname: str) -> bool:
     name = fontname.split("+")[-1].lower()
     return "italic" in name or "oblique" in name
@@ -323,11 +324,11 @@ def mark_superscripts(chars: list[dict]) -> None:
     character before or after them in the content stream ('migratorias¹', '¹La Constitución'):
     they are detached from the word they touch instead of glued to it ('migratorias1')."""
     for i, ch in enumerate(chars):
-        if not REFERENCE_MARK.fullmatch(ch["text"]):
+        if not ch["text"] in REFERENCE_MARKS:
             continue
         for step in (-1, 1):
             k = i + step  # the nearest letter before (after) it: other marks and spaces skipped
-            while 0 <= k < len(chars) and (chars[k]["text"].isspace() or REFERENCE_MARK.fullmatch(chars[k]["text"])):
+            while 0 <= k < len(chars) and (chars[k]["text"].isspace() or chars[k]["text"] in REFERENCE_MARKS):
                 k += step
             if 0 <= k < len(chars) and _raised_against(ch, chars[k]):
                 ch["sup"] = True
@@ -363,8 +364,11 @@ def chars_to_words(by_frame: dict[tuple, list[dict]], word_gap_ratio: float, hei
     words: list[dict] = []
     for n, frame in enumerate(frames):
         chars = _shifted(by_frame[frame]) if frame != UPRIGHT else by_frame[frame]
-        found = attach_reference_marks([_with_emphasis(w) for w in extractor.extract_words(chars, return_chars=True)],
-                                       word_gap_ratio)
+        if any(ch["italic"] for ch in chars):
+            found = [_with_emphasis(w) for w in extractor.extract_words(chars, return_chars=True)]
+        else:  # the characters of each word are only needed to tell italics
+            found = [w | {"italic": False} for w in extractor.extract_words(chars)]
+        found = attach_reference_marks(found, word_gap_ratio)
         if n:  # set apart below what is already there
             below = max((w["bottom"] for w in words), default=0.0) + 2 * height
             found = [w | {"top": w["top"] + below, "bottom": w["bottom"] + below} for w in found]
