@@ -55,12 +55,16 @@ def fix_unicode_lines(text: str) -> list[Edit]:
 NOTE_LINE = re.compile(r"^[ \t]*\[(?:\d{1,3}|[*†‡])\][ \t]")
 
 
+SUP_MARK = re.compile(r"<sup>[^<]{0,12}</sup>", re.I)  # a reference mark: '<sup>3</sup>'
+MD_ITALIC = re.compile(r"(?<![\w*])\*{1,3}(?=[^\s*])([^*\n]{1,1000}?)(?<=[^\s*])\*{1,3}(?![\w*])")
+
+
 # Markup some sources carry around plain text. Ordered: footnote markers go first so
 # their digits are not left behind; emphasis markers last.
 MARKUP_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     # a footnote's own number at the start of its line is kept as '[n] ', as .docx notes are
     ("sup_note_number", re.compile(r"^<sup>(\d{1,3}|[*†‡])</sup>[ \t]*", re.I | re.M), r"[\1] "),
-    ("sup_footnote", re.compile(r"<sup>[^<]{0,12}</sup>", re.I), ""),
+    ("sup_footnote", SUP_MARK, ""),
     ("list_item", re.compile(r"^[ \t]*<li>[ \t]*", re.I | re.M), "• "),
     ("inline_list_item", re.compile(r"<li>[ \t]*", re.I), "\n• "),
     ("block_tag", re.compile(r"</?(?:ul|ol|li|p|div|br|span|b|i|u|em|strong|sup|sub|font)\b[^>]*>", re.I), ""),
@@ -68,7 +72,7 @@ MARKUP_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("md_rule", re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", re.M), ""),
     ("md_bold_italic", re.compile(r"\*\*\*"), ""),
     ("md_bold", re.compile(r"\*\*|__(?=\S)|(?<=\S)__"), ""),
-    ("md_italic", re.compile(r"(?<![\w*])\*{1,3}(?=[^\s*])([^*\n]{1,1000}?)(?<=[^\s*])\*{1,3}(?![\w*])"), r"\1"),
+    ("md_italic", MD_ITALIC, r"\1"),
     ("md_line_break", re.compile(r"[ \t]{2,}$", re.M), ""),
 )
 

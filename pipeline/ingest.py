@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path, PurePath
 
 from pipeline.docinfo import SYMBOL_LINE
-from pipeline.decode import (LAYOUT_MARKUP, NotText, bytes_to_text, fix_unicode_lines, html_to_text, markup_edits,
+from pipeline.decode import (LAYOUT_MARKUP, SUP_MARK, NotText, bytes_to_text, fix_unicode_lines, html_to_text, markup_edits,
                              rewrite_chain)
 from pipeline.pdf import UnreadableDocument
 from pipeline.layout import note_number, plain
@@ -252,7 +252,7 @@ def sentence_across_pages_edits(pages: list[PageText], furniture: list[set[int]]
 
 def _bare(line: str) -> str:
     """A line as its words read: emphasis and reference marks the layout wrote in removed."""
-    return re.sub(r"<sup>[^<]{0,12}</sup>", "", plain(line))
+    return SUP_MARK.sub("", plain(line))
 
 
 def footnote_edits(pages: list[PageText], spans: list[tuple[int, int]],

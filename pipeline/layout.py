@@ -131,12 +131,12 @@ def _emphasised(words: list[Word]) -> str:
     return " ".join(parts)
 
 
-EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
-
-
 def plain(text: str) -> str:
-    """A line's text without the emphasis asterisks ``_emphasised`` put in."""
-    return EMPHASIS.sub(r"\1", text) if "*" in text else text
+    """A line's text without the emphasis asterisks ``_emphasised`` put in (the markup
+    step's own pattern)."""
+    from pipeline.decode import MD_ITALIC
+
+    return MD_ITALIC.sub(r"\1", text) if "*" in text else text
 
 
 def find_gutter(lines: list[Line], width: float, settings: LayoutSettings, offset: float = 0.0) -> float | None:

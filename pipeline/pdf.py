@@ -7,7 +7,7 @@ from functools import lru_cache
 from pipeline.layout import LayoutSettings, words_to_page
 from pipeline.ocr import OcrSettings, deskewed, image_resolution, image_to_words, mean_confidence, upscaled
 from pipeline.records import Line, PageMethod, PageText, Word
-from pipeline.scan_tables import image_to_rules, rules_to_grids, words_into_grids
+from pipeline.scan_tables import cell_lines_to_text, image_to_rules, rules_to_grids, words_into_grids
 
 
 class UnreadableDocument(ValueError):
@@ -203,7 +203,7 @@ def page_tables(page) -> list[tuple[tuple, list[Line]]]:
             continue  # a framed paragraph (rows of one filled cell), not a table
         lines = []
         for row, values in zip(table.rows, cells):
-            texts = [_cell_text(v) for v in values]
+            texts = [cell_lines_to_text(v or "") for v in values]
             if not any(texts):
                 continue
             x0, top, x1, bottom = row.bbox
@@ -211,13 +211,6 @@ def page_tables(page) -> list[tuple[tuple, list[Line]]]:
         if lines:
             out.append((table.bbox, lines))
     return out
-
-
-def _cell_text(value: str | None) -> str:
-    import re
-
-    text = re.sub(r"(\w)-\n(?=[a-záéíóúñ])", r"\1", value or "")
-    return " ".join(text.split())
 
 
 def _inside(x: float, y: float, box: tuple) -> bool:

@@ -163,17 +163,21 @@ def words_into_grids(words: list[Word], grids: list[Grid]) -> tuple[list[Word], 
     return rest, rows_out
 
 
-def _cell_text(words: list[Word]) -> str:
-    """A cell's words in reading order: lines top to bottom, words left to right; a word
-    hyphenated at a line end is joined."""
-    import re
+CELL_LINE_HYPHEN = re.compile(r"(\w)-\n(?=[a-záéíóúñ])")
 
+
+def cell_lines_to_text(text: str) -> str:
+    """A table cell's lines as one line: a word hyphenated at a line end joined, the rest
+    by spaces (cells of text layers and of scans alike)."""
+    return " ".join(CELL_LINE_HYPHEN.sub(r"\1", text).split())
+
+
+def _cell_text(words: list[Word]) -> str:
+    """A cell's words in reading order: lines top to bottom, words left to right."""
     lines: list[list[Word]] = []
     for w in sorted(words, key=lambda w: (w.top, w.x0)):
         if lines and abs(lines[-1][0].top - w.top) < 0.5 * max(w.bottom - w.top, 1.0):
             lines[-1].append(w)
         else:
             lines.append([w])
-    text = "\n".join(" ".join(w.text for w in sorted(ln, key=lambda w: w.x0)) for ln in lines)
-    text = re.sub(r"(\w)-\n(?=[a-záéíóúñ])", r"\1", text)
-    return " ".join(text.split())
+    return cell_lines_to_text("\n".join(" ".join(w.text for w in sorted(ln, key=lambda w: w.x0)) for ln in lines))
