@@ -281,7 +281,7 @@ def _document_unit(source, pages, clean_dir: str, out_dir: str):
     from pipeline.ingest import pages_to_document
     from pipeline.runner import _write_document
     from pipeline.sections import document_structure
-    from pipeline.stages import DocumentResult, DocumentSettings, correction_rows, document_row, page_rows
+    from pipeline.stages import DocumentResult, DocumentSettings, correction_rows, document_row, page_rows, table_rows
     from pipeline.textedit import runs_of
     from extractors import extract_document
 
@@ -304,7 +304,8 @@ def _document_unit(source, pages, clean_dir: str, out_dir: str):
     result = DocumentResult(
         doc_id=source.doc_id, source_text=document.source_text, clean_text=document.text,
         tables={"documents": [document_row(document, language)], "pages": page_rows(document),
-                "corrections": correction_rows(document), "sections": sections, "paragraphs": paragraphs}
+                "corrections": correction_rows(document), "sections": sections, "paragraphs": paragraphs,
+                "tables": table_rows(document, pages, paragraphs)}
         | extracted,
         origin_runs=runs_of(document.origin))
     _write_document(result, Path(clean_dir), Path(out_dir))
