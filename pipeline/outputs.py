@@ -24,10 +24,28 @@ CORPUS_OUTPUT_FILES = ("datapackage.json", "run_manifest.json", "review/index.ht
     f"{name}.{ext}" for name in CORPUS_TABLES for ext in ("parquet", "csv"))
 
 
+def write_corpus_tables(tables_dir: Path) -> None:
+    """The corpus tables, from the run tables in ``tables_dir`` and into it: process
+    members and profiles, the membership panel, the event catalog (and ``events`` again,
+    each row with its catalog_id). Read are only the tables they are made of (not
+    corrections, pages or paragraphs, the large ones)."""
+    from pipeline import load
+
+    tables = load(tables_dir, tables=PROFILE_INPUTS)
+    members = process_members(tables)
+    write_table(PROCESS_MEMBERS, members.to_dict("records"), tables_dir)
+    write_table(PROCESS_PROFILES, process_profiles(tables, members).to_dict("records"), tables_dir)
+    write_table(MEMBERSHIP_PANEL, membership_panel(tables).to_dict("records"), tables_dir)
+    catalog, events = event_catalog(tables["events"])
+    write_table(EVENT_CATALOG, catalog.to_dict("records"), tables_dir)
+    write_table(EVENTS, events.to_dict("records"), tables_dir)
+
+
 def write_corpus_outputs(out_dir: Path, clean_dir: Path, summary, tables_rewritten: bool = True) -> None:
-    """Called by the runner once the per-document tables are written. When the run tables were
-    not rewritten (an unchanged re-run), everything derived from them still holds: only the
-    manifest's facts about this run are renewed."""
+    """Called by the runner once the tables are in ``out_dir``: the data package, the run
+    manifest and the review pages. When the run tables were not rewritten (an unchanged
+    re-run), everything derived from them still holds: only the manifest's facts about this
+    run are renewed."""
     manifest_path = out_dir / "run_manifest.json"
     if not tables_rewritten and all((out_dir / name).exists() for name in CORPUS_OUTPUT_FILES):
         try:
@@ -40,16 +58,11 @@ def write_corpus_outputs(out_dir: Path, clean_dir: Path, summary, tables_rewritt
             return
     from pipeline import load
 
-    # only the tables the profiles are made of (not corrections, pages or paragraphs, the
-    # large ones): the review pages read each document's rows on their own
-    tables = load(out_dir, tables=PROFILE_INPUTS)
-    members = process_members(tables)
-    write_table(PROCESS_MEMBERS, members.to_dict("records"), out_dir)
-    write_table(PROCESS_PROFILES, process_profiles(tables, members).to_dict("records"), out_dir)
-    write_table(MEMBERSHIP_PANEL, membership_panel(tables).to_dict("records"), out_dir)
-    catalog, events = event_catalog(tables["events"])
-    write_table(EVENT_CATALOG, catalog.to_dict("records"), out_dir)
-    write_table(EVENTS, events.to_dict("records"), out_dir)  # now with each row's catalog_id
+    if not tables_rewritten or not all((out_dir / name).exists() for name in CORPUS_OUTPUT_FILES):
+        # the run tables were kept, the corpus tables derived from them are not current:
+        # made again in place (a rewrite made them with the run tables, in its stage)
+        write_corpus_tables(out_dir)
+    tables = load(out_dir, tables=["documents"])
     write_datapackage(out_dir)
     write_atomic(out_dir / "run_manifest.json",
                  json.dumps(run_manifest(tables["documents"], table_counts(out_dir), summary), indent=2,
@@ -265,5 +278,5 @@ def run_facts(summary) -> dict:
     }
 
 
-__all__ = ["write_corpus_outputs", "process_members", "process_profiles", "membership_panel", "datapackage", "run_manifest",
+__all__ = ["write_corpus_outputs", "write_corpus_tables", "process_members", "process_profiles", "membership_panel", "datapackage", "run_manifest",
            "CORPUS_TABLES"]

@@ -27,9 +27,9 @@ from pipeline.options import ExitCode, RunOptions
 from pipeline.pdf import PageJob, extract_page, image_page_count, pdf_page_count
 from pipeline.records import SourceFile
 from pipeline.stages import DocumentResult, duplicate_result, error_result, pages_to_result, text_source_to_result
-from pipeline.outputs import write_corpus_outputs
+from pipeline.outputs import write_corpus_outputs, write_corpus_tables
 from pipeline.storage import (TableWriter, cached_tables, conform_cached, output_lock, read_any_cached, read_cached,
-                              write_atomic, write_cached, write_data_dictionary, write_table)
+                              staging_folder, switch_in, write_atomic, write_cached, write_data_dictionary, write_table)
 from pipeline.tables import RUN_TABLES
 
 
@@ -168,8 +168,14 @@ def _run(options: RunOptions) -> RunSummary:
 
     rewrite = bool(todo) or not _tables_unchanged(ordered, facts, out_dir)
     if rewrite:
-        write_run_tables(ordered, out_dir, stale)
-        write_data_dictionary(out_dir)
+        # every table is written into a staging folder, then all are switched in at once:
+        # an interrupt while they are written (minutes, for a large corpus) leaves the
+        # previous run's tables whole, never tables of two runs side by side
+        stage = staging_folder(out_dir)
+        write_run_tables(ordered, out_dir, stale, into=stage)
+        write_data_dictionary(stage)
+        write_corpus_tables(stage)
+        switch_in(stage, out_dir)
         write_atomic(_tables_stamp(out_dir), _tables_key(ordered, facts))
     write_atomic(out_dir / ".cache" / INDEX_NAME, index_json(tuple(e for e in plan.entries if e.doc_id in facts)))
     summary.seconds = time.perf_counter() - started
@@ -209,16 +215,18 @@ def _facts(tables: dict[str, list[dict]]) -> dict:
     return {"document": tables["documents"][0], "page_methods": Counter(p["method"] for p in tables["pages"])}
 
 
-def write_run_tables(ordered: list[str], out_dir: Path, stale: set[str] = frozenset()) -> None:
-    """Stream every document's cached rows, in corpus order, into the run tables: one
-    document in memory at a time (``stale``: documents whose rows are conformed to today's
-    columns first). ``processes`` is corpus-level: the registry, then each discovered
-    process once."""
+def write_run_tables(ordered: list[str], out_dir: Path, stale: set[str] = frozenset(),
+                     into: Path | None = None) -> None:
+    """Stream every document's cached rows (in ``out_dir``'s cache), in corpus order, into
+    the run tables in ``into`` (default ``out_dir``): one document in memory at a time
+    (``stale``: documents whose rows are conformed to today's columns first). ``processes``
+    is corpus-level: the registry, then each discovered process once."""
     from extractors import process_rows  # here: spaCy loads only when tables are written
 
+    into = into or out_dir
     discovered: dict[str, dict] = {}
     with ExitStack() as stack:
-        writers = [(name, stack.enter_context(TableWriter(table, out_dir)))
+        writers = [(name, stack.enter_context(TableWriter(table, into)))
                    for name, table in RUN_TABLES.items() if name != "processes"]
         for doc_id in ordered:
             tables = cached_tables(out_dir, doc_id)
@@ -230,7 +238,7 @@ def write_run_tables(ordered: list[str], out_dir: Path, stale: set[str] = frozen
                 discovered.setdefault(row["process_id"], row)
         registry = {r["process_id"]: r for r in process_rows()}
         write_table(RUN_TABLES["processes"], list((registry | {k: v for k, v in discovered.items()
-                                                                if k not in registry}).values()), out_dir)
+                                                                if k not in registry}).values()), into)
 
 
 def _tables_key(ordered: list[str], facts: dict) -> str:

@@ -64,6 +64,25 @@ def output_lock(out_dir: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def staging_folder(out_dir: Path) -> Path:
+    """An empty folder inside ``out_dir``'s cache where a run writes its tables before
+    ``switch_in`` (what an interrupted run left there is thrown away)."""
+    import shutil
+
+    stage = Path(out_dir) / CACHE_DIR / "staging"
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir(parents=True)
+    return stage
+
+
+def switch_in(stage: Path, out_dir: Path) -> None:
+    """Move every file of ``stage`` into ``out_dir`` by renames (same file system: each is
+    atomic, and all of them take milliseconds), then remove the stage."""
+    for path in sorted(stage.iterdir()):
+        os.replace(path, Path(out_dir) / path.name)
+    stage.rmdir()
+
+
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write to a temp file in the same folder, then rename: readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)

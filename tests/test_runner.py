@@ -342,3 +342,32 @@ def test_each_worker_runs_within_a_memory_limit():
     finally:
         pool.shutdown()
     assert limit == worker_memory_limit(2) and limit >= DEFAULT_MIN_WORKER_MEMORY
+
+
+def test_an_interrupt_while_tables_are_written_leaves_the_previous_tables_whole(tmp_path, monkeypatch):
+    """bug: an interrupt in the table phase left tables of two runs side by side (documents
+    of 150 documents, events of 75). The tables are written into a stage and switched in."""
+    import pipeline.runner as runner_module
+    from pipeline.storage import CACHE_DIR
+
+    first = tmp_path / "first.txt"
+    shutil.copy(GOOD_TEXT, first)
+    run(options(tmp_path, first))
+    before = {p.name: p.read_bytes() for p in (tmp_path / "out").glob("*.csv")}
+    second = tmp_path / "second.txt"
+    shutil.copy(GOOD_TEXT, second)
+    second.write_text(second.read_text(encoding="utf-8") + "\nUna línea más.\n", encoding="utf-8")
+
+    def interrupted(stage):
+        raise KeyboardInterrupt  # after the run tables were written, before the corpus tables
+
+    monkeypatch.setattr(runner_module, "write_corpus_tables", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run(options(tmp_path, first, second))
+    after = {p.name: p.read_bytes() for p in (tmp_path / "out").glob("*.csv")}
+    assert after == before  # not one table of the second run
+    monkeypatch.undo()
+    run(options(tmp_path, first, second))  # the next run starts from a clean stage
+    docs = load(tmp_path / "out")["documents"]
+    assert set(docs["doc_id"]) == {"first", "second"}
+    assert not (tmp_path / "out" / CACHE_DIR / "staging").exists()
