@@ -132,18 +132,20 @@ def _extract_set(inputs: tuple[Path, ...], work_dir: Path, workers: int | None =
 COMPARED_TYPES = ("processes", "memberships", "events", "dates", "document")
 
 
-def dev_pdf_texts(gold_dir: Path) -> dict[str, str]:
-    """PDF stem → doc_id of the seed text it was made from (tests/gold/dev_pdfs.toml)."""
+def _dev_pdfs_toml(gold_dir: Path) -> dict:
     import tomllib
 
-    return tomllib.loads((gold_dir / "dev_pdfs.toml").read_text(encoding="utf-8"))["texts"]
+    return tomllib.loads((gold_dir / "dev_pdfs.toml").read_text(encoding="utf-8"))
+
+
+def dev_pdf_texts(gold_dir: Path) -> dict[str, str]:
+    """PDF stem → doc_id of the seed text it was made from (tests/gold/dev_pdfs.toml)."""
+    return _dev_pdfs_toml(gold_dir)["texts"]
 
 
 def dev_pdf_scans(gold_dir: Path) -> dict[str, str]:
     """Scan stem → stem of the dev PDF it is made from (tests/gold/dev_pdfs.toml [scans])."""
-    import tomllib
-
-    return tomllib.loads((gold_dir / "dev_pdfs.toml").read_text(encoding="utf-8")).get("scans", {})
+    return _dev_pdfs_toml(gold_dir).get("scans", {})
 
 
 DEFAULT_SCAN_DPI = 200  # as the dev set's own scan of its Word PDF

@@ -24,6 +24,7 @@ import sys
 import uuid
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
+from pipeline.limits import limit_address_space
 from pipeline.options import MissingDependency
 
 
@@ -97,18 +98,6 @@ def worker_memory_limit(workers: int) -> int | None:
     return max(DEFAULT_MIN_WORKER_MEMORY, int(DEFAULT_WORKER_MEMORY_SHARE * total / max(1, workers)))
 
 
-def _limit_memory(limit: int | None) -> None:
-    import resource
-
-    if limit is None:
-        return
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    if soft == resource.RLIM_INFINITY or limit < soft:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-
-
 def _init_worker(announce, memory_limit: int | None = None) -> None:
     global _announce
     # tesseract parallelism comes from pages spread over workers, never from its own threads
@@ -117,7 +106,7 @@ def _init_worker(announce, memory_limit: int | None = None) -> None:
     # (and Ctrl-C reaches only the runner, which stops the workers itself)
     os.setpgrp()
     exit_with_parent()
-    _limit_memory(memory_limit)
+    limit_address_space(memory_limit)
     _announce = announce
 
 

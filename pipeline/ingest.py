@@ -10,7 +10,7 @@ from pipeline.docinfo import SYMBOL_LINE
 from pipeline.decode import (LAYOUT_MARKUP, SUP_MARK, NotText, bytes_to_text, fix_unicode_lines, html_to_text, markup_edits,
                              rewrite_chain)
 from pipeline.pdf import UnreadableDocument
-from pipeline.layout import note_number, plain
+from pipeline.layout import note_opening, plain
 from pipeline.records import Document, PageMethod, PageSpan, PageText, SourceFile, Zone
 from dataclasses import replace
 
@@ -298,11 +298,11 @@ def footnotes_text(lines) -> str:
     """Footnote lines as paragraphs: a note opens with '[n] ', its other lines follow it."""
     parts = []
     for line in lines:
-        number = note_number(line.text) if line.paragraph_break_before else None
-        if number is None:
+        opening = note_opening(line.text) if line.paragraph_break_before else None
+        if opening is None:
             parts.append(("\n" if parts else "") + line.text)
             continue
-        rest = re.sub(r"^(?:<sup>)?" + re.escape(number) + r"(?:</sup>)?\s*", "", line.text, count=1)
+        number, rest = opening
         parts.append(("\n\n" if parts else "") + f"[{number}] {rest}")
     return "".join(parts)
 

@@ -248,13 +248,20 @@ def assign_zones(lines: list[Line], height: float, settings: LayoutSettings) -> 
 NOTE_OPENING = re.compile(r"^(?:<sup>)?(\d{1,3}|[*†‡])(?:</sup>)?(?:\s+|(?=[^\W\d_]))(?=\S)")
 
 
-def note_number(text: str) -> str | None:
-    """The reference a footnote line opens with ('1 La Constitución…', '<sup>2</sup>Tras…',
-    '* See…'), or None; a page number ('3 de 13') opens no note."""
+def note_opening(text: str) -> tuple[str, str] | None:
+    """(the reference a footnote line opens with, the note's text after it): '1 La
+    Constitución…', '<sup>2</sup>Tras…', '* See…'; None for other lines, a page number
+    ('3 de 13') among them."""
     m = NOTE_OPENING.match(text)
     if m is None or sum(ch.isalpha() for ch in text[m.end():]) < 4:
         return None
-    return m.group(1)
+    return m.group(1), text[m.end():]
+
+
+def note_number(text: str) -> str | None:
+    """The reference a footnote line opens with, or None (see ``note_opening``)."""
+    opening = note_opening(text)
+    return opening[0] if opening else None
 
 
 def mark_footnotes(lines: list[Line], separators: list[float], settings: LayoutSettings) -> list[Line]:

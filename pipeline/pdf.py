@@ -88,15 +88,10 @@ def bounded_pdfminer_page_count(path: str, seconds: float = DEFAULT_COUNT_SECOND
 
 def _page_count_verdict(path: str, send) -> None:
     """In the child: sends ("count", n) or ("error", the reason)."""
-    import os
-    import resource
+    from pipeline.limits import limit_address_space, mapped_bytes
 
-    try:
-        with open("/proc/self/statm") as statm:  # what the fork inherited, plus the allowance
-            limit = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE") + DEFAULT_COUNT_MEMORY
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (OSError, ValueError):  # no /proc (not Linux): the time limit alone
-        pass
+    inherited = mapped_bytes()  # what the fork inherited, plus the allowance (not Linux: the time limit alone)
+    limit_address_space(None if inherited is None else inherited + DEFAULT_COUNT_MEMORY)
     try:
         answer = ("count", _pdfminer_page_count(path))
     except UnreadableDocument as exc:
@@ -449,12 +444,16 @@ def _shifted(chars: list[dict]) -> list[dict]:
 DEFAULT_MAX_PAGE_PIXELS = 40_000_000  # an A4 page at 200 dpi is 3.9 million; tesseract needs ~100 bytes each
 
 
+def within_pixels(width: float, height: float, max_pixels: int = DEFAULT_MAX_PAGE_PIXELS) -> float:
+    """The factor (at most 1) that brings an image of width × height within ``max_pixels``."""
+    return min(1.0, (max_pixels / (width * height)) ** 0.5) if width * height > 0 else 1.0
+
+
 def render_scale(width_pt: float, height_pt: float, dpi: float, max_pixels: int = DEFAULT_MAX_PAGE_PIXELS) -> float:
     """Points → pixels for rendering a page at ``dpi``, lowered so the image stays within
     ``max_pixels`` (a 596-byte PDF with an 8000-pt page would need 7 GB at 200 dpi)."""
     scale = dpi / 72
-    pixels = width_pt * height_pt * scale * scale
-    return scale if pixels <= max_pixels else scale * (max_pixels / pixels) ** 0.5
+    return scale * within_pixels(width_pt * scale, height_pt * scale, max_pixels)
 
 
 def _render_pdf_page(path: str, page: int, dpi: int):
@@ -483,8 +482,7 @@ def _image_frame(path: str, page: int):
 
 def _ocr_page(image, resolution: float, job: PageJob) -> PageText:
     image, dpi = upscaled(image, resolution, job.settings.ocr)
-    if image.width * image.height > DEFAULT_MAX_PAGE_PIXELS:  # a huge image is read smaller, not at any cost
-        factor = (DEFAULT_MAX_PAGE_PIXELS / (image.width * image.height)) ** 0.5
+    if (factor := within_pixels(image.width, image.height)) < 1:  # a huge image is read smaller, not at any cost
         image, dpi = image.resize((int(image.width * factor), int(image.height * factor))), dpi * factor
     image, skew = deskewed(image, job.settings.ocr)
     words = image_to_words(image, job.settings.ocr)

@@ -196,18 +196,24 @@ def test_an_out_folder_that_cannot_be_written_is_refused_before_any_work(tmp_pat
     assert not (tmp_path / "c").exists()  # refused before anything was written
 
 
+def _stat_fields(pid) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (state, ppid, …), None when gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def _children(pid: int) -> list[int]:
     from pathlib import Path as P
 
-    out = []
-    for stat in P("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            out.append(int(stat.parent.name))
-    return out
+    return [int(p.name) for p in P("/proc").glob("[0-9]*") if (f := _stat_fields(p.name)) and int(f[1]) == pid]
+
+
+def _running(pid: int) -> bool:
+    fields = _stat_fields(pid)
+    return fields is not None and fields[0] != "Z"
 
 
 @pytest.mark.ocr
@@ -232,11 +238,9 @@ def test_workers_end_when_the_runner_is_killed(tmp_path, made):
     os.kill(runner.pid, signal.SIGKILL)
     runner.wait()
     deadline = time.time() + 20
-    while any(os.path.exists(f"/proc/{w}") and "Z" not in open(f"/proc/{w}/stat").read().rsplit(")", 1)[1].split()[0]
-              for w in workers) and time.time() < deadline:
+    while any(_running(w) for w in workers) and time.time() < deadline:
         time.sleep(0.2)
-    alive = [w for w in workers if os.path.exists(f"/proc/{w}")
-             and open(f"/proc/{w}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"]
+    alive = [w for w in workers if _running(w)]
     assert not alive, f"workers still running: {alive}"
 
 
