@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--realdev", type=Path, default=Path("../shared/realdev"), metavar="DIR",
                           help="also extract and score this real development set (texts/, gold/, registry.csv); "
                                "default ../shared/realdev, skipped when absent")
+    evaluate.add_argument("--realdev2", type=Path, default=Path("../shared/realdev2"), metavar="DIR",
+                          help="also extract and score this second real development set (same layout); "
+                               "default ../shared/realdev2, skipped when absent")
     evaluate.add_argument("--dev-pdfs", type=Path, default=Path("../shared/corpus"), metavar="DIR",
                           help="also extract the PDFs tests/gold/dev_pdfs.toml names from this folder and "
                                "print how each scores against its text (default ../shared/corpus, skipped "
@@ -92,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         from pipeline.evaluate import evaluate_command
 
         errors = list(ERROR_TYPES) if args.errors == [] else args.errors
-        return evaluate_command(args.out, args.clean, args.gold, errors, args.realdev, args.dev_pdfs)
+        return evaluate_command(args.out, args.clean, args.gold, errors,
+                                {"realdev": args.realdev, "realdev2": args.realdev2}, args.dev_pdfs)
     return ExitCode.BAD_ARGS
 
 

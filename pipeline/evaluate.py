@@ -43,6 +43,8 @@ def load_gold(gold_dir: Path) -> dict[str, dict]:
 # ---------------------------------------------------------------- the real development set
 
 DEFAULT_REALDEV = Path("../shared/realdev")
+# the real development sets, by set name: texts the rules were not written from, with gold
+DEFAULT_REAL_SETS = {"realdev": DEFAULT_REALDEV, "realdev2": Path("../shared/realdev2")}
 # roles of our rows as the realdev gold writes them: it calls participants of a process's
 # own session, and signatories, members
 REALDEV_ROLES = {"participant": "member"}
@@ -592,6 +594,7 @@ SCORED_TABLES = ("documents", "process_mentions", "memberships", "events", "date
 SCOPE_ORDER = {"micro": 0, "input_kind": 1, "document": 2}
 SET_TITLES = {"seed": "Seed corpus (output/ against tests/gold/)",
               "realdev": "Real development set (../shared/realdev: texts the rules were not written from)",
+              "realdev2": "Real development set 2 (../shared/realdev2: 26 more real texts, never tuned on)",
               "dev_pdfs": "Dev PDFs (../shared/corpus: Word-style PDFs, a scan and a photo of seed texts, "
                           "against their text's gold)"}
 
@@ -627,7 +630,7 @@ def render_set(frame: pd.DataFrame) -> str:
 
 
 def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path, errors: list[str] | None = None,
-                     realdev_dir: Path | None = DEFAULT_REALDEV, dev_pdf_dir: Path | None = None) -> int:
+                     real_sets: dict[str, Path | None] | None = None, dev_pdf_dir: Path | None = None) -> int:
     from pipeline.options import ExitCode
     from pipeline.outputs import write_datapackage
     from pipeline.storage import write_table
@@ -637,14 +640,17 @@ def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path, errors: lis
         print(f"error: no pipeline output in {out_dir}; run `make extract` first")
         return ExitCode.BAD_ARGS
     evaluation = evaluate(out_dir, clean_dir, gold_dir)
-    realdev = None
-    if realdev_dir is not None and (realdev_dir / "gold").is_dir():
-        rd_out, rd_clean = extract_realdev(realdev_dir, out_dir / "realdev")
-        realdev = (load_realdev_gold(realdev_dir), rd_out)
-        evaluate(rd_out, rd_clean, realdev_dir, gold=realdev[0], set_name="realdev", result=evaluation,
-                 roles=REALDEV_ROLES)
-    elif realdev_dir is not None:
-        print(f"(no real development set at {realdev_dir}: only the seed corpus is scored)\n")
+    scored_real = []  # (set name, gold, output folder)
+    for set_name, real_dir in (DEFAULT_REAL_SETS if real_sets is None else real_sets).items():
+        if real_dir is None:
+            continue
+        if not (real_dir / "gold").is_dir():
+            print(f"(no real development set at {real_dir}: {set_name} is not scored)\n")
+            continue
+        rd_out, rd_clean = extract_realdev(real_dir, out_dir / set_name)
+        gold = load_realdev_gold(real_dir)
+        evaluate(rd_out, rd_clean, real_dir, gold=gold, set_name=set_name, result=evaluation, roles=REALDEV_ROLES)
+        scored_real.append((set_name, gold, rd_out))
     pdf_texts = dev_pdf_texts(gold_dir) if dev_pdf_dir is not None else {}
     pdf_texts = {pdf: text for pdf, text in pdf_texts.items() if (dev_pdf_dir / f"{pdf}.pdf").exists()}
     dev = None
@@ -669,7 +675,8 @@ def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path, errors: lis
     if errors:
         from pipeline import load
 
-        sets = [("seed", load_gold(gold_dir), out_dir, {})] + ([("realdev", *realdev, REALDEV_ROLES)] if realdev else []) \
+        sets = [("seed", load_gold(gold_dir), out_dir, {})] + [(name, gold, where, REALDEV_ROLES)
+                                                               for name, gold, where in scored_real] \
             + ([("dev_pdfs", *dev, {})] if dev else [])
         for set_name, gold, where, roles in sets:
             tables = load(where, tables=SCORED_TABLES)

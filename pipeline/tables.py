@@ -455,7 +455,7 @@ EVALUATION = Table(
     "evaluation",
     "Scores of the last `make evaluate` against tests/gold/ and the real development set (long format: pivot on metric).",
     (
-        Column("set", "category", "seed (the corpus against tests/gold/), realdev (../shared/realdev) or dev_pdfs (the PDFs of tests/gold/dev_pdfs.toml against their text's gold).", "seed", categories=("seed", "realdev", "dev_pdfs")),
+        Column("set", "category", "seed (the corpus against tests/gold/), realdev (../shared/realdev), realdev2 (../shared/realdev2) or dev_pdfs (the PDFs of tests/gold/dev_pdfs.toml against their text's gold).", "seed", categories=("seed", "realdev", "realdev2", "dev_pdfs")),
         Column("scope", "string", "document (one gold document), input_kind (text, text-layer pdf, ocr) or micro (all).", "micro"),
         Column("name", "string", "The doc_id, input kind, or 'all'.", "all"),
         Column("type", "string", "What is scored: processes, memberships, events, events_title_only, dates, document, repair, language.", "dates"),
