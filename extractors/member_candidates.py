@@ -1,0 +1,267 @@
+"""List-first membership candidates: every list of state and organisation names (and every
+single name) a document holds, each with the process it is attributed to, a role, and the
+ids of the evidence around it. Which candidates are memberships is decided afterwards by
+``member_model`` from that evidence, with weights fitted to the gold (``make train``).
+
+- **Lists** are runs of names with only separators, articles, conjunctions and a few
+  capitalised words between them, inside one sentence or one name a line; consecutive
+  name-only paragraphs (a list under a heading or an introducing sentence) are one list
+  whose "before" text is the paragraph that introduces them.
+- **Attribution by scope**: the process of the cue rule that found the name, else the
+  process named in the list's own sentence (the last before the list, else the first
+  after), else earlier in its paragraph, else in the introducing paragraph, else the
+  section's, else one named a few paragraphs above, else the document's main process.
+- **Evidence** is rows of ``patterns/membership_evidence.jsonl`` (cue words and negative
+  cues, each looked for in windows: before the list in its sentence, after it, right
+  after the name, in the section heading) plus structure (list size, one name a line, a
+  table, the scope the process came from) and the cue rules of ``memberships`` that
+  found the name (``rule.<basis>``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from extractors.context import DocumentContext, ParagraphContext
+from extractors.memberships import _without_qualifiers, is_list_gap, names_only, numbered_sessions
+from extractors.nlp import PATTERNS
+from extractors.text import fold, fold_lower_keeping_offsets, read_jsonl, sentence_bounds
+
+EVIDENCE_PATH = PATTERNS / "membership_evidence.jsonl"
+DEFAULT_ITEM_WINDOW = 40       # characters after a name read for its own role ('X (observer since 2007)')
+DEFAULT_AFTER_WINDOW = 160     # characters after a list (within its sentence) read for a predicate
+DEFAULT_BEFORE_WINDOW = 240    # characters before a list (within its sentence, or its intro) read for a cue
+DEFAULT_SINGLE_BEFORE_WINDOW = 80  # the same for a single name: its cue is close ('admitted as members: X')
+NEARBY_PARAGRAPHS = 3          # a list naming no process may take one named this few paragraphs above
+MAX_LINE_LIST_PARAGRAPHS = 80  # name-only paragraphs one intro can head
+# a role word between two names ends the list before it ('Members: A, B; Observers: C')
+ROLE_BREAK = re.compile(r"\b(?:observ\w*|members?|miembros?|participant\w*|chair\w*|presid\w*|host\w*)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRule:
+    id: str
+    windows: tuple[str, ...]
+    pattern: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def evidence_rules() -> tuple[EvidenceRule, ...]:
+    return tuple(EvidenceRule(e["id"], tuple(e["windows"]), re.compile(e["pattern"])) for e in read_jsonl(EVIDENCE_PATH))
+
+
+@dataclass(frozen=True, slots=True)
+class MemberCandidate:
+    """One name of one list, attributed: the unit the model scores."""
+
+    member_type: str
+    member_id: str
+    member_name: str
+    process_id: str | None
+    role: str
+    para_index: int
+    start: int                 # offsets in the document text
+    end: int
+    evidence_start: int        # the sentence (or intro and list) it stands in
+    evidence_end: int
+    evidence_ids: tuple[str, ...]
+    rule_id: str | None = None  # the cue rule that found it, if one did
+    basis: str = "list"
+
+
+@dataclass(frozen=True, slots=True)
+class NameList:
+    para_index: int
+    items: tuple              # NameMention, offsets in their paragraph
+    paragraphs: tuple[int, ...]  # one per item (a line list spans paragraphs)
+    before: str               # folded text before the list (its sentence, or its intro paragraph)
+    after: str                # folded text after the list in its sentence
+    sentence: tuple[int, int]  # document offsets of the sentence (or intro .. list end)
+    kind: str                 # inline, lines or table
+    intro_index: int | None = None
+
+
+def document_candidates(context: DocumentContext, rule_rows: list[dict]) -> list[MemberCandidate]:
+    """Every name of every list in the document, attributed and with its evidence ids.
+    ``rule_rows`` are the cue rules' membership rows (``document_membership_rows``): a name
+    they found takes their process and role, and their basis as evidence."""
+    by_span = {}
+    for row in rule_rows:
+        by_span.setdefault(row["char_start"], row)
+    n_processes = len({m.process_id for p in context.paragraphs for m in p.registry_mentions})
+    out = []
+    for names in name_lists(context):
+        for item, p_index in zip(names.items, names.paragraphs):
+            para = context.paragraphs[p_index]
+            rule = by_span.get(para.start + item.start)
+            out.append(_candidate(context, names, item, para, rule, n_processes))
+    return out
+
+
+def name_lists(context: DocumentContext) -> list[NameList]:
+    """The lists of the document, in text order."""
+    lists: list[NameList] = []
+    run: list[tuple[int, list]] = []  # name-only paragraphs in a row: (index, names)
+
+    def flush_run() -> None:
+        if not run:
+            return
+        first = run[0][0]
+        intro = _intro_index(context, first)
+        before = fold(context.paragraphs[intro].text[-DEFAULT_BEFORE_WINDOW:]) if intro is not None else ""
+        para0 = context.paragraphs[first]
+        start = context.paragraphs[intro].start if intro is not None else para0.start
+        items = tuple(n for _, names in run for n in names)
+        lists.append(NameList(first, items, tuple(i for i, names in run for _ in names), before, "",
+                              (start, context.paragraphs[run[-1][0]].end), "lines", intro))
+        run.clear()
+
+    for para in context.paragraphs:
+        names = member_names(para)
+        if not names:
+            if para.kind != "heading" or len(run) > MAX_LINE_LIST_PARAGRAPHS:
+                flush_run()
+            continue
+        if para.kind != "table" and _is_name_lines(para, names):
+            run.append((para.index, names))
+            continue
+        flush_run()
+        lists += _inline_lists(para, names)
+    flush_run()
+    return lists
+
+
+def member_names(para: ParagraphContext) -> list:
+    """The names of a paragraph that could be members: not inside a process's name ('IGAD'
+    of 'IGAD-RCP'), not an organisation that only qualifies the name before it."""
+    names = [n for n in para.names if not any(m.start <= n.start and n.end <= m.end for m in para.mentions)]
+    return _without_qualifiers(para.text, names)
+
+
+def _is_name_lines(para: ParagraphContext, names: list) -> bool:
+    """Every line of the paragraph is names (a bullet, a number, a note in parentheses at most)."""
+    from dataclasses import replace
+
+    start = 0
+    for line in para.text.split("\n"):
+        end = start + len(line)
+        in_line = [replace(n, start=n.start - start, end=n.end - start) for n in names if start <= n.start < end]
+        if line.strip() and not (in_line and names_only(line, in_line, True)):
+            return False
+        start = end + 1
+    return True
+
+
+def _intro_index(context: DocumentContext, first: int) -> int | None:
+    """The paragraph that introduces a list of name-only paragraphs: the one just above
+    (a heading or a sentence ending in a colon, usually)."""
+    return first - 1 if first > 0 else None
+
+
+def _inline_lists(para: ParagraphContext, names: list) -> list[NameList]:
+    text = para.text
+    folded = fold_lower_keeping_offsets(text)
+    groups: list[list] = []
+    for n in names:
+        if groups:
+            prev = groups[-1][-1]
+            gap = text[prev.end:n.start]
+            same_sentence = sentence_bounds(text, prev.start)[0] == sentence_bounds(text, n.start)[0]
+            if (same_sentence or re.fullmatch(r"[\s,;•·*\-–]*", gap)) and is_list_gap(gap) \
+                    and not ROLE_BREAK.search(folded, prev.end, n.start):
+                groups[-1].append(n)
+                continue
+        groups.append([n])
+    out = []
+    for group in groups:
+        s_start = sentence_bounds(text, group[0].start)[0]
+        s_end = sentence_bounds(text, group[-1].start)[1]
+        reach = DEFAULT_BEFORE_WINDOW if len(group) > 1 else DEFAULT_SINGLE_BEFORE_WINDOW
+        before = folded[max(s_start, group[0].start - reach):group[0].start]
+        after = folded[group[-1].end:min(s_end, group[-1].end + DEFAULT_AFTER_WINDOW)]
+        out.append(NameList(para.index, tuple(group), (para.index,) * len(group), before, after,
+                            (para.start + s_start, para.start + s_end), "table" if para.kind == "table" else "inline"))
+    return out
+
+
+def _size_bucket(n: int) -> str:
+    return "list.size1" if n == 1 else "list.size2" if n == 2 else "list.size3_5" if n <= 5 else "list.size6"
+
+
+def _candidate(context: DocumentContext, names: NameList, item, para: ParagraphContext, rule: dict | None,
+               n_processes: int) -> MemberCandidate:
+    folded_para = fold_lower_keeping_offsets(para.text)
+    item_window = folded_para[item.end:item.end + DEFAULT_ITEM_WINDOW]
+    item_window = item_window.split("\n")[0] if names.kind == "lines" else re.split(r"[,;]", item_window)[0]
+    heading = fold(context.section_headings.get(para.section_id, ""))
+    sentence_text = fold(context.text[names.sentence[0]:names.sentence[1]])
+    windows = {"before": names.before, "after": names.after, "item": item_window, "heading": heading,
+               "sentence": sentence_text}
+    ids = [_size_bucket(len(names.items)), f"list.{names.kind}"]
+    if item.kind == "organization":
+        ids.append("name.organization")
+    if "fuzzy" in item.rule_id:
+        ids.append("name.fuzzy")
+    if re.match(r"\s+(?:member\s+states|member\s+countries|estados\s+miembros|paises\s+miembros)\b", item_window):
+        ids.append("name.org_qualifier")  # 'SADC Member States': the states are meant, not SADC
+    for rule_ in evidence_rules():
+        for window in rule_.windows:
+            if rule_.pattern.search(windows[window]):
+                ids.append(f"{rule_.id}.{window}")
+    if len(names.items) == 1 and not any(i.startswith(("cue.join.", "cue.observer.item", "cue.observer.after"))
+                                         for i in ids):
+        ids.append("single.no_status_cue")  # one name, no joining or status stated of it
+    if numbered_sessions(context.text[names.sentence[0]:names.sentence[1]]):
+        ids.append("session.numbered")
+    process_id, scope = _attributed_process(context, names, para, item)
+    if rule is not None:
+        ids.append(f"rule.{rule['basis']}")
+        process_id, scope = rule["process_id"], "rule"
+    ids.append(f"scope.{scope}")
+    ids.append("doc.one_process" if n_processes <= 1 else "doc.many_processes")
+    role = rule["role"] if rule is not None else _role(ids)
+    ids.append(f"role.{role}")
+    return MemberCandidate(item.kind, item.id, item.text, process_id, role, para.index, para.start + item.start,
+                           para.start + item.end, names.sentence[0], names.sentence[1], tuple(ids),
+                           rule["rule_id"] if rule is not None else None, rule["basis"] if rule is not None else "list")
+
+
+def _role(ids: list[str]) -> str:
+    """The role the evidence around a list states: an observer word right after the name or
+    after the list (or in the heading, or before the list with no member word there), else
+    participation in a session, else member."""
+    has = set(ids).__contains__
+    if has("cue.observer.item") or has("cue.observer.after") or (
+            has("cue.observer.before") and not has("cue.member.before")) or (
+            has("cue.observer.heading") and not has("cue.member.before")):
+        return "observer"
+    if (has("cue.participation.before") or has("cue.participation.after")) and (
+            has("cue.session.sentence") or has("session.numbered")) and not has("cue.member.before"):
+        return "participant"
+    return "member"
+
+
+def _attributed_process(context: DocumentContext, names: NameList, para: ParagraphContext, item) -> tuple[str | None, str]:
+    """The process a list belongs to, and the scope it was found in."""
+    s_start, s_end = names.sentence[0] - para.start, names.sentence[1] - para.start
+    mentions = [m for m in para.registry_mentions]
+    inside = [m for m in mentions if s_start <= m.start < s_end and names.kind != "lines"]
+    if inside:
+        before = [m for m in inside if m.end <= names.items[0].start]
+        return (before[-1] if before else inside[0]).process_id, "sentence"
+    earlier = [m for m in mentions if m.end <= item.start]
+    if earlier:
+        return earlier[-1].process_id, "paragraph"
+    if names.intro_index is not None and context.paragraphs[names.intro_index].registry_mentions:
+        return context.paragraphs[names.intro_index].registry_mentions[-1].process_id, "intro"
+    section = context.section_process(para)
+    if section:
+        return section, "section"
+    for back in range(para.index - 1, max(-1, para.index - 1 - NEARBY_PARAGRAPHS), -1):
+        named = context.paragraphs[back].registry_mentions
+        if named:
+            return named[-1].process_id, "previous"
+    if mentions:
+        return mentions[0].process_id, "paragraph_after"
+    return context.main_process, "document" if context.main_process else "none"
