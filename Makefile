@@ -10,7 +10,7 @@ ARGS ?=
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup extract evaluate test notebook clean-output
+.PHONY: help setup extract evaluate train test notebook clean-output
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-14s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ extract: setup ## Run the pipeline over corpus/raw into corpus/clean and output
 
 evaluate: setup ## Score output/ and corpus/clean/ against tests/gold/
 	$(PY) -m pipeline evaluate
+
+train: setup ## Fit the membership model to all gold (extractors/data/membership_model.json) and print its leave-one-document-out figures
+	$(PY) -m pipeline train $(ARGS)
 
 test: setup ## Run the test suite
 	$(PY) -m pytest $(ARGS)

@@ -12,7 +12,8 @@ from extractors.context import DocumentContext, ParagraphContext, document_conte
 from extractors.event_rows import EventCandidate, document_event_rows
 from extractors.event_titles import ordinal_value, readable_title
 from extractors.events import event_mentions
-from extractors.membership_rows import EVIDENCE_CHARS, document_membership_rows
+from extractors.member_model import DEFAULT_MIN_CONFIDENCE
+from extractors.membership_rows import EVIDENCE_CHARS, decided_membership_rows, document_membership_rows
 from extractors.memberships import membership_rows_with_sessions
 from extractors.processes import process_rows
 from extractors.text import normalise_title
@@ -20,8 +21,10 @@ from pipeline.tables import iso_interval
 
 
 def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Callable[[int], int],
-                     doc_year: int | None = None) -> dict[str, list[dict]]:
-    """Rows of process_mentions, dates, events, memberships (and discovered processes)."""
+                     doc_year: int | None = None,
+                     min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> dict[str, list[dict]]:
+    """Rows of process_mentions, dates, events, memberships and membership candidates under
+    ``min_confidence`` (and discovered processes)."""
     context = document_context(doc_id, text, paragraphs, page_of, doc_year)
     rows = {"process_mentions": [], "dates": [], "events": [], "memberships": [], "processes": []}
     discovered: dict[str, str] = {}
@@ -57,7 +60,9 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
         row.update(date_id=f"d{n:04d}", date_iso=iso_interval(row["date_start"], row["date_end"]))
     for n, row in enumerate(rows["process_mentions"], start=1):
         row["mention_id"] = f"m{n:04d}"
-    rows["memberships"] = membership_rows_with_sessions(document_membership_rows(context), rows["events"], paragraphs)
+    accepted, held = decided_membership_rows(context, document_membership_rows(context), min_confidence)
+    rows["memberships"] = membership_rows_with_sessions(accepted, rows["events"], paragraphs)
+    rows["membership_candidates"] = membership_rows_with_sessions(held, rows["events"], paragraphs)
     rows["processes"] = [{"process_id": pid, "name_en": name, "name_es": None, "acronyms": None, "aliases": None,
                           "region": None, "founded_year": None, "source": "discovered"}
                          for pid, name in discovered.items()]

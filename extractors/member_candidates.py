@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractors.context import DocumentContext, ParagraphContext
-from extractors.memberships import _without_qualifiers, is_list_gap, names_only, numbered_sessions
+from extractors.memberships import _without_qualifiers, is_list_gap, load_grammar, names_only, numbered_sessions
 from extractors.nlp import PATTERNS
 from extractors.text import fold, fold_lower_keeping_offsets, read_jsonl, sentence_bounds
 
@@ -33,8 +33,16 @@ DEFAULT_ITEM_WINDOW = 40       # characters after a name read for its own role (
 DEFAULT_AFTER_WINDOW = 160     # characters after a list (within its sentence) read for a predicate
 DEFAULT_BEFORE_WINDOW = 240    # characters before a list (within its sentence, or its intro) read for a cue
 DEFAULT_SINGLE_BEFORE_WINDOW = 80  # the same for a single name: its cue is close ('admitted as members: X')
+BLOCKER_REACH = 80             # characters before a list a host/chair or sub-body blocker is looked for in
 NEARBY_PARAGRAPHS = 3          # a list naming no process may take one named this few paragraphs above
 MAX_LINE_LIST_PARAGRAPHS = 80  # name-only paragraphs one intro can head
+DEFAULT_CLOSE_BEFORE_WINDOW = 40  # a role word this close before a list is the list's own
+DEFAULT_NEAR_AFTER_WINDOW = 60  # what follows a list closely enough to state its role ('… have observer status')
+# a new clause after a list: its role words are about something else
+NEAR_AFTER_END = re.compile(r"\b(?:asi\s+como|as\s+well\s+as|ademas\s+de|in\s+addition|along\s+with|junto\s+con)\b|[;.]")
+LOCATIVE_BEFORE = re.compile(r"\b(?:en|in|at|desde|from)\s+(?:the\s+|el\s+|la\s+)?$")
+OBSERVER_WORD = re.compile(r"\bobserv(?:er|ers|ador|adores|adora|adoras)\b")
+MEMBER_WORD = re.compile(r"\b(?:members?|miembros?|participating|participantes|partner\s+countries|paises\s+socios)\b")
 # a role word between two names ends the list before it ('Members: A, B; Observers: C')
 ROLE_BREAK = re.compile(r"\b(?:observ\w*|members?|miembros?|participant\w*|chair\w*|presid\w*|host\w*)\b")
 
@@ -96,6 +104,16 @@ def document_candidates(context: DocumentContext, rule_rows: list[dict]) -> list
             para = context.paragraphs[p_index]
             rule = by_span.get(para.start + item.start)
             out.append(_candidate(context, names, item, para, rule, n_processes))
+    # what a rule stated that no list holds ('all South American countries' → its states)
+    listed = {c.start for c in out}
+    for row in rule_rows:
+        if row["char_start"] not in listed:
+            ids = (f"rule.{row['basis']}", "scope.rule", "doc.one_process" if n_processes <= 1 else "doc.many_processes",
+                   f"role.{row['role']}")
+            start, end = row["_statement"]
+            out.append(MemberCandidate(row["member_type"], row["member_id"], row["member_name"], row["process_id"],
+                                       row["role"], -1, row["char_start"], row["char_end"], start, end, ids,
+                                       row["rule_id"], row["basis"]))
     return out
 
 
@@ -168,8 +186,9 @@ def _inline_lists(para: ParagraphContext, names: list) -> list[NameList]:
             prev = groups[-1][-1]
             gap = text[prev.end:n.start]
             same_sentence = sentence_bounds(text, prev.start)[0] == sentence_bounds(text, n.start)[0]
-            if (same_sentence or re.fullmatch(r"[\s,;•·*\-–]*", gap)) and is_list_gap(gap) \
-                    and not ROLE_BREAK.search(folded, prev.end, n.start):
+            if (same_sentence or re.fullmatch(r"\s*[,;]\s*", gap) or "\n" in gap and re.fullmatch(r"[\s,;•·*\-–]*", gap)) \
+                    and is_list_gap(gap) \
+                    and not ROLE_BREAK.search(re.sub(r"\([^()]*\)", " ", folded[prev.end:n.start])):
                 groups[-1].append(n)
                 continue
         groups.append([n])
@@ -180,6 +199,8 @@ def _inline_lists(para: ParagraphContext, names: list) -> list[NameList]:
         reach = DEFAULT_BEFORE_WINDOW if len(group) > 1 else DEFAULT_SINGLE_BEFORE_WINDOW
         before = folded[max(s_start, group[0].start - reach):group[0].start]
         after = folded[group[-1].end:min(s_end, group[-1].end + DEFAULT_AFTER_WINDOW)]
+        if before.count("(") > before.count(")"):  # a list in parentheses: '9 Member States (A, B) and 4 Observers (C)'
+            after = after[:after.find(")") + 1] if ")" in after else after
         out.append(NameList(para.index, tuple(group), (para.index,) * len(group), before, after,
                             (para.start + s_start, para.start + s_end), "table" if para.kind == "table" else "inline"))
     return out
@@ -192,49 +213,85 @@ def _size_bucket(n: int) -> str:
 def _candidate(context: DocumentContext, names: NameList, item, para: ParagraphContext, rule: dict | None,
                n_processes: int) -> MemberCandidate:
     folded_para = fold_lower_keeping_offsets(para.text)
-    item_window = folded_para[item.end:item.end + DEFAULT_ITEM_WINDOW]
+    # up to the next name: what follows the last item of a list is not about it
+    next_name = min((n.start for n in para.names if n.start >= item.end), default=len(para.text))
+    item_window = folded_para[item.end:min(next_name, item.end + DEFAULT_ITEM_WINDOW)]
     item_window = item_window.split("\n")[0] if names.kind == "lines" else re.split(r"[,;]", item_window)[0]
     heading = fold(context.section_headings.get(para.section_id, ""))
     sentence_text = fold(context.text[names.sentence[0]:names.sentence[1]])
-    windows = {"before": names.before, "after": names.after, "item": item_window, "heading": heading,
-               "sentence": sentence_text}
+    near_after = NEAR_AFTER_END.split(names.after[:DEFAULT_NEAR_AFTER_WINDOW], maxsplit=1)[0]
+    windows = {"before": names.before, "after": names.after, "near_after": near_after, "item": item_window,
+               "heading": heading, "sentence": sentence_text}
     ids = [_size_bucket(len(names.items)), f"list.{names.kind}"]
     if item.kind == "organization":
         ids.append("name.organization")
     if "fuzzy" in item.rule_id:
         ids.append("name.fuzzy")
+    if LOCATIVE_BEFORE.search(folded_para[max(0, item.start - 12):item.start]):
+        ids.append("name.after_locative")  # 'se reunió en México', 'held in Bangkok, Thailand'
     if re.match(r"\s+(?:member\s+states|member\s+countries|estados\s+miembros|paises\s+miembros)\b", item_window):
         ids.append("name.org_qualifier")  # 'SADC Member States': the states are meant, not SADC
     for rule_ in evidence_rules():
         for window in rule_.windows:
             if rule_.pattern.search(windows[window]):
                 ids.append(f"{rule_.id}.{window}")
+    for blocker in load_grammar().blockers:  # the cue rules' blockers, as negative evidence
+        if blocker.where == "sentence" and blocker.pattern.search(sentence_text):
+            ids.append(f"{blocker.id}.sentence")
+        elif blocker.where in ("gap", "before_cue") and blocker.pattern.search(names.before[-BLOCKER_REACH:]):
+            ids.append(f"{blocker.id}.before")
     if len(names.items) == 1 and not any(i.startswith(("cue.join.", "cue.observer.item", "cue.observer.after"))
                                          for i in ids):
         ids.append("single.no_status_cue")  # one name, no joining or status stated of it
+    if "neg.org_members.before" in ids and "cue.session.sentence" in ids:
+        ids.append("org_members.at_session")  # 'all 15 SADC Member States participated in the meeting, representing: …'
+    nearest = _nearest_role(names.before)
+    if nearest:
+        ids.append(f"nearest_before.{nearest}")
+    close = _nearest_role(names.before[-DEFAULT_CLOSE_BEFORE_WINDOW:])
+    if close:
+        ids.append(f"close_before.{close}")  # 'Members: A, B', '9 Member States (A, B
     if numbered_sessions(context.text[names.sentence[0]:names.sentence[1]]):
         ids.append("session.numbered")
+    if not any(i.startswith(("cue.member.", "cue.compose.", "cue.founding.", "cue.join.", "cue.observer.",
+                             "cue.participation.", "nearest_before.")) for i in ids):
+        ids.append("no_cue")  # nothing around the list says what it is a list of
     process_id, scope = _attributed_process(context, names, para, item)
+    column = table_cell_role(para.text, item.start)
+    if column is not None:
+        column_role, row_start, row_end = column
+        ids.append(f"table.{column_role}_column")
+        in_row = [m for m in para.registry_mentions if row_start <= m.start < row_end]
+        if in_row:
+            process_id, scope = in_row[0].process_id, "table_row"
     if rule is not None:
         ids.append(f"rule.{rule['basis']}")
         process_id, scope = rule["process_id"], "rule"
     ids.append(f"scope.{scope}")
     ids.append("doc.one_process" if n_processes <= 1 else "doc.many_processes")
-    role = rule["role"] if rule is not None else _role(ids)
+    role = rule["role"] if rule is not None else column[0] if column is not None else _role(ids)
     ids.append(f"role.{role}")
     return MemberCandidate(item.kind, item.id, item.text, process_id, role, para.index, para.start + item.start,
                            para.start + item.end, names.sentence[0], names.sentence[1], tuple(ids),
                            rule["rule_id"] if rule is not None else None, rule["basis"] if rule is not None else "list")
 
 
+def _nearest_role(before: str) -> str | None:
+    """The role word closest before a list ('9 Member States (A, B) and 4 Observers (C)')."""
+    found = [(m.end(), role) for role, pattern in (("observer", OBSERVER_WORD), ("member", MEMBER_WORD))
+             for m in pattern.finditer(before)]
+    return max(found)[1] if found else None
+
+
 def _role(ids: list[str]) -> str:
     """The role the evidence around a list states: an observer word right after the name or
-    after the list (or in the heading, or before the list with no member word there), else
-    participation in a session, else member."""
+    the list (before another clause starts), else the role word nearest before the list,
+    else the heading's, else participation in a session, else member."""
     has = set(ids).__contains__
-    if has("cue.observer.item") or has("cue.observer.after") or (
-            has("cue.observer.before") and not has("cue.member.before")) or (
-            has("cue.observer.heading") and not has("cue.member.before")):
+    if has("cue.observer.item") or has("close_before.observer") or (
+            has("cue.observer.near_after") and not has("close_before.member")) or (
+            has("nearest_before.observer") and not has("close_before.member")) or (
+            has("cue.observer.heading") and not has("nearest_before.member")):
         return "observer"
     if (has("cue.participation.before") or has("cue.participation.after")) and (
             has("cue.session.sentence") or has("session.numbered")) and not has("cue.member.before"):
@@ -265,3 +322,56 @@ def _attributed_process(context: DocumentContext, names: NameList, para: Paragra
     if mentions:
         return mentions[0].process_id, "paragraph_after"
     return context.main_process, "document" if context.main_process else "none"
+
+
+CELL_SEPARATOR = re.compile(r"\t|\s\|\s")
+COLUMN_ROLES = (("observer", re.compile(r"observ")),  # a participants column lists members, as the rules read it
+                ("member", re.compile(r"member|miembro|integrante|socio|partner|particip")))
+
+
+def table_cell_role(text: str, pos: int) -> tuple[str, int, int] | None:
+    """The role of the table column ``pos`` stands in ('Proceso | Miembros | Observadores'
+    over rows of cells separated by bars or tabs), with the start and end of its row; None
+    outside such a table."""
+    return next(((role, a, b) for a, b, cells in _table_rows(text) for c_start, c_end, role in cells
+                 if c_start <= pos < c_end), None)
+
+
+@lru_cache(maxsize=256)
+def _table_rows(text: str) -> tuple:
+    """(row start, row end, ((cell start, cell end, role), ...)) of each row under a header
+    that names member or observer columns."""
+    lines, start = [], 0
+    for line in text.split("\n"):
+        lines.append((start, line))
+        start += len(line) + 1
+    rows, roles = [], None
+    for start, line in lines:
+        bounds = _cells(line)
+        if len(bounds) < 2:
+            roles = None
+            continue
+        header = [next((role for role, pattern in COLUMN_ROLES if pattern.search(fold(line[a:b]))), None)
+                  for a, b in bounds]
+        if any(header) and not any(find_registry_name(line[a:b]) for a, b in bounds):
+            roles = header
+            continue
+        if roles is not None:
+            rows.append((start, start + len(line), tuple((start + a, start + b, role) for (a, b), role
+                                                          in zip(bounds, roles) if role)))
+    return tuple(rows)
+
+
+def _cells(line: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for m in CELL_SEPARATOR.finditer(line):
+        out.append((start, m.start()))
+        start = m.end()
+    return out + [(start, len(line))] if out else []
+
+
+def find_registry_name(text: str) -> bool:
+    """Whether a cell holds a state or organisation name (a header row holds none)."""
+    from extractors.names import find_names
+
+    return bool(find_names(text))

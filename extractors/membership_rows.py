@@ -177,3 +177,52 @@ def _membership_row(context: DocumentContext, para: ParagraphContext, f: MemberM
         "evidence": " ".join(ptext[f.evidence_start:f.evidence_end].split())[:EVIDENCE_CHARS],
         "rule_id": f.rule_id, "n_mentions": 1,
         "_statement": (base + f.evidence_start, base + f.evidence_end)}
+
+
+# ---------------------------------------------------------------- decisions
+
+def decided_membership_rows(context: DocumentContext, rule_rows: list[dict],
+                            min_confidence: float) -> tuple[list[dict], list[dict]]:
+    """The document's membership rows, list first: every candidate of
+    ``member_candidates`` is scored by ``member_model`` from its evidence, one row per
+    (process, member, role) with its best candidate's confidence and evidence ids. A row a
+    cue rule stated keeps that rule's row (year, basis, rule id, note). Returns the rows at
+    or over ``min_confidence`` (memberships) and those under it (membership_candidates),
+    each in text order (before ``membership_rows_with_sessions``)."""
+    from extractors.member_candidates import document_candidates
+    from extractors.member_model import confidence, strongest
+
+    by_key = {(r["process_id"], r["member_id"], r["role"]): r for r in rule_rows}
+    best: dict[tuple, tuple[float, object]] = {}
+    counts: dict[tuple, int] = {}
+    for c in document_candidates(context, rule_rows):
+        if c.process_id is None or c.process_id.startswith("discovered."):
+            continue
+        key = (c.process_id, c.member_id, c.role)
+        score = confidence(c.evidence_ids)
+        counts[key] = counts.get(key, 0) + 1
+        if key not in best or score > best[key][0]:
+            best[key] = (score, c)
+    rows = []
+    for key, (score, c) in best.items():
+        row = by_key.get(key) or _candidate_row(context, c, strongest(c.evidence_ids), counts[key])
+        rows.append(row | {"confidence": round(score, 4), "evidence_ids": list(c.evidence_ids)})
+    rows.sort(key=lambda r: r["char_start"])
+    accepted = [r for r in rows if r["confidence"] >= min_confidence]
+    held = [r for r in rows if r["confidence"] < min_confidence]
+    for prefix, group in (("mb", accepted), ("mc", held)):
+        for n, row in enumerate(group, start=1):
+            row["membership_id"] = f"{prefix}{n:04d}"
+    return accepted, held
+
+
+def _candidate_row(context: DocumentContext, c, strongest_id: str | None, n_mentions: int) -> dict:
+    """A membership row for a candidate no cue rule stated."""
+    return {
+        "doc_id": context.doc_id, "membership_id": "", "process_id": c.process_id, "member_type": c.member_type,
+        "member_id": c.member_id, "member_name": c.member_name, "role": c.role, "basis": "list",
+        "year": context.year, "event_id": None, "note": None, "page": context.page_of(c.start),
+        "char_start": c.start, "char_end": c.end,
+        "evidence": " ".join(context.text[c.evidence_start:c.evidence_end].split())[:EVIDENCE_CHARS],
+        "rule_id": f"list.{strongest_id}" if strongest_id else "list", "n_mentions": n_mentions,
+        "_statement": (c.evidence_start, c.evidence_end)}

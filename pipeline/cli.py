@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from pipeline.options import ERROR_TYPES, BadOptions, ExitCode, MissingDependency, RunOptions
+from extractors.member_model import DEFAULT_MIN_CONFIDENCE
 
 
 EXTRACT_NOTES = """
@@ -56,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--doc-timeout", type=float, default=900.0, metavar="SECONDS",
                          help="a document job (a page, or its assembly) running longer than this is "
                               "stopped and the document gets an error row (default: 900)")
+    extract.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE, metavar="P",
+                         help="memberships the model scores under this (0-1) go to membership_candidates "
+                              f"instead of memberships (default: {DEFAULT_MIN_CONFIDENCE}; documents already extracted keep "
+                              "theirs unless --force)")
     extract.add_argument("--force", action="store_true", help="reprocess the given documents even if unchanged")
     corpus = extract.add_mutually_exclusive_group()
     corpus.add_argument("--prune", dest="mode", action="store_const", const="prune", default="merge",
@@ -84,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--errors", nargs="*", metavar="TYPE", choices=ERROR_TYPES,
                           help="also list missed and spurious items per document for these types "
                                f"(default with no TYPE: all of {', '.join(ERROR_TYPES)})")
+    train = commands.add_parser("train", help="fit the membership model to all the gold (extractors/data/membership_model.json)")
+    train.add_argument("--model", type=Path, default=None, metavar="FILE",
+                       help="where to write the weights (default: extractors/data/membership_model.json)")
+    train.add_argument("--work", type=Path, default=Path("output/.cache/train"), metavar="DIR",
+                       help="where the gold sets are extracted (cached between runs)")
+    train.add_argument("--no-cv", action="store_true", help="skip the leave-one-document-out figures")
     return parser
 
 
@@ -97,6 +108,11 @@ def main(argv: list[str] | None = None) -> int:
         errors = list(ERROR_TYPES) if args.errors == [] else args.errors
         return evaluate_command(args.out, args.clean, args.gold, errors,
                                 {"realdev": args.realdev, "realdev2": args.realdev2}, args.dev_pdfs)
+    if args.command == "train":
+        from extractors.member_model import MODEL_PATH
+        from pipeline.train import train_command
+
+        return train_command(args.model or MODEL_PATH, args.work, cross_validate=not args.no_cv)
     return ExitCode.BAD_ARGS
 
 
@@ -111,7 +127,8 @@ def _extract(args) -> int:
             inputs=tuple(args.paths), out_dir=args.out, clean_dir=args.clean, workers=args.workers,
             force=args.force, quiet=args.quiet, executor=args.executor, scheduler=args.scheduler,
             doc_timeout=args.doc_timeout, mode=args.mode,
-            document=DocumentSettings(language=LanguageSettings(detector=args.language_detector)),
+            document=DocumentSettings(language=LanguageSettings(detector=args.language_detector),
+                                      min_membership_confidence=args.min_confidence),
         ).validated()
     except BadOptions as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -16,6 +16,7 @@ from pipeline.quality import quality_verdict, text_quality
 from pipeline.repair import RepairSettings
 from pipeline.sections import document_structure
 from pipeline.tables import EXTRACTED_TABLES
+from extractors.member_model import DEFAULT_MIN_CONFIDENCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,8 @@ class DocumentSettings:
 
     repair: RepairSettings = field(default_factory=RepairSettings)
     language: LanguageSettings = field(default_factory=LanguageSettings)
+    # memberships the model scores under this go to membership_candidates
+    min_membership_confidence: float = DEFAULT_MIN_CONFIDENCE
 
 
 def text_source_to_result(source: SourceFile, settings: DocumentSettings = DocumentSettings()) -> DocumentResult:
@@ -60,7 +63,7 @@ def pages_to_result(source: SourceFile, pages: list[PageText],
     from extractors import extract_document
 
     extracted = extract_document(source.doc_id, document.text, paragraphs, document.page_of,
-                                 int(doc_date[:4]) if doc_date else None)
+                                 int(doc_date[:4]) if doc_date else None, settings.min_membership_confidence)
     return DocumentResult(
         doc_id=source.doc_id,
         source_text=document.source_text,

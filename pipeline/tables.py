@@ -88,7 +88,7 @@ LANG_SOURCES = ("detected", "neighbour", "smoothed")
 PROCESS_SOURCES = ("registry", "discovered")
 MEMBER_TYPES = ("country", "organization")
 ROLES = ("member", "observer", "participant")
-BASES = ("stated", "participation", "signatory", "founding", "table")
+BASES = ("stated", "participation", "signatory", "founding", "table", "list")
 # every kind of extractors/patterns/event_kinds.jsonl (tests/test_tables.py checks it)
 EVENT_KINDS = ("workshop", "seminar", "conference", "meeting", "course", "forum", "panel", "round_table",
                "consultation", "summit", "training", "campaign", "symposium")
@@ -299,10 +299,9 @@ PROCESS_MENTIONS = Table(
     foreign_keys=(DOC_KEY, PROCESS_KEY),
 )
 
-MEMBERSHIPS = Table(
-    "memberships",
-    "Stated members, observers and participants of processes, one row per (document, process, member, role).",
-    (
+def membership_columns() -> tuple[Column, ...]:
+    """The columns of memberships and membership_candidates (one declaration for both)."""
+    return (
         doc_id_column(),
         Column("membership_id", "string", "Row id, unique within the document, in text order.", "mb0003"),
         Column("process_id", "string", "processes.process_id: the process the statement's sentence names, else its paragraph's or section's, else the document's main process.", "rcm"),
@@ -310,7 +309,7 @@ MEMBERSHIPS = Table(
         Column("member_id", "string", "ISO 3166-1 alpha-3 code (historical codes such as SCG included) or an organisation id (extractors/data/organizations.jsonl).", "BLZ"),
         Column("member_name", "string", "The name as written.", "Belice"),
         Column("role", "category", "member, observer, or participant (took part in a session of the process itself: 'con la participación de', 'reunidos en la Quinta Conferencia').", "member", categories=ROLES),
-        Column("basis", "category", "What the statement is: stated (a member or observer list or predicate), participation (in a session), signatory (signed its declaration), founding (founded it), table (a members column of a table).", "stated", categories=BASES),
+        Column("basis", "category", "What the statement is: stated (a member or observer list or predicate), participation (in a session), signatory (signed its declaration), founding (founded it), table (a members column of a table), list (a list of names no cue rule read, kept by the model's confidence).", "stated", categories=BASES),
         Column("year", "int", "Year the statement holds for: the session's year for a participant; for a signatory, founder or joiner the one year its sentence states; else the document's cover year.", "2004", nullable=True),
         Column("event_id", "string", "For a participant: events.event_id of the session, when it is extracted.", "e003", nullable=True),
         Column("note", "string", "A count the text states that differs from the names found ('the heading states 15, 4 names listed'); never filled in.", "the heading states 15, 4 names listed", nullable=True),
@@ -318,8 +317,26 @@ MEMBERSHIPS = Table(
         *clean_span_columns("member's name (first statement)"),
         Column("evidence", "string", "The sentence or table row stating it (first statement, shortened).", "Los países miembros son: Belice, Canadá, …"),
         rule_column(),
+        Column("confidence", "float", "How sure the membership model is (0-1): a logistic regression over the row's evidence ids, weights in extractors/data/membership_model.json (make train). Rows under --min-confidence (default 0.6, the best pooled leave-one-document-out F1) are in membership_candidates instead.", "0.93"),
+        Column("evidence_ids", "list", "Every piece of evidence that fired for the row's best candidate (extractors/patterns/membership_evidence.jsonl ids with their window, list shape, scope the process came from, the cue rule's basis).", "cue.member.before | list.size6 | scope.sentence", separator=" | "),
         Column("n_mentions", "int", "Statements of the same membership in the document.", "2"),
-    ),
+    )
+
+
+MEMBERSHIPS = Table(
+    "memberships",
+    "Stated members, observers and participants of processes, one row per (document, process, member, role) whose confidence is at least --min-confidence.",
+    membership_columns(),
+    primary_key=("doc_id", "membership_id"),
+    # no foreign key on (doc_id, event_id): Table Schema rejects a composite key with an
+    # empty part, and most rows have no session
+    foreign_keys=(DOC_KEY, PROCESS_KEY),
+)
+
+MEMBERSHIP_CANDIDATES = Table(
+    "membership_candidates",
+    "Membership rows the model scored under --min-confidence: kept for review, not counted as memberships (ids mc0001, ...).",
+    membership_columns(),
     primary_key=("doc_id", "membership_id"),
     # no foreign key on (doc_id, event_id): Table Schema rejects a composite key with an
     # empty part, and most rows have no session
@@ -467,8 +484,8 @@ EVALUATION = Table(
 
 RUN_TABLES: dict[str, Table] = {t.name: t for t in (
     DOCUMENTS, PAGES, CORRECTIONS, SECTIONS, PARAGRAPHS, DOCUMENT_TABLES, PROCESSES, PROCESS_MENTIONS, MEMBERSHIPS,
-    EVENTS, DATES)}
-EXTRACTED_TABLES = ("processes", "process_mentions", "memberships", "events", "dates")
+    MEMBERSHIP_CANDIDATES, EVENTS, DATES)}
+EXTRACTED_TABLES = ("processes", "process_mentions", "memberships", "membership_candidates", "events", "dates")
 CORPUS_TABLES: dict[str, Table] = {t.name: t for t in (PROCESS_PROFILES, PROCESS_MEMBERS, MEMBERSHIP_PANEL,
                                                        EVENT_CATALOG)}
 TABLES: dict[str, Table] = RUN_TABLES | CORPUS_TABLES | {EVALUATION.name: EVALUATION}

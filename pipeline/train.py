@@ -20,7 +20,8 @@ from pathlib import Path
 from pipeline.evaluate import (DEFAULT_REAL_SETS, REALDEV_ROLES, _extract_set, load_gold, load_realdev_gold)
 
 ROOT = Path(__file__).resolve().parent.parent
-BLIND_SETS = ("blind_memberships", "blind_memberships2", "blind_memberships3", "blind_memberships4")
+BLIND_SETS = ("blind_memberships", "blind_memberships2", "blind_memberships3", "blind_memberships4",
+              "blind_memberships5")
 DEFAULT_C = 1.0          # inverse regularisation strength of the logistic regression
 DEFAULT_SEED_GOLD = ROOT / "tests" / "gold"
 
@@ -72,3 +73,124 @@ def set_candidates(gold_set: GoldSet, work_dir: Path) -> dict[str, list]:
         rule_rows = document_membership_rows(context)
         out[doc_id] = document_candidates(context, rule_rows)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    set_name: str
+    doc_id: str
+    key: tuple[str, str, str]       # (process, member, role) in the gold's roles
+    evidence_ids: tuple[str, ...]
+    label: bool
+
+
+def examples(sets: list[GoldSet], work_dir: Path) -> list[Example]:
+    """Every candidate of every gold document, labelled by its set's gold."""
+    out = []
+    for gold_set in sets:
+        for doc_id, candidates in set_candidates(gold_set, work_dir).items():
+            gold = {(p, m, gold_set.roles.get(r, r)) for p, m, r in gold_set.gold[doc_id]}
+            for c in candidates:
+                if c.process_id is None:
+                    continue
+                key = (c.process_id, c.member_id, gold_set.roles.get(c.role, c.role))
+                out.append(Example(gold_set.name, doc_id, key, c.evidence_ids, key in gold))
+    return out
+
+
+def fit(train: list[Example], c: float = DEFAULT_C) -> dict:
+    """A logistic regression over the evidence ids (one binary feature each) as data:
+    intercept and one weight per id, ids sorted, so the same examples give the same file."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = DictVectorizer(sort=True)
+    matrix = vectorizer.fit_transform([dict.fromkeys(e.evidence_ids, 1) for e in train])
+    model = LogisticRegression(C=c, max_iter=5000, solver="lbfgs").fit(matrix, [e.label for e in train])
+    return {"intercept": round(float(model.intercept_[0]), 6),
+            "weights": {name: round(float(w), 6) for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0])}}
+
+
+@dataclass(frozen=True, slots=True)
+class SetScore:
+    tp: int
+    fp: int
+    fn: int
+
+    def figures(self) -> tuple[float, float, float]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def held_out_confidences(all_examples: list[Example], c: float = DEFAULT_C) -> dict[tuple[str, str], dict]:
+    """Leave one document out: (set, doc_id) → {(process, member, role): confidence}, each
+    document's rows scored by a model fitted without it (a row's confidence is its best
+    candidate's)."""
+    from extractors.member_model import confidence
+
+    by_doc: dict[tuple[str, str], list[Example]] = {}
+    for e in all_examples:
+        by_doc.setdefault((e.set_name, e.doc_id), []).append(e)
+    out = {}
+    for doc, held in by_doc.items():
+        model = fit([e for e in all_examples if (e.set_name, e.doc_id) != doc], c)
+        best: dict[tuple, float] = {}
+        for e in held:
+            best[e.key] = max(best.get(e.key, 0.0), confidence(e.evidence_ids, model))
+        out[doc] = best
+    return out
+
+
+def cross_validated(sets: list[GoldSet], held_out: dict[tuple[str, str], dict], threshold: float) -> dict[str, SetScore]:
+    """(process, member, role) rows at or over ``threshold`` against the gold, per set and pooled."""
+    counts: dict[str, list[int]] = {}
+    for gold_set in sets:
+        tally = counts.setdefault(gold_set.name, [0, 0, 0])
+        for doc_id, gold_keys in gold_set.gold.items():
+            gold = {(p, m, gold_set.roles.get(r, r)) for p, m, r in gold_keys}
+            best = held_out.get((gold_set.name, doc_id), {})
+            predicted = {k for k, v in best.items() if v >= threshold}
+            tally[0] += len(predicted & gold)
+            tally[1] += len(predicted - gold)
+            tally[2] += len(gold - predicted)
+    pooled = [sum(t[i] for t in counts.values()) for i in range(3)]
+    return {name: SetScore(*t) for name, t in counts.items()} | {"pooled": SetScore(*pooled)}
+
+
+DEFAULT_THRESHOLDS_SHOWN = (0.3, 0.4, 0.5, 0.6, 0.7)
+
+
+def _short(set_name: str) -> str:
+    return set_name.replace("blind_memberships", "blind") or set_name
+
+
+def train_command(model_path: Path, work_dir: Path, cross_validate: bool = True) -> int:
+    """Fit the model on all gold, write it, and print (and write) its cross-validated figures."""
+    from extractors.member_model import DEFAULT_MIN_CONFIDENCE
+
+    sets = gold_sets()
+    all_examples = examples(sets, work_dir)
+    model = fit(all_examples) | {
+        "model": "logistic regression over membership evidence ids (pipeline/train.py)",
+        "C": DEFAULT_C, "n_examples": len(all_examples), "n_positive": sum(e.label for e in all_examples),
+        "sets": {s.name: len(s.gold) for s in sets}}
+    model_path.write_text(json.dumps(model, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"written: {model_path} ({len(model['weights'])} weights, {len(all_examples)} candidates)")
+    if cross_validate:
+        held_out = held_out_confidences(all_examples)
+        scores = cross_validated(sets, held_out, DEFAULT_MIN_CONFIDENCE)
+        lines = [f"leave-one-document-out, threshold {DEFAULT_MIN_CONFIDENCE}", "",
+                 f"{'set':<20} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"]
+        for name, s in scores.items():
+            p, r, f = s.figures()
+            lines.append(f"{name:<20} {p:6.3f} {r:6.3f} {f:6.3f} {s.tp:5d} {s.fp:5d} {s.fn:5d}")
+        lines += ["", "F1 by threshold (leave-one-document-out)", "",
+                  f"{'threshold':<10} " + " ".join(f"{_short(name):>9}" for name in scores)]
+        for threshold in DEFAULT_THRESHOLDS_SHOWN:
+            by_set = cross_validated(sets, held_out, threshold)
+            lines.append(f"{threshold:<10} " + " ".join(f"{by_set[name].figures()[2]:9.3f}" for name in scores))
+        report = "\n".join(lines)
+        print(report)
+        model_path.with_suffix(".cv.txt").write_text(report + "\n", encoding="utf-8")
+    return 0

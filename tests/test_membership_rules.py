@@ -1,13 +1,16 @@
 """Every membership rule of extractors/patterns/membership_rules.jsonl against its own
-examples and counterexamples, through the whole extractor: an example must give rows with
-the rule's id and exactly the members it names; a counterexample no row with that id.
-Blockers: their examples give no membership at all, their counterexamples some."""
+examples and counterexamples, through the rule layer (the cue rules' rows, which the
+membership model then takes as evidence): an example must give rows with the rule's id and
+exactly the members it names; a counterexample no row with that id. Blockers: their
+examples give no rule row at all, their counterexamples some."""
 import re
 
 import pytest
 
 from extractors.memberships import load_grammar, rule_entries
-from tests.test_extractors import extract
+from extractors.context import document_context
+from extractors.membership_rows import document_membership_rows
+from tests.test_extractors import paragraphs_of
 
 ENTRIES = rule_entries()
 RULES = [e for e in ENTRIES if e["kind"] in ("rule", "heading")]
@@ -17,7 +20,8 @@ LINES = [e for e in ENTRIES if e["kind"] == "line"]
 
 
 def rows_of(text: str, lang: str) -> list[dict]:
-    return extract(text, lang)["memberships"]
+    """The cue rules' membership rows of a text (before the model decides)."""
+    return document_membership_rows(document_context("t", text, paragraphs_of(text, lang), lambda _: 1, 2003))
 
 
 def test_rule_rows_are_well_formed():
