@@ -20,7 +20,7 @@ ids of the evidence around it. Which candidates are memberships is decided after
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from extractors.context import DocumentContext, ParagraphContext
@@ -100,10 +100,13 @@ def document_candidates(context: DocumentContext, rule_rows: list[dict]) -> list
     n_processes = len({m.process_id for p in context.paragraphs for m in p.registry_mentions})
     out = []
     for names in name_lists(context):
-        for item, p_index in zip(names.items, names.paragraphs):
-            para = context.paragraphs[p_index]
-            rule = by_span.get(para.start + item.start)
-            out.append(_candidate(context, names, item, para, rule, n_processes))
+        found = [_candidate(context, names, item, context.paragraphs[p_index],
+                            by_span.get(context.paragraphs[p_index].start + item.start), n_processes)
+                 for item, p_index in zip(names.items, names.paragraphs)]
+        if any(c.rule_id for c in found):  # a cue rule read part of this list: the rest is likely the same list
+            found = [c if c.rule_id else replace(c, evidence_ids=c.evidence_ids + ("list.partly_ruled",))
+                     for c in found]
+        out += found
     # what a rule stated that no list holds ('all South American countries' → its states)
     listed = {c.start for c in out}
     for row in rule_rows:
@@ -159,8 +162,6 @@ def member_names(para: ParagraphContext) -> list:
 
 def _is_name_lines(para: ParagraphContext, names: list) -> bool:
     """Every line of the paragraph is names (a bullet, a number, a note in parentheses at most)."""
-    from dataclasses import replace
-
     start = 0
     for line in para.text.split("\n"):
         end = start + len(line)
@@ -257,7 +258,7 @@ def _candidate(context: DocumentContext, names: NameList, item, para: ParagraphC
                              "cue.participation.", "nearest_before.")) for i in ids):
         ids.append("no_cue")  # nothing around the list says what it is a list of
     process_id, scope = _attributed_process(context, names, para, item)
-    column = table_cell_role(para.text, item.start)
+    column = table_cell_role(para.text, item.start, _header_above(context, para))
     if column is not None:
         column_role, row_start, row_end = column
         ids.append(f"table.{column_role}_column")
@@ -306,7 +307,9 @@ def _attributed_process(context: DocumentContext, names: NameList, para: Paragra
     inside = [m for m in mentions if s_start <= m.start < s_end and names.kind != "lines"]
     if inside:
         before = [m for m in inside if m.end <= names.items[0].start]
-        return (before[-1] if before else inside[0]).process_id, "sentence"
+        # named only after the list: 'A, B and C are members of X', but also '… signed the
+        # Declaration, which recognises X'
+        return (before[-1].process_id, "sentence") if before else (inside[0].process_id, "sentence_after")
     earlier = [m for m in mentions if m.end <= item.start]
     if earlier:
         return earlier[-1].process_id, "paragraph"
@@ -329,32 +332,55 @@ COLUMN_ROLES = (("observer", re.compile(r"observ")),  # a participants column li
                 ("member", re.compile(r"member|miembro|integrante|socio|partner|particip")))
 
 
-def table_cell_role(text: str, pos: int) -> tuple[str, int, int] | None:
+def table_cell_role(text: str, pos: int, header: tuple | None = None) -> tuple[str, int, int] | None:
     """The role of the table column ``pos`` stands in ('Proceso | Miembros | Observadores'
     over rows of cells separated by bars or tabs), with the start and end of its row; None
-    outside such a table."""
-    return next(((role, a, b) for a, b, cells in _table_rows(text) for c_start, c_end, role in cells
+    outside such a table. ``header``: the column roles of a header paragraph above."""
+    return next(((role, a, b) for a, b, cells in _table_rows(text, header) for c_start, c_end, role in cells
                  if c_start <= pos < c_end), None)
 
 
+def _header_above(context: DocumentContext, para: ParagraphContext) -> tuple | None:
+    """The column roles of the header row over a table whose rows are paragraphs of their own."""
+    if len(_cells(para.text.split("\n")[0])) < 2:
+        return None
+    for back in range(para.index - 1, -1, -1):
+        text = context.paragraphs[back].text
+        if len(_cells(text.split("\n")[-1])) < 2:
+            return None
+        roles = _header_roles(text.split("\n")[-1])
+        if roles is not None:
+            return roles
+    return None
+
+
+def _header_roles(line: str) -> tuple | None:
+    """The column roles of a header row: some cell names a role and none a state."""
+    bounds = _cells(line)
+    header = tuple(next((role for role, pattern in COLUMN_ROLES if pattern.search(fold(line[a:b]))), None)
+                   for a, b in bounds)
+    if len(bounds) >= 2 and any(header) and not any(find_registry_name(line[a:b]) for a, b in bounds):
+        return header
+    return None
+
+
 @lru_cache(maxsize=256)
-def _table_rows(text: str) -> tuple:
+def _table_rows(text: str, header: tuple | None = None) -> tuple:
     """(row start, row end, ((cell start, cell end, role), ...)) of each row under a header
     that names member or observer columns."""
     lines, start = [], 0
     for line in text.split("\n"):
         lines.append((start, line))
         start += len(line) + 1
-    rows, roles = [], None
+    rows, roles = [], header
     for start, line in lines:
         bounds = _cells(line)
         if len(bounds) < 2:
             roles = None
             continue
-        header = [next((role for role, pattern in COLUMN_ROLES if pattern.search(fold(line[a:b]))), None)
-                  for a, b in bounds]
-        if any(header) and not any(find_registry_name(line[a:b]) for a, b in bounds):
-            roles = header
+        header_here = _header_roles(line)
+        if header_here is not None:
+            roles = header_here
             continue
         if roles is not None:
             rows.append((start, start + len(line), tuple((start + a, start + b, role) for (a, b), role

@@ -19,7 +19,7 @@ from extractors.memberships import (MemberMention, OpenList, heading_list, is_su
 from extractors.text import is_title_line
 
 EVIDENCE_CHARS = 300
-# a process named as such that neither the registry nor discovery knows ('el Proceso de Quito')
+# a process named as such that neither the registry nor discovery knows ('el Proceso de Tegucigalpa')
 OTHER_PROCESS = re.compile(r"\b(?:Proceso|Process)\s+(?:de|of)\s+[A-ZÁÉÍÓÚÑ][\w-]+|\b[A-ZÁÉÍÓÚÑ][\w-]+\s+Process\b")
 # between a predicate and the process it is about: '… hold observer status in the Abu Dhabi Dialogue'
 COMPLEMENT_GAP = re.compile(r"\s*(?:in|of|to|within|at|en|de|del|dentro\s+de)\s+(?:the\s+|la\s+|el\s+|los\s+|las\s+)?", re.I)
@@ -133,7 +133,7 @@ def _statement_process(context: DocumentContext, para: ParagraphContext, f: Memb
     """The process the statement's sentence names (the last before the list, else the
     first), else one named earlier in the paragraph, else the section's, else the
     document's main process. A process the registry lacks that the sentence names takes
-    the statement (and the row is dropped): 'el Proceso de Quito, que reúne a …' is not
+    the statement (and the row is dropped): 'el Proceso de Tegucigalpa, que reúne a …' is not
     the list of the process the paragraph is about."""
     ptext, mentions = para.text, para.mentions
     inside = [m for m in mentions if f.evidence_start <= m.start < f.evidence_end]
