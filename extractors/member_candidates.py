@@ -26,7 +26,7 @@ from functools import lru_cache
 from extractors.context import DocumentContext, ParagraphContext
 from extractors.memberships import _without_qualifiers, is_list_gap, load_grammar, names_only, numbered_sessions
 from extractors.nlp import PATTERNS
-from extractors.text import fold, fold_lower_keeping_offsets, read_jsonl, sentence_bounds
+from extractors.text import fold, fold_lower_keeping_offsets, read_jsonl, sentence_bounds, sentence_start
 
 EVIDENCE_PATH = PATTERNS / "membership_evidence.jsonl"
 DEFAULT_ITEM_WINDOW = 40       # characters after a name read for its own role ('X (observer since 2007)')
@@ -180,13 +180,14 @@ def _intro_index(context: DocumentContext, first: int) -> int | None:
 
 def _inline_lists(para: ParagraphContext, names: list) -> list[NameList]:
     text = para.text
-    folded = fold_lower_keeping_offsets(text)
+    folded = _folded(text)
+    sentence_of = {n.start: sentence_start(text, n.start) for n in names}
     groups: list[list] = []
     for n in names:
         if groups:
             prev = groups[-1][-1]
             gap = text[prev.end:n.start]
-            same_sentence = sentence_bounds(text, prev.start)[0] == sentence_bounds(text, n.start)[0]
+            same_sentence = sentence_of[prev.start] == sentence_of[n.start]
             if (same_sentence or re.fullmatch(r"\s*[,;]\s*", gap) or "\n" in gap and re.fullmatch(r"[\s,;•·*\-–]*", gap)) \
                     and is_list_gap(gap) \
                     and not ROLE_BREAK.search(re.sub(r"\([^()]*\)", " ", folded[prev.end:n.start])):
@@ -207,22 +208,47 @@ def _inline_lists(para: ParagraphContext, names: list) -> list[NameList]:
     return out
 
 
+@lru_cache(maxsize=1024)
+def _folded(text: str) -> str:
+    return fold_lower_keeping_offsets(text)
+
+
+@lru_cache(maxsize=4096)
+def _window_evidence(window: str, text: str) -> tuple[str, ...]:
+    """The evidence records that fire in one window's text, as '<id>.<window>'."""
+    return tuple(f"{rule.id}.{window}" for rule in evidence_rules() if window in rule.windows and rule.pattern.search(text))
+
+
+@lru_cache(maxsize=1024)
+def _list_evidence(before: str, after: str, heading: str, sentence: str) -> tuple[str, ...]:
+    """The evidence a list's items share: its windows, the blockers of the cue rules, a
+    numbered session in its sentence (computed once per list)."""
+    folded_sentence = fold(sentence)
+    near_after = NEAR_AFTER_END.split(after[:DEFAULT_NEAR_AFTER_WINDOW], maxsplit=1)[0]
+    ids = [i for window, text in (("before", before), ("after", after), ("near_after", near_after),
+                                  ("heading", heading), ("sentence", folded_sentence))
+           for i in _window_evidence(window, text)]
+    for blocker in load_grammar().blockers:  # the cue rules' blockers, as negative evidence
+        if blocker.where == "sentence" and blocker.pattern.search(folded_sentence):
+            ids.append(f"{blocker.id}.sentence")
+        elif blocker.where in ("gap", "before_cue") and blocker.pattern.search(before[-BLOCKER_REACH:]):
+            ids.append(f"{blocker.id}.before")
+    if "cue.session.sentence" in ids and numbered_sessions(sentence):  # (a session word first: cheaper)
+        ids.append("session.numbered")
+    return tuple(ids)
+
+
 def _size_bucket(n: int) -> str:
     return "list.size1" if n == 1 else "list.size2" if n == 2 else "list.size3_5" if n <= 5 else "list.size6"
 
 
 def _candidate(context: DocumentContext, names: NameList, item, para: ParagraphContext, rule: dict | None,
                n_processes: int) -> MemberCandidate:
-    folded_para = fold_lower_keeping_offsets(para.text)
+    folded_para = _folded(para.text)
     # up to the next name: what follows the last item of a list is not about it
     next_name = min((n.start for n in para.names if n.start >= item.end), default=len(para.text))
     item_window = folded_para[item.end:min(next_name, item.end + DEFAULT_ITEM_WINDOW)]
     item_window = item_window.split("\n")[0] if names.kind == "lines" else re.split(r"[,;]", item_window)[0]
-    heading = fold(context.section_headings.get(para.section_id, ""))
-    sentence_text = fold(context.text[names.sentence[0]:names.sentence[1]])
-    near_after = NEAR_AFTER_END.split(names.after[:DEFAULT_NEAR_AFTER_WINDOW], maxsplit=1)[0]
-    windows = {"before": names.before, "after": names.after, "near_after": near_after, "item": item_window,
-               "heading": heading, "sentence": sentence_text}
     ids = [_size_bucket(len(names.items)), f"list.{names.kind}"]
     if item.kind == "organization":
         ids.append("name.organization")
@@ -232,15 +258,9 @@ def _candidate(context: DocumentContext, names: NameList, item, para: ParagraphC
         ids.append("name.after_locative")  # 'se reunió en México', 'held in Bangkok, Thailand'
     if re.match(r"\s+(?:member\s+states|member\s+countries|estados\s+miembros|paises\s+miembros)\b", item_window):
         ids.append("name.org_qualifier")  # 'SADC Member States': the states are meant, not SADC
-    for rule_ in evidence_rules():
-        for window in rule_.windows:
-            if rule_.pattern.search(windows[window]):
-                ids.append(f"{rule_.id}.{window}")
-    for blocker in load_grammar().blockers:  # the cue rules' blockers, as negative evidence
-        if blocker.where == "sentence" and blocker.pattern.search(sentence_text):
-            ids.append(f"{blocker.id}.sentence")
-        elif blocker.where in ("gap", "before_cue") and blocker.pattern.search(names.before[-BLOCKER_REACH:]):
-            ids.append(f"{blocker.id}.before")
+    ids += _list_evidence(names.before, names.after, fold(context.section_headings.get(para.section_id, "")),
+                          context.text[names.sentence[0]:names.sentence[1]])
+    ids += _window_evidence("item", item_window)
     if len(names.items) == 1 and not any(i.startswith(("cue.join.", "cue.observer.item", "cue.observer.after"))
                                          for i in ids):
         ids.append("single.no_status_cue")  # one name, no joining or status stated of it
@@ -252,13 +272,12 @@ def _candidate(context: DocumentContext, names: NameList, item, para: ParagraphC
     close = _nearest_role(names.before[-DEFAULT_CLOSE_BEFORE_WINDOW:])
     if close:
         ids.append(f"close_before.{close}")  # 'Members: A, B', '9 Member States (A, B
-    if numbered_sessions(context.text[names.sentence[0]:names.sentence[1]]):
-        ids.append("session.numbered")
     if not any(i.startswith(("cue.member.", "cue.compose.", "cue.founding.", "cue.join.", "cue.observer.",
                              "cue.participation.", "nearest_before.")) for i in ids):
         ids.append("no_cue")  # nothing around the list says what it is a list of
     process_id, scope = _attributed_process(context, names, para, item)
-    column = table_cell_role(para.text, item.start, _header_above(context, para))
+    column = table_cell_role(para.text, item.start, _header_above(context, para)) \
+        if CELL_SEPARATOR.search(para.text) else None
     if column is not None:
         column_role, row_start, row_end = column
         ids.append(f"table.{column_role}_column")

@@ -323,25 +323,20 @@ def membership_columns() -> tuple[Column, ...]:
     )
 
 
-MEMBERSHIPS = Table(
-    "memberships",
-    "Stated members, observers and participants of processes, one row per (document, process, member, role) whose confidence is at least --min-confidence.",
-    membership_columns(),
-    primary_key=("doc_id", "membership_id"),
-    # no foreign key on (doc_id, event_id): Table Schema rejects a composite key with an
-    # empty part, and most rows have no session
-    foreign_keys=(DOC_KEY, PROCESS_KEY),
-)
+def membership_table(name: str, description: str) -> Table:
+    """memberships and membership_candidates: the same columns and keys."""
+    return Table(name, description, membership_columns(), primary_key=("doc_id", "membership_id"),
+                 # no foreign key on (doc_id, event_id): Table Schema rejects a composite key
+                 # with an empty part, and most rows have no session
+                 foreign_keys=(DOC_KEY, PROCESS_KEY))
 
-MEMBERSHIP_CANDIDATES = Table(
+
+MEMBERSHIPS = membership_table(
+    "memberships",
+    "Stated members, observers and participants of processes, one row per (document, process, member, role) whose confidence is at least --min-confidence.")
+MEMBERSHIP_CANDIDATES = membership_table(
     "membership_candidates",
-    "Membership rows the model scored under --min-confidence: kept for review, not counted as memberships (ids mc0001, ...).",
-    membership_columns(),
-    primary_key=("doc_id", "membership_id"),
-    # no foreign key on (doc_id, event_id): Table Schema rejects a composite key with an
-    # empty part, and most rows have no session
-    foreign_keys=(DOC_KEY, PROCESS_KEY),
-)
+    "Membership rows the model scored under --min-confidence: kept for review, not counted as memberships (ids mc0001, ...).")
 
 EVENTS = Table(
     "events",
