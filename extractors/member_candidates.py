@@ -43,6 +43,9 @@ NEAR_AFTER_END = re.compile(r"\b(?:asi\s+como|as\s+well\s+as|ademas\s+de|in\s+ad
 LOCATIVE_BEFORE = re.compile(r"\b(?:en|in|at|desde|from)\s+(?:the\s+|el\s+|la\s+)?$")
 OBSERVER_WORD = re.compile(r"\bobserv(?:er|ers|ador|adores|adora|adoras)\b")
 MEMBER_WORD = re.compile(r"\b(?:members?|miembros?|participating|participantes|partner\s+countries|paises\s+socios)\b")
+# evidence that a list states a role (its absence is the no_cue feature)
+POSITIVE_EVIDENCE = ("cue.member.", "cue.compose.", "cue.founding.", "cue.join.", "cue.observer.", "cue.participation.",
+                     "nearest_before.")
 # a role word between two names ends the list before it ('Members: A, B; Observers: C')
 ROLE_BREAK = re.compile(r"\b(?:observ\w*|members?|miembros?|participant\w*|chair\w*|presid\w*|host\w*)\b")
 
@@ -264,6 +267,10 @@ def _candidate(context: DocumentContext, names: NameList, item, para: ParagraphC
     if len(names.items) == 1 and not any(i.startswith(("cue.join.", "cue.observer.item", "cue.observer.after"))
                                          for i in ids):
         ids.append("single.no_status_cue")  # one name, no joining or status stated of it
+    if len(names.items) == 1 and any(i.startswith("neg.") and not i.endswith(".sentence") for i in ids):
+        ids.append("single.negative_cue")  # 'seleccionaron a México como Presidente'
+    if len(names.items) == 1 and any(i.startswith(("neg.", "block.")) and i.endswith(".item") for i in ids):
+        ids.append("single.negative_item")
     if "neg.org_members.before" in ids and "cue.session.sentence" in ids:
         ids.append("org_members.at_session")  # 'all 15 SADC Member States participated in the meeting, representing: …'
     nearest = _nearest_role(names.before)
@@ -272,9 +279,13 @@ def _candidate(context: DocumentContext, names: NameList, item, para: ParagraphC
     close = _nearest_role(names.before[-DEFAULT_CLOSE_BEFORE_WINDOW:])
     if close:
         ids.append(f"close_before.{close}")  # 'Members: A, B', '9 Member States (A, B
-    if not any(i.startswith(("cue.member.", "cue.compose.", "cue.founding.", "cue.join.", "cue.observer.",
-                             "cue.participation.", "nearest_before.")) for i in ids):
+    if not any(i.startswith(POSITIVE_EVIDENCE) for i in ids):
         ids.append("no_cue")  # nothing around the list says what it is a list of
+        if any(i.startswith(("neg.", "block.")) and not i.endswith(".sentence") for i in ids):
+            ids.append("no_cue.negative")  # and something says it is a list of something else
+    if any(i.startswith(("neg.", "block.")) and i.endswith(".item") for i in ids) and not any(
+            i.startswith(POSITIVE_EVIDENCE) for i in ids):
+        ids.append("item.negative_only")  # 'Guatemala ejerció la Presidencia', 'hosted by Kenya', no cue for it
     process_id, scope = _attributed_process(context, names, para, item)
     column = table_cell_role(para.text, item.start, _header_above(context, para)) \
         if CELL_SEPARATOR.search(para.text) else None

@@ -95,7 +95,10 @@ def sentence_end(text: str, pos: int) -> int:
 
 
 def sentence_start(text: str, pos: int) -> int:
-    starts = [m.end() for m in SENTENCE_START.finditer(text, 0, pos) if ends_sentence(text, m.start())]
+    # one character past pos, so the look-ahead of a break just before pos sees the capital
+    # at pos ('… Singapore. France, …': the sentence at 'France' starts there)
+    starts = [m.end() for m in SENTENCE_START.finditer(text, 0, min(len(text), pos + 1))
+              if m.end() <= pos and ends_sentence(text, m.start())]
     return starts[-1] if starts else 0
 
 
