@@ -43,6 +43,7 @@ NEAR_AFTER_END = re.compile(r"\b(?:asi\s+como|as\s+well\s+as|ademas\s+de|in\s+ad
 LOCATIVE_BEFORE = re.compile(r"\b(?:en|in|at|desde|from)\s+(?:the\s+|el\s+|la\s+)?$")
 OBSERVER_WORD = re.compile(r"\bobserv(?:er|ers|ador|adores|adora|adoras)\b")
 MEMBER_WORD = re.compile(r"\b(?:members?|miembros?|participating|participantes|partner\s+countries|paises\s+socios)\b")
+PROCESS_GROUP = re.compile(r"\s+(?:member\s+)?(?:countries|states|governments)\b|\s+(?:paises|estados|gobiernos)\b", re.I)
 # evidence that a list states a role (its absence is the no_cue feature)
 POSITIVE_EVIDENCE = ("cue.member.", "cue.compose.", "cue.founding.", "cue.join.", "cue.observer.", "cue.participation.",
                      "nearest_before.")
@@ -109,7 +110,7 @@ def document_candidates(context: DocumentContext, rule_rows: list[dict]) -> list
         if any(c.rule_id for c in found):  # a cue rule read part of this list: the rest is likely the same list
             found = [c if c.rule_id else replace(c, evidence_ids=c.evidence_ids + ("list.partly_ruled",))
                      for c in found]
-        out += found
+        out += found + [second for c in found if (second := _second_role(c)) is not None]
     # what a rule stated that no list holds ('all South American countries' → its states)
     listed = {c.start for c in out}
     for row in rule_rows:
@@ -314,6 +315,24 @@ def _nearest_role(before: str) -> str | None:
     return max(found)[1] if found else None
 
 
+def _second_role(c: MemberCandidate) -> MemberCandidate | None:
+    """'Nosotros, los Viceministros de A, B y C, Países Miembros de la CRM, reunidos en la XXVI
+    Reunión': a list of members at a session of their process states both roles; the
+    other role is a candidate of its own (the model decides it)."""
+    if c.rule_id is not None:
+        return None
+    has = set(c.evidence_ids).__contains__
+    session = has("cue.session.sentence") or has("session.numbered")
+    if c.role == "participant" and (has("cue.member.before") or has("cue.member.after")):
+        other = "member"
+    elif c.role == "member" and session and (has("cue.participation.before") or has("cue.participation.after")):
+        other = "participant"
+    else:
+        return None
+    ids = tuple(i for i in c.evidence_ids if not i.startswith("role.")) + (f"role.{other}", "role.second")
+    return replace(c, role=other, evidence_ids=ids)
+
+
 def _role(ids: list[str]) -> str:
     """The role the evidence around a list states: an observer word right after the name or
     the list (before another clause starts), else the role word nearest before the list,
@@ -337,9 +356,14 @@ def _attributed_process(context: DocumentContext, names: NameList, para: Paragra
     inside = [m for m in mentions if s_start <= m.start < s_end and names.kind != "lines"]
     if inside:
         before = [m for m in inside if m.end <= names.items[0].start]
+        # 'X brought together the Colombo Process countries and A, B': a process's countries
+        # are a group in the list, the list is X's (unless no other process is named before it)
+        plain = [m for m in before if not PROCESS_GROUP.match(para.text, m.end)]
+        if plain or before:
+            return (plain or before)[-1].process_id, "sentence"
         # named only after the list: 'A, B and C are members of X', but also '… signed the
         # Declaration, which recognises X'
-        return (before[-1].process_id, "sentence") if before else (inside[0].process_id, "sentence_after")
+        return inside[0].process_id, "sentence_after"
     earlier = [m for m in mentions if m.end <= item.start]
     if earlier:
         return earlier[-1].process_id, "paragraph"
