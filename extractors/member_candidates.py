@@ -110,7 +110,7 @@ def document_candidates(context: DocumentContext, rule_rows: list[dict]) -> list
         if any(c.rule_id for c in found):  # a cue rule read part of this list: the rest is likely the same list
             found = [c if c.rule_id else replace(c, evidence_ids=c.evidence_ids + ("list.partly_ruled",))
                      for c in found]
-        out += found + [second for c in found if (second := _second_role(c)) is not None]
+        out += found + [second for c in found for second in _second_roles(c)]
     # what a rule stated that no list holds ('all South American countries' → its states)
     listed = {c.start for c in out}
     for row in rule_rows:
@@ -280,7 +280,7 @@ def _candidate(context: DocumentContext, names: NameList, item, para: ParagraphC
     close = _nearest_role(names.before[-DEFAULT_CLOSE_BEFORE_WINDOW:])
     if close:
         ids.append(f"close_before.{close}")  # 'Members: A, B', '9 Member States (A, B
-    if not any(i.startswith(POSITIVE_EVIDENCE) for i in ids):
+    if rule is None and not any(i.startswith(POSITIVE_EVIDENCE) for i in ids):
         ids.append("no_cue")  # nothing around the list says what it is a list of
         if any(i.startswith(("neg.", "block.")) and not i.endswith(".sentence") for i in ids):
             ids.append("no_cue.negative")  # and something says it is a list of something else
@@ -315,22 +315,25 @@ def _nearest_role(before: str) -> str | None:
     return max(found)[1] if found else None
 
 
-def _second_role(c: MemberCandidate) -> MemberCandidate | None:
+def _second_roles(c: MemberCandidate) -> list[MemberCandidate]:
     """'Nosotros, los Viceministros de A, B y C, Países Miembros de la CRM, reunidos en la XXVI
     Reunión': a list of members at a session of their process states both roles; the
-    other role is a candidate of its own (the model decides it)."""
+    other role is a candidate of its own (the model decides it). So is an organisation's
+    observer role where an observer word stands after it or its list."""
     if c.rule_id is not None:
-        return None
+        return []
     has = set(c.evidence_ids).__contains__
     session = has("cue.session.sentence") or has("session.numbered")
+    others = []
     if c.role == "participant" and (has("cue.member.before") or has("cue.member.after")):
-        other = "member"
+        others.append("member")
     elif c.role == "member" and session and (has("cue.participation.before") or has("cue.participation.after")):
-        other = "participant"
-    else:
-        return None
-    ids = tuple(i for i in c.evidence_ids if not i.startswith("role.")) + (f"role.{other}", "role.second")
-    return replace(c, role=other, evidence_ids=ids)
+        others.append("participant")
+    if c.role != "observer" and c.member_type == "organization" and (
+            has("cue.observer.after") or has("cue.observer.near_after") or has("cue.observer.item")):
+        others.append("observer")
+    kept = tuple(i for i in c.evidence_ids if not i.startswith("role."))
+    return [replace(c, role=role, evidence_ids=kept + (f"role.{role}", "role.second")) for role in others]
 
 
 def _role(ids: list[str]) -> str:
