@@ -594,7 +594,7 @@ SCORED_TABLES = ("documents", "process_mentions", "memberships", "events", "date
 SCOPE_ORDER = {"micro": 0, "input_kind": 1, "document": 2}
 SET_TITLES = {"seed": "Seed corpus (output/ against tests/gold/)",
               "realdev": "Real development set (../shared/realdev: texts the rules were not written from)",
-              "realdev2": "Real development set 2 (../shared/realdev2: 26 more real texts, never tuned on)",
+              "realdev2": "Real development set 2 (../shared/realdev2: 26 more real texts; the membership model is fitted on them, its left-out figures are make train's)",
               "dev_pdfs": "Dev PDFs (../shared/corpus: Word-style PDFs, a scan and a photo of seed texts, "
                           "against their text's gold)"}
 
