@@ -24,7 +24,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from extractors.context import DocumentContext, ParagraphContext
-from extractors.memberships import _without_qualifiers, is_list_gap, load_grammar, names_only, numbered_sessions
+from extractors.memberships import (_without_qualifiers, is_list_gap, load_grammar, names_only, numbered_sessions,
+                                    statement_process)
 from extractors.nlp import PATTERNS
 from extractors.text import fold, fold_lower_keeping_offsets, read_jsonl, sentence_bounds, sentence_start
 
@@ -43,7 +44,6 @@ NEAR_AFTER_END = re.compile(r"\b(?:asi\s+como|as\s+well\s+as|ademas\s+de|in\s+ad
 LOCATIVE_BEFORE = re.compile(r"\b(?:en|in|at|desde|from)\s+(?:the\s+|el\s+|la\s+)?$")
 OBSERVER_WORD = re.compile(r"\bobserv(?:er|ers|ador|adores|adora|adoras)\b")
 MEMBER_WORD = re.compile(r"\b(?:members?|miembros?|participating|participantes|partner\s+countries|paises\s+socios)\b")
-PROCESS_GROUP = re.compile(r"\s+(?:member\s+)?(?:countries|states|governments)\b|\s+(?:paises|estados|gobiernos)\b", re.I)
 # evidence that a list states a role (its absence is the no_cue feature)
 POSITIVE_EVIDENCE = ("cue.member.", "cue.compose.", "cue.founding.", "cue.join.", "cue.observer.", "cue.participation.",
                      "nearest_before.")
@@ -358,18 +358,17 @@ def _attributed_process(context: DocumentContext, names: NameList, para: Paragra
     mentions = [m for m in para.registry_mentions]
     inside = [m for m in mentions if s_start <= m.start < s_end and names.kind != "lines"]
     if inside:
-        before = [m for m in inside if m.end <= names.items[0].start]
         # 'X brought together the Colombo Process countries and A, B': a process's countries
         # are a group in the list, the list is X's (unless no other process is named before it)
-        plain = [m for m in before if not PROCESS_GROUP.match(para.text, m.end)]
-        if plain or before:
-            return (plain or before)[-1].process_id, "sentence"
+        before = statement_process([m for m in inside if m.end <= names.items[0].start], para.text)
+        if before is not None:
+            return before.process_id, "sentence"
         # named only after the list: 'A, B and C are members of X', but also '… signed the
         # Declaration, which recognises X'
         return inside[0].process_id, "sentence_after"
-    earlier = [m for m in mentions if m.end <= item.start]
-    if earlier:
-        return earlier[-1].process_id, "paragraph"
+    earlier = statement_process([m for m in mentions if m.end <= item.start], para.text)
+    if earlier is not None:
+        return earlier.process_id, "paragraph"
     if names.intro_index is not None and context.paragraphs[names.intro_index].registry_mentions:
         return context.paragraphs[names.intro_index].registry_mentions[-1].process_id, "intro"
     section = context.section_process(para)

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from extractors.context import DocumentContext, ParagraphContext
 from extractors.dates import stated_years
 from extractors.memberships import (MemberMention, OpenList, heading_list, is_subheading, list_mentions, names_only,
-                                    numbered_sessions, statement_mentions, table_mentions, with_count_note)
+                                    numbered_sessions, statement_mentions, statement_process, table_mentions,
+                                    with_count_note)
 from extractors.text import is_title_line
 
 EVIDENCE_CHARS = 300
@@ -147,9 +148,9 @@ def _statement_process(context: DocumentContext, para: ParagraphContext, f: Memb
     if inside:
         before = [m for m in inside if m.start < f.start]
         return (before[-1] if before else inside[0]).process_id
-    earlier = [m for m in para.registry_mentions if m.end <= f.evidence_start]
-    if earlier:
-        return earlier[-1].process_id
+    earlier = statement_process([m for m in para.registry_mentions if m.end <= f.evidence_start], ptext)
+    if earlier is not None:
+        return earlier.process_id
     # a paragraph that names no process speaks for its section's or the document's process
     # only where no other could be meant: a section, or the document so far, that names one
     # process ('five member states (…)' in a report on many processes may be anybody's)

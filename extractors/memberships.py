@@ -628,4 +628,16 @@ def table_mentions(text: str, names: list, process_at) -> list[MemberMention]:
     return out
 
 
+# after a process's name: its countries, a group inside a list ('the Colombo Process countries'),
+# not the process the statement is about when another is named
+PROCESS_GROUP = re.compile(r"\s+(?:member\s+)?(?:countries|states|governments)\b|\s+(?:paises|estados|gobiernos)\b", re.I)
+
+
+def statement_process(mentions: list, text: str):
+    """The process mention a statement is about among those before it: the last one that is
+    not 'X countries' (else the last one), or None."""
+    plain = [m for m in mentions if not PROCESS_GROUP.match(text, m.end)]
+    return (plain or mentions)[-1] if mentions else None
+
+
 MEMBER_STATES_AFTER = re.compile(r"\s+(?:member\s+states|member\s+countries|estados\s+miembros|paises\s+miembros)\b")
