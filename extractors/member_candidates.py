@@ -24,8 +24,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from extractors.context import DocumentContext, ParagraphContext
-from extractors.memberships import (_without_qualifiers, is_list_gap, load_grammar, names_only, numbered_sessions,
-                                    statement_process)
+from extractors.memberships import (MEMBER_STATES_AFTER, _without_qualifiers, is_list_gap, load_grammar, names_only,
+                                    numbered_sessions, statement_process)
+from extractors.names import find_names
 from extractors.nlp import PATTERNS
 from extractors.text import fold, fold_lower_keeping_offsets, read_jsonl, sentence_bounds, sentence_start
 
@@ -102,10 +103,11 @@ def document_candidates(context: DocumentContext, rule_rows: list[dict]) -> list
     for row in rule_rows:
         by_span.setdefault(row["char_start"], row)
     n_processes = len({m.process_id for p in context.paragraphs for m in p.registry_mentions})
+    doc_evidence = "doc.one_process" if n_processes <= 1 else "doc.many_processes"
     out = []
     for names in name_lists(context):
         found = [_candidate(context, names, item, context.paragraphs[p_index],
-                            by_span.get(context.paragraphs[p_index].start + item.start), n_processes)
+                            by_span.get(context.paragraphs[p_index].start + item.start), doc_evidence)
                  for item, p_index in zip(names.items, names.paragraphs)]
         if any(c.rule_id for c in found):  # a cue rule read part of this list: the rest is likely the same list
             found = [c if c.rule_id else replace(c, evidence_ids=c.evidence_ids + ("list.partly_ruled",))
@@ -115,8 +117,7 @@ def document_candidates(context: DocumentContext, rule_rows: list[dict]) -> list
     listed = {c.start for c in out}
     for row in rule_rows:
         if row["char_start"] not in listed:
-            ids = (f"rule.{row['basis']}", "scope.rule", "doc.one_process" if n_processes <= 1 else "doc.many_processes",
-                   f"role.{row['role']}")
+            ids = (f"rule.{row['basis']}", "scope.rule", doc_evidence, f"role.{row['role']}")
             start, end = row["_statement"]
             out.append(MemberCandidate(row["member_type"], row["member_id"], row["member_name"], row["process_id"],
                                        row["role"], -1, row["char_start"], row["char_end"], start, end, ids,
@@ -247,7 +248,7 @@ def _size_bucket(n: int) -> str:
 
 
 def _candidate(context: DocumentContext, names: NameList, item, para: ParagraphContext, rule: dict | None,
-               n_processes: int) -> MemberCandidate:
+               doc_evidence: str) -> MemberCandidate:
     folded_para = _folded(para.text)
     # up to the next name: what follows the last item of a list is not about it
     next_name = min((n.start for n in para.names if n.start >= item.end), default=len(para.text))
@@ -260,7 +261,7 @@ def _candidate(context: DocumentContext, names: NameList, item, para: ParagraphC
         ids.append("name.fuzzy")
     if LOCATIVE_BEFORE.search(folded_para[max(0, item.start - 12):item.start]):
         ids.append("name.after_locative")  # 'se reunió en México', 'held in Bangkok, Thailand'
-    if re.match(r"\s+(?:member\s+states|member\s+countries|estados\s+miembros|paises\s+miembros)\b", item_window):
+    if MEMBER_STATES_AFTER.match(item_window):
         ids.append("name.org_qualifier")  # 'SADC Member States': the states are meant, not SADC
     ids += _list_evidence(names.before, names.after, fold(context.section_headings.get(para.section_id, "")),
                           context.text[names.sentence[0]:names.sentence[1]])
@@ -300,7 +301,7 @@ def _candidate(context: DocumentContext, names: NameList, item, para: ParagraphC
         ids.append(f"rule.{rule['basis']}")
         process_id, scope = rule["process_id"], "rule"
     ids.append(f"scope.{scope}")
-    ids.append("doc.one_process" if n_processes <= 1 else "doc.many_processes")
+    ids.append(doc_evidence)
     role = rule["role"] if rule is not None else column[0] if column is not None else _role(ids)
     ids.append(f"role.{role}")
     return MemberCandidate(item.kind, item.id, item.text, process_id, role, para.index, para.start + item.start,
@@ -323,11 +324,10 @@ def _second_roles(c: MemberCandidate) -> list[MemberCandidate]:
     if c.rule_id is not None:
         return []
     has = set(c.evidence_ids).__contains__
-    session = has("cue.session.sentence") or has("session.numbered")
     others = []
     if c.role == "participant" and (has("cue.member.before") or has("cue.member.after")):
         others.append("member")
-    elif c.role == "member" and session and (has("cue.participation.before") or has("cue.participation.after")):
+    elif c.role == "member" and _participation_at_session(has):
         others.append("participant")
     if c.role != "observer" and c.member_type == "organization" and (
             has("cue.observer.after") or has("cue.observer.near_after") or has("cue.observer.item")):
@@ -346,10 +346,15 @@ def _role(ids: list[str]) -> str:
             has("nearest_before.observer") and not has("close_before.member")) or (
             has("cue.observer.heading") and not has("nearest_before.member")):
         return "observer"
-    if (has("cue.participation.before") or has("cue.participation.after")) and (
-            has("cue.session.sentence") or has("session.numbered")) and not has("cue.member.before"):
+    if _participation_at_session(has) and not has("cue.member.before"):
         return "participant"
     return "member"
+
+
+def _participation_at_session(has) -> bool:
+    """A participation word around the list, and a session in its sentence."""
+    return (has("cue.participation.before") or has("cue.participation.after")) and (
+        has("cue.session.sentence") or has("session.numbered"))
 
 
 def _attributed_process(context: DocumentContext, names: NameList, para: ParagraphContext, item) -> tuple[str | None, str]:
@@ -415,7 +420,7 @@ def _header_roles(line: str) -> tuple | None:
     bounds = _cells(line)
     header = tuple(next((role for role, pattern in COLUMN_ROLES if pattern.search(fold(line[a:b]))), None)
                    for a, b in bounds)
-    if len(bounds) >= 2 and any(header) and not any(find_registry_name(line[a:b]) for a, b in bounds):
+    if len(bounds) >= 2 and any(header) and not any(find_names(line[a:b]) for a, b in bounds):
         return header
     return None
 
@@ -451,9 +456,3 @@ def _cells(line: str) -> list[tuple[int, int]]:
         start = m.end()
     return out + [(start, len(line))] if out else []
 
-
-def find_registry_name(text: str) -> bool:
-    """Whether a cell holds a state or organisation name (a header row holds none)."""
-    from extractors.names import find_names
-
-    return bool(find_names(text))

@@ -169,15 +169,25 @@ def _membership_row(context: DocumentContext, para: ParagraphContext, f: MemberM
     # the year the statement holds for: the cover's, or for a signatory, founder or joiner
     # the one year its sentence states (a participant's is its session's, set later)
     years = {y for _, y in stated_years(ptext[f.evidence_start:f.evidence_end])} if f.year_from_sentence else set()
+    return membership_row(
+        context, membership_id=membership_id, process_id=process_id, member_type=f.member_type,
+        member_id=f.member_id, member_name=f.member_name, role=f.role, basis=f.basis,
+        year=years.pop() if len(years) == 1 else context.year, note=f.note, start=base + f.start, end=base + f.end,
+        statement=(base + f.evidence_start, base + f.evidence_end), rule_id=f.rule_id)
+
+
+def membership_row(context: DocumentContext, *, process_id: str, member_type: str, member_id: str, member_name: str,
+                   role: str, basis: str, year: int | None, note: str | None, start: int, end: int,
+                   statement: tuple[int, int], rule_id: str, n_mentions: int = 1, membership_id: str = "") -> dict:
+    """A row of the memberships table (offsets in the document text; ``_statement`` is the
+    span of the sentence stating it, dropped by ``membership_rows_with_sessions``)."""
     return {
         "doc_id": context.doc_id, "membership_id": membership_id, "process_id": process_id,
-        "member_type": f.member_type, "member_id": f.member_id, "member_name": f.member_name, "role": f.role,
-        "basis": f.basis, "year": years.pop() if len(years) == 1 else context.year, "event_id": None,
-        "note": f.note, "page": context.page_of(base + f.start),
-        "char_start": base + f.start, "char_end": base + f.end,
-        "evidence": " ".join(ptext[f.evidence_start:f.evidence_end].split())[:EVIDENCE_CHARS],
-        "rule_id": f.rule_id, "n_mentions": 1,
-        "_statement": (base + f.evidence_start, base + f.evidence_end)}
+        "member_type": member_type, "member_id": member_id, "member_name": member_name, "role": role,
+        "basis": basis, "year": year, "event_id": None, "note": note, "page": context.page_of(start),
+        "char_start": start, "char_end": end,
+        "evidence": " ".join(context.text[statement[0]:statement[1]].split())[:EVIDENCE_CHARS],
+        "rule_id": rule_id, "n_mentions": n_mentions, "_statement": statement}
 
 
 # ---------------------------------------------------------------- decisions
@@ -219,11 +229,8 @@ def decided_membership_rows(context: DocumentContext, rule_rows: list[dict],
 
 def _candidate_row(context: DocumentContext, c, strongest_id: str | None, n_mentions: int) -> dict:
     """A membership row for a candidate no cue rule stated."""
-    return {
-        "doc_id": context.doc_id, "membership_id": "", "process_id": c.process_id, "member_type": c.member_type,
-        "member_id": c.member_id, "member_name": c.member_name, "role": c.role, "basis": "list",
-        "year": context.year, "event_id": None, "note": None, "page": context.page_of(c.start),
-        "char_start": c.start, "char_end": c.end,
-        "evidence": " ".join(context.text[c.evidence_start:c.evidence_end].split())[:EVIDENCE_CHARS],
-        "rule_id": f"list.{strongest_id}" if strongest_id else "list", "n_mentions": n_mentions,
-        "_statement": (c.evidence_start, c.evidence_end)}
+    return membership_row(
+        context, process_id=c.process_id, member_type=c.member_type, member_id=c.member_id,
+        member_name=c.member_name, role=c.role, basis="list", year=context.year, note=None, start=c.start, end=c.end,
+        statement=(c.evidence_start, c.evidence_end), rule_id=f"list.{strongest_id}" if strongest_id else "list",
+        n_mentions=n_mentions)

@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.evaluate import (DEFAULT_REAL_SETS, REALDEV_ROLES, _extract_set, load_gold, load_realdev_gold)
+from pipeline.evaluate import DEFAULT_REAL_SETS, REALDEV_ROLES, Counts, _extract_set, load_gold, load_realdev_gold
 
 ROOT = Path(__file__).resolve().parent.parent
 BLIND_SETS = ("blind_memberships", "blind_memberships2", "blind_memberships3", "blind_memberships4",
@@ -111,18 +111,6 @@ def fit(train: list[Example], c: float = DEFAULT_C) -> dict:
             "weights": {name: round(float(w), 6) for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0])}}
 
 
-@dataclass(frozen=True, slots=True)
-class SetScore:
-    tp: int
-    fp: int
-    fn: int
-
-    def figures(self) -> tuple[float, float, float]:
-        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-        return p, r, 2 * p * r / (p + r) if p + r else 0.0
-
-
 def held_out_confidences(all_examples: list[Example], c: float = DEFAULT_C) -> dict[tuple[str, str], dict]:
     """Leave one document out: (set, doc_id) → {(process, member, role): confidence}, each
     document's rows scored by a model fitted without it (a row's confidence is its best
@@ -142,7 +130,7 @@ def held_out_confidences(all_examples: list[Example], c: float = DEFAULT_C) -> d
     return out
 
 
-def cross_validated(sets: list[GoldSet], held_out: dict[tuple[str, str], dict], threshold: float) -> dict[str, SetScore]:
+def cross_validated(sets: list[GoldSet], held_out: dict[tuple[str, str], dict], threshold: float) -> dict[str, Counts]:
     """(process, member, role) rows at or over ``threshold`` against the gold, per set and pooled."""
     counts: dict[str, list[int]] = {}
     for gold_set in sets:
@@ -155,7 +143,7 @@ def cross_validated(sets: list[GoldSet], held_out: dict[tuple[str, str], dict], 
             tally[1] += len(predicted - gold)
             tally[2] += len(gold - predicted)
     pooled = [sum(t[i] for t in counts.values()) for i in range(3)]
-    return {name: SetScore(*t) for name, t in counts.items()} | {"pooled": SetScore(*pooled)}
+    return {name: Counts(*t) for name, t in counts.items()} | {"pooled": Counts(*pooled)}
 
 
 DEFAULT_THRESHOLDS_SHOWN = (0.3, 0.4, 0.5, 0.6, 0.7)
@@ -183,13 +171,13 @@ def train_command(model_path: Path, work_dir: Path, cross_validate: bool = True)
         lines = [f"leave-one-document-out, threshold {DEFAULT_MIN_CONFIDENCE}", "",
                  f"{'set':<20} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"]
         for name, s in scores.items():
-            p, r, f = s.figures()
+            p, r, f = (v or 0.0 for v in (s.precision, s.recall, s.f1))
             lines.append(f"{name:<20} {p:6.3f} {r:6.3f} {f:6.3f} {s.tp:5d} {s.fp:5d} {s.fn:5d}")
         lines += ["", "F1 by threshold (leave-one-document-out)", "",
                   f"{'threshold':<10} " + " ".join(f"{_short(name):>9}" for name in scores)]
         for threshold in DEFAULT_THRESHOLDS_SHOWN:
             by_set = cross_validated(sets, held_out, threshold)
-            lines.append(f"{threshold:<10} " + " ".join(f"{by_set[name].figures()[2]:9.3f}" for name in scores))
+            lines.append(f"{threshold:<10} " + " ".join(f"{by_set[name].f1 or 0.0:9.3f}" for name in scores))
         report = "\n".join(lines)
         print(report)
         model_path.with_suffix(".cv.txt").write_text(report + "\n", encoding="utf-8")

@@ -3,6 +3,7 @@ candidates a text gives (lists, single names, tables, attribution by scope, role
 model's confidence and the split between memberships and membership_candidates, the fit,
 and decoy texts that list states for other reasons."""
 import json
+import math
 import re
 from pathlib import Path
 
@@ -13,8 +14,8 @@ from extractors.context import document_context
 from extractors.member_candidates import document_candidates, table_cell_role
 from extractors.member_model import DEFAULT_MIN_CONFIDENCE, confidence, load_model, strongest
 from extractors.membership_rows import document_membership_rows
-from extractors.text import fold, read_jsonl
 from extractors.member_candidates import EVIDENCE_PATH
+from extractors.text import fold, read_jsonl
 from pipeline.train import Example, fit
 from tests.test_extractors import paragraphs_of
 
@@ -119,7 +120,7 @@ def test_the_header_of_a_table_whose_rows_are_paragraphs():
 def test_confidence_is_the_logistic_of_the_weights_that_fired():
     model = {"intercept": 0.0, "weights": {"a": 2.0, "b": -1.0}}
     assert confidence((), model) == pytest.approx(0.5)
-    assert confidence(("a", "b", "unknown"), model) == pytest.approx(1 / (1 + pytest.importorskip("math").exp(-1.0)))
+    assert confidence(("a", "b", "unknown"), model) == pytest.approx(1 / (1 + math.exp(-1.0)))
     assert strongest(("a", "b"), model) == "a" and strongest(("b",), model) is None
 
 
