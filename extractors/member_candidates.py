@@ -45,9 +45,14 @@ NEAR_AFTER_END = re.compile(r"\b(?:asi\s+como|as\s+well\s+as|ademas\s+de|in\s+ad
 LOCATIVE_BEFORE = re.compile(r"\b(?:en|in|at|desde|from)\s+(?:the\s+|el\s+|la\s+)?$")
 OBSERVER_WORD = re.compile(r"\bobserv(?:er|ers|ador|adores|adora|adoras)\b")
 MEMBER_WORD = re.compile(r"\b(?:members?|miembros?|participating|participantes|partner\s+countries|paises\s+socios)\b")
+# a capitalised word hyphenated right before or after a name ('Puebla-Panamá')
+COMPOUND_BEFORE = re.compile(r"(?<![\w-])([A-ZÁÉÍÓÚÑ][^\W\d_]+)-$")
+COMPOUND_AFTER = re.compile(r"-([A-ZÁÉÍÓÚÑ][^\W\d_]+)(?![\w-])")
 # evidence that a list states a role (its absence is the no_cue feature)
 POSITIVE_EVIDENCE = ("cue.member.", "cue.compose.", "cue.founding.", "cue.join.", "cue.observer.", "cue.participation.",
                      "nearest_before.")
+# evidence against a list's being members: its fitted weight is never positive (pipeline/train.py)
+NEGATIVE_EVIDENCE = ("neg.", "block.", "single.negative", "no_cue")
 # a role word between two names ends the list before it ('Members: A, B; Observers: C')
 ROLE_BREAK = re.compile(r"\b(?:observ\w*|members?|miembros?|participant\w*|chair\w*|presid\w*|host\w*)\b")
 
@@ -162,7 +167,17 @@ def member_names(para: ParagraphContext) -> list:
     """The names of a paragraph that could be members: not inside a process's name ('IGAD'
     of 'IGAD-RCP'), not an organisation that only qualifies the name before it."""
     names = [n for n in para.names if not any(m.start <= n.start and n.end <= m.end for m in para.mentions)]
-    return _without_qualifiers(para.text, names)
+    return _without_qualifiers(para.text, [n for n in names if not _in_compound(para.text, n, names)])
+
+
+def _in_compound(text: str, name, names: list) -> bool:
+    """A name hyphenated to a word that is no name is part of a proper noun ('el Plan
+    Puebla-Panamá'); two names hyphenated ('Mexico-US border') stay names."""
+    starts, ends = {n.start for n in names}, {n.end for n in names}
+    head = max(0, name.start - 40)
+    before = COMPOUND_BEFORE.search(text[head:name.start])
+    after = COMPOUND_AFTER.match(text, name.end)
+    return bool(before and head + before.end(1) not in ends or after and after.start(1) not in starts)
 
 
 def _is_name_lines(para: ParagraphContext, names: list) -> bool:
@@ -368,9 +383,10 @@ def _attributed_process(context: DocumentContext, names: NameList, para: Paragra
         before = statement_process([m for m in inside if m.end <= names.items[0].start], para.text)
         if before is not None:
             return before.process_id, "sentence"
-        # named only after the list: 'A, B and C are members of X', but also '… signed the
-        # Declaration, which recognises X'
-        return inside[0].process_id, "sentence_after"
+        # named only after the list: 'A, B and C are members of X'; but in a relative clause
+        # ('… signed the Declaration, which recognises X') X is what was talked about
+        if not RELATIVE_CLAUSE.search(_folded(para.text), names.items[-1].end, inside[0].start):
+            return inside[0].process_id, "sentence_after"
     earlier = statement_process([m for m in mentions if m.end <= item.start], para.text)
     if earlier is not None:
         return earlier.process_id, "paragraph"
@@ -388,6 +404,7 @@ def _attributed_process(context: DocumentContext, names: NameList, para: Paragra
     return context.main_process, "document" if context.main_process else "none"
 
 
+RELATIVE_CLAUSE = re.compile(r",\s*(?:que|quien(?:es)?|cuy[oa]s?|el\s+cual|la\s+cual|which|who|whose|where|donde)\b")
 CELL_SEPARATOR = re.compile(r"\t|\s\|\s")
 COLUMN_ROLES = (("observer", re.compile(r"observ")),  # a participants column lists members, as the rules read it
                 ("member", re.compile(r"member|miembro|integrante|socio|partner|particip")))

@@ -232,5 +232,12 @@ def _candidate_row(context: DocumentContext, c, strongest_id: str | None, n_ment
     return membership_row(
         context, process_id=c.process_id, member_type=c.member_type, member_id=c.member_id,
         member_name=c.member_name, role=c.role, basis="list", year=context.year, note=None, start=c.start, end=c.end,
-        statement=(c.evidence_start, c.evidence_end), rule_id=f"list.{strongest_id}" if strongest_id else "list",
+        statement=(c.evidence_start, c.evidence_end), rule_id=_list_rule_id(strongest_id),
         n_mentions=n_mentions)
+
+
+def _list_rule_id(strongest_id: str | None) -> str:
+    """'list.<the evidence it rests on most>': 'list.cue.member.before', 'list.size6'."""
+    if not strongest_id:
+        return "list"
+    return strongest_id if strongest_id.startswith("list.") else f"list.{strongest_id}"

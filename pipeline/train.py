@@ -100,15 +100,28 @@ def examples(sets: list[GoldSet], work_dir: Path) -> list[Example]:
 
 def fit(train: list[Example], c: float = DEFAULT_C) -> dict:
     """A logistic regression over the evidence ids (one binary feature each) as data:
-    intercept and one weight per id, ids sorted, so the same examples give the same file."""
+    intercept and one weight per id, ids sorted, so the same examples give the same file.
+    Negative evidence (a host, a donor, no cue at all) may lower a row's confidence, never
+    raise it: an id of that kind fitted positive (collinear with a stronger cue) is set to 0
+    and the rest refitted, so every weight reads the way its record says."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    vectorizer = DictVectorizer(sort=True)
-    matrix = vectorizer.fit_transform([dict.fromkeys(e.evidence_ids, 1) for e in train])
-    model = LogisticRegression(C=c, max_iter=5000, solver="lbfgs").fit(matrix, [e.label for e in train])
+    from extractors.member_candidates import NEGATIVE_EVIDENCE
+
+    zeroed: set[str] = set()
+    while True:
+        vectorizer = DictVectorizer(sort=True)
+        matrix = vectorizer.fit_transform([{i: 1 for i in e.evidence_ids if i not in zeroed} for e in train])
+        model = LogisticRegression(C=c, max_iter=5000, solver="lbfgs").fit(matrix, [e.label for e in train])
+        weights = dict(zip(vectorizer.get_feature_names_out(), model.coef_[0]))
+        wrong_sign = {name for name, w in weights.items() if name.startswith(NEGATIVE_EVIDENCE) and w > 0}
+        if not wrong_sign:
+            break
+        zeroed |= wrong_sign
+    weights.update(dict.fromkeys(zeroed, 0.0))
     return {"intercept": round(float(model.intercept_[0]), 6),
-            "weights": {name: round(float(w), 6) for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0])}}
+            "weights": {name: round(float(w), 6) for name, w in sorted(weights.items())}}
 
 
 def held_out_confidences(all_examples: list[Example], c: float = DEFAULT_C) -> dict[tuple[str, str], dict]:

@@ -164,9 +164,9 @@ def test_a_decoy_text_gives_no_membership(name, lang):
     assert decoy_rows(name, lang) == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 28: the governments that signed a declaration at a ministers' "
-                                        "meeting, in a sentence that names a process, are taken for its participants")
 def test_the_signatories_of_a_declaration_that_names_a_process_are_no_members():
+    """The process is named in a relative clause after the list ('…, que reconoce los aportes de
+    la CSM'): what the declaration talks about, not whose meeting it was."""
     assert decoy_rows("es_declaracion-firmantes.txt", "es") == []
 
 
@@ -175,3 +175,27 @@ def test_decoys_keep_their_lists_for_review():
     text = (DECOYS / "en_iom-member-states-page.txt").read_text(encoding="utf-8")
     held = extract_document("d", text, paragraphs_of(text, "en"), lambda _: 1, 2020)["membership_candidates"]
     assert held and all(r["confidence"] < DEFAULT_MIN_CONFIDENCE for r in held)
+
+
+def test_a_country_hyphenated_into_a_proper_name_is_no_candidate():
+    found = by_member(candidates("En el marco de la CRM, el Plan Puebla-Panamá apoya a Belice y Honduras.", "es"))
+    assert "PAN" not in found and {"BLZ", "HND"} <= set(found)
+
+
+def test_two_countries_hyphenated_stay_candidates():
+    found = by_member(candidates("La CRM revisó la frontera México-Guatemala.", "es"))
+    assert {"MEX", "GTM"} <= set(found)
+
+
+def test_joining_a_project_is_negative_evidence():
+    found = by_member(candidates("En el contexto de la CRM, se celebró la incorporación de México al proyecto "
+                                 "de estadísticas.", "es"))
+    assert "neg.beneficiary.after" in found["MEX"].evidence_ids
+
+
+def test_a_process_named_in_a_relative_clause_after_the_list_does_not_scope_it():
+    found = by_member(candidates("Chile and Peru signed the Declaration, which recognises the work of the "
+                                 "Colombo Process."))
+    assert "scope.sentence_after" not in found["CHL"].evidence_ids
+    found = by_member(candidates("Chile and Peru are members of the South American Conference on Migration."))
+    assert found["CHL"].process_id == "sacm" and "scope.sentence_after" in found["CHL"].evidence_ids
