@@ -11,6 +11,7 @@ from typing import Callable
 from extractors.context import DocumentContext, ParagraphContext, document_context
 from extractors.event_rows import EventCandidate, document_event_rows
 from extractors.event_titles import ordinal_value, readable_title
+from extractors.event_dating import place_in_sentence
 from extractors.events import event_mentions
 from extractors.member_model import DEFAULT_MIN_CONFIDENCE
 from extractors.membership_rows import EVIDENCE_CHARS, decided_membership_rows, document_membership_rows
@@ -49,7 +50,8 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                 continue
             s_start = max(0, e.start - 150)
             events[key] = EventCandidate(
-                f"e{len(events) + 1:03d}", e.kind, e.title, e.when, e.location, event_process(context, para, e.start, e.end),
+                f"e{len(events) + 1:03d}", e.kind, e.title, e.when, e.location or place_in_sentence(para.text, e.start, e.end),
+                event_process(context, para, e.start, e.end),
                 para.lang, page_of(base + e.start), base + e.start, base + e.end,
                 " ".join(para.text[s_start:e.end + 150].split())[:EVIDENCE_CHARS], e.rule_id, e.needs_date,
                 any((d.date_start, d.date_end) == (e.when.date_start, e.when.date_end) and "yearless" in d.rule_id

@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 
 from extractors.dates import stated_years
 from extractors.event_titles import DETERMINERS, MONTH_WORDS, YEAR_TOKEN
+from extractors.places import is_country, known_place
 if TYPE_CHECKING:
     from extractors.events import EventMention
 from extractors.text import fold, sentence_end as _sentence_end, sentence_start as _sentence_start
@@ -272,9 +273,19 @@ PLACE_IN_PARENS = re.compile(r"^\s*\(\s*([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(?:de
 
 
 def place_after(text: str, end: int, dates: list) -> str | None:
+    """Where the event a title ends at was held: the first capture after it that is a known
+    place (extractors.places), in the order tried."""
+    for capture in _place_captures(text, end, dates):
+        place = known_place(capture)
+        if place:
+            return place
+    return None
+
+
+def _place_captures(text: str, end: int, dates: list):
     m = PLACE_IN_PARENS.match(text[end:])
     if m and fold(m.group(1).split()[0]) not in MONTH_WORDS:
-        return m.group(1)  # "(San José, marzo 2001)", "(Turin, June 28-30, 2006, …)"
+        yield m.group(1)  # "(San José, marzo 2001)", "(Turin, June 28-30, 2006, …)"
     after = end
     for d in dates:
         if end <= d.start <= end + 60:
@@ -282,17 +293,43 @@ def place_after(text: str, end: int, dates: list) -> str | None:
             break
     m = re.match(r"^\s*,\s*([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+[A-ZÁÉÍÓÚÑ][\w\-’']+)?)\s*\)", text[after:])
     if m:
-        return m.group(1)
+        yield m.group(1)
     m = LOCATION_AFTER.match(text[after:])
     if m and fold(m.group(1).split()[0]) not in MONTH_WORDS:
-        return m.group(1)
+        yield m.group(1)
     # "… Trata de Personas en las Américas”, que se realizó en Santiago, Chile, del 20-22 …"
     held = HELD_VERB.search(text, end, min(_sentence_end(text, end), end + 200))
     m = held and HELD_PLACE.match(text, held.end())
     if m and fold(m.group(1).split()[0]) not in MONTH_WORDS:
-        return m.group(1)
-    return None
+        yield m.group(1)
 
 
 PLACE_AT_END = re.compile(r"\s+(?:in|en)\s+([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+[A-ZÁÉÍÓÚÑ][\w\-’']+)?)$")
 HELD_PLACE = re.compile(r"\s+(?:en|in|at)\s+([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(?:de\s+|del\s+)?[A-ZÁÉÍÓÚÑ][\w\-’']+){0,2})")
+
+
+# A known place in the sentence of an event that place_after found none for: after a
+# locative ('se llevó a cabo en la ciudad de Asunción, la Sexta Conferencia', 'hosted the
+# … Consultation … in Abu Dhabi on 21 …', 'tuvo lugar en la Antigua Guatemala'), as the host
+# ('Khartoum Hosts 7th Meeting'), or as a dateline ('… MIGRACIONES Quito, Ecuador, 21 y 22 …')
+_CAPITALISED_RUN = r"[A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(?:de\s+|del\s+|and\s+|y\s+)?[A-ZÁÉÍÓÚÑ][\w\-’']+){0,3}"
+SENTENCE_PLACES = (
+    ("location.locative", re.compile(r"\b(?:en|in|at)\s+(?:(?:la\s+)?ciudad\s+de\s+|(?:the\s+)?city\s+of\s+|la\s+|el\s+)?"
+                                     rf"({_CAPITALISED_RUN})")),
+    ("location.host", re.compile(rf"({_CAPITALISED_RUN})\s+(?:[-–—]\s+\w+\s+)?(?:[Hh]osts|[Hh]osted|acoge|acogi[oó]|fue\s+sede)\b")),
+    ("location.dateline", re.compile(rf"({_CAPITALISED_RUN}),\s+(?={_CAPITALISED_RUN}\s*,?\s*\d)")),
+)
+
+
+def place_in_sentence(text: str, start: int, end: int) -> str | None:
+    """The known place of the sentence around text[start:end] nearest to it, a city before
+    a country ('Asunción, Paraguay' gives Asunción)."""
+    s_start, s_end = _sentence_start(text, start), _sentence_end(text, end)
+    found = []
+    for _, pattern in SENTENCE_PLACES:
+        for m in pattern.finditer(text, s_start, s_end):
+            place = known_place(m.group(1))
+            if place:
+                distance = m.start(1) - end if m.start(1) >= end else start - m.end(1)
+                found.append((is_country(place), abs(distance), place))
+    return min(found)[2] if found else None

@@ -22,6 +22,7 @@ from extractors.event_titles import (ANAPHORA, CONNECTORS, DETERMINERS, INSTANCE
                                      plural_kind_words, premodifier_start, similar_titles, singular_title, title_case_share,
                                      title_span)
 from extractors.nlp import PATTERNS, doc_text, phrase_to_pattern
+from extractors.places import known_place
 from extractors.text import fold, is_title_line, read_jsonl, sentence_end as _sentence_end, sentence_start as _sentence_start
 
 # Words that introduce a title without quotes: "The Conference, entitled Arab Migration in …"
@@ -396,7 +397,7 @@ def _distributed(w: KindWord) -> Found | None:
     for n, d in enumerate(dates):
         place = None
         for m in PLACE_BEFORE_DATE.finditer(text, previous_end, d.start):
-            place = m.group(1)
+            place = known_place(m.group(1)) or place
         named = f"{doc[ordinals[n]].text} {title}" if ordinals else title[0].upper() + title[1:]
         start = doc[ordinals[n]].idx if ordinals else doc[body].idx
         mentions.append(EventMention(w.kind, named[0].upper() + named[1:], start, end,
@@ -858,7 +859,7 @@ def _list_items(text: str, trigger: Span, kind: str, dates: list = ()) -> list[E
         where = (re.match(r"\s*([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+[A-ZÁÉÍÓÚÑ][\w\-’']+)?)\s*,", m.group(2))
                  or re.search(r"(?:19|20)\d{2}\s*,\s*([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+[A-ZÁÉÍÓÚÑ][\w\-’']+)?)\s*$",
                               m.group(2)))  # "(Colombia, 2001)", "(December 1997, Manila)"
-        location = where.group(1) if where and fold(where.group(1).split()[0]) not in MONTH_WORDS else None
+        location = known_place(where.group(1)) if where else None
         start = m.start(1) + m.group(1).find(raw)
         item_kind = kind
         first = fold(raw.split()[0])

@@ -35,6 +35,12 @@ def _fold(text: str) -> str:
                                  .translate(_LETTERS))
 
 
+def fold_each(texts) -> set[str]:
+    """fold for many one-off strings (a gazetteer's names), past the word cache, which they
+    would only flush."""
+    return {text.lower() if text.isascii() else _fold(text) for text in texts}
+
+
 def strip_accents(text: str) -> str:
     """Accents removed, case kept ('Migración' → 'Migracion')."""
     decomposed = unicodedata.normalize("NFD", text)

@@ -262,6 +262,26 @@ def pair_events(gold: list[dict], predicted: list[dict], require_year: bool = Tr
     return matched
 
 
+def match_locations(gold: list[dict], predicted: list[dict]) -> Counts:
+    """The places of the events matched by title and year, where the gold gives one: a
+    predicted place that names the gold's (or the gold's names it: 'Victoria Falls' and
+    'Victoria Falls, Zimbabwe') is right; precision is over the matched events that have a
+    predicted place, recall (location accuracy) over those whose gold has one."""
+    tp = fp = fn = 0
+    for i, j in pair_events(gold, predicted):
+        g, p = _place_key(gold[i].get("location")), _place_key(predicted[j].get("location"))
+        if g and p and (g in p or p in g):
+            tp += 1
+            continue
+        fn += bool(g)
+        fp += bool(p) and bool(g)  # a place where the gold names none is not scored
+    return Counts(tp, fp, fn)
+
+
+def _place_key(place) -> str:
+    return fold(place).strip() if isinstance(place, str) else ""
+
+
 def _year(event: dict):
     year = event.get("year")
     return None if year is None or (isinstance(year, float) and pd.isna(year)) else int(year)
@@ -326,6 +346,7 @@ def score_document(gold: dict, tables: dict[str, pd.DataFrame], roles: dict[str,
             sorted({(m["process_id"], m["member_id"], roles.get(m["role"], m["role"])) for m in memberships})),
         "events": match_events(gold["events"], events),
         "events_title_only": match_events(gold["events"], events, require_year=False),
+        "event_locations": match_locations(gold["events"], events),
         "dates": match_multisets(
             [(d["date_start"], d["date_end"]) for d in gold["dates"]],
             [(d["date_start"], d["date_end"]) for d in dates]),

@@ -470,7 +470,7 @@ EVALUATION = Table(
         Column("set", "category", "seed (the corpus against tests/gold/), realdev (../shared/realdev), realdev2 (../shared/realdev2) or dev_pdfs (the PDFs of tests/gold/dev_pdfs.toml against their text's gold).", "seed", categories=("seed", "realdev", "realdev2", "dev_pdfs")),
         Column("scope", "string", "document (one gold document), input_kind (text, text-layer pdf, ocr) or micro (all).", "micro"),
         Column("name", "string", "The doc_id, input kind, or 'all'.", "all"),
-        Column("type", "string", "What is scored: processes, memberships, events, events_title_only, dates, document, repair, language.", "dates"),
+        Column("type", "string", "What is scored: processes, memberships, events, events_title_only, event_locations (the places of matched events), dates, document, repair, language.", "dates"),
         Column("metric", "string", "tp, fp, fn, precision, recall, f1; for repair: wer_raw, wer_clean, fixed_share, false_edit_rate, ...; for language: accuracy.", "f1"),
         Column("value", "float", "The figure; empty when undefined (e.g. precision with nothing predicted).", "0.93", nullable=True),
     ),

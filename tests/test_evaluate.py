@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.evaluate import (Counts, describe_errors, language_accuracy, load_gold, match_document_fields,
+from pipeline.evaluate import (Counts, describe_errors, match_locations, language_accuracy, load_gold, match_document_fields,
                                match_events, match_multisets, score_document, score_repair)
 
 GOLD = Path(__file__).parent / "gold"
@@ -36,6 +36,9 @@ def perfect_tables(gold):
 def test_perfect_prediction_scores_one():
     scores = score_document(GOLD_DOC, perfect_tables(GOLD_DOC))
     for etype, counts in scores.items():
+        if etype == "event_locations" and not any(e.get("location") for e in GOLD_DOC["events"]):
+            assert counts == Counts(0, 0, 0)  # no place in the gold: nothing scored
+            continue
         assert (counts.precision, counts.recall, counts.f1) == (1.0, 1.0, 1.0), etype
 
 
@@ -207,3 +210,15 @@ def test_a_dev_scan_is_made_of_its_pdf_once(tmp_path):
     os.utime(pdf, ns=(first + 10**9, first + 10**9))
     made_scan(pdf, scan)
     assert scan.stat().st_mtime_ns != first  # its PDF changed: made again
+
+
+def test_location_of_matched_events_only():
+    """A place is scored on events matched by title and year; one place naming the other is right."""
+    gold = [{"title": "Fifth Ministerial Conference", "year": 2013, "location": "Istanbul"},
+            {"title": "Sixth Regional Workshop on Return", "year": 2014, "location": "Victoria Falls, Zimbabwe"},
+            {"title": "Seventh Regional Meeting on Labour", "year": 2015, "location": "Dakar"},
+            {"title": "Unmatched Forum on Data", "year": 2016, "location": "Rome"}]
+    predicted = [{"title": "Fifth Ministerial Conference", "year": 2013, "location": "Ankara"},
+                 {"title": "Sixth Regional Workshop on Return", "year": 2014, "location": "Victoria Falls"},
+                 {"title": "Seventh Regional Meeting on Labour", "year": 2015, "location": None}]
+    assert match_locations(gold, predicted) == Counts(1, 1, 2)

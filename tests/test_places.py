@@ -1,0 +1,46 @@
+"""Event places from the gazetteer (issue 29): a location is a known place, never a
+capitalised word that merely follows 'in'."""
+import pytest
+
+from extractors.event_dating import place_after, place_in_sentence
+from extractors.places import known_place
+
+
+@pytest.mark.parametrize("capture, place", [
+    ("Persons", None),            # 'Trafficking in Persons'
+    ("March", None),              # a town somewhere, and a month
+    ("OAS", None),                # an organisation, not the town of Oas
+    ("Kampala ahead", "Kampala"),
+    ("MIGRACIONES Quito", "Quito"),
+    ("La Paz", "La Paz"),
+    ("Santiago de Chile", "Santiago de Chile"),
+    ("Trinidad and Tobago", "Trinidad and Tobago"),
+    ("Bali", "Bali"),             # an island: data/places_extra.jsonl
+    ("Ginebra", "Ginebra"),
+])
+def test_known_place(capture, place):
+    assert known_place(capture) == place
+
+
+def test_a_capitalised_word_after_in_is_no_place():
+    text = "the Regional Conference on Trafficking in Persons, held in Kampala on 3 May 2019"
+    end = text.index(",")
+    assert place_after(text, end, []) == "Kampala"
+    assert place_after("the Second Conference on Smuggling in Persons.", 42, []) is None
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Durante los días 4 y 5 de mayo de 2006, se llevó a cabo en la ciudad de Asunción, la Sexta Conferencia "
+     "Sudamericana sobre Migraciones.", "Asunción"),
+    ("Khartoum Hosts 7th Meeting of the Regional Consultative Process on Migration", "Khartoum"),
+    ("IX CONFERENCIA SUDAMERICANA SOBRE MIGRACIONES Quito, Ecuador, 21 y 22 de Septiembre de 2009", "Quito"),
+    ("The UAE hosted the inaugural Ministerial Consultation of the Colombo Process in Abu Dhabi on 21 and "
+     "22 January 2008.", "Abu Dhabi"),
+    ("La VII Conferencia Regional sobre Migración tuvo lugar en la Antigua Guatemala, Guatemala, en 2002.",
+     "Antigua Guatemala"),
+    ("The Second Regional Conference on Trafficking in Persons was a success.", None),
+])
+def test_the_place_of_an_event_in_its_sentence(text, place):
+    start = min(i for i in (text.find("Conf"), text.find("CONF"), text.find("Meeting"), text.find("Consultation"))
+                if i >= 0)
+    assert place_in_sentence(text, start, start + 20) == place
