@@ -275,11 +275,20 @@ PLACE_IN_PARENS = re.compile(r"^\s*\(\s*([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(?:de
 def place_after(text: str, end: int, dates: list) -> str | None:
     """Where the event a title ends at was held: the first capture after it that is a known
     place (extractors.places), in the order tried."""
+    m = CITY_SET_OFF.match(text, end)
+    city = known_place(m.group(1)) if m else None
+    if city and not is_country(city):
+        return city  # "18th Inter-American Conference, Guayaquil, Ecuador, June 4-7, 2007"
     for capture in _place_captures(text, end, dates):
         place = known_place(capture)
         if place:
             return place
     return None
+
+
+# a city set off by commas right after a title, before its country or date (a country there
+# may as well start a list: "the Conference, Peru, Chile and Bolivia agreed")
+CITY_SET_OFF = re.compile(r"\s*,\s*([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(?:de\s+|del\s+)?[A-ZÁÉÍÓÚÑ][\w\-’']+){0,2})\s*,")
 
 
 def _place_captures(text: str, end: int, dates: list):

@@ -44,3 +44,10 @@ def test_the_place_of_an_event_in_its_sentence(text, place):
     start = min(i for i in (text.find("Conf"), text.find("CONF"), text.find("Meeting"), text.find("Consultation"))
                 if i >= 0)
     assert place_in_sentence(text, start, start + 20) == place
+
+
+def test_a_city_set_off_after_a_title_before_its_country():
+    text = "18th Inter-American Conference, Guayaquil, Ecuador, June 4-7, 2007"
+    assert place_after(text, text.index(","), []) == "Guayaquil"
+    text = "At the Conference, Peru, Chile and Bolivia agreed on a plan."
+    assert place_after(text, text.index(","), []) is None
