@@ -18,7 +18,7 @@ EXTRA_PLACES = DATA / "places_extra.jsonl"
 # a name in Latin letters, as a text of the genre would write it (GeoNames' alternate names
 # include transliterations into other scripts, lowercase forms and codes such as 'AND')
 LATIN_NAME = re.compile(r"[A-ZÀ-ÖØ-Þ](?=.*[a-zß-ÿ])[A-Za-zÀ-ÖØ-öø-ÿ'’.\- ]+")
-ACRONYM = re.compile(r"[A-Z]{2,5}")
+ACRONYM = re.compile(r"[A-Z]{2,3}")  # ("DUBAI" in a dateline is a city)
 # what joins the words of a place's name: no run of words starts or ends with one
 NAME_PARTICLES = frozenset({"de", "del", "of", "and", "y", "e"})
 # a one-word name that is also a common word ('March', 'Centro', 'Paz', 'Latina': towns

@@ -277,7 +277,7 @@ def _ingest_unit(path: str, doc_id: str, page: int | None):
 def _document_unit(source, pages, clean_dir: str, out_dir: str):
     """The per-document stages of pipeline.stages.pages_to_result, timed one by one, then
     the document's own files written as the runner's worker writes them."""
-    from pipeline.docinfo import cover_date
+    from pipeline.docinfo import document_date
     from pipeline.ingest import pages_to_document
     from pipeline.runner import _write_document
     from pipeline.sections import document_structure
@@ -297,7 +297,7 @@ def _document_unit(source, pages, clean_dir: str, out_dir: str):
     times["repair"] = lap()
     paragraphs, sections, language = document_structure(document, settings.language)
     times["sections_language"] = lap()
-    doc_date = cover_date(document.text)
+    doc_date = document_date(document.text)
     extracted = extract_document(source.doc_id, document.text, paragraphs, document.page_of,
                                  int(doc_date[:4]) if doc_date else None)
     times["extractors"] = lap()

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from extractors.dates import load_grammar
+from extractors.dates import find_dates, load_grammar
+from extractors.places import known_place
 from extractors.text import fold
 
 LANGUAGE_NAMES = {
@@ -18,6 +19,40 @@ COVER_DATE = re.compile(
     r"|\b([^\W\d_]+)\s+(\d{1,2}),\s*(\d{4})\b",                             # November 10, 2003
     re.I,
 )
+
+
+DEFAULT_DATELINE_HEAD = 800  # characters from the top read for a dateline or an update stamp
+# what stamps a date as the document's own: an update or publication note, a weekday before it
+DATE_STAMP_BEFORE = re.compile(
+    r"(?:\b(?:actualizad[oa]|updated|last\s+updated|publicad[oa]|published|posted|fecha)\b(?:\s+(?:on|el))?\s*:?"
+    r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|"
+    r"domingo)\b\s*,?)\s*$")
+# a dateline's place, at a line's start, after a dash or after a title in capitals: 'DUBAI, ',
+# 'MIGRACIONES Quito, Ecuador, ', '- Brasilia, Brasil –' (not 'held in Lima, ')
+DATELINE_PLACE = re.compile(r"(?:^|\n|[-–—|]\s*|[A-ZÁÉÍÓÚÑ]{2,}\s+)([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(?:de\s+)?[A-ZÁÉÍÓÚÑ][\w\-’']+){0,2})"
+                            r"(?:\s*,\s*[A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+[A-ZÁÉÍÓÚÑ][\w\-’']+){0,2})?\s*[,–—-]\s*$")
+
+
+def document_date(text: str) -> str | None:
+    """The document's own date: a cover date, else a dateline or an update stamp near the top."""
+    return cover_date(text) or dateline_date(text)
+
+
+def dateline_date(text: str, head_chars: int = DEFAULT_DATELINE_HEAD) -> str | None:
+    """The first full date near the top stamped as the document's: after a known place
+    ('DUBAI, 9th February, 2024 (WAM)', 'Quito, Ecuador, 21 y 22 de Septiembre de 2009'),
+    an update note ('Actualizado 21/04/2009') or a weekday ('WEDNESDAY, 23 MARCH 2016'),
+    as ISO (its first day)."""
+    head = text[:head_chars]
+    for date in find_dates(head):
+        if date.precision != "day":
+            continue
+        before = head[max(0, date.start - 60):date.start]
+        before = before if date.start > 60 else "\n" + before  # the text's start is a line's
+        place = DATELINE_PLACE.search(before)
+        if DATE_STAMP_BEFORE.search(fold(before)) or place and known_place(place.group(1)):
+            return date.date_start
+    return None
 
 
 def cover_symbol(text: str, head_lines: int = 12) -> str | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pipeline import PIPELINE_VERSION
 from pipeline.ingest import PAGED_FORMATS, check_unchanged, pages_to_document, text_file_to_page
 from pipeline.records import Document, Line, PageMethod, PageText, SourceFile
-from pipeline.docinfo import cover_date, cover_symbol, original_language
+from pipeline.docinfo import cover_symbol, document_date, original_language
 from pipeline.language import LanguageSettings
 from pipeline.quality import quality_verdict, text_quality
 from pipeline.repair import RepairSettings
@@ -57,7 +57,7 @@ def pages_to_result(source: SourceFile, pages: list[PageText],
         check_unchanged(source)  # its pages were read one by one, maybe while it changed
     document = pages_to_document(source, pages, settings.repair)
     paragraphs, sections, language = document_structure(document, settings.language)
-    doc_date = cover_date(document.text)
+    doc_date = document_date(document.text)
     # imported here, not at module level: spaCy and the rule sets load only when a document
     # is processed, so an unchanged re-run (all documents cached) starts in well under a second
     from extractors import extract_document
@@ -114,7 +114,7 @@ def document_row(document: Document, language: str | None) -> dict:
         "language": language,
         "original_language": original_language(document.text),
         "symbol": cover_symbol(document.text),
-        "doc_date": cover_date(document.text),
+        "doc_date": document_date(document.text),
         "n_pages": len(document.pages),
         "n_ocr_pages": sum(p.method is PageMethod.OCR for p in document.pages),
         "n_chars": len(document.text),

@@ -51,3 +51,18 @@ def test_a_city_set_off_after_a_title_before_its_country():
     assert place_after(text, text.index(","), []) == "Guayaquil"
     text = "At the Conference, Peru, Chile and Bolivia agreed on a plan."
     assert place_after(text, text.index(","), []) is None
+
+
+@pytest.mark.parametrize("text, date", [
+    ("DUBAI, 9th February, 2024 (WAM) -- The Seventh Ministerial Consultation will start", "2024-02-09"),
+    ("IX CONFERENCIA SUDAMERICANA SOBRE MIGRACIONES Quito, Ecuador, 21 y 22 de Septiembre de 2009 DECLARACIÓN",
+     "2009-09-21"),
+    ("“Protegiendo a los migrantes” - Brasilia, Brasil –19 de noviembre de 2025", "2025-11-19"),
+    ("Noticias. Actualizado 21/04/2009 a las 10:00", "2009-04-21"),
+    ("WEDNESDAY, 23 MARCH 2016. Ministers met", "2016-03-23"),
+    ("The meeting was held in Lima, 3 May 2019, and adopted a plan.", None),  # an event's date, not the text's
+])
+def test_a_dateline_or_update_stamp_dates_the_document(text, date):
+    from pipeline.docinfo import document_date
+
+    assert document_date(text) == date
