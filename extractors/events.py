@@ -586,11 +586,68 @@ def event_mentions(para: ParagraphContext) -> list[EventMention]:
         word = KindWord(para, trigger, tuple(_trigger_spans(triggers, trigger)))
         found.append(next(f for _, step in TRIGGER_STEPS if (f := step(word)) is not None))
     mentions = [m for f in found for m in f.mentions] + _process_sessions(para, triggers)
+    mentions += [m for m in timeline_mentions(para) if not any(f.span and f.span[0] <= m.start < f.span[1]
+                                                               for f in found)]
     mentions = merge_mentions(sorted(mentions, key=lambda m: m.start))
     # kind words that name no event of their own: "… included workshops, radio broadcasts …"
     loose = [t for t in triggers if not any(m.start <= t.start_char < m.end for m in mentions)
              and not blocker_of(doc, t)]
     return [dated_by_previous_sentence(para.text, m, loose, para.dates) for m in mentions]
+
+
+# A timeline: numbered sessions of a process one after another, each with its place and year
+# ('II CSM in Santiago de Chile (2001); III CSM in Quito, Ecuador (2002); … V in La Paz,
+# Bolivia (2004)', 'I SCM – 2000 – Buenos Aires'); an item without the acronym is the
+# previous one's process
+_SESSION_NUMBER = r"(?P<number>\b(?:[IVXL]{1,7}|\d{1,2}(?:st|nd|rd|th|ª|º|°)?))"
+_TIMELINE_PLACE = r"(?P<place>[A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(?:de\s+|del\s+)?[A-ZÁÉÍÓÚÑ][\w\-’']+){0,2}(?:,\s*[A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+[A-ZÁÉÍÓÚÑ][\w\-’']+){0,2})?)"
+TIMELINE_ITEMS = (
+    re.compile(_SESSION_NUMBER + r"\s+(?:(?P<acronym>[A-Z][A-Za-z+]{1,9})\s+)?(?:in|en)\s+" + _TIMELINE_PLACE
+               + r"\s*\(\s*(?P<year>(?:19|20)\d{2})\s*\)"),
+    re.compile(_SESSION_NUMBER + r"\s+(?P<acronym>[A-Z][A-Za-z+]{1,9})\s*[–—-]\s*(?P<year>(?:19|20)\d{2})\s*[–—-]\s*"
+               + _TIMELINE_PLACE),
+)
+TIMELINE_GAP = re.compile(r"\s*(?:[;,]|\n|\s(?:and|y)\s)\s*(?:(?:and|y)\s+)?")
+MIN_TIMELINE_ITEMS = 3
+
+
+def timeline_mentions(para: ParagraphContext) -> list[EventMention]:
+    """The sessions of a timeline in a paragraph: runs of at least MIN_TIMELINE_ITEMS items
+    next to each other, the first naming a process by its acronym."""
+    text = para.text
+    acronyms = {text[m.start:m.end]: m.process_id for m in para.registry_mentions}
+    for pattern in TIMELINE_ITEMS:
+        items = list(pattern.finditer(text))
+        runs: list[list[re.Match]] = []
+        for m in items:
+            if runs and TIMELINE_GAP.fullmatch(text[runs[-1][-1].end():m.start()]):
+                runs[-1].append(m)
+            else:
+                runs.append([m])
+        out = []
+        for run in runs:
+            if len(run) < MIN_TIMELINE_ITEMS or run[0].group("acronym") not in acronyms:
+                continue
+            acronym = run[0].group("acronym")
+            for m in run:
+                acronym = m.group("acronym") if m.group("acronym") in acronyms else acronym
+                year = int(m.group("year"))
+                title = f"{m.group('number')} {acronym}"
+                out.append(EventMention(_session_kind(acronyms[acronym]), title, m.start(), m.end(),
+                                        Dating(year, None, None, None, "year.timeline"),
+                                        known_place(m.group("place")), "event.timeline"))
+        if out:
+            return out
+    return []
+
+
+@lru_cache(maxsize=256)
+def _session_kind(process_id: str) -> str:
+    """What a numbered session of a process is: a conference of a 'Conference', else a meeting."""
+    from extractors.processes import registry
+
+    name = next((p.get("name_en") or "" for p in registry() if p["process_id"] == process_id), "")
+    return "conference" if re.search(r"\bConference\b", name) else "meeting"
 
 
 HELD_BEFORE_NAME = re.compile(r"\b(?:se\s+celebr[oó]|se\s+realiz[oó]|se\s+llev[oó]\s+a\s+cabo|tuvo\s+lugar|"

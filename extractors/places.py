@@ -67,7 +67,14 @@ def known_place(capture: str | None) -> str | None:
     None ('Persons', 'Trafficking')."""
     if not capture:
         return None
-    words = capture.split()
+    for part in capture.split(","):  # 'Quito, Ecuador': the city first
+        place = _known_run(part.split())
+        if place:
+            return place
+    return None
+
+
+def _known_run(words: list[str]) -> str | None:
     for size in range(len(words), 0, -1):
         for first in range(len(words) - size + 1):
             run = words[first:first + size]

@@ -615,3 +615,24 @@ def test_a_paragraph_longer_than_spacys_default_limit_is_read():
 
     doc = pipeline_for("en")("The Bali Process met. " + "x" * 1_000_001)
     assert "Bali Process" in [s.text for s in doc.spans["processes"]]
+
+
+def test_a_timeline_of_numbered_sessions_gives_one_event_each():
+    text = ("The South American Conference on Migration (CSM) has met since 2000, namely: II CSM in Santiago de "
+            "Chile (2001); III CSM in Quito, Ecuador (2002); IV CSM in Montevideo, Uruguay (2003), V in La Paz, "
+            "Bolivia (2004); 7th in Caracas, Venezuela (2007).")
+    found = event_fields(text, "en", ("kind", "title", "year", "location", "rule_id"))
+    assert [f[:4] for f in found] == [("conference", "II CSM", 2001, "Santiago de Chile"),
+                                      ("conference", "III CSM", 2002, "Quito"),
+                                      ("conference", "IV CSM", 2003, "Montevideo"),
+                                      ("conference", "V CSM", 2004, "La Paz"),
+                                      ("conference", "7th CSM", 2007, "Caracas")]
+    assert {f[4] for f in found} == {"event.timeline"}
+
+
+def test_two_numbered_items_or_no_process_acronym_are_no_timeline():
+    two = ("The South American Conference on Migration (CSM) met twice: II CSM in Santiago de Chile (2001); "
+           "III CSM in Quito, Ecuador (2002).")
+    assert not [f for f in event_fields(two, "en", ("rule_id",)) if f[0] == "event.timeline"]
+    unnamed = "Chapters: II XYZ in Lima (2001); III XYZ in Quito (2002); IV XYZ in La Paz (2003)."
+    assert not [f for f in event_fields(unnamed, "en", ("rule_id",)) if f[0] == "event.timeline"]
