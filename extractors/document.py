@@ -12,7 +12,7 @@ from extractors.context import DocumentContext, ParagraphContext, document_conte
 from extractors.event_rows import EventCandidate, document_event_rows
 from extractors.event_titles import ordinal_value, readable_title
 from extractors.event_dating import place_in_sentence
-from extractors.events import event_mentions
+from extractors.events import event_mentions, timeline_line_mentions
 from extractors.member_model import DEFAULT_MIN_CONFIDENCE
 from extractors.membership_rows import EVIDENCE_CHARS, decided_membership_rows, document_membership_rows
 from extractors.memberships import membership_rows_with_sessions
@@ -30,6 +30,9 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
     rows = {"process_mentions": [], "dates": [], "events": [], "memberships": [], "processes": []}
     discovered: dict[str, str] = {}
     events: dict[tuple, EventCandidate] = {}
+    timeline_lines: dict[int, list] = {}  # sessions written one per line, by paragraph
+    for para, e in timeline_line_mentions(context.paragraphs):
+        timeline_lines.setdefault(para.index, []).append(e)
     for para in context.paragraphs:
         base, common = para.start, {"doc_id": doc_id, "lang": para.lang}
         for m in para.mentions:
@@ -44,7 +47,7 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                 "text": d.text, "date_start": d.date_start, "date_end": d.date_end, "precision": d.precision,
                 "is_range": d.is_range, "page": page_of(base + d.start), "section_id": para.section_id,
                 "char_start": base + d.start, "char_end": base + d.end, "rule_id": d.rule_id})
-        for e in event_mentions(para):
+        for e in event_mentions(para) + timeline_lines.get(para.index, []):
             key = (normalise_title(e.title), e.year)
             if key in events:
                 continue

@@ -615,30 +615,56 @@ def timeline_mentions(para: ParagraphContext) -> list[EventMention]:
     """The sessions of a timeline in a paragraph: runs of at least MIN_TIMELINE_ITEMS items
     next to each other, the first naming a process by its acronym."""
     text = para.text
-    acronyms = {text[m.start:m.end]: m.process_id for m in para.registry_mentions}
+    acronyms = _acronyms(para)
     for pattern in TIMELINE_ITEMS:
-        items = list(pattern.finditer(text))
         runs: list[list[re.Match]] = []
-        for m in items:
+        for m in pattern.finditer(text):
             if runs and TIMELINE_GAP.fullmatch(text[runs[-1][-1].end():m.start()]):
                 runs[-1].append(m)
             else:
                 runs.append([m])
-        out = []
-        for run in runs:
-            if len(run) < MIN_TIMELINE_ITEMS or run[0].group("acronym") not in acronyms:
-                continue
-            acronym = run[0].group("acronym")
-            for m in run:
-                acronym = m.group("acronym") if m.group("acronym") in acronyms else acronym
-                year = int(m.group("year"))
-                title = f"{m.group('number')} {acronym}"
-                out.append(EventMention(_session_kind(acronyms[acronym]), title, m.start(), m.end(),
-                                        Dating(year, None, None, None, "year.timeline"),
-                                        known_place(m.group("place")), "event.timeline"))
+        out = [mention for run in runs for _, mention in _timeline_run([(para, m) for m in run], acronyms)]
         if out:
             return out
     return []
+
+
+def timeline_line_mentions(paragraphs) -> list[tuple[ParagraphContext, EventMention]]:
+    """The sessions of a timeline written one per line (each line a paragraph: 'I CSM – 2000 –
+    Buenos Aires', 'II CSM – 2001 – Santiago', …), with the paragraph each is in."""
+    acronyms = {a: pid for para in paragraphs for a, pid in _acronyms(para).items()}
+    out: list[tuple[ParagraphContext, EventMention]] = []
+    run: list[tuple[ParagraphContext, re.Match]] = []
+    for para in list(paragraphs) + [None]:
+        text = para.text if para is not None else ""
+        lead = len(text) - len(text.lstrip())
+        item = next((m for pattern in TIMELINE_ITEMS
+                     if (m := pattern.fullmatch(text, lead, len(text.rstrip())))), None)
+        if item is not None:
+            run.append((para, item))
+            continue
+        out += _timeline_run(run, acronyms)
+        run = []
+    return out
+
+
+def _acronyms(para: ParagraphContext) -> dict[str, str]:
+    return {para.text[m.start:m.end]: m.process_id for m in para.registry_mentions}
+
+
+def _timeline_run(run: list[tuple[ParagraphContext, re.Match]], acronyms: dict[str, str]) \
+        -> list[tuple[ParagraphContext, EventMention]]:
+    """One event per item of a run long enough whose first item names a process."""
+    if len(run) < MIN_TIMELINE_ITEMS or run[0][1].group("acronym") not in acronyms:
+        return []
+    out, acronym = [], run[0][1].group("acronym")
+    for para, m in run:
+        acronym = m.group("acronym") if m.group("acronym") in acronyms else acronym
+        out.append((para, EventMention(_session_kind(acronyms[acronym]), f"{m.group('number')} {acronym}",
+                                       m.start(), m.end(), Dating(int(m.group("year")), None, None, None,
+                                                                  "year.timeline"),
+                                       known_place(m.group("place")), "event.timeline")))
+    return out
 
 
 @lru_cache(maxsize=256)

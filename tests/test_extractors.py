@@ -636,3 +636,11 @@ def test_two_numbered_items_or_no_process_acronym_are_no_timeline():
     assert not [f for f in event_fields(two, "en", ("rule_id",)) if f[0] == "event.timeline"]
     unnamed = "Chapters: II XYZ in Lima (2001); III XYZ in Quito (2002); IV XYZ in La Paz (2003)."
     assert not [f for f in event_fields(unnamed, "en", ("rule_id",)) if f[0] == "event.timeline"]
+
+
+def test_a_timeline_one_session_per_line():
+    text = ("Historia de la Conferencia Sudamericana sobre Migraciones (CSM)\n\nI CSM – 2000 – Buenos Aires\n\n"
+            "II CSM – 2001 – Santiago\n\nIII CSM – 2002 – Quito\n\nLa CSM sigue reuniéndose.")
+    found = event_fields(text, "es", ("title", "year", "location", "rule_id"))
+    assert found == [("I CSM", 2000, "Buenos Aires", "event.timeline"), ("II CSM", 2001, "Santiago", "event.timeline"),
+                     ("III CSM", 2002, "Quito", "event.timeline")]
