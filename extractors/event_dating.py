@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc
 
 from extractors.dates import stated_years
-from extractors.event_titles import DETERMINERS, MONTH_WORDS, YEAR_TOKEN
+from extractors.event_titles import DETERMINERS, MONTH_WORDS, YEAR_TOKEN, ordinal_value
 from extractors.places import is_country, known_place
 if TYPE_CHECKING:
     from extractors.events import EventMention
@@ -18,7 +18,7 @@ from extractors.text import fold, sentence_end as _sentence_end, sentence_start 
 
 # Verbs that tie a date to a title across a long title or clause: "…, which is to take place in
 # Santiago, Chile from 20 to 22 November 2002"
-HELD_VERB = re.compile(r"\b(?:held|hold|take[sn]? place|took place|taking place|convened|organi[sz]ed|conducted|"
+HELD_VERB = re.compile(r"\b(?:held|hold|take[sn]? place|took place|taking place|convened|organi[sz]ed|conducted|carried out|"
                        r"celebrad[oa]s?|realizad[oa]s?|se realiz[oó]|se realizaron|se celebr[oó]|se celebraron|"
                        r"se llev[oó] a cabo|se llevaron a cabo|se efectu[oó]|llevad[oa]s? a cabo|tuvo lugar|"
                        r"tuvieron lugar|tendr[aá] lugar)\b", re.I)
@@ -49,6 +49,32 @@ def dated_by_previous_sentence(text: str, mention: EventMention, loose_triggers,
     if len(years) != 1:
         return mention
     return replace(mention, when=Dating(years.pop(), rule_id="year.previous_sentence"))
+
+
+def dated_by_held_sentence(text: str, mention: EventMention) -> EventMention:
+    """An undated numbered session said to be held, right before or after its title, in a
+    sentence that states one year outside parentheses: 'La XXVIII Conferencia … se llevó a cabo
+    recientemente en Panamá, … durante el año pasado 2023', 'carried out in the year 2000, the
+    I South American Conference …'; not 'organized the Second Meeting (Paraguay, 2003) in
+    preparation for the Fourth Conference', nor '… Forum (it was not formally held as such)'."""
+    if mention.year is not None or ordinal_value(mention.title) is None:
+        return mention
+    start, end = _sentence_start(text, mention.start), _sentence_end(text, mention.end)
+    held = [m for m in HELD_VERB.finditer(text, max(start, mention.start - HELD_BEFORE_REACH),
+                                          min(end, mention.end + HELD_AFTER_REACH))
+            if not (mention.start <= m.start() < mention.end) and not NEGATION_BEFORE.search(text, max(0, m.start() - 20), m.start())]
+    if not held:
+        return mention
+    outside_parens = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), text[start:end])
+    years = {year for _, year in stated_years(outside_parens)}
+    if len(years) != 1:
+        return mention
+    return replace(mention, when=Dating(years.pop(), rule_id="year.held_sentence"))
+
+
+HELD_BEFORE_REACH = 60   # characters before a title its held verb may be ('carried out in the year 2000, the I …')
+HELD_AFTER_REACH = 200   # and after it, past an apposition ('… se llevó a cabo recientemente en Panamá')
+NEGATION_BEFORE = re.compile(r"\b(?:not|never|no|nunca)\b(?:\s+\w+)?\s*$", re.I)
 
 
 def dates_joined_to(text: str, first, dates: list) -> list:

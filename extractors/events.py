@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractors.context import ParagraphContext
-from extractors.event_dating import (HELD_VERB, PLACE_AT_END, UNDATED, YEAR_IN_PARENS, Dating, TitleSite,
+from extractors.event_dating import (HELD_VERB, dated_by_held_sentence, PLACE_AT_END, UNDATED, YEAR_IN_PARENS, Dating, TitleSite,
                                      bare_year_after, closing_year, date_after_held_verb, dated_by_previous_sentence,
                                      dates_joined_to, dating_of, earlier_date, place_after, run_in_heading_year,
                                      title_dating, year_before_title)
@@ -592,7 +592,8 @@ def event_mentions(para: ParagraphContext) -> list[EventMention]:
     # kind words that name no event of their own: "… included workshops, radio broadcasts …"
     loose = [t for t in triggers if not any(m.start <= t.start_char < m.end for m in mentions)
              and not blocker_of(doc, t)]
-    return [dated_by_previous_sentence(para.text, m, loose, para.dates) for m in mentions]
+    return [dated_by_held_sentence(para.text, dated_by_previous_sentence(para.text, m, loose, para.dates))
+            for m in mentions]
 
 
 # A timeline: numbered sessions of a process one after another, each with its place and year

@@ -644,3 +644,19 @@ def test_a_timeline_one_session_per_line():
     found = event_fields(text, "es", ("title", "year", "location", "rule_id"))
     assert found == [("I CSM", 2000, "Buenos Aires", "event.timeline"), ("II CSM", 2001, "Santiago", "event.timeline"),
                      ("III CSM", 2002, "Quito", "event.timeline")]
+
+
+@pytest.mark.parametrize("text, lang, year", [
+    ("La XXVIII Conferencia Regional de Migración (CRM), un importante proceso de diálogo entre las autoridades y "
+     "la sociedad civil, se llevó a cabo recientemente en Panamá, país que ocupó la presidencia durante el año "
+     "pasado 2023.", "es", 2023),
+    ("The meeting featured ten countries; carried out in the year 2000, the I South American Conference on "
+     "Migration in the city of Buenos Aires decided to invite Guyana.", "en", 2000),
+    # the year is another event's, in its parentheses; the held verb is that event's
+    ("IOM also organized the Second Technical Consultative Meeting (Paraguay, 2003) in preparation for the "
+     "Fourth South American Conference on Migration, with the participation of ten countries.", "en", None),
+])
+def test_a_numbered_session_said_to_be_held_takes_the_one_year_of_its_sentence(text, lang, year):
+    found = {f[0]: f[1] for f in event_fields(text, lang, ("title", "year"))}
+    session = next(t for t in found if "South American" in t or "XXVIII" in t)
+    assert found[session] == year
