@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from extractors.names import find_countries
-from extractors.nlp import DATA
 from extractors.text import fold, fold_each, read_jsonl
 
-EXTRA_PLACES = DATA / "places_extra.jsonl"
+EXTRA_PLACES = Path(__file__).resolve().parent / "data" / "places_extra.jsonl"  # not via extractors.nlp: no spaCy here
 # a name in Latin letters, as a text of the genre would write it (GeoNames' alternate names
 # include transliterations into other scripts, lowercase forms and codes such as 'AND')
 LATIN_NAME = re.compile(r"[A-ZÀ-ÖØ-Þ](?=.*[a-zß-ÿ])[A-Za-zÀ-ÖØ-öø-ÿ'’.\- ]+")

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 
 from extractors.dates import find_dates, load_grammar
-from extractors.places import known_place
 from extractors.text import fold
 
 LANGUAGE_NAMES = {
@@ -43,6 +42,8 @@ def dateline_date(text: str, head_chars: int = DEFAULT_DATELINE_HEAD) -> str | N
     ('DUBAI, 9th February, 2024 (WAM)', 'Quito, Ecuador, 21 y 22 de Septiembre de 2009'),
     an update note ('Actualizado 21/04/2009') or a weekday ('WEDNESDAY, 23 MARCH 2016'),
     as ISO (its first day)."""
+    from extractors.places import known_place  # (the gazetteer loads only when a document is processed)
+
     head = text[:head_chars]
     for date in find_dates(head):
         if date.precision != "day":
