@@ -168,6 +168,8 @@ def complement_end(doc: Doc, end: int) -> int:
                 and _title_resumes(doc, end + 2):
             end += 2  # "de la Convención de las Naciones Unidas de 1990 sobre la Protección de …":
             #           the year belongs to a name inside the title, not to the event
+        elif tok.norm_ in CONNECTORS and end - first >= 2 and city_follows(doc, end):
+            break  # "… Meeting on Migration in Kampala": a place phrase closes a title ("Meeting in Budapest" stays)
         elif tok.norm_ in CONNECTORS and end + 1 < len(doc) and (
                 is_title_word(doc[end + 1]) or doc[end + 1].norm_ in CONNECTORS):
             end += 1
@@ -176,6 +178,29 @@ def complement_end(doc: Doc, end: int) -> int:
     while end > first and (doc[end - 1].norm_ in CONNECTORS or doc[end - 1].text in "-–/&"):
         end -= 1
     return end
+
+
+LOCATIVES = frozenset({"in", "en", "at"})
+# words after which a descriptor's complement is about something else: 'ahead of the summit'
+CLOSERS = frozenset(fold(w) for w in "ahead during before after following durante antes después tras".split())
+
+
+def city_follows(doc: Doc, k: int) -> bool:
+    """Token k is 'in'/'en'/'at' and a known city (not a country: 'Workshop on Migration in
+    Mexico' may be its topic) follows it, one to three capitalised words."""
+    from extractors.places import is_country, known_place
+
+    if doc[k].norm_ not in LOCATIVES:
+        return False
+    words = []
+    for tok in doc[k + 1:k + 4]:
+        if not tok.is_title and not tok.is_upper:
+            break
+        words.append(tok.text)
+    if not words:
+        return False
+    place = known_place(" ".join(words))
+    return bool(place) and words[0] == place.split()[0] and not is_country(place)
 
 
 def _title_resumes(doc: Doc, k: int) -> bool:
@@ -301,6 +326,8 @@ def descriptive_end(doc: Doc, end: int, limit: int = 14) -> int:
         if tok.norm_ in ("in", "en", "on", "el") and k + 1 < len(doc) and (
                 doc[k + 1].norm_ in MONTH_WORDS or doc[k + 1].like_num):
             break
+        if tok.norm_ in CLOSERS or city_follows(doc, k):
+            break  # "… meeting on migration in Kampala ahead of the summit"
         k += 1
     while k > end and (doc[k - 1].norm_ in CONNECTORS or doc[k - 1].norm_ in DETERMINERS):
         k -= 1

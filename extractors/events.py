@@ -22,7 +22,7 @@ from extractors.event_titles import (ANAPHORA, CONNECTORS, DETERMINERS, INSTANCE
                                      plural_kind_words, premodifier_start, similar_titles, singular_title, title_case_share,
                                      title_span)
 from extractors.nlp import PATTERNS, doc_text, phrase_to_pattern
-from extractors.places import known_place
+from extractors.places import is_country, known_place
 from extractors.text import fold, is_title_line, read_jsonl, sentence_end as _sentence_end, sentence_start as _sentence_start
 
 # Words that introduce a title without quotes: "The Conference, entitled Arab Migration in …"
@@ -538,13 +538,28 @@ def _titled(w: KindWord, start: int, end: int, title: str, rule: str) -> Found:
     spans = [(0, end - start)]  # the title's parts, as offsets from start
     if rule == "event.titled.capitalised":  # title is text[start:end]
         at_end = PLACE_AT_END.search(title)
-        if at_end and any(s == end + 2 for s, _ in para.name_spans("country")) and text[end:end + 2] == ", ":
+        country_after = text[end:end + 2] == ", " and any(s == end + 2 for s, _ in para.name_spans("country"))
+        city = _city_at_end(title) if country_after else None
+        if at_end and country_after:
             # "the Ibero-American Meeting on Migration and Development in Madrid, Spain":
             # where, not part of the title
             title, place = title[:at_end.start()], at_end.group(1)
+        elif city:  # "… Meeting of the Colombo Process Colombo, Sri Lanka": a dateline run into the title
+            title, place = title[:-len(city)].rstrip(), city
         spans = coordinated_titles(title, w.span.text)
     return Found(tuple(EventMention(kind, title if len(spans) == 1 else title[a:b], start + a, start + b, when, place,
                                     rule, needs_date) for a, b in spans), (start, end))
+
+
+def _city_at_end(title: str) -> str | None:
+    """The known city (not a country) that the last one or two words of a title are, when
+    three words or more stay ('… of the Colombo Process Colombo')."""
+    words = title.split()
+    for n in (2, 1):
+        tail = " ".join(words[-n:])
+        if len(words) - n >= 3 and known_place(tail) == tail and not is_country(tail):
+            return tail
+    return None
 
 
 # What a kind word is made into, in the order tried: the first step that answers (a Found,

@@ -173,8 +173,8 @@ def test_untitled_dated_mention_merges_into_the_titled_event_before_it():
 def test_anaphora_and_roles_are_not_new_events():
     en = ("In February 2007, IOM took part in the annual meeting on border management in Quito. That meeting "
           "was organized by the Permanent Council. The Council serves as a forum for Andean States in 2007.")
-    assert [(r["title"], r["year"]) for r in extract(en, "en")["events"]] == [
-        ("Meeting on border management in Quito", 2007)]
+    assert [(r["title"], r["year"], r["location"]) for r in extract(en, "en")["events"]] == [
+        ("Meeting on border management", 2007, "Quito")]  # the place phrase closes the title (issue 29)
     es = "Para el 26 de mayo de 2003 se ha programado una reunión de esta red. Los países la aprobaron."
     assert events(es) == []
 
@@ -660,3 +660,14 @@ def test_a_numbered_session_said_to_be_held_takes_the_one_year_of_its_sentence(t
     found = {f[0]: f[1] for f in event_fields(text, lang, ("title", "year"))}
     session = next(t for t in found if "South American" in t or "XXVIII" in t)
     assert found[session] == year
+
+
+@pytest.mark.parametrize("text, title, location", [
+    ("Uganda hosted the 8th Regional Consultative Process meeting on migration in Kampala ahead of the summit on "
+     "5 May 2019.", "8th Regional Consultative Process meeting on migration", "Kampala"),
+    ("The Fourth Senior Officials' Meeting of the Colombo Process Colombo, Sri Lanka, was held on 8 July 2016.",
+     "Fourth Senior Officials' Meeting of the Colombo Process", "Colombo"),
+    ("The Ministers met at the Meeting in Budapest on 6 October 2016.", "Meeting in Budapest", "Budapest"),
+])
+def test_a_place_closes_a_title(text, title, location):
+    assert event_fields(text, "en", ("title", "location")) == [(title, location)]
