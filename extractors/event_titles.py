@@ -182,7 +182,8 @@ def complement_end(doc: Doc, end: int) -> int:
 
 LOCATIVES = frozenset({"in", "en", "at"})
 # words after which a descriptor's complement is about something else: 'ahead of the summit'
-CLOSERS = frozenset(fold(w) for w in "ahead during before after following durante antes después tras".split())
+CLOSERS = frozenset(fold(w) for w in "ahead during before after following since while durante antes después tras "
+                                     "desde mientras".split())
 
 
 def city_follows(doc: Doc, k: int) -> bool:
@@ -326,7 +327,7 @@ def descriptive_end(doc: Doc, end: int, limit: int = 14) -> int:
         if tok.norm_ in ("in", "en", "on", "el") and k + 1 < len(doc) and (
                 doc[k + 1].norm_ in MONTH_WORDS or doc[k + 1].like_num):
             break
-        if tok.norm_ in CLOSERS or city_follows(doc, k):
+        if fold(tok.text) in CLOSERS or city_follows(doc, k):
             break  # "… meeting on migration in Kampala ahead of the summit"
         k += 1
     while k > end and (doc[k - 1].norm_ in CONNECTORS or doc[k - 1].norm_ in DETERMINERS):
@@ -346,8 +347,8 @@ def name_before(doc: Doc, k: int, reach: int = 12) -> tuple[int, int] | None:
             return None
         if not is_title_word(tok) or tok.like_num or tok.norm_ in MONTH_WORDS:
             continue
-        if opens_sentence(doc, j) and tok.norm_ in PRONOUNS | DETERMINERS | CONNECTORS:
-            return None  # "It held its …", "The …"
+        if opens_sentence(doc, j) and (tok.norm_ in PRONOUNS | DETERMINERS | CONNECTORS or fold(tok.text) in CLOSERS):
+            return None  # "It held its …", "The …", "During its 4th meeting …"
         if j > 0 and doc[j - 1].text == "(" and j + 1 < len(doc) and doc[j + 1].text == ")":
             return j, j + 1  # "… of Labor (IACML), which held its 15th meeting"
         start = j

@@ -671,3 +671,8 @@ def test_a_numbered_session_said_to_be_held_takes_the_one_year_of_its_sentence(t
 ])
 def test_a_place_closes_a_title(text, title, location):
     assert event_fields(text, "en", ("title", "location")) == [(title, location)]
+
+
+def test_a_sentence_opening_preposition_is_no_body_name():
+    text = "During its 4th meeting of the steering committee, held on 3 March 2015, the group adopted a plan."
+    assert event_fields(text, "en", ("title", "year")) == [("4th meeting of the steering committee", 2015)]
