@@ -311,12 +311,17 @@ STOP_WORDS = frozenset(fold(w) for w in (
     "que fue fueron es son celebrada celebrado realizada realizado llevada llevado organizada organizado "
     "donde cuyo cuya durante during with con").split())
 DESCRIPTIVE_LINKS = frozenset("on for of about sobre para de del acerca".split())
+# a Spanish adjective after a kind word that says what kind of meeting it was (lower case;
+# not a participle: 'una reunión celebrada en …' is no title)
+POSTNOMINAL_ADJECTIVE = re.compile(r"[a-záéíóúñ]{3,}(?:ori[oa]|iv[oa]|[ée]cnic[oa]|ari[oa]|ministerial|regional|virtual)s?")
 
 
 def descriptive_end(doc: Doc, end: int, limit: int = 14) -> int:
     """'a round table for the officials of Kokshetau oblast', 'taller para desarrollar un plan
     de trabajo regional': a lower-case complement introduced by on/for/sobre/para/de, up to
     punctuation, a verb, or a date."""
+    if end < len(doc) and POSTNOMINAL_ADJECTIVE.fullmatch(doc[end].text):
+        return end + 1  # 'una reunión exploratoria', 'una reunión técnica'
     if end >= len(doc) or doc[end].norm_ not in DESCRIPTIVE_LINKS:
         return end
     k = end

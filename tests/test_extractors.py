@@ -676,3 +676,9 @@ def test_a_place_closes_a_title(text, title, location):
 def test_a_sentence_opening_preposition_is_no_body_name():
     text = "During its 4th meeting of the steering committee, held on 3 March 2015, the group adopted a plan."
     assert event_fields(text, "en", ("title", "year")) == [("4th meeting of the steering committee", 2015)]
+
+
+def test_an_untitled_meeting_named_by_its_adjective():
+    text = ("En mayo de 2014 se celebró una reunión exploratoria con la Comisión de la Unión Africana (AUC) y los "
+            "países principales implicados.")
+    assert events(text) == [("meeting", "Reunión exploratoria", 2014)]
