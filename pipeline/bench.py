@@ -303,7 +303,7 @@ def _document_unit(source, pages, clean_dir: str, out_dir: str):
     times["extractors"] = lap()
     result = DocumentResult(
         doc_id=source.doc_id, source_text=document.source_text, clean_text=document.text,
-        tables={"documents": [document_row(document, language)], "pages": page_rows(document),
+        tables={"documents": [document_row(document, language, doc_date)], "pages": page_rows(document),
                 "corrections": correction_rows(document), "sections": sections, "paragraphs": paragraphs,
                 "tables": table_rows(document, pages, paragraphs)}
         | extracted,

@@ -69,7 +69,7 @@ def pages_to_result(source: SourceFile, pages: list[PageText],
         source_text=document.source_text,
         clean_text=document.text,
         tables={
-            "documents": [document_row(document, language)],
+            "documents": [document_row(document, language, doc_date)],
             "pages": page_rows(document),
             "corrections": correction_rows(document),
             "sections": sections,
@@ -104,7 +104,7 @@ def _base_row(source: SourceFile) -> dict:
     }
 
 
-def document_row(document: Document, language: str | None) -> dict:
+def document_row(document: Document, language: str | None, doc_date: str | None) -> dict:
     ocr = [p for p in document.pages if p.method is PageMethod.OCR]
     confidences = [p.ocr_confidence for p in ocr if p.ocr_confidence is not None]
     quality, reason = quality_verdict(text_quality(document.text), bool(ocr),
@@ -114,7 +114,7 @@ def document_row(document: Document, language: str | None) -> dict:
         "language": language,
         "original_language": original_language(document.text),
         "symbol": cover_symbol(document.text),
-        "doc_date": document_date(document.text),
+        "doc_date": doc_date,  # document_date, computed once for the extractors' year and this row
         "n_pages": len(document.pages),
         "n_ocr_pages": sum(p.method is PageMethod.OCR for p in document.pages),
         "n_chars": len(document.text),
