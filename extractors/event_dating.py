@@ -11,10 +11,10 @@ from spacy.tokens import Doc
 
 from extractors.dates import stated_years
 from extractors.event_titles import DETERMINERS, MONTH_WORDS, YEAR_TOKEN, ordinal_value
-from extractors.places import is_country, known_place
+from extractors.places import is_country, known_city, known_place
 if TYPE_CHECKING:
     from extractors.events import EventMention
-from extractors.text import fold, sentence_end as _sentence_end, sentence_start as _sentence_start
+from extractors.text import PLACE_NAME, fold, sentence_end as _sentence_end, sentence_start as _sentence_start
 
 # Verbs that tie a date to a title across a long title or clause: "…, which is to take place in
 # Santiago, Chile from 20 to 22 November 2002"
@@ -302,8 +302,8 @@ def place_after(text: str, end: int, dates: list) -> str | None:
     """Where the event a title ends at was held: the first capture after it that is a known
     place (extractors.places), in the order tried."""
     m = CITY_SET_OFF.match(text, end)
-    city = known_place(m.group(1)) if m else None
-    if city and not is_country(city):
+    city = known_city(m.group(1)) if m else None
+    if city:
         return city  # "18th Inter-American Conference, Guayaquil, Ecuador, June 4-7, 2007"
     for capture in _place_captures(text, end, dates):
         place = known_place(capture)
@@ -314,7 +314,7 @@ def place_after(text: str, end: int, dates: list) -> str | None:
 
 # a city set off by commas right after a title, before its country or date (a country there
 # may as well start a list: "the Conference, Peru, Chile and Bolivia agreed")
-CITY_SET_OFF = re.compile(r"\s*,\s*([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(?:de\s+|del\s+)?[A-ZÁÉÍÓÚÑ][\w\-’']+){0,2})\s*,")
+CITY_SET_OFF = re.compile(rf"\s*,\s*({PLACE_NAME})\s*,")
 
 
 def _place_captures(text: str, end: int, dates: list):
@@ -347,12 +347,11 @@ HELD_PLACE = re.compile(r"\s+(?:en|in|at)\s+([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(
 # locative ('se llevó a cabo en la ciudad de Asunción, la Sexta Conferencia', 'hosted the
 # … Consultation … in Abu Dhabi on 21 …', 'tuvo lugar en la Antigua Guatemala'), as the host
 # ('Khartoum Hosts 7th Meeting'), or as a dateline ('… MIGRACIONES Quito, Ecuador, 21 y 22 …')
-_CAPITALISED_RUN = r"[A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(?:de\s+|del\s+|and\s+|y\s+)?[A-ZÁÉÍÓÚÑ][\w\-’']+){0,3}"
 SENTENCE_PLACES = (
     ("location.locative", re.compile(r"\b(?:en|in|at)\s+(?:(?:la\s+)?ciudad\s+de\s+|(?:the\s+)?city\s+of\s+|la\s+|el\s+)?"
-                                     rf"({_CAPITALISED_RUN})")),
-    ("location.host", re.compile(rf"({_CAPITALISED_RUN})\s+(?:[-–—]\s+\w+\s+)?(?:[Hh]osts|[Hh]osted|acoge|acogi[oó]|fue\s+sede)\b")),
-    ("location.dateline", re.compile(rf"({_CAPITALISED_RUN}),\s+(?={_CAPITALISED_RUN}\s*,?\s*\d)")),
+                                     rf"({PLACE_NAME})")),
+    ("location.host", re.compile(rf"({PLACE_NAME})\s+(?:[-–—]\s+\w+\s+)?(?:[Hh]osts|[Hh]osted|acoge|acogi[oó]|fue\s+sede)\b")),
+    ("location.dateline", re.compile(rf"({PLACE_NAME}),\s+(?={PLACE_NAME}\s*,?\s*\d)")),
 )
 
 

@@ -189,7 +189,7 @@ CLOSERS = frozenset(fold(w) for w in "ahead during before after following since 
 def city_follows(doc: Doc, k: int) -> bool:
     """Token k is 'in'/'en'/'at' and a known city (not a country: 'Workshop on Migration in
     Mexico' may be its topic) follows it, one to three capitalised words."""
-    from extractors.places import is_country, known_place
+    from extractors.places import known_city
 
     if doc[k].norm_ not in LOCATIVES:
         return False
@@ -200,8 +200,8 @@ def city_follows(doc: Doc, k: int) -> bool:
         words.append(tok.text)
     if not words:
         return False
-    place = known_place(" ".join(words))
-    return bool(place) and words[0] == place.split()[0] and not is_country(place)
+    place = known_city(" ".join(words))
+    return bool(place) and words[0] == place.split()[0]
 
 
 def _title_resumes(doc: Doc, k: int) -> bool:

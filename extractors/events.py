@@ -22,8 +22,8 @@ from extractors.event_titles import (ANAPHORA, CONNECTORS, DETERMINERS, INSTANCE
                                      plural_kind_words, premodifier_start, similar_titles, singular_title, title_case_share,
                                      title_span)
 from extractors.nlp import PATTERNS, doc_text, phrase_to_pattern
-from extractors.places import is_country, known_place
-from extractors.text import fold, is_title_line, read_jsonl, sentence_end as _sentence_end, sentence_start as _sentence_start
+from extractors.places import known_city, known_place
+from extractors.text import PLACE_NAME, fold, is_title_line, read_jsonl, sentence_end as _sentence_end, sentence_start as _sentence_start
 
 # Words that introduce a title without quotes: "The Conference, entitled Arab Migration in …"
 ENTITLED = frozenset(fold(w) for w in (
@@ -557,7 +557,7 @@ def _city_at_end(title: str) -> str | None:
     words = title.split()
     for n in (2, 1):
         tail = " ".join(words[-n:])
-        if len(words) - n >= 3 and known_place(tail) == tail and not is_country(tail):
+        if len(words) - n >= 3 and known_city(tail) == tail:
             return tail
     return None
 
@@ -616,7 +616,7 @@ def event_mentions(para: ParagraphContext) -> list[EventMention]:
 # Bolivia (2004)', 'I SCM – 2000 – Buenos Aires'); an item without the acronym is the
 # previous one's process
 _SESSION_NUMBER = r"(?P<number>\b(?:[IVXL]{1,7}|\d{1,2}(?:st|nd|rd|th|ª|º|°)?))"
-_TIMELINE_PLACE = r"(?P<place>[A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(?:de\s+|del\s+)?[A-ZÁÉÍÓÚÑ][\w\-’']+){0,2}(?:,\s*[A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+[A-ZÁÉÍÓÚÑ][\w\-’']+){0,2})?)"
+_TIMELINE_PLACE = rf"(?P<place>{PLACE_NAME}(?:,\s*{PLACE_NAME})?)"
 TIMELINE_ITEMS = (
     re.compile(_SESSION_NUMBER + r"\s+(?:(?P<acronym>[A-Z][A-Za-z+]{1,9})\s+)?(?:in|en)\s+" + _TIMELINE_PLACE
                + r"\s*\(\s*(?P<year>(?:19|20)\d{2})\s*\)"),

@@ -74,6 +74,12 @@ def known_place(capture: str | None) -> str | None:
     return None
 
 
+def known_city(capture: str | None) -> str | None:
+    """known_place when it is no country ('Quito'; not 'Mexico', which may be a topic)."""
+    place = known_place(capture)
+    return place if place and not is_country(place) else None
+
+
 def _known_run(words: list[str]) -> str | None:
     for size in range(len(words), 0, -1):
         for first in range(len(words) - size + 1):

@@ -35,6 +35,11 @@ def _fold(text: str) -> str:
                                  .translate(_LETTERS))
 
 
+# the capitalised words a place's name may be ('Santiago de Chile', 'Trinidad and Tobago'): the
+# regex piece of every pattern that captures a place for extractors.places.known_place to check
+PLACE_NAME = r"[A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(?:de\s+|del\s+|and\s+|y\s+)?[A-ZÁÉÍÓÚÑ][\w\-’']+){0,3}"
+
+
 def fold_each(texts) -> set[str]:
     """fold for many one-off strings (a gazetteer's names), past the word cache, which they
     would only flush."""

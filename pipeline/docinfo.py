@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from extractors.dates import find_dates, load_grammar
-from extractors.text import fold
+from extractors.text import PLACE_NAME, fold
 
 LANGUAGE_NAMES = {
     "ingles": "en", "english": "en", "espanol": "es", "spanish": "es", "frances": "fr", "french": "fr",
@@ -28,8 +28,7 @@ DATE_STAMP_BEFORE = re.compile(
     r"domingo)\b\s*,?)\s*$")
 # a dateline's place, at a line's start, after a dash or after a title in capitals: 'DUBAI, ',
 # 'MIGRACIONES Quito, Ecuador, ', '- Brasilia, Brasil –' (not 'held in Lima, ')
-DATELINE_PLACE = re.compile(r"(?:^|\n|[-–—|]\s*|[A-ZÁÉÍÓÚÑ]{2,}\s+)([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(?:de\s+)?[A-ZÁÉÍÓÚÑ][\w\-’']+){0,2})"
-                            r"(?:\s*,\s*[A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+[A-ZÁÉÍÓÚÑ][\w\-’']+){0,2})?\s*[,–—-]\s*$")
+DATELINE_PLACE = re.compile(rf"(?:^|\n|[-–—|]\s*|[A-ZÁÉÍÓÚÑ]{{2,}}\s+)({PLACE_NAME})(?:\s*,\s*{PLACE_NAME})?\s*[,–—-]\s*$")
 
 
 def document_date(text: str) -> str | None:
