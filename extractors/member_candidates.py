@@ -27,10 +27,11 @@ from extractors.context import DocumentContext, ParagraphContext
 from extractors.memberships import (MEMBER_STATES_AFTER, _without_qualifiers, is_list_gap, load_grammar, names_only,
                                     numbered_sessions, statement_process)
 from extractors.names import find_names
-from extractors.nlp import PATTERNS
+from extractors.nlp import DATA, PATTERNS
 from extractors.text import fold, fold_lower_keeping_offsets, read_jsonl, sentence_bounds, sentence_start
 
 EVIDENCE_PATH = PATTERNS / "membership_evidence.jsonl"
+WORLD_REGIONS_PATH = DATA / "world_regions.jsonl"
 DEFAULT_ITEM_WINDOW = 40       # characters after a name read for its own role ('X (observer since 2007)')
 DEFAULT_AFTER_WINDOW = 160     # characters after a list (within its sentence) read for a predicate
 DEFAULT_BEFORE_WINDOW = 240    # characters before a list (within its sentence, or its intro) read for a cue
@@ -48,6 +49,8 @@ MEMBER_WORD = re.compile(r"\b(?:members?|miembros?|participating|participantes|p
 # a capitalised word hyphenated right before or after a name ('Puebla-Panamá')
 COMPOUND_BEFORE = re.compile(r"(?<![\w-])([A-ZÁÉÍÓÚÑ][^\W\d_]+)-$")
 COMPOUND_AFTER = re.compile(r"-([A-ZÁÉÍÓÚÑ][^\W\d_]+)(?![\w-])")
+# what stands between two items of an enumeration ('A, B and C', 'A, B, y C')
+ENUMERATION_SEPARATOR = re.compile(r"(?:\s*,\s*(?:and\s+|y\s+|e\s+)?|\s+(?:and|y|e|&)\s+)")
 # evidence that a list states a role (its absence is the no_cue feature)
 POSITIVE_EVIDENCE = ("cue.member.", "cue.compose.", "cue.founding.", "cue.join.", "cue.observer.", "cue.participation.",
                      "nearest_before.")
@@ -167,7 +170,8 @@ def member_names(para: ParagraphContext) -> list:
     """The names of a paragraph that could be members: not inside a process's name ('IGAD'
     of 'IGAD-RCP'), not an organisation that only qualifies the name before it."""
     names = [n for n in para.names if not any(m.start <= n.start and n.end <= m.end for m in para.mentions)]
-    return _without_qualifiers(para.text, [n for n in names if not _in_compound(para.text, n, names)])
+    return _without_qualifiers(para.text, [n for n in names if not _in_compound(para.text, n, names)
+                                           and not _in_region_enumeration(para.text, n, names)])
 
 
 def _in_compound(text: str, name, names: list) -> bool:
@@ -178,6 +182,34 @@ def _in_compound(text: str, name, names: list) -> bool:
     before = COMPOUND_BEFORE.search(text[head:name.start])
     after = COMPOUND_AFTER.match(text, name.end)
     return bool(before and head + before.end(1) not in ends or after and after.start(1) not in starts)
+
+
+@lru_cache(maxsize=1)
+def _region_enumeration() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """World-region names (data/world_regions.jsonl), and runs of them just before and just
+    after a name."""
+    names = sorted((n for row in read_jsonl(WORLD_REGIONS_PATH) for n in row["names"]), key=len, reverse=True)
+    region = "(?:" + "|".join(re.escape(n) for n in names) + ")"
+    separator = ENUMERATION_SEPARATOR.pattern
+    return (re.compile(rf"(?<![\w-]){region}(?![\w-])"), re.compile(rf"(?<![\w-])(?:{region}{separator})+$"),
+            re.compile(rf"(?:{separator}{region}(?![\w-]))+"))
+
+
+def _in_region_enumeration(text: str, name, names: list) -> bool:
+    """A name enumerated with world regions only is a region there ('in Europe, North America
+    and Australia'): two or more regions beside it, no other name."""
+    region, before_run, after_run = _region_enumeration()
+    before = before_run.search(text, max(0, name.start - 120), name.start)
+    after = after_run.match(text, name.end)
+    regions = sum(len(region.findall(m.group(0))) for m in (before, after) if m)
+    if regions < 2:
+        return False
+    ends, starts = {n.end for n in names}, {n.start for n in names}
+    first = before.start() if before else name.start
+    last = after.end() if after else name.end
+    name_before = any(ENUMERATION_SEPARATOR.fullmatch(text, e, first) for e in ends if e < first)
+    name_after = any(ENUMERATION_SEPARATOR.fullmatch(text, last, s) for s in starts if s > last)
+    return not (name_before or name_after)
 
 
 def _is_name_lines(para: ParagraphContext, names: list) -> bool:
@@ -387,6 +419,8 @@ def _attributed_process(context: DocumentContext, names: NameList, para: Paragra
         # ('… signed the Declaration, which recognises X') X is what was talked about
         if not RELATIVE_CLAUSE.search(_folded(para.text), names.items[-1].end, inside[0].start):
             return inside[0].process_id, "sentence_after"
+        # its own evidence id: the section or document scope would take the same mention
+        return inside[0].process_id, "relative_clause"
     earlier = statement_process([m for m in mentions if m.end <= item.start], para.text)
     if earlier is not None:
         return earlier.process_id, "paragraph"

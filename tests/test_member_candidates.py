@@ -199,3 +199,11 @@ def test_a_process_named_in_a_relative_clause_after_the_list_does_not_scope_it()
     assert "scope.sentence_after" not in found["CHL"].evidence_ids
     found = by_member(candidates("Chile and Peru are members of the South American Conference on Migration."))
     assert found["CHL"].process_id == "sacm" and "scope.sentence_after" in found["CHL"].evidence_ids
+
+
+def test_a_country_enumerated_with_world_regions_is_a_region_there():
+    found = by_member(candidates("The Intergovernmental Consultations (IGC) on Asylum and Migration Policies in "
+                                 "Europe, North America and Australia invited Canada and Norway."))
+    assert "AUS" not in found and {"CAN", "NOR"} <= set(found)
+    found = by_member(candidates("En la CRM participan Canadá, Centroamérica y el Caribe, y México.", "es"))
+    assert {"CAN", "MEX"} <= set(found)
