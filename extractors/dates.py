@@ -55,6 +55,9 @@ class Rule:
     lang: str           # "es", "en" or "any"
     regex: re.Pattern[str]
     order: int          # line order in the JSONL: breaks ties between equally long matches
+    # the month names the rule cannot match without (its month piece): a text without any is
+    # not searched with it (most paragraphs name no month; the rules are most of the time)
+    needs: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +110,11 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
                 months[fold_keeping_offsets(name).lower()] = number
         elif e["kind"] == "piece":
             pieces[e["name"]] = e["pattern"]
+    month_pieces = {name: re.compile(expand_pieces("{%s}" % name, pieces), re.IGNORECASE)
+                    for name in (e["piece"] for e in entries if e["kind"] == "months")}
     rules = tuple(
-        Rule(e["id"], e["lang"], re.compile(expand_pieces(e["pattern"], pieces), re.IGNORECASE), order)
+        Rule(e["id"], e["lang"], re.compile(expand_pieces(e["pattern"], pieces), re.IGNORECASE), order,
+             next((regex for name, regex in month_pieces.items() if "{" + name in e["pattern"]), None))
         for order, e in enumerate(x for x in entries if x["kind"] == "rule"))
     return Grammar(rules, months, frozenset(month_names), re.compile(expand_pieces("{year:y}", pieces)))
 
@@ -189,9 +195,15 @@ def find_dates(text: str, lang: str | None = None, default_year: int | None = No
     grammar = load_grammar()
     folded = fold_keeping_offsets(text)
     cands: list[_Candidate] = []
+    has_months: dict[re.Pattern, bool] = {}
     for rule in grammar.rules:
         if lang is not None and rule.lang not in (lang, "any"):
             continue
+        if rule.needs is not None:
+            if rule.needs not in has_months:
+                has_months[rule.needs] = rule.needs.search(folded) is not None
+            if not has_months[rule.needs]:
+                continue
         for match in rule.regex.finditer(folded):
             c = _candidate(match, rule, grammar.months)
             # A candidate with its own year that cannot be a date must not hide a shorter one.

@@ -30,6 +30,8 @@ def _fold_word(word: str) -> str:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # no accent, no compatibility form: casefold is lower
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
                                  .translate(_LETTERS))
@@ -43,7 +45,7 @@ PLACE_NAME = r"[A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(?:de\s+|del\s+|and\s+|y\s+)?[A
 def fold_each(texts) -> set[str]:
     """fold for many one-off strings (a gazetteer's names), past the word cache, which they
     would only flush."""
-    return {text.lower() if text.isascii() else _fold(text) for text in texts}
+    return {_fold(text) for text in texts}
 
 
 def strip_accents(text: str) -> str:
@@ -52,20 +54,36 @@ def strip_accents(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
+class _CharFolds(dict):
+    """code point → its one-character fold, computed the first time a character is seen (a
+    ``str.translate`` table: folding a text is then one C-level pass)."""
+
+    def __init__(self, lower: bool):
+        super().__init__()
+        self.lower = lower
+
+    def __missing__(self, code: int) -> str:
+        folded = unicodedata.normalize("NFD", chr(code))[0]
+        if self.lower:
+            low = folded.lower()
+            folded = low if len(low) == 1 else folded
+        self[code] = folded
+        return folded
+
+
+_FOLDS, _LOWER_FOLDS = _CharFolds(lower=False), _CharFolds(lower=True)
+
+
 def fold_keeping_offsets(text: str) -> str:
     """Accent-folded copy of ``text`` with the same length (one char per char), so offsets
     found on the folded text are offsets into the original."""
-    return "".join(unicodedata.normalize("NFD", ch)[0] for ch in text)
+    return text if text.isascii() else text.translate(_FOLDS)
 
 
 def fold_lower_keeping_offsets(text: str) -> str:
     """``fold_keeping_offsets`` in lower case (a character whose lower case is longer, such
     as 'İ', is kept as it is, so the length never changes)."""
-    out = []
-    for ch in fold_keeping_offsets(text):
-        low = ch.lower()
-        out.append(low if len(low) == 1 else ch)
-    return "".join(out)
+    return text.lower() if text.isascii() else text.translate(_LOWER_FOLDS)
 
 
 # The one sentence splitter. A period ends a sentence unless it closes an abbreviation
