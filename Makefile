@@ -33,7 +33,7 @@ extract: setup ## Run the pipeline over corpus/raw into corpus/clean and output
 evaluate: setup ## Score output/ and corpus/clean/ against tests/gold/
 	$(PY) -m pipeline evaluate
 
-train: setup ## Fit the membership model to all gold (extractors/data/membership_model.json) and print its leave-one-document-out figures
+train: setup ## Fit the membership and event models to all gold (extractors/data/*_model.json) and print their leave-one-document-out figures
 	$(PY) -m pipeline train $(ARGS)
 
 test: setup ## Run the test suite

@@ -13,6 +13,7 @@ from extractors.event_rows import EventCandidate, document_event_rows
 from extractors.event_titles import ordinal_value, readable_title
 from extractors.event_dating import place_in_sentence
 from extractors.events import event_mentions, timeline_line_mentions
+from extractors.event_model import DEFAULT_MIN_EVENT_CONFIDENCE, scored_event_rows
 from extractors.member_model import DEFAULT_MIN_CONFIDENCE
 from extractors.membership_rows import EVIDENCE_CHARS, decided_membership_rows, document_membership_rows
 from extractors.memberships import membership_rows_with_sessions
@@ -23,9 +24,11 @@ from pipeline.tables import iso_interval
 
 def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Callable[[int], int],
                      doc_year: int | None = None,
-                     min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> dict[str, list[dict]]:
-    """Rows of process_mentions, dates, events, memberships and membership candidates under
-    ``min_confidence`` (and discovered processes)."""
+                     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+                     min_event_confidence: float = DEFAULT_MIN_EVENT_CONFIDENCE) -> dict[str, list[dict]]:
+    """Rows of process_mentions, dates, events, memberships, and the membership and event
+    candidates their models score under ``min_confidence`` and ``min_event_confidence`` (and
+    discovered processes)."""
     context = document_context(doc_id, text, paragraphs, page_of, doc_year)
     rows = {"process_mentions": [], "dates": [], "events": [], "memberships": [], "processes": []}
     discovered: dict[str, str] = {}
@@ -60,14 +63,17 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                 any((d.date_start, d.date_end) == (e.when.date_start, e.when.date_end) and "yearless" in d.rule_id
                     for d in para.dates))
 
-    rows["events"] = [event_row(doc_id, e) for e in document_event_rows(list(events.values()), context.paragraphs)]
+    sessions = scored_event_rows([event_row(doc_id, e)
+                                  for e in document_event_rows(list(events.values()), context.paragraphs)])
+    rows["events"] = [e for e in sessions if e["confidence"] >= min_event_confidence]
+    rows["event_candidates"] = [e for e in sessions if e["confidence"] < min_event_confidence]
     for n, row in enumerate(rows["dates"], start=1):
         row.update(date_id=f"d{n:04d}", date_iso=iso_interval(row["date_start"], row["date_end"]))
     for n, row in enumerate(rows["process_mentions"], start=1):
         row["mention_id"] = f"m{n:04d}"
     accepted, held = decided_membership_rows(context, document_membership_rows(context), min_confidence)
-    rows["memberships"] = membership_rows_with_sessions(accepted, rows["events"], paragraphs)
-    rows["membership_candidates"] = membership_rows_with_sessions(held, rows["events"], paragraphs)
+    rows["memberships"] = membership_rows_with_sessions(accepted, sessions, paragraphs)
+    rows["membership_candidates"] = membership_rows_with_sessions(held, sessions, paragraphs)
     rows["processes"] = [{"process_id": pid, "name_en": name, "name_es": None, "acronyms": None, "aliases": None,
                           "region": None, "founded_year": None, "source": "discovered"}
                          for pid, name in discovered.items()]

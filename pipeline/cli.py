@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from pipeline.options import ERROR_TYPES, BadOptions, ExitCode, MissingDependency, RunOptions
+from extractors.event_model import DEFAULT_MIN_EVENT_CONFIDENCE
 from extractors.member_model import DEFAULT_MIN_CONFIDENCE
 
 
@@ -61,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="memberships the model scores under this (0-1) go to membership_candidates "
                               f"instead of memberships (default: {DEFAULT_MIN_CONFIDENCE}; documents already extracted keep "
                               "theirs unless --force)")
+    extract.add_argument("--min-event-confidence", type=float, default=DEFAULT_MIN_EVENT_CONFIDENCE, metavar="P",
+                         help="events the model scores under this (0-1) go to event_candidates instead of events "
+                              f"(default: {DEFAULT_MIN_EVENT_CONFIDENCE})")
     extract.add_argument("--force", action="store_true", help="reprocess the given documents even if unchanged")
     corpus = extract.add_mutually_exclusive_group()
     corpus.add_argument("--prune", dest="mode", action="store_const", const="prune", default="merge",
@@ -89,9 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--errors", nargs="*", metavar="TYPE", choices=ERROR_TYPES,
                           help="also list missed and spurious items per document for these types "
                                f"(default with no TYPE: all of {', '.join(ERROR_TYPES)})")
-    train = commands.add_parser("train", help="fit the membership model to all the gold (extractors/data/membership_model.json)")
+    train = commands.add_parser("train", help="fit the membership and event models to all the gold "
+                                              "(extractors/data/membership_model.json, event_model.json)")
     train.add_argument("--model", type=Path, default=None, metavar="FILE",
-                       help="where to write the weights (default: extractors/data/membership_model.json)")
+                       help="where to write the membership weights (default: extractors/data/membership_model.json)")
+    train.add_argument("--event-model", type=Path, default=None, metavar="FILE",
+                       help="where to write the event weights (default: extractors/data/event_model.json)")
+    train.add_argument("--only", choices=("memberships", "events"), default=None, help="fit one model only")
     train.add_argument("--work", type=Path, default=Path("output/.cache/train"), metavar="DIR",
                        help="where the gold sets are extracted (cached between runs)")
     train.add_argument("--no-cv", action="store_true", help="skip the leave-one-document-out figures")
@@ -109,10 +117,16 @@ def main(argv: list[str] | None = None) -> int:
         return evaluate_command(args.out, args.clean, args.gold, errors,
                                 {"realdev": args.realdev, "realdev2": args.realdev2}, args.dev_pdfs)
     if args.command == "train":
+        from extractors.event_model import EVENT_MODEL_PATH
         from extractors.member_model import MODEL_PATH
-        from pipeline.train import train_command
+        from pipeline.train import train_command, train_events_command
 
-        return train_command(args.model or MODEL_PATH, args.work, cross_validate=not args.no_cv)
+        code = 0
+        if args.only in (None, "memberships"):
+            code = train_command(args.model or MODEL_PATH, args.work, cross_validate=not args.no_cv)
+        if args.only in (None, "events") and code == 0:
+            code = train_events_command(args.event_model or EVENT_MODEL_PATH, args.work, cross_validate=not args.no_cv)
+        return code
     return ExitCode.BAD_ARGS
 
 
@@ -128,7 +142,8 @@ def _extract(args) -> int:
             force=args.force, quiet=args.quiet, executor=args.executor, scheduler=args.scheduler,
             doc_timeout=args.doc_timeout, mode=args.mode,
             document=DocumentSettings(language=LanguageSettings(detector=args.language_detector),
-                                      min_membership_confidence=args.min_confidence),
+                                      min_membership_confidence=args.min_confidence,
+                                      min_event_confidence=args.min_event_confidence),
         ).validated()
     except BadOptions as exc:
         print(f"error: {exc}", file=sys.stderr)

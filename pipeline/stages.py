@@ -16,6 +16,7 @@ from pipeline.quality import quality_verdict, text_quality
 from pipeline.repair import RepairSettings
 from pipeline.sections import document_structure
 from pipeline.tables import EXTRACTED_TABLES
+from extractors.event_model import DEFAULT_MIN_EVENT_CONFIDENCE
 from extractors.member_model import DEFAULT_MIN_CONFIDENCE
 
 
@@ -42,6 +43,8 @@ class DocumentSettings:
     language: LanguageSettings = field(default_factory=LanguageSettings)
     # memberships the model scores under this go to membership_candidates
     min_membership_confidence: float = DEFAULT_MIN_CONFIDENCE
+    # events the model scores under this go to event_candidates
+    min_event_confidence: float = DEFAULT_MIN_EVENT_CONFIDENCE
 
 
 def text_source_to_result(source: SourceFile, settings: DocumentSettings = DocumentSettings()) -> DocumentResult:
@@ -63,7 +66,8 @@ def pages_to_result(source: SourceFile, pages: list[PageText],
     from extractors import extract_document
 
     extracted = extract_document(source.doc_id, document.text, paragraphs, document.page_of,
-                                 int(doc_date[:4]) if doc_date else None, settings.min_membership_confidence)
+                                 int(doc_date[:4]) if doc_date else None, settings.min_membership_confidence,
+                                 settings.min_event_confidence)
     return DocumentResult(
         doc_id=source.doc_id,
         source_text=document.source_text,

@@ -311,7 +311,7 @@ def membership_columns() -> tuple[Column, ...]:
         Column("role", "category", "member, observer, or participant (took part in a session of the process itself: 'con la participación de', 'reunidos en la Quinta Conferencia').", "member", categories=ROLES),
         Column("basis", "category", "What the statement is: stated (a member or observer list or predicate), participation (in a session), signatory (signed its declaration), founding (founded it), table (a members column of a table), list (a list of names no cue rule read, kept by the model's confidence).", "stated", categories=BASES),
         Column("year", "int", "Year the statement holds for: the session's year for a participant; for a signatory, founder or joiner the one year its sentence states; else the document's cover year.", "2004", nullable=True),
-        Column("event_id", "string", "For a participant: events.event_id of the session, when it is extracted.", "e003", nullable=True),
+        Column("event_id", "string", "For a participant: events.event_id of the session, when it is extracted (event_candidates.event_id when the event model held the session for review).", "e003", nullable=True),
         Column("note", "string", "A count the text states that differs from the names found ('the heading states 15, 4 names listed'); never filled in.", "the heading states 15, 4 names listed", nullable=True),
         Column("page", "int", "Page of the first statement.", "1"),
         *clean_span_columns("member's name (first statement)"),
@@ -338,12 +338,11 @@ MEMBERSHIP_CANDIDATES = membership_table(
     "membership_candidates",
     "Membership rows the model scored under --min-confidence: kept for review, not counted as memberships (ids mc0001, ...).")
 
-EVENTS = Table(
-    "events",
-    "Workshops, seminars, conferences, meetings and other events, one row per distinct event per document.",
-    (
+def event_columns() -> tuple[Column, ...]:
+    """The columns of events and event_candidates (one declaration for both)."""
+    return (
         doc_id_column(),
-        Column("event_id", "string", "Event id, unique within the document.", "e004"),
+        Column("event_id", "string", "Event id, unique within the document across events and event_candidates.", "e004"),
         Column("kind", "category", "Kind of event.", "seminar", categories=EVENT_KINDS),
         Column("title", "string", "Title, or the kind word and what names it for an untitled dated meeting; a title written in capitals is given in title case.", "Seminario sobre Migración y Salud"),
         Column("title_as_written", "string", "The title as the text writes it.", "SEMINARIO SOBRE MIGRACIÓN Y SALUD"),
@@ -360,10 +359,23 @@ EVENTS = Table(
         Column("evidence", "string", "Text around the first mention.", "…Seminario sobre Migración y Salud (2004)…"),
         Column("rule_id", "string", "Id of the title step that found the event (extractors/patterns/event_rules.jsonl: event.titled.*, event.dated, event.list_item, …).", "event.titled.capitalised"),
         Column("year_rule_id", "string", "Id of the dating strategy that gave the year (extractors/patterns/event_rules.jsonl: year.*); empty when the event has no year.", "year.parens", nullable=True),
-    ),
-    primary_key=("doc_id", "event_id"),
-    foreign_keys=(DOC_KEY, PROCESS_KEY),
-)
+        Column("confidence", "float", "How sure the event model is (0-1): a logistic regression over the row's evidence ids, weights in extractors/data/event_model.json (make train). Rows under --min-event-confidence are in event_candidates instead.", "0.91"),
+        Column("evidence_ids", "list", "The evidence the confidence rests on (extractors/event_model.py): the title rule, the dating strategy, date precision, place and process found, the title's shape, the document's number of events.", "event.titled.capitalised | year.parens | precision.day", separator=" | "),
+    )
+
+
+def event_table(name: str, description: str) -> Table:
+    """events and event_candidates: the same columns and keys."""
+    return Table(name, description, event_columns(), primary_key=("doc_id", "event_id"),
+                 foreign_keys=(DOC_KEY, PROCESS_KEY))
+
+
+EVENTS = event_table(
+    "events",
+    "Workshops, seminars, conferences, meetings and other events, one row per distinct event per document whose confidence is at least --min-event-confidence.")
+EVENT_CANDIDATES = event_table(
+    "event_candidates",
+    "Event rows the model scored under --min-event-confidence: kept for review, not counted as events (their ids continue the document's event ids).")
 
 DATES = Table(
     "dates",
@@ -479,8 +491,9 @@ EVALUATION = Table(
 
 RUN_TABLES: dict[str, Table] = {t.name: t for t in (
     DOCUMENTS, PAGES, CORRECTIONS, SECTIONS, PARAGRAPHS, DOCUMENT_TABLES, PROCESSES, PROCESS_MENTIONS, MEMBERSHIPS,
-    MEMBERSHIP_CANDIDATES, EVENTS, DATES)}
-EXTRACTED_TABLES = ("processes", "process_mentions", "memberships", "membership_candidates", "events", "dates")
+    MEMBERSHIP_CANDIDATES, EVENTS, EVENT_CANDIDATES, DATES)}
+EXTRACTED_TABLES = ("processes", "process_mentions", "memberships", "membership_candidates", "events",
+                    "event_candidates", "dates")
 CORPUS_TABLES: dict[str, Table] = {t.name: t for t in (PROCESS_PROFILES, PROCESS_MEMBERS, MEMBERSHIP_PANEL,
                                                        EVENT_CATALOG)}
 TABLES: dict[str, Table] = RUN_TABLES | CORPUS_TABLES | {EVALUATION.name: EVALUATION}

@@ -1,4 +1,4 @@
-"""`make train`: fit the membership model's weights to all the gold the project has.
+"""`make train`: fit the membership and event models' weights to all the gold the project has.
 
 Every gold set (the seeds against tests/gold/, ../shared/realdev, ../shared/realdev2 and
 the blind membership sets under tests/fixtures/) is run through the pipeline (cached), its
@@ -10,6 +10,11 @@ leave-one-document-out figures, per set and pooled, are printed and written besi
 
 The figures are at the level the tables are scored at: one row per (document, process,
 member, role), its confidence the highest of its candidates'.
+
+The event model is fitted the same way to the event gold (seeds, realdev, realdev2, the
+blind event and report sets): each row of events and event_candidates (their union does not
+depend on the model) is labelled by whether it pairs with a gold event (title similarity
+and year, as ``make evaluate`` scores them), and written to ``extractors/data/event_model.json``.
 """
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from pathlib import Path
 from pipeline.evaluate import DEFAULT_REAL_SETS, REALDEV_ROLES, Counts, _extract_set, load_gold, load_realdev_gold
 
 ROOT = Path(__file__).resolve().parent.parent
+EVENT_BLIND_SETS = {"blind_events": "*.json", "blind_reports": "*.events.json"}  # folder → its gold files
 BLIND_SETS = ("blind_memberships", "blind_memberships2", "blind_memberships3", "blind_memberships4",
               "blind_memberships5")
 DEFAULT_C = 1.0          # inverse regularisation strength of the logistic regression
@@ -181,11 +187,7 @@ def train_command(model_path: Path, work_dir: Path, cross_validate: bool = True)
     if cross_validate:
         held_out = held_out_confidences(all_examples)
         scores = cross_validated(sets, held_out, DEFAULT_MIN_CONFIDENCE)
-        lines = [f"leave-one-document-out, threshold {DEFAULT_MIN_CONFIDENCE}", "",
-                 f"{'set':<20} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"]
-        for name, s in scores.items():
-            p, r, f = (v or 0.0 for v in (s.precision, s.recall, s.f1))
-            lines.append(f"{name:<20} {p:6.3f} {r:6.3f} {f:6.3f} {s.tp:5d} {s.fp:5d} {s.fn:5d}")
+        lines = [f"leave-one-document-out, threshold {DEFAULT_MIN_CONFIDENCE}", "", *_counts_table(scores)]
         lines += ["", "F1 by threshold (leave-one-document-out)", "",
                   f"{'threshold':<10} " + " ".join(f"{_short(name):>9}" for name in scores)]
         for threshold in DEFAULT_THRESHOLDS_SHOWN:
@@ -195,3 +197,119 @@ def train_command(model_path: Path, work_dir: Path, cross_validate: bool = True)
         print(report)
         model_path.with_suffix(".cv.txt").write_text(report + "\n", encoding="utf-8")
     return 0
+
+
+@dataclass(frozen=True, slots=True)
+class EventGoldSet:
+    name: str
+    inputs: tuple[Path, ...]
+    gold: dict[str, list[dict]]   # doc_id → gold events (title, year, …)
+
+
+def event_gold_sets(raw_dir: Path = ROOT / "corpus" / "raw", real_sets: dict[str, Path] | None = None) -> list[EventGoldSet]:
+    sets = [EventGoldSet("seed", (raw_dir,), {d: g["events"] for d, g in load_gold(DEFAULT_SEED_GOLD).items()})]
+    for name, folder in (DEFAULT_REAL_SETS if real_sets is None else real_sets).items():
+        if (folder / "gold").is_dir():
+            sets.append(EventGoldSet(name, (folder / "texts",),
+                                     {d: g["events"] for d, g in load_realdev_gold(folder).items()}))
+    for name, pattern in EVENT_BLIND_SETS.items():
+        folder = ROOT / "tests" / "fixtures" / name
+        gold = {}
+        for path in sorted(folder.glob(pattern)):
+            data = json.loads(path.read_text("utf-8"))
+            gold[path.name.split(".")[0]] = data["events"] if isinstance(data, dict) else data
+        sets.append(EventGoldSet(name, tuple(sorted(folder.glob("*.txt"))), gold))
+    return sets
+
+
+def event_rows(gold_set: EventGoldSet, work_dir: Path) -> dict[str, list[dict]]:
+    """doc_id → the rows of events and event_candidates of each gold document, in id order."""
+    import pandas as pd
+
+    from pipeline import load
+
+    out_dir, _ = _extract_set(gold_set.inputs, work_dir / gold_set.name)
+    tables = load(out_dir, tables=["events", "event_candidates"])
+    rows = pd.concat([tables["events"], tables["event_candidates"]], ignore_index=True)
+    out = {}
+    for doc_id in gold_set.gold:
+        mine = rows[rows["doc_id"] == doc_id].sort_values("event_id").to_dict("records")
+        out[doc_id] = [{"event_id": r["event_id"], "title": r["title"],
+                        "year": None if pd.isna(r["year"]) else int(r["year"]),
+                        "evidence_ids": tuple(r["evidence_ids"])} for r in mine]
+    return out
+
+
+def event_examples(sets: list[EventGoldSet], work_dir: Path) -> tuple[list[Example], dict[tuple[str, str], list[dict]]]:
+    """Every event row of every gold document, labelled by whether it pairs with a gold
+    event; and the rows by (set, document)."""
+    from pipeline.evaluate import pair_events
+
+    out, by_doc = [], {}
+    for gold_set in sets:
+        for doc_id, rows in event_rows(gold_set, work_dir).items():
+            paired = {j for _, j in pair_events(gold_set.gold[doc_id], rows)}
+            by_doc[(gold_set.name, doc_id)] = rows
+            out += [Example(gold_set.name, doc_id, (r["event_id"],), r["evidence_ids"], j in paired)
+                    for j, r in enumerate(rows)]
+    return out, by_doc
+
+
+def event_cross_validated(sets: list[EventGoldSet], rows: dict[tuple[str, str], list[dict]],
+                          held_out: dict[tuple[str, str], dict], threshold: float) -> dict[str, Counts]:
+    """Event rows at or over ``threshold`` (left-out confidences) against the gold, as
+    ``make evaluate`` pairs them, per set and pooled."""
+    from pipeline.evaluate import match_events
+
+    counts: dict[str, Counts] = {}
+    for gold_set in sets:
+        total = Counts(0, 0, 0)
+        for doc_id, gold in gold_set.gold.items():
+            scores = held_out.get((gold_set.name, doc_id), {})
+            kept = [r for r in rows.get((gold_set.name, doc_id), []) if scores.get((r["event_id"],), 0.0) >= threshold]
+            total += match_events(gold, kept)
+        counts[gold_set.name] = total
+    pooled = Counts(0, 0, 0)
+    for c in counts.values():
+        pooled += c
+    return counts | {"pooled": pooled}
+
+
+EVENT_THRESHOLDS_SHOWN = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6)
+
+
+def train_events_command(model_path: Path, work_dir: Path, cross_validate: bool = True) -> int:
+    """Fit the event model on all event gold, write it, and print (and write) its
+    leave-one-document-out figures (threshold 0 is the rows without the model)."""
+    from extractors.event_model import DEFAULT_MIN_EVENT_CONFIDENCE
+
+    sets = event_gold_sets()
+    all_examples, rows = event_examples(sets, work_dir)
+    model = fit(all_examples) | {
+        "model": "logistic regression over event evidence ids (pipeline/train.py, extractors/event_model.py)",
+        "C": DEFAULT_C, "n_examples": len(all_examples), "n_positive": sum(e.label for e in all_examples),
+        "sets": {s.name: len(s.gold) for s in sets}}
+    model_path.write_text(json.dumps(model, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"written: {model_path} ({len(model['weights'])} weights, {len(all_examples)} event rows)")
+    if cross_validate:
+        held_out = held_out_confidences(all_examples)
+        lines = [f"leave-one-document-out, threshold {DEFAULT_MIN_EVENT_CONFIDENCE}", ""]
+        lines += _counts_table(event_cross_validated(sets, rows, held_out, DEFAULT_MIN_EVENT_CONFIDENCE))
+        names = [s.name for s in sets] + ["pooled"]
+        lines += ["", "F1 by threshold (leave-one-document-out; 0.0 = every row, no model)", "",
+                  f"{'threshold':<10} " + " ".join(f"{name[:9]:>9}" for name in names)]
+        for threshold in EVENT_THRESHOLDS_SHOWN:
+            by_set = event_cross_validated(sets, rows, held_out, threshold)
+            lines.append(f"{threshold:<10} " + " ".join(f"{by_set[name].f1 or 0.0:9.3f}" for name in names))
+        report = "\n".join(lines)
+        print(report)
+        model_path.with_suffix(".cv.txt").write_text(report + "\n", encoding="utf-8")
+    return 0
+
+
+def _counts_table(scores: dict[str, Counts]) -> list[str]:
+    lines = [f"{'set':<20} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"]
+    for name, s in scores.items():
+        p, r, f = (v or 0.0 for v in (s.precision, s.recall, s.f1))
+        lines.append(f"{name:<20} {p:6.3f} {r:6.3f} {f:6.3f} {s.tp:5d} {s.fp:5d} {s.fn:5d}")
+    return lines

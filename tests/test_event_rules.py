@@ -9,7 +9,7 @@ from extractors.events import TRIGGER_STEPS, blocker_of, blockers
 from extractors.nlp import PATTERNS
 from extractors.text import read_jsonl
 from extractors import extract_document
-from tests.test_extractors import paragraphs_of
+from tests.test_extractors import found_events, paragraphs_of
 
 RULES = read_jsonl(PATTERNS / "event_rules.jsonl")
 TITLE_RULES = [r for r in RULES if r["kind"] == "title"]
@@ -21,8 +21,8 @@ STEP_IDS = {rule_id for rule_id, _ in TRIGGER_STEPS} - {"event.blocker.process_n
 
 def _events(example: dict) -> list[dict]:
     text = example["text"]
-    return extract_document("t", text, paragraphs_of(text, example["lang"]), lambda _: 1,
-                            example.get("doc_year"))["events"]
+    return found_events(extract_document("t", text, paragraphs_of(text, example["lang"]), lambda _: 1,
+                                         example.get("doc_year")))
 
 
 def _cases(rules, field):
