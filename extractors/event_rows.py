@@ -62,7 +62,7 @@ def document_event_rows(candidates: list[EventCandidate], paragraphs: tuple[Para
     candidates = [replace(e, title=title) for e, title in zip(candidates, restored)]
     dated = _section_year_events(_date_heading_events(candidates, paragraphs), paragraphs)
     kept = [e for e in dated if not (e.year is None and (e.needs_date or is_bare_session(e.title)))]
-    return merge_event_rows(kept)
+    return _document_year_events(merge_event_rows(kept), paragraphs)
 
 
 def elided_titles_restored(titles: list[str], positions: list[int] | None = None) -> list[str]:
@@ -204,6 +204,30 @@ def _same_by_place(undated: EventCandidate, dated: EventCandidate) -> bool:
             and normalise_title(dated.title).startswith(normalise_title(m.group(1))))
 
 
+# 'Reunión de la' / 'Meeting of the' before a body's name: the session of that body
+SESSION_OF = re.compile(r"(?:reunion|meeting|session|sesion)\s+(?:de\s+la|del|de|of\s+the|of)\s+")
+
+
+def _session_core(title: str) -> str:
+    """A numbered session's title without its number and a leading 'Reunión de la' /
+    'Meeting of the': 'Octava Reunión de la Conferencia Regional sobre Migración' and 'VIII
+    Conferencia Regional sobre Migración' are both 'conferencia regional sobre migracion'."""
+    words = title.split()
+    while words and is_ordinal(words[0]):
+        words = words[1:]
+    core = fold(" ".join(words))
+    return SESSION_OF.sub("", core, count=1) if SESSION_OF.match(core) else core
+
+
+def _same_session(a: EventCandidate, b: EventCandidate) -> bool:
+    """Two mentions of one numbered session of one process, however the number is written
+    ('VIII Conferencia …', 'Octava Reunión de la Conferencia …'); not another body's session
+    of the same number ('XI Reunión Intersesional de la Conferencia …' and 'XI Conferencia')."""
+    number = ordinal_value(a.title)
+    return (number is not None and number == ordinal_value(b.title) and a.process_id is not None
+            and a.process_id == b.process_id and similar_titles(_session_core(a.title), _session_core(b.title), 90))
+
+
 def _merge_undated_repeats(events: list[EventCandidate]) -> list[EventCandidate]:
     """A year-less mention of an event the document dates elsewhere is that event: the heading
     'Hemispheric Conference on International Migration' over '… will organize the Hemispheric
@@ -213,7 +237,7 @@ def _merge_undated_repeats(events: list[EventCandidate]) -> list[EventCandidate]
     kept: list[EventCandidate] = []
     for e in events:
         if e.year is None and any(e.kind == d.kind and similar_titles(e.title, d.title, 90)
-                                  or _same_by_place(e, d) for d in dated):
+                                  or _same_by_place(e, d) or _same_session(e, d) for d in dated):
             continue
         if e.year is None and any(k.year is None and k.kind == e.kind and similar_titles(e.title, k.title, 90)
                                   for k in kept):
@@ -293,6 +317,28 @@ def _section_year_events(events: list[EventCandidate], paragraphs: tuple[Paragra
                 event = replace(event, when=Dating(years.pop(), rule_id="year.section_heading"))
         out.append(event)
     return out
+
+
+def _document_year_events(events: list[EventCandidate], paragraphs: tuple[ParagraphContext, ...]) -> list[EventCandidate]:
+    """In a document that states one year only (besides years inside titles), the events of
+    other paragraphs nothing else dates are of that year ('… se realizó … el 28 y 29 de enero
+    de 1999' and, paragraphs later, 'un Taller de Expertos que identifique proyectos'); not
+    when the year is what something dates from ('desde 1996')."""
+    if all(e.year is not None for e in events):
+        return events
+    in_titles = {year for e in events for _, year in stated_years(e.title)}  # 'la Convención de 1990'
+    years = {year for p in paragraphs for _, year in stated_years(p.text)} - in_titles
+    if len(years) != 1 or any(SINCE_YEAR.search(p.text) for p in paragraphs):
+        return events
+    when = Dating(years.pop(), rule_id="year.document_sole_year")
+    starts = [p.start for p in paragraphs]
+    # an event in the paragraph that states the year is one the dating steps left undated on purpose
+    # ('El taller dio seguimiento a las recomendaciones del Taller sobre …' after a dated workshop)
+    def own_year(e: EventCandidate) -> bool:
+        i = _paragraph_at(paragraphs, starts, e.char_start)
+        return i is None or bool(stated_years(paragraphs[i].text))
+
+    return [replace(e, when=when, year_inferred=True) if e.year is None and not own_year(e) else e for e in events]
 
 
 def _is_title_paragraph(paragraph: ParagraphContext, text_length: int) -> bool:

@@ -12,13 +12,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractors.context import ParagraphContext
-from extractors.event_dating import (HELD_VERB, dated_by_held_sentence, PLACE_AT_END, UNDATED, YEAR_IN_PARENS, Dating, TitleSite,
+from extractors.event_dating import (HELD_AFTER_REACH, HELD_VERB, dated_by_held_sentence, PLACE_AT_END, UNDATED, YEAR_IN_PARENS, Dating, TitleSite,
                                      bare_year_after, closing_year, date_after_held_verb, dated_by_previous_sentence,
                                      dates_joined_to, dating_of, earlier_date, place_after, run_in_heading_year,
                                      title_dating, year_before_title)
 from extractors.event_titles import (ANAPHORA, CONNECTORS, DETERMINERS, INSTANCE_ORDINAL, MONTH_WORDS, WORD,
                                      complement_end, coordinated_ordinals, coordinated_titles, descriptive_end, fuller_name,
-                                     is_session_ordinal, is_title_word, kind_rules, kind_tokens, name_before, normalise_title,
+                                     is_ordinal, is_session_ordinal, is_title_word, kind_rules, kind_tokens, name_before, normalise_title,
                                      plural_kind_words, premodifier_start, similar_titles, singular_title, title_case_share,
                                      title_span)
 from extractors.nlp import PATTERNS, doc_text, phrase_to_pattern
@@ -603,12 +603,37 @@ def event_mentions(para: ParagraphContext) -> list[EventMention]:
     mentions = [m for f in found for m in f.mentions] + _process_sessions(para, triggers)
     mentions += [m for m in timeline_mentions(para) if not any(f.span and f.span[0] <= m.start < f.span[1]
                                                                for f in found)]
-    mentions = merge_mentions(sorted(mentions, key=lambda m: m.start))
+    mentions = merge_mentions(sorted((c for m in mentions for c in coordinated_sessions(m)), key=lambda m: m.start))
     # kind words that name no event of their own: "… included workshops, radio broadcasts …"
     loose = [t for t in triggers if not any(m.start <= t.start_char < m.end for m in mentions)
              and not blocker_of(doc, t)]
     return [dated_by_held_sentence(para.text, dated_by_previous_sentence(para.text, m, loose, para.dates))
             for m in mentions]
+
+
+# '<numbered session> and the <numbered session> of <body>': two sessions that share the body
+COORDINATED_SESSION = re.compile(r"\s+(?:and|y|e)\s+(?:the\s+|la\s+|el\s+)?(?=\S+\s)")
+SESSION_COMPLEMENT = re.compile(r"\s+(?:of\s+the|of|de\s+la|del|de)\s+[A-ZÁÉÍÓÚÑ]")
+
+
+def coordinated_sessions(mention: EventMention) -> list[EventMention]:
+    """'the 4th Senior Official Meeting and the 5th Ministerial Meeting of the Colombo
+    Process' is two sessions of the Colombo Process, each named in full; one title otherwise
+    ('the Seminar on Training and Workshops', 'Fourth Conference of Ministers and Heads')."""
+    title = mention.title
+    if not title.split() or not is_ordinal(title.split()[0]):
+        return [mention]
+    for joint in COORDINATED_SESSION.finditer(title):
+        second = title[joint.end():]
+        if not is_ordinal(second.split()[0]) or SESSION_COMPLEMENT.search(title, 0, joint.start()):
+            continue
+        complement = SESSION_COMPLEMENT.search(second)
+        if complement is None:
+            return [mention]
+        shared = second[complement.start():]
+        first = replace(mention, title=title[:joint.start()] + shared, end=mention.start + joint.start())
+        return [first, replace(mention, title=second, start=mention.start + joint.end())]
+    return [mention]
 
 
 # A timeline: numbered sessions of a process one after another, each with its place and year
@@ -852,6 +877,16 @@ def _dated_mention(para: ParagraphContext, trigger: Span, kind: str,
     date = next((d for d in dates if end <= d.start <= min(end + 100, sentence_end)), None)
     year_rule = "year.date_after"
     if date is None:
+        # 'The first meeting of the Core Group was organised and hosted by the Ministry … and
+        # took place in Warsaw on 20 November 2012', 'un taller sobre …, cuyo enfoque …, realizado
+        # en marzo': farther, but right after a held verb; not for a meeting that only sets the
+        # time ('Since the ECLAC session in Uruguay, activities have taken place …, held in …')
+        date = None if TIME_REFERENCE_BEFORE.search(text, max(0, start - 30), start) else next(
+            (d for d in dates if end <= d.start <= min(end + HELD_AFTER_REACH, sentence_end)
+             and HELD_VERB.search(text, max(end, d.start - HELD_DATE_GAP), d.start)
+             and not any(end <= s < d.start for s, _ in other_events)), None)
+        year_rule = "year.held_verb"
+    if date is None:
         date = earlier_date(text, dates, _sentence_start(text, start), start, other_events)
         year_rule = "year.earlier_in_sentence"
     title = title[0].upper() + title[1:]
@@ -867,6 +902,10 @@ def _dated_mention(para: ParagraphContext, trigger: Span, kind: str,
     return EventMention(kind, title, start, end, dating_of(date, year_rule), place_after(text, end, dates), rule)
 
 
+# a meeting named to say when something else happened ('Since the ECLAC session …, …')
+TIME_REFERENCE_BEFORE = re.compile(r"\b(?:since|after|following|before|until|desde|tras|despu[eé]s\s+de|antes\s+de|"
+                                   r"hasta)\s+(?:the\s+|la\s+|el\s+|los\s+|las\s+)?$", re.I)
+HELD_DATE_GAP = 40  # characters from a held verb to the date it introduces ('took place in Warsaw on 20 …')
 POSSESSIVES = frozenset("its their su sus".split())
 # Demonstratives that point at a body by its name ("esta Red de Funcionarios de Enlace"), with
 # the article they stand for.

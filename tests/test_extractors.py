@@ -537,7 +537,9 @@ def test_an_organisation_between_commas_is_no_title():
 def test_a_sentence_without_its_full_stop_is_no_heading():
     text = ("IOM will also hold a Seminar on Migration Law (see Annex 2)\n\n"
             "On 3 May 2003, the Government of Peru signed an agreement with IOM.\n")
-    assert events(text, "en") == [("seminar", "Seminar on Migration Law", None)]
+    # not dated as a heading by the date below it; the document's one year is only a fallback
+    assert event_fields(text, "en", ("kind", "title", "year_rule_id")) == [
+        ("seminar", "Seminar on Migration Law", "year.document_sole_year")]
 
 
 def test_a_heading_year_after_since_dates_nothing():
@@ -688,3 +690,43 @@ def test_an_untitled_meeting_named_by_its_adjective():
     text = ("En mayo de 2014 se celebró una reunión exploratoria con la Comisión de la Unión Africana (AUC) y los "
             "países principales implicados.")
     assert events(text) == [("meeting", "Reunión exploratoria", 2014)]
+
+
+def test_one_numbered_session_written_two_ways_is_one_event():
+    text = ("La Octava Reunión de la Conferencia Regional sobre Migración, celebrada en Cancún los días 29 y 30 de "
+            "mayo de 2003, aprobó el plan.\n\nLos acuerdos de la VIII Conferencia Regional sobre Migración se "
+            "comunicarán a la XI Reunión Intersesional de la Conferencia Regional sobre Migración.")
+    found = [(title, year) for _, title, year in events(text)]
+    assert ("Octava Reunión de la Conferencia Regional sobre Migración", 2003) in found
+    assert not any(title.startswith("VIII") for title, _ in found)
+    assert any(title.startswith("XI Reunión Intersesional") for title, _ in found)
+
+
+def test_two_numbered_sessions_sharing_their_body_are_two_events():
+    text = ("I am honored to send a message to the 4th Senior Official Meeting and the 5th Ministerial Meeting of "
+            "the Colombo Process which will be held in Colombo, Sri Lanka on 24th and 25th August 2016.")
+    assert events(text, "en") == [("meeting", "4th Senior Official Meeting of the Colombo Process", 2016),
+                                  ("meeting", "5th Ministerial Meeting of the Colombo Process", 2016)]
+    # a title whose own complement comes before the 'and' stays one
+    assert [t for _, t, _ in events("The Fourth Conference of Ministers and the Heads of Delegation met in 2004.",
+                                    "en")] == ["Fourth Conference of Ministers and the Heads of Delegation"]
+
+
+def test_an_untitled_session_dated_after_a_held_verb_past_a_long_predicate():
+    text = ("The first meeting of the Core Group was organised and hosted by the Ministry of Interior of the "
+            "Republic of Poland and took place in Warsaw on 20 November 2012.")
+    assert event_fields(text, "en", ("title", "year", "year_rule_id", "location")) == [
+        ("First meeting of the Core Group", 2012, "year.held_verb", "Warsaw")]
+    # another kind word between them takes the date
+    text = ("A workshop for journalists was organised by the Ministry of Labour with several partners, and "
+            "the Regional Seminar on Labour Migration took place in Lima on 3 May 2004.")
+    assert [(t, y) for _, t, y in events(text, "en")] == [("Regional Seminar on Labour Migration", 2004)]
+    text = ("El primero fue un taller sobre Programas para Trabajadores Temporales Extranjeros, cuyo enfoque versó "
+            "en la migración laboral intra-regional o Sur-Sur, con técnicos de 11 países, realizado en marzo de 2011.")
+    assert [(t, y) for _, t, y in events(text)] == [("Taller sobre Programas para Trabajadores Temporales "
+                                                     "Extranjeros", 2011)]
+    # a meeting that only says when something else happened takes no date from far
+    text = ("Since the ECLAC session in Uruguay, a number of activities have taken place that involved support "
+            "for preparations for the exchange of information of the governments of the region on their "
+            "programmes, held in September 2006.")
+    assert not [t for _, t, _ in events(text, "en") if t.startswith("ECLAC")]
