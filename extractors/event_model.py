@@ -16,7 +16,7 @@ from pathlib import Path
 from extractors.member_model import confidence, load_model
 
 EVENT_MODEL_PATH = Path(__file__).resolve().parent / "data" / "event_model.json"
-# rows under it go to event_candidates: the highest threshold with the best pooled leave-one-document-out F1 (make train)
+# rows under it go to event_candidates: a threshold with the best pooled leave-one-document-out F1 (make train prints them)
 DEFAULT_MIN_EVENT_CONFIDENCE = 0.2
 # a title ending in one of these was cut ('Meeting of the', 'Conferencia sobre')
 FUNCTION_WORDS = frozenset(("of", "the", "de", "del", "la", "el", "los", "las", "on", "sobre", "and", "y", "e", "en",

@@ -101,10 +101,23 @@ def kind_tokens(doc: Doc) -> tuple[frozenset[int], frozenset[int]]:
     return cached
 
 
+def _acronym_in_title(doc: Doc, start: int) -> bool:
+    """An acronym in parentheses between capitalised words of one title: '… Dialogue (ADD) Ministerial …'."""
+    return (start > 3 and doc[start - 1].text == ")" and doc[start - 3].text == "("
+            and ACRONYM_TOKEN.fullmatch(doc[start - 2].text) is not None and is_premodifier(doc[start - 4])
+            and is_premodifier(doc[start]))
+
+
+ACRONYM_TOKEN = re.compile(r"[A-Z][A-Z0-9&]{1,9}")
+
+
 def premodifier_start(doc: Doc, start: int) -> int:
     kind_start = start
-    while start > 0 and doc[start - 1].text not in "().,;:":
+    while start > 0 and (doc[start - 1].text not in "().,;:" or _acronym_in_title(doc, start)):
         prev = doc[start - 1]
+        if prev.text == ")":
+            start -= 3  # "the Seventh Abu Dhabi Dialogue (ADD) Ministerial Consultation": an acronym set in
+            continue
         if start == kind_start and prev.is_lower and start in kind_tokens(doc)[1]:
             start -= 1  # "a training course", "un taller de capacitación"'s "training": one kind names another
             continue
@@ -112,6 +125,11 @@ def premodifier_start(doc: Doc, start: int) -> int:
                 and not doc[start - 2].is_sent_start and prev.norm_ not in CONNECTORS | DETERMINERS | ANAPHORA | STOP_WORDS
                 and fold(doc[start - 2].text) not in DETERMINERS | ANAPHORA):
             start -= 1  # "the Caribbean regional seminar": one lower-case adjective after a name
+            continue
+        if (prev.is_lower and prev.is_alpha and start > 2 and doc[start - 2].text == "-"
+                and not doc[start - 2].whitespace_ and not doc[start - 3].whitespace_
+                and is_premodifier(doc[start - 3])):
+            start -= 3  # "Ministerial-level MIDSA meeting", "High-level Dialogue": one hyphenated adjective
             continue
         if prev.text in "-–" and (prev.whitespace_ or doc[start - 2].whitespace_ if start > 1 else True):
             break  # a spaced dash sets a label off the name ("Report - Ninth Regional Conference")

@@ -730,3 +730,14 @@ def test_an_untitled_session_dated_after_a_held_verb_past_a_long_predicate():
             "for preparations for the exchange of information of the governments of the region on their "
             "programmes, held in September 2006.")
     assert not [t for _, t, _ in events(text, "en") if t.startswith("ECLAC")]
+
+
+def test_a_title_goes_on_past_an_acronym_in_parentheses_and_a_hyphenated_adjective():
+    text = ("The Seventh Abu Dhabi Dialogue (ADD) Ministerial Consultation will start in Dubai on Saturday, "
+            "10 February 2024, on the sidelines of the World Government Summit.")
+    assert ("consultation", "Seventh Abu Dhabi Dialogue (ADD) Ministerial Consultation", 2024) in events(text, "en")
+    text = "Ministerial-level MIDSA meeting, Victoria Falls Zimbabwe, 7-9 July 2015\n\nThe meeting was opened."
+    assert [t for _, t, _ in events(text, "en")] == ["Ministerial-level MIDSA meeting"]
+    # a place in parentheses is no acronym: the title starts after it
+    assert [t for _, t, _ in events("IOM (Geneva) Seminar on Migration was held in 2005.", "en")] == [
+        "Seminar on Migration"]
