@@ -91,10 +91,19 @@ def dates_joined_to(text: str, first, dates: list) -> list:
 
 def year_before_title(doc: Doc, k: int) -> Dating | None:
     """A year between a determiner and a title (token k): 'the 2007 OAS General Assembly',
-    'The 1996 CIS Conference in Geneva'."""
+    'The 1996 CIS Conference in Geneva'; or the year a sentence says the title's event was in,
+    right before it: 'se ubican en el año 1999 en el “Encuentro Sudamericano …”', 'in 2005 at
+    the Regional Seminar …'."""
     if k >= 2 and YEAR_TOKEN.match(doc[k - 1].text) and doc[k - 2].norm_ in DETERMINERS:
         return Dating(int(doc[k - 1].text), rule_id="year.before_title")
-    return None
+    start = doc[k].idx
+    then = IN_YEAR_AT.search(doc.text, max(0, start - 60), start)
+    return Dating(int(then.group(1)), rule_id="year.in_year_at") if then else None
+
+
+# 'en (el año) 1999 en el “…', 'in 2005 at the …' ending right where a title starts
+IN_YEAR_AT = re.compile(r"\b(?:en|in)\s+(?:el\s+año\s+(?:de\s+)?|the\s+year\s+(?:of\s+)?)?((?:19|20)\d{2}),?\s+"
+                        r"(?:en|at|in|durante|during)\s+(?:el|la|the)\s+[\"“«]?$", re.I)
 
 
 CLOSING_YEAR = r"\s*(?:\([^()]{1,15}\)\s*)?((?:19|20)\d{2})"
