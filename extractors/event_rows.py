@@ -15,7 +15,7 @@ from extractors.context import ParagraphContext
 from extractors.dates import stated_years
 from extractors.event_dating import Dating, dating_of
 from extractors.event_titles import is_ordinal, ordinal_value, similar_titles, title_case_share
-from extractors.text import fold, is_title_line, normalise_title
+from extractors.text import fold, fold_lower_keeping_offsets, is_title_line, normalise_title
 
 SINCE_YEAR = re.compile(r"\b(?:since|until|before|after|from|desde|hasta|antes|después|despues|a partir)\b[^\d]{0,20}"
                         r"(?:19|20)\d{2}", re.I)
@@ -62,7 +62,7 @@ def document_event_rows(candidates: list[EventCandidate], paragraphs: tuple[Para
     candidates = [replace(e, title=title) for e, title in zip(candidates, restored)]
     dated = _section_year_events(_date_heading_events(candidates, paragraphs), paragraphs)
     kept = [e for e in dated if not (e.year is None and (e.needs_date or is_bare_session(e.title)))]
-    return _document_year_events(merge_event_rows(kept), paragraphs)
+    return _document_year_events(_dated_by_descriptor(merge_event_rows(kept), paragraphs), paragraphs)
 
 
 def elided_titles_restored(titles: list[str], positions: list[int] | None = None) -> list[str]:
@@ -316,6 +316,35 @@ def _section_year_events(events: list[EventCandidate], paragraphs: tuple[Paragra
                 # not "BACKGROUND: COOPERATION SINCE 1996"
                 event = replace(event, when=Dating(years.pop(), rule_id="year.section_heading"))
         out.append(event)
+    return out
+
+
+# a title's head: the words before its complement ('Ministerial Conference' of '… of the Khartoum Process')
+TITLE_HEAD = re.compile(r"^(.+?)\s+(?:of|on|for|de|del|sobre|para)\s", re.I)
+DESCRIPTOR_DATE_REACH = 40  # characters from the descriptor to its date ('… a ministerial conference on 28 November 2014')
+
+
+def _dated_by_descriptor(events: list[EventCandidate], paragraphs: tuple[ParagraphContext, ...]) -> list[EventCandidate]:
+    """An undated title whose head the document uses once more, in lower case and dated: 'It was
+    set up at a ministerial conference on 28 November 2014 in Rome' and, below, 'the
+    Declaration of the Ministerial Conference of the Khartoum Process'. Only when that dated
+    descriptor is the only one and the title the only one with that head."""
+    heads: dict[str, list[int]] = {}
+    for n, e in enumerate(events):
+        head = TITLE_HEAD.match(e.title)
+        if head and len(head.group(1).split()) >= 2:
+            heads.setdefault(fold(head.group(1)), []).append(n)
+    out = list(events)
+    for head, indices in heads.items():
+        if len(indices) != 1 or events[indices[0]].year is not None:
+            continue
+        pattern = re.compile(r"(?<![\w-])" + re.escape(head) + r"(?![\w-])")
+        dated = [d for p in paragraphs for m in pattern.finditer(fold_lower_keeping_offsets(p.text))
+                 if not p.text[m.start()].isupper()
+                 for d in p.dates if m.end() <= d.start <= m.end() + DESCRIPTOR_DATE_REACH][:2]
+        if len(dated) == 1:
+            out[indices[0]] = replace(events[indices[0]], when=dating_of(dated[0], "year.descriptor_elsewhere"),
+                                      year_inferred=True)
     return out
 
 
