@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from extractors.context import ParagraphContext
 from extractors.dates import stated_years
-from extractors.event_dating import Dating, dating_of
+from extractors.event_dating import Dating, dating_of, place_after
 from extractors.event_titles import is_ordinal, ordinal_value, similar_titles, title_case_share
 from extractors.text import fold, fold_lower_keeping_offsets, is_title_line, normalise_title
 
@@ -339,12 +339,13 @@ def _dated_by_descriptor(events: list[EventCandidate], paragraphs: tuple[Paragra
         if len(indices) != 1 or events[indices[0]].year is not None:
             continue
         pattern = re.compile(r"(?<![\w-])" + re.escape(head) + r"(?![\w-])")
-        dated = [d for p in paragraphs for m in pattern.finditer(fold_lower_keeping_offsets(p.text))
-                 if not p.text[m.start()].isupper()
+        dated = [(d, place_after(p.text, m.end(), p.dates)) for p in paragraphs
+                 for m in pattern.finditer(fold_lower_keeping_offsets(p.text)) if not p.text[m.start()].isupper()
                  for d in p.dates if m.end() <= d.start <= m.end() + DESCRIPTOR_DATE_REACH][:2]
         if len(dated) == 1:
-            out[indices[0]] = replace(events[indices[0]], when=dating_of(dated[0], "year.descriptor_elsewhere"),
-                                      year_inferred=True)
+            (date, place), event = dated[0], events[indices[0]]
+            out[indices[0]] = replace(event, when=dating_of(date, "year.descriptor_elsewhere"), year_inferred=True,
+                                      location=event.location or place)
     return out
 
 

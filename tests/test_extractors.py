@@ -741,3 +741,11 @@ def test_a_title_goes_on_past_an_acronym_in_parentheses_and_a_hyphenated_adjecti
     # a place in parentheses is no acronym: the title starts after it
     assert [t for _, t, _ in events("IOM (Geneva) Seminar on Migration was held in 2005.", "en")] == [
         "Seminar on Migration"]
+
+
+def test_an_undated_title_takes_date_and_place_of_its_one_dated_descriptor():
+    text = ("The Khartoum Process was set up at a ministerial conference on 28 November 2014 in Rome, Italy.\n\n"
+            "The following countries are signatories of the Declaration of the Ministerial Conference of the "
+            "Khartoum Process, also known as the Rome Declaration.")
+    assert event_fields(text, "en", ("title", "year", "location")) == [
+        ("Ministerial Conference of the Khartoum Process", 2014, "Rome")]
