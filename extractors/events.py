@@ -769,8 +769,8 @@ def _process_sessions(para: ParagraphContext, triggers) -> list[EventMention]:
             out.append(EventMention(inside[-1].label_, text[s:e], s, e, year_before_title(doc, span.start),
                                     place_after(text, e, dates), "event.process_session"))
             continue
-        if not is_session_ordinal(ordinal):
-            continue
+        if not is_session_ordinal(ordinal) or ordinal.text.isdigit():
+            continue  # a bare number counts or numbers a slide: '12 RCM member countries', '1 Comisión …'
         kind = inside[-1].label_ if inside else "meeting"
         when = title_dating(TitleSite(text, dates, e, ordinal.idx))
         title = text[ordinal.idx:e]

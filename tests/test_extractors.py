@@ -749,3 +749,10 @@ def test_an_undated_title_takes_date_and_place_of_its_one_dated_descriptor():
             "Khartoum Process, also known as the Rome Declaration.")
     assert event_fields(text, "en", ("title", "year", "location")) == [
         ("Ministerial Conference of the Khartoum Process", 2014, "Rome")]
+
+
+def test_a_bare_number_before_a_process_name_is_no_session():
+    text = "1 Comisión Centroamericana de Directores de Migración\n\n17/01/2019 La OCAM presentó su plan."
+    assert not [t for _, t, _ in events(text)]
+    assert [t for _, t, _ in events("La XII Conferencia Regional sobre Migración se celebró en Panamá en mayo de 2007.")] == [
+        "XII Conferencia Regional sobre Migración"]
