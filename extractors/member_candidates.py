@@ -54,8 +54,10 @@ ENUMERATION_SEPARATOR = re.compile(r"(?:\s*,\s*(?:and\s+|y\s+|e\s+)?|\s+(?:and|y
 # evidence that a list states a role (its absence is the no_cue feature)
 POSITIVE_EVIDENCE = ("cue.member.", "cue.compose.", "cue.founding.", "cue.join.", "cue.observer.", "cue.participation.",
                      "nearest_before.")
+# negative cue records and rule blockers (patterns/membership_evidence.jsonl, the cue rules)
+NEGATIVE_CUES = ("neg.", "block.")
 # evidence against a list's being members: its fitted weight is never positive (pipeline/train.py)
-NEGATIVE_EVIDENCE = ("neg.", "block.", "single.negative", "no_cue")
+NEGATIVE_EVIDENCE = (*NEGATIVE_CUES, "single.negative", "no_cue")
 # a role word between two names ends the list before it ('Members: A, B; Observers: C')
 ROLE_BREAK = re.compile(r"\b(?:observ\w*|members?|miembros?|participant\w*|chair\w*|presid\w*|host\w*)\b")
 
@@ -318,7 +320,7 @@ def _candidate(context: DocumentContext, names: NameList, item, para: ParagraphC
         ids.append("single.no_status_cue")  # one name, no joining or status stated of it
     if len(names.items) == 1 and any(i.startswith("neg.") and not i.endswith(".sentence") for i in ids):
         ids.append("single.negative_cue")  # 'seleccionaron a México como Presidente'
-    if len(names.items) == 1 and any(i.startswith(("neg.", "block.")) and i.endswith(".item") for i in ids):
+    if len(names.items) == 1 and any(i.startswith(NEGATIVE_CUES) and i.endswith(".item") for i in ids):
         ids.append("single.negative_item")
     if "neg.org_members.before" in ids and "cue.session.sentence" in ids:
         ids.append("org_members.at_session")  # 'all 15 SADC Member States participated in the meeting, representing: …'
@@ -330,9 +332,9 @@ def _candidate(context: DocumentContext, names: NameList, item, para: ParagraphC
         ids.append(f"close_before.{close}")  # 'Members: A, B', '9 Member States (A, B
     if rule is None and not any(i.startswith(POSITIVE_EVIDENCE) for i in ids):
         ids.append("no_cue")  # nothing around the list says what it is a list of
-        if any(i.startswith(("neg.", "block.")) and not i.endswith(".sentence") for i in ids):
+        if any(i.startswith(NEGATIVE_CUES) and not i.endswith(".sentence") for i in ids):
             ids.append("no_cue.negative")  # and something says it is a list of something else
-    if any(i.startswith(("neg.", "block.")) and i.endswith(".item") for i in ids) and not any(
+    if any(i.startswith(NEGATIVE_CUES) and i.endswith(".item") for i in ids) and not any(
             i.startswith(POSITIVE_EVIDENCE) for i in ids):
         ids.append("item.negative_only")  # 'Guatemala ejerció la Presidencia', 'hosted by Kenya', no cue for it
     process_id, scope = _attributed_process(context, names, para, item)
