@@ -92,7 +92,7 @@ def dates_joined_to(text: str, first, dates: list) -> list:
 def year_before_title(doc: Doc, k: int) -> Dating | None:
     """A year between a determiner and a title (token k): 'the 2007 OAS General Assembly',
     'The 1996 CIS Conference in Geneva'; or the year a sentence says the title's event was in,
-    right before it: 'se ubican en el año 1999 en el “Encuentro Sudamericano …”', 'in 2005 at
+    right before it: 'se sitúan en el año 1998 en el “Foro Andino …”', 'in 2005 at
     the Regional Seminar …'."""
     if k >= 2 and YEAR_TOKEN.match(doc[k - 1].text) and doc[k - 2].norm_ in DETERMINERS:
         return Dating(int(doc[k - 1].text), rule_id="year.before_title")

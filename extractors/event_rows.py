@@ -319,15 +319,15 @@ def _section_year_events(events: list[EventCandidate], paragraphs: tuple[Paragra
     return out
 
 
-# a title's head: the words before its complement ('Ministerial Conference' of '… of the Khartoum Process')
+# a title's head: the words before its complement ('Ministerial Conference' of '… of the Rabat Process')
 TITLE_HEAD = re.compile(r"^(.+?)\s+(?:of|on|for|de|del|sobre|para)\s", re.I)
 DESCRIPTOR_DATE_REACH = 40  # characters from the descriptor to its date ('… a ministerial conference on 28 November 2014')
 
 
 def _dated_by_descriptor(events: list[EventCandidate], paragraphs: tuple[ParagraphContext, ...]) -> list[EventCandidate]:
     """An undated title whose head the document uses once more, in lower case and dated: 'It was
-    set up at a ministerial conference on 28 November 2014 in Rome' and, below, 'the
-    Declaration of the Ministerial Conference of the Khartoum Process'. Only when that dated
+    launched by a ministerial conference on 10 July 2006 in Madrid' and, below, 'the Action
+    Plan of the Ministerial Conference of the Rabat Process'. Only when that dated
     descriptor is the only one and the title the only one with that head."""
     heads: dict[str, list[int]] = {}
     for n, e in enumerate(events):
@@ -351,8 +351,8 @@ def _dated_by_descriptor(events: list[EventCandidate], paragraphs: tuple[Paragra
 
 def _document_year_events(events: list[EventCandidate], paragraphs: tuple[ParagraphContext, ...]) -> list[EventCandidate]:
     """In a document that states one year only (besides years inside titles), the events of
-    other paragraphs nothing else dates are of that year ('… se realizó … el 28 y 29 de enero
-    de 1999' and, paragraphs later, 'un Taller de Expertos que identifique proyectos'); not
+    other paragraphs nothing else dates are of that year ('… se reunió … el 25 y 26 de noviembre
+    de 2004' and, paragraphs later, 'convocar un Taller de Expertos sobre remesas'); not
     when the year is what something dates from ('desde 1996')."""
     if all(e.year is not None for e in events):
         return events

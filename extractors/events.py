@@ -877,9 +877,9 @@ def _dated_mention(para: ParagraphContext, trigger: Span, kind: str,
     date = next((d for d in dates if end <= d.start <= min(end + 100, sentence_end)), None)
     year_rule = "year.date_after"
     if date is None:
-        # 'The first meeting of the Core Group was organised and hosted by the Ministry … and
-        # took place in Warsaw on 20 November 2012', 'un taller sobre …, cuyo enfoque …, realizado
-        # en marzo': farther, but right after a held verb; not for a meeting that only sets the
+        # 'The first meeting of the Core Group was prepared and chaired by the Labour Ministry …
+        # and took place in Warsaw on 20 November 2012', 'un taller sobre …, dedicado a …, realizado
+        # en julio': farther, but right after a held verb; not for a meeting that only sets the
         # time ('Since the ECLAC session in Uruguay, activities have taken place …, held in …')
         date = None if TIME_REFERENCE_BEFORE.search(text, max(0, start - 30), start) else next(
             (d for d in dates if end <= d.start <= min(end + HELD_AFTER_REACH, sentence_end)

@@ -626,13 +626,13 @@ def test_a_paragraph_longer_than_spacys_default_limit_is_read():
 
 
 def test_a_timeline_of_numbered_sessions_gives_one_event_each():
-    text = ("The South American Conference on Migration (CSM) has met since 2000, namely: II CSM in Santiago de "
-            "Chile (2001); III CSM in Quito, Ecuador (2002); IV CSM in Montevideo, Uruguay (2003), V in La Paz, "
+    text = ("The South American Conference on Migration (CSM) has been meeting yearly since 2000: II CSM in Santiago de "
+            "Chile (2001); III CSM in Quito (2002); IV CSM in Asunción, Paraguay (2003), V in La Paz, "
             "Bolivia (2004); 7th in Caracas, Venezuela (2007).")
     found = event_fields(text, "en", ("kind", "title", "year", "location", "rule_id"))
     assert [f[:4] for f in found] == [("conference", "II CSM", 2001, "Santiago de Chile"),
                                       ("conference", "III CSM", 2002, "Quito"),
-                                      ("conference", "IV CSM", 2003, "Montevideo"),
+                                      ("conference", "IV CSM", 2003, "Asunción"),
                                       ("conference", "V CSM", 2004, "La Paz"),
                                       ("conference", "7th CSM", 2007, "Caracas")]
     assert {f[4] for f in found} == {"event.timeline"}
@@ -655,11 +655,11 @@ def test_a_timeline_one_session_per_line():
 
 
 @pytest.mark.parametrize("text, lang, year", [
-    ("La XXVIII Conferencia Regional de Migración (CRM), un importante proceso de diálogo entre las autoridades y "
-     "la sociedad civil, se llevó a cabo recientemente en Panamá, país que ocupó la presidencia durante el año "
-     "pasado 2023.", "es", 2023),
-    ("The meeting featured ten countries; carried out in the year 2000, the I South American Conference on "
-     "Migration in the city of Buenos Aires decided to invite Guyana.", "en", 2000),
+    ("La XXVIII Conferencia Regional de Migración (CRM), foro que reúne a gobiernos y organizaciones de la "
+     "región, tuvo lugar hace poco en Panamá, país que había asumido la presidencia a lo largo del año "
+     "2023.", "es", 2023),
+    ("Ten governments came; held in the year 2000, the I South American Conference on "
+     "Migration in Buenos Aires agreed to invite Guyana.", "en", 2000),
     # the year is another event's, in its parentheses; the held verb is that event's
     ("IOM also organized the Second Technical Consultative Meeting (Paraguay, 2003) in preparation for the "
      "Fourth South American Conference on Migration, with the participation of ten countries.", "en", None),
@@ -673,7 +673,7 @@ def test_a_numbered_session_said_to_be_held_takes_the_one_year_of_its_sentence(t
 @pytest.mark.parametrize("text, title, location", [
     ("Uganda hosted the 8th Regional Consultative Process meeting on migration in Kampala ahead of the summit on "
      "5 May 2019.", "8th Regional Consultative Process meeting on migration", "Kampala"),
-    ("The Fourth Senior Officials' Meeting of the Colombo Process Colombo, Sri Lanka, was held on 8 July 2016.",
+    ("Delegates praised the Fourth Senior Officials' Meeting of the Colombo Process Colombo, Sri Lanka held on 8 July 2016.",
      "Fourth Senior Officials' Meeting of the Colombo Process", "Colombo"),
     ("The Ministers met at the Meeting in Budapest on 6 October 2016.", "Meeting in Budapest", "Budapest"),
 ])
@@ -693,9 +693,9 @@ def test_an_untitled_meeting_named_by_its_adjective():
 
 
 def test_one_numbered_session_written_two_ways_is_one_event():
-    text = ("La Octava Reunión de la Conferencia Regional sobre Migración, celebrada en Cancún los días 29 y 30 de "
-            "mayo de 2003, aprobó el plan.\n\nLos acuerdos de la VIII Conferencia Regional sobre Migración se "
-            "comunicarán a la XI Reunión Intersesional de la Conferencia Regional sobre Migración.")
+    text = ("La Octava Reunión de la Conferencia Regional sobre Migración que tuvo lugar en Tegucigalpa el 4 y 5 de "
+            "junio de 2003, adoptó un plan.\n\nLo acordado en la VIII Conferencia Regional sobre Migración pasará "
+            "a la XI Reunión Intersesional de la Conferencia Regional sobre Migración.")
     found = [(title, year) for _, title, year in events(text)]
     assert ("Octava Reunión de la Conferencia Regional sobre Migración", 2003) in found
     assert not any(title.startswith("VIII") for title, _ in found)
@@ -703,28 +703,27 @@ def test_one_numbered_session_written_two_ways_is_one_event():
 
 
 def test_two_numbered_sessions_sharing_their_body_are_two_events():
-    text = ("I am honored to send a message to the 4th Senior Official Meeting and the 5th Ministerial Meeting of "
-            "the Colombo Process which will be held in Colombo, Sri Lanka on 24th and 25th August 2016.")
-    assert events(text, "en") == [("meeting", "4th Senior Official Meeting of the Colombo Process", 2016),
-                                  ("meeting", "5th Ministerial Meeting of the Colombo Process", 2016)]
+    text = ("Our minister will address the 2nd Senior Official Meeting and the 3rd Ministerial Meeting of "
+            "the Colombo Process, to be held in Colombo, Sri Lanka on 12th and 13th August 2016.")
+    assert events(text, "en") == [("meeting", "2nd Senior Official Meeting of the Colombo Process", 2016),
+                                  ("meeting", "3rd Ministerial Meeting of the Colombo Process", 2016)]
     # a title whose own complement comes before the 'and' stays one
     assert [t for _, t, _ in events("The Fourth Conference of Ministers and the Heads of Delegation met in 2004.",
                                     "en")] == ["Fourth Conference of Ministers and the Heads of Delegation"]
 
 
 def test_an_untitled_session_dated_after_a_held_verb_past_a_long_predicate():
-    text = ("The first meeting of the Core Group was organised and hosted by the Ministry of Interior of the "
-            "Republic of Poland and took place in Warsaw on 20 November 2012.")
+    text = ("The first meeting of the Core Group was prepared and chaired by the Labour Ministry of the "
+            "Kingdom of Sweden and took place in Warsaw on 14 October 2012.")
     assert event_fields(text, "en", ("title", "year", "year_rule_id", "location")) == [
         ("First meeting of the Core Group", 2012, "year.held_verb", "Warsaw")]
     # another kind word between them takes the date
     text = ("A workshop for journalists was organised by the Ministry of Labour with several partners, and "
             "the Regional Seminar on Labour Migration took place in Lima on 3 May 2004.")
     assert [(t, y) for _, t, y in events(text, "en")] == [("Regional Seminar on Labour Migration", 2004)]
-    text = ("El primero fue un taller sobre Programas para Trabajadores Temporales Extranjeros, cuyo enfoque versó "
-            "en la migración laboral intra-regional o Sur-Sur, con técnicos de 11 países, realizado en marzo de 2011.")
-    assert [(t, y) for _, t, y in events(text)] == [("Taller sobre Programas para Trabajadores Temporales "
-                                                     "Extranjeros", 2011)]
+    text = ("Otro fue un taller sobre Políticas de Retorno Voluntario, dedicado a la reintegración de quienes "
+            "regresan a sus comunidades, con funcionarios de nueve países, realizado en julio de 2011.")
+    assert [(t, y) for _, t, y in events(text)] == [("Taller sobre Políticas de Retorno Voluntario", 2011)]
     # a meeting that only says when something else happened takes no date from far
     text = ("Since the ECLAC session in Uruguay, a number of activities have taken place that involved support "
             "for preparations for the exchange of information of the governments of the region on their "
@@ -733,26 +732,26 @@ def test_an_untitled_session_dated_after_a_held_verb_past_a_long_predicate():
 
 
 def test_a_title_goes_on_past_an_acronym_in_parentheses_and_a_hyphenated_adjective():
-    text = ("The Seventh Abu Dhabi Dialogue (ADD) Ministerial Consultation will start in Dubai on Saturday, "
-            "10 February 2024, on the sidelines of the World Government Summit.")
-    assert ("consultation", "Seventh Abu Dhabi Dialogue (ADD) Ministerial Consultation", 2024) in events(text, "en")
-    text = "Ministerial-level MIDSA meeting, Victoria Falls Zimbabwe, 7-9 July 2015\n\nThe meeting was opened."
-    assert [t for _, t, _ in events(text, "en")] == ["Ministerial-level MIDSA meeting"]
+    text = ("As announced, the Sixth Abu Dhabi Dialogue (ADD) Ministerial Consultation is to open in Dubai on "
+            "10 February 2024.")
+    assert ("consultation", "Sixth Abu Dhabi Dialogue (ADD) Ministerial Consultation", 2024) in events(text, "en")
+    text = "Senior-level MIDSA meeting, Maseru Lesotho, 3-5 June 2013\n\nThe meeting was opened."
+    assert [t for _, t, _ in events(text, "en")] == ["Senior-level MIDSA meeting"]
     # a place in parentheses is no acronym: the title starts after it
     assert [t for _, t, _ in events("IOM (Geneva) Seminar on Migration was held in 2005.", "en")] == [
         "Seminar on Migration"]
 
 
 def test_an_undated_title_takes_date_and_place_of_its_one_dated_descriptor():
-    text = ("The Khartoum Process was set up at a ministerial conference on 28 November 2014 in Rome, Italy.\n\n"
-            "The following countries are signatories of the Declaration of the Ministerial Conference of the "
-            "Khartoum Process, also known as the Rome Declaration.")
+    text = ("The Rabat Process was launched by a ministerial conference on 10 July 2006 in Madrid, Spain.\n\n"
+            "Many states have since endorsed the Action Plan of the Ministerial Conference of the "
+            "Rabat Process.")
     assert event_fields(text, "en", ("title", "year", "location")) == [
-        ("Ministerial Conference of the Khartoum Process", 2014, "Rome")]
+        ("Ministerial Conference of the Rabat Process", 2006, "Madrid")]
 
 
 def test_a_bare_number_before_a_process_name_is_no_session():
-    text = "1 Comisión Centroamericana de Directores de Migración\n\n17/01/2019 La OCAM presentó su plan."
+    text = "2 Conferencia Sudamericana sobre Migraciones\n\n05/03/2018 La CSM aprobó su informe."
     assert not [t for _, t, _ in events(text)]
     assert [t for _, t, _ in events("La XII Conferencia Regional sobre Migración se celebró en Panamá en mayo de 2007.")] == [
         "XII Conferencia Regional sobre Migración"]
