@@ -323,20 +323,22 @@ def membership_columns() -> tuple[Column, ...]:
     )
 
 
-def membership_table(name: str, description: str) -> Table:
-    """memberships and membership_candidates: the same columns and keys."""
-    return Table(name, description, membership_columns(), primary_key=("doc_id", "membership_id"),
-                 # no foreign key on (doc_id, event_id): Table Schema rejects a composite key
-                 # with an empty part, and most rows have no session
-                 foreign_keys=(DOC_KEY, PROCESS_KEY))
+def model_decided_table(name: str, description: str, columns: tuple[Column, ...], row_id: str) -> Table:
+    """A table a model splits in two (memberships / membership_candidates, events /
+    event_candidates): the same columns and keys for both halves."""
+    # no foreign key on memberships' (doc_id, event_id): Table Schema rejects a composite key
+    # with an empty part, and most rows have no session
+    return Table(name, description, columns, primary_key=("doc_id", row_id), foreign_keys=(DOC_KEY, PROCESS_KEY))
 
 
-MEMBERSHIPS = membership_table(
+MEMBERSHIPS = model_decided_table(
     "memberships",
-    "Stated members, observers and participants of processes, one row per (document, process, member, role) whose confidence is at least --min-confidence.")
-MEMBERSHIP_CANDIDATES = membership_table(
+    "Stated members, observers and participants of processes, one row per (document, process, member, role) whose confidence is at least --min-confidence.",
+    membership_columns(), "membership_id")
+MEMBERSHIP_CANDIDATES = model_decided_table(
     "membership_candidates",
-    "Membership rows the model scored under --min-confidence: kept for review, not counted as memberships (ids mc0001, ...).")
+    "Membership rows the model scored under --min-confidence: kept for review, not counted as memberships (ids mc0001, ...).",
+    membership_columns(), "membership_id")
 
 def event_columns() -> tuple[Column, ...]:
     """The columns of events and event_candidates (one declaration for both)."""
@@ -364,18 +366,14 @@ def event_columns() -> tuple[Column, ...]:
     )
 
 
-def event_table(name: str, description: str) -> Table:
-    """events and event_candidates: the same columns and keys."""
-    return Table(name, description, event_columns(), primary_key=("doc_id", "event_id"),
-                 foreign_keys=(DOC_KEY, PROCESS_KEY))
-
-
-EVENTS = event_table(
+EVENTS = model_decided_table(
     "events",
-    "Workshops, seminars, conferences, meetings and other events, one row per distinct event per document whose confidence is at least --min-event-confidence.")
-EVENT_CANDIDATES = event_table(
+    "Workshops, seminars, conferences, meetings and other events, one row per distinct event per document whose confidence is at least --min-event-confidence.",
+    event_columns(), "event_id")
+EVENT_CANDIDATES = model_decided_table(
     "event_candidates",
-    "Event rows the model scored under --min-event-confidence: kept for review, not counted as events (their ids continue the document's event ids).")
+    "Event rows the model scored under --min-event-confidence: kept for review, not counted as events (their ids continue the document's event ids).",
+    event_columns(), "event_id")
 
 DATES = Table(
     "dates",

@@ -172,18 +172,25 @@ def _short(set_name: str) -> str:
     return set_name.replace("blind_memberships", "blind") or set_name
 
 
+def write_model(model_path: Path, all_examples: list[Example], sets: list, description: str, unit: str) -> dict:
+    """Fit on every example and write the weights with what they were fitted to (sorted keys:
+    the same gold gives the same file)."""
+    model = fit(all_examples) | {
+        "model": description, "C": DEFAULT_C, "n_examples": len(all_examples),
+        "n_positive": sum(e.label for e in all_examples), "sets": {s.name: len(s.gold) for s in sets}}
+    model_path.write_text(json.dumps(model, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"written: {model_path} ({len(model['weights'])} weights, {len(all_examples)} {unit})")
+    return model
+
+
 def train_command(model_path: Path, work_dir: Path, cross_validate: bool = True) -> int:
     """Fit the model on all gold, write it, and print (and write) its cross-validated figures."""
     from extractors.member_model import DEFAULT_MIN_CONFIDENCE
 
     sets = gold_sets()
     all_examples = examples(sets, work_dir)
-    model = fit(all_examples) | {
-        "model": "logistic regression over membership evidence ids (pipeline/train.py)",
-        "C": DEFAULT_C, "n_examples": len(all_examples), "n_positive": sum(e.label for e in all_examples),
-        "sets": {s.name: len(s.gold) for s in sets}}
-    model_path.write_text(json.dumps(model, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"written: {model_path} ({len(model['weights'])} weights, {len(all_examples)} candidates)")
+    write_model(model_path, all_examples, sets, "logistic regression over membership evidence ids (pipeline/train.py)",
+                "candidates")
     if cross_validate:
         held_out = held_out_confidences(all_examples)
         scores = cross_validated(sets, held_out, DEFAULT_MIN_CONFIDENCE)
@@ -285,12 +292,8 @@ def train_events_command(model_path: Path, work_dir: Path, cross_validate: bool 
 
     sets = event_gold_sets()
     all_examples, rows = event_examples(sets, work_dir)
-    model = fit(all_examples) | {
-        "model": "logistic regression over event evidence ids (pipeline/train.py, extractors/event_model.py)",
-        "C": DEFAULT_C, "n_examples": len(all_examples), "n_positive": sum(e.label for e in all_examples),
-        "sets": {s.name: len(s.gold) for s in sets}}
-    model_path.write_text(json.dumps(model, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"written: {model_path} ({len(model['weights'])} weights, {len(all_examples)} event rows)")
+    write_model(model_path, all_examples, sets,
+                "logistic regression over event evidence ids (pipeline/train.py, extractors/event_model.py)", "event rows")
     if cross_validate:
         held_out = held_out_confidences(all_examples)
         lines = [f"leave-one-document-out, threshold {DEFAULT_MIN_EVENT_CONFIDENCE}", ""]
