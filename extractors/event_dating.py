@@ -353,9 +353,9 @@ HELD_PLACE = re.compile(r"\s+(?:en|in|at)\s+([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(
 
 
 # A known place in the sentence of an event that place_after found none for: after a
-# locative ('se llevó a cabo en la ciudad de Asunción, la Sexta Conferencia', 'hosted the
+# locative ('tuvo lugar en la ciudad de Lima, la Quinta Reunión', 'hosted the
 # … Consultation … in Abu Dhabi on 21 …', 'tuvo lugar en la Antigua Guatemala'), as the host
-# ('Khartoum Hosts 7th Meeting'), or as a dateline ('… MIGRACIONES Quito, Ecuador, 21 y 22 …')
+# ('Accra Hosts 3rd Forum'), or as a dateline ('… MIGRACIÓN Lima, Perú, 3 y 4 …')
 SENTENCE_PLACES = (
     ("location.locative", re.compile(r"\b(?:en|in|at)\s+(?:(?:la\s+)?ciudad\s+de\s+|(?:the\s+)?city\s+of\s+|la\s+|el\s+)?"
                                      rf"({PLACE_NAME})")),

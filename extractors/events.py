@@ -366,12 +366,12 @@ def _quoted_list(w: KindWord) -> Found | None:
 
 
 def _distributed(w: KindWord) -> Found | None:
-    """A plural kind word whose sessions the sentence dates one by one: 'la Primera, Segunda,
-    Tercera y Cuarta Conferencias Sudamericanas sobre Migraciones, llevadas a cabo en Buenos
-    Aires, en mayo de 2000, en Santiago de Chile, en abril de 2001, …', 'the first and second
-    Ministerial Conferences, held in Vienna (June 2001) and Rome (May 2003)', 'conferences of
-    ministers …, which were held in Berlin on 30 - 31 October 1991 and in Budapest on 15 - 16
-    February 1993': one event per date, in order, numbered by its ordinal when there are."""
+    """A plural kind word whose sessions the sentence dates one by one: 'la Segunda y Tercera
+    Reuniones del Grupo Consultivo, celebradas en Lima, en junio de 2005, y en Montevideo, en
+    agosto de 2006', 'the first and second
+    Ministerial Conferences, held in Vienna (June 2001) and Rome (May 2003)', 'two regional
+    workshops on labour mobility, which took place in Accra on 3 - 4 May 2011 and in Dakar on
+    8 - 9 June 2011': one event per date, in order, numbered by its ordinal when there are."""
     if not _is_plural(w.span):
         return None
     doc, text, trigger = w.para.doc, w.para.text, w.span
@@ -617,7 +617,7 @@ SESSION_COMPLEMENT = re.compile(r"\s+(?:of\s+the|of|de\s+la|del|de)\s+[A-ZÁÉÍ
 
 
 def coordinated_sessions(mention: EventMention) -> list[EventMention]:
-    """'the 4th Senior Official Meeting and the 5th Ministerial Meeting of the Colombo
+    """'the 2nd Expert Meeting and the 3rd Ministerial Meeting of the Bali
     Process' is two sessions of the Colombo Process, each named in full; one title otherwise
     ('the Seminar on Training and Workshops', 'Fourth Conference of Ministers and Heads')."""
     title = mention.title
@@ -637,8 +637,8 @@ def coordinated_sessions(mention: EventMention) -> list[EventMention]:
 
 
 # A timeline: numbered sessions of a process one after another, each with its place and year
-# ('II CSM in Santiago de Chile (2001); III CSM in Quito, Ecuador (2002); … V in La Paz,
-# Bolivia (2004)', 'I SCM – 2000 – Buenos Aires'); an item without the acronym is the
+# ('IV RCM in Panama City (1999); V RCM in San Salvador (2000); … VII in Antigua,
+# Guatemala (2002)', 'II RCM – 1997 – Panama City'); an item without the acronym is the
 # previous one's process
 _SESSION_NUMBER = r"(?P<number>\b(?:[IVXL]{1,7}|\d{1,2}(?:st|nd|rd|th|ª|º|°)?))"
 _TIMELINE_PLACE = rf"(?P<place>{PLACE_NAME}(?:,\s*{PLACE_NAME})?)"
@@ -743,7 +743,7 @@ def _process_sessions(para: ParagraphContext, triggers) -> list[EventMention]:
             # meeting, dated
             when = title_dating(TitleSite(text, dates, e))
             if when.date_start is not None:
-                # 'la Quinta Conferencia Sudamericana sobre Migraciones, realizada los días …':
+                # 'la Tercera Conferencia Regional sobre Migración, celebrada los días …':
                 # with an ordinal before it, one numbered session
                 first_char = ordinal.idx if is_session_ordinal(ordinal) else s
                 title = text[first_char:e]
@@ -757,8 +757,8 @@ def _process_sessions(para: ParagraphContext, triggers) -> list[EventMention]:
                                             None, "event.process_session"))
             continue
         if inside and HELD_BEFORE_NAME.search(text, 0, s):
-            # "Los días 13 y 14 de marzo de 1996, se celebró la Conferencia Regional sobre Migración
-            # en Puebla": a held-verb before the name, a date in its sentence
+            # "El 2 de octubre de 2008 tuvo lugar la Conferencia Sudamericana sobre Migraciones
+            # en Montevideo": a held-verb before the name, a date in its sentence
             when = title_dating(TitleSite(text, dates, e, s))
             if when.date_start is not None:
                 out.append(EventMention(inside[-1].label_, text[s:e], s, e, when, place_after(text, e, dates),
@@ -878,7 +878,7 @@ def _dated_mention(para: ParagraphContext, trigger: Span, kind: str,
     year_rule = "year.date_after"
     if date is None:
         # 'The first meeting of the Core Group was prepared and chaired by the Labour Ministry …
-        # and took place in Warsaw on 20 November 2012', 'un taller sobre …, dedicado a …, realizado
+        # and met in Prague on 14 March 2013', 'un taller sobre …, dedicado a …, realizado
         # en julio': farther, but right after a held verb; not for a meeting that only sets the
         # time ('Since the ECLAC session in Uruguay, activities have taken place …, held in …')
         date = None if TIME_REFERENCE_BEFORE.search(text, max(0, start - 30), start) else next(
@@ -905,7 +905,7 @@ def _dated_mention(para: ParagraphContext, trigger: Span, kind: str,
 # a meeting named to say when something else happened ('Since the ECLAC session …, …')
 TIME_REFERENCE_BEFORE = re.compile(r"\b(?:since|after|following|before|until|desde|tras|despu[eé]s\s+de|antes\s+de|"
                                    r"hasta)\s+(?:the\s+|la\s+|el\s+|los\s+|las\s+)?$", re.I)
-HELD_DATE_GAP = 40  # characters from a held verb to the date it introduces ('took place in Warsaw on 20 …')
+HELD_DATE_GAP = 40  # characters from a held verb to the date it introduces ('met in Prague on 14 …')
 POSSESSIVES = frozenset("its their su sus".split())
 # Demonstratives that point at a body by its name ("esta Red de Funcionarios de Enlace"), with
 # the article they stand for.

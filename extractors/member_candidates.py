@@ -323,7 +323,7 @@ def _candidate(context: DocumentContext, names: NameList, item, para: ParagraphC
     if len(names.items) == 1 and any(i.startswith(NEGATIVE_CUES) and i.endswith(".item") for i in ids):
         ids.append("single.negative_item")
     if "neg.org_members.before" in ids and "cue.session.sentence" in ids:
-        ids.append("org_members.at_session")  # 'all 15 SADC Member States participated in the meeting, representing: …'
+        ids.append("org_members.at_session")  # 'the 12 ECOWAS Member States attended the session, represented by: …'
     nearest = _nearest_role(names.before)
     if nearest:
         ids.append(f"nearest_before.{nearest}")
