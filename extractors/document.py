@@ -61,10 +61,10 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                 para.lang, page_of(base + e.start), base + e.start, base + e.end,
                 " ".join(para.text[s_start:e.end + 150].split())[:EVIDENCE_CHARS], e.rule_id, e.needs_date,
                 any((d.date_start, d.date_end) == (e.when.date_start, e.when.date_end) and "yearless" in d.rule_id
-                    for d in para.dates))
+                    for d in para.dates), e.title_rules)
 
-    sessions = scored_event_rows([event_row(doc_id, e)
-                                  for e in document_event_rows(list(events.values()), context.paragraphs)])
+    decided = document_event_rows(list(events.values()), context.paragraphs)
+    sessions = scored_event_rows([event_row(doc_id, e) for e in decided], title_rules=[e.title_rules for e in decided])
     rows["events"] = [e for e in sessions if e["confidence"] >= min_event_confidence]
     rows["event_candidates"] = [e for e in sessions if e["confidence"] < min_event_confidence]
     for n, row in enumerate(rows["dates"], start=1):
@@ -85,7 +85,8 @@ def event_row(doc_id: str, e: EventCandidate) -> dict:
     return {"doc_id": doc_id, "lang": e.lang, "event_id": e.event_id, "kind": e.kind, "title": readable_title(e.title),
             "title_as_written": e.title, "session_number": ordinal_value(e.title), "catalog_id": None,
             "year": e.year, "date_start": e.date_start, "date_end": e.date_end, "date_precision": e.when.precision,
-            "date_iso": iso_interval(e.date_start, e.date_end), "location": e.location, "process_id": e.process_id,
+            "date_iso": iso_interval(e.date_start, e.date_end), "location": e.location and e.location.place,
+            "location_rule_id": e.location and e.location.rule_id, "process_id": e.process_id,
             "page": e.page, "char_start": e.char_start, "char_end": e.char_end, "evidence": e.evidence,
             "rule_id": e.rule_id, "year_rule_id": e.when.rule_id}
 

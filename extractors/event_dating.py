@@ -29,6 +29,18 @@ LOCATION_AFTER = re.compile(
     r"((?:[A-ZÁÉÍÓÚÑ][\w\-’']+)(?:\s+(?:de\s+|del\s+)?[A-ZÁÉÍÓÚÑ][\w\-’']+){0,2})")
 
 
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A known place an event was held at and the id of the rule that read it there
+    (``location.*``; it reaches the row as ``location_rule_id``)."""
+    place: str
+    rule_id: str
+
+
+def located(place: str | None, rule_id: str) -> Located | None:
+    return Located(place, rule_id) if place else None
+
+
 def dated_by_previous_sentence(text: str, mention: EventMention, loose_triggers, dates: list) -> EventMention:
     """An undated event introduced by the sentence before it, which names its kind, as no
     event of its own, and gives one year: 'An information campaign, carried out from October
@@ -307,17 +319,17 @@ OWNED_DATE = re.compile(r"\b[A-ZÁÉÍÓÚÑ][\w\-]+\s+(?:de|del|of)\s+$")
 PLACE_IN_PARENS = re.compile(r"^\s*\(\s*([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+(?:de\s+)?[A-ZÁÉÍÓÚÑ][\w\-’']+){0,2})\s*,")
 
 
-def place_after(text: str, end: int, dates: list) -> str | None:
+def place_after(text: str, end: int, dates: list) -> Located | None:
     """Where the event a title ends at was held: the first capture after it that is a known
     place (extractors.places), in the order tried."""
     m = CITY_SET_OFF.match(text, end)
     city = known_city(m.group(1)) if m else None
     if city:
-        return city  # "18th Inter-American Conference, Guayaquil, Ecuador, June 4-7, 2007"
-    for capture in _place_captures(text, end, dates):
+        return Located(city, "location.city_set_off")  # "18th Inter-American Conference, Guayaquil, Ecuador, June 4-7, 2007"
+    for rule_id, capture in _place_captures(text, end, dates):
         place = known_place(capture)
         if place:
-            return place
+            return Located(place, rule_id)
     return None
 
 
@@ -329,7 +341,7 @@ CITY_SET_OFF = re.compile(rf"\s*,\s*({PLACE_NAME})\s*,")
 def _place_captures(text: str, end: int, dates: list):
     m = PLACE_IN_PARENS.match(text[end:])
     if m and fold(m.group(1).split()[0]) not in MONTH_WORDS:
-        yield m.group(1)  # "(San José, marzo 2001)", "(Turin, June 28-30, 2006, …)"
+        yield "location.parens", m.group(1)  # "(San José, marzo 2001)", "(Turin, June 28-30, 2006, …)"
     after = end
     for d in dates:
         if end <= d.start <= end + 60:
@@ -337,15 +349,15 @@ def _place_captures(text: str, end: int, dates: list):
             break
     m = re.match(r"^\s*,\s*([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+[A-ZÁÉÍÓÚÑ][\w\-’']+)?)\s*\)", text[after:])
     if m:
-        yield m.group(1)
+        yield "location.parens_after_date", m.group(1)
     m = LOCATION_AFTER.match(text[after:])
     if m and fold(m.group(1).split()[0]) not in MONTH_WORDS:
-        yield m.group(1)
+        yield "location.after_title", m.group(1)
     # "… Trata de Personas en las Américas”, que se realizó en Santiago, Chile, del 20-22 …"
     held = HELD_VERB.search(text, end, min(_sentence_end(text, end), end + 200))
     m = held and HELD_PLACE.match(text, held.end())
     if m and fold(m.group(1).split()[0]) not in MONTH_WORDS:
-        yield m.group(1)
+        yield "location.held_in", m.group(1)
 
 
 PLACE_AT_END = re.compile(r"\s+(?:in|en)\s+([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+[A-ZÁÉÍÓÚÑ][\w\-’']+)?)$")
@@ -364,15 +376,15 @@ SENTENCE_PLACES = (
 )
 
 
-def place_in_sentence(text: str, start: int, end: int) -> str | None:
+def place_in_sentence(text: str, start: int, end: int) -> Located | None:
     """The known place of the sentence around text[start:end] nearest to it, a city before
     a country ('Asunción, Paraguay' gives Asunción)."""
     s_start, s_end = _sentence_start(text, start), _sentence_end(text, end)
     found = []
-    for _, pattern in SENTENCE_PLACES:
+    for rule_id, pattern in SENTENCE_PLACES:
         for m in pattern.finditer(text, s_start, s_end):
             place = known_place(m.group(1))
             if place:
                 distance = m.start(1) - end if m.start(1) >= end else start - m.end(1)
-                found.append((is_country(place), abs(distance), place))
-    return min(found)[2] if found else None
+                found.append((is_country(place), abs(distance), place, rule_id))
+    return Located(*min(found)[2:]) if found else None

@@ -2,8 +2,10 @@
 (``data/event_model.json``, fitted by ``make train``) that give the row a confidence.
 
 The evidence is what the title and dating steps already decided, named: the title rule
-(its ``event.*`` rule id), the dating strategy (its ``year.*`` id, or ``year.none``), the
-date's precision, whether a place and a process were found, the session number, the
+(its ``event.*`` rule id), what stopped the title on each side (the title grammar's
+``title.start.*`` / ``title.end.*``), the dating strategy (its ``year.*`` id, or ``year.none``), the
+date's precision, the rule that read the place
+(``location.*``) or none, whether a process was found, the session number, the
 title's shape (length, a function word at its end as in a cut title, a lower-case start,
 capitalised words) and how many events the document gives. A logistic regression over
 them (``member_model.confidence``) is the row's confidence; rows under the threshold go to
@@ -35,11 +37,12 @@ def title_length_id(words: int) -> str:
     return "title.words9_14" if words <= 14 else "title.words15"
 
 
-def event_evidence(row: dict, n_document_events: int) -> tuple[str, ...]:
-    """The evidence ids of one events row (its title, rule ids, date, place and process)."""
+def event_evidence(row: dict, n_document_events: int, title_rules: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The evidence ids of one events row (its title, rule ids, date, place and process;
+    title_rules: the title grammar's ids for where its title starts and ends)."""
     words = (row["title"] or "").split()
-    ids = [row["rule_id"], row["year_rule_id"] or "year.none",
-           f"precision.{row['date_precision'] or 'none'}", "location.yes" if row["location"] else "location.none",
+    ids = [row["rule_id"], *title_rules, row["year_rule_id"] or "year.none",
+           f"precision.{row['date_precision'] or 'none'}", row.get("location_rule_id") or "location.none",
            f"kind.{row['kind']}", title_length_id(len(words))]
     if row["process_id"] is None:
         ids.append("process.none")
@@ -59,12 +62,13 @@ def event_evidence(row: dict, n_document_events: int) -> tuple[str, ...]:
     return tuple(ids)
 
 
-def scored_event_rows(rows: list[dict], model: dict | None = None) -> list[dict]:
+def scored_event_rows(rows: list[dict], model: dict | None = None,
+                      title_rules: list[tuple[str, ...]] | None = None) -> list[dict]:
     """The events rows of one document, each with its ``confidence`` and ``evidence_ids``
     (rows at or over the threshold are events, the rest event_candidates)."""
     model = load_model(EVENT_MODEL_PATH) if model is None else model
     out = []
-    for row in rows:
-        ids = event_evidence(row, len(rows))
+    for row, rules in zip(rows, title_rules or [()] * len(rows)):
+        ids = event_evidence(row, len(rows), rules)
         out.append(row | {"confidence": round(confidence(ids, model), 4), "evidence_ids": list(ids)})
     return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from extractors.context import ParagraphContext
 from extractors.dates import stated_years
-from extractors.event_dating import Dating, dating_of, place_after
+from extractors.event_dating import Dating, Located, dating_of, place_after
 from extractors.event_titles import is_ordinal, ordinal_value, similar_titles, title_case_share
 from extractors.text import fold, fold_lower_keeping_offsets, is_title_line, normalise_title
 
@@ -31,7 +31,7 @@ class EventCandidate:
     kind: str
     title: str
     when: Dating
-    location: str | None
+    location: Located | None
     process_id: str | None
     lang: str
     page: int
@@ -41,6 +41,7 @@ class EventCandidate:
     rule_id: str
     needs_date: bool    # a heading that is an event only once something dates it
     year_inferred: bool  # its date took its year from the text above, not from itself
+    title_rules: tuple[str, ...] = ()  # the title grammar's ids (EventMention.title_rules)
 
     @property
     def year(self) -> int | None:
@@ -157,7 +158,8 @@ def _merge_dated_repeats(events: list[EventCandidate]) -> list[EventCandidate]:
             continue
         k = kept[same]
         if _is_untitled(k) and not _is_untitled(event):
-            k = replace(k, title=event.title, kind=event.kind, rule_id=event.rule_id)  # the titled mention names it
+            k = replace(k, title=event.title, kind=event.kind, rule_id=event.rule_id,
+                        title_rules=event.title_rules)  # the titled mention names it
         if k.date_start is None or len(event.date_start or "") > len(k.date_start):
             k = replace(k, when=replace(k.when, date_start=event.date_start, date_end=event.date_end,
                                         precision=event.when.precision), location=k.location or event.location)
@@ -200,7 +202,7 @@ def _same_by_place(undated: EventCandidate, dated: EventCandidate) -> bool:
     the dated title, and that place its location."""
     m = re.fullmatch(r"(.+?)\s+(?:en|in|at)\s+(.+)", undated.title)
     return (m is not None and dated.location is not None and undated.kind == dated.kind
-            and fold(m.group(2)) == fold(dated.location)
+            and fold(m.group(2)) == fold(dated.location.place)
             and normalise_title(dated.title).startswith(normalise_title(m.group(1))))
 
 

@@ -1,6 +1,11 @@
 """Titles of events: the words a title is made of, ordinals and session numbers, the token
 range of a title around its kind word ('the Second Bali Ministerial Conference on People
-Smuggling'), and title comparison across mentions and documents."""
+Smuggling'), and title comparison across mentions and documents.
+
+The title grammar's parts, the words that stop a title on its left and the closers that end
+it on its right are records of patterns/title_grammar.jsonl (id, description, words, examples
+and counterexamples). Each step that ends a title notes its id on the Doc
+(``title_rules_at``); the ids reach the event row's ``evidence_ids``."""
 from __future__ import annotations
 
 import re
@@ -13,10 +18,16 @@ from extractors.nlp import PATTERNS, doc_text
 from extractors.text import fold, is_title_line, normalise_title, read_jsonl
 
 
+TITLE_GRAMMAR = {r["id"]: r for r in read_jsonl(PATTERNS / "title_grammar.jsonl")}
+
+
+def grammar_words(rule_id: str) -> frozenset[str]:
+    """The words of a title grammar record ('title.part.connector': de, of, the, …)."""
+    return frozenset(TITLE_GRAMMAR[rule_id]["words"].split())
+
+
 # Lower-case words that may sit inside a title ("Seminario sobre Migración y Salud").
-CONNECTORS = frozenset(
-    "de del la las los el y e en para sobre al a con por contra entre su sus o u "
-    "on of the and for in to a an with against between at by from its their into".split())
+CONNECTORS = grammar_words("title.part.connector")
 DETERMINERS = frozenset("the a an la el los las un una este esta this these estos estas".split())
 # Words that point back to an event already named: "That meeting", "la reunión de esta red",
 # "capacitación para esa misma fecha"; such a mention names no new event.
@@ -86,7 +97,22 @@ def title_span(doc: Doc, trigger: Span) -> tuple[int, int]:
 
 
 # Words that, like an ordinal, single out one session of a series: "the next Ministerial Consultation"
-NEXT_WORDS = frozenset(fold(w) for w in "next following forthcoming upcoming próxima próximo siguiente".split())
+NEXT_WORDS = frozenset(fold(w) for w in grammar_words("title.part.next_word"))
+# Verbs of a headline that come before a title: 'Accra Hosts 3rd Regional Forum …'
+HEADLINE_VERBS = frozenset(fold(w) for w in grammar_words("title.start.headline_verb"))
+
+
+def note_title_rule(doc: Doc, side: str, index: int, rule_id: str) -> None:
+    """Note on the Doc why a title starts ('start') or ends ('end') at token index: the
+    first step to stop there names it."""
+    doc.user_data.setdefault(f"title_{side}s", {}).setdefault(index, rule_id)
+
+
+def title_rules_at(doc: Doc, start: int, end: int) -> tuple[str, ...]:
+    """The grammar ids noted for a title spanning tokens [start, end): what stopped it on the
+    left and what closed it on the right (either may be missing: a quoted title, a list item)."""
+    return tuple(r for r in (doc.user_data.get("title_starts", {}).get(start),
+                             doc.user_data.get("title_ends", {}).get(end)) if r)
 
 
 def kind_tokens(doc: Doc) -> tuple[frozenset[int], frozenset[int]]:
@@ -112,51 +138,79 @@ ACRONYM_TOKEN = re.compile(r"[A-Z][A-Z0-9&]{1,9}")
 
 
 def premodifier_start(doc: Doc, start: int) -> int:
-    kind_start = start
-    while start > 0 and (doc[start - 1].text not in "().,;:" or _acronym_in_title(doc, start)):
+    """The first token of a title whose kind word starts at token start (see the
+    title.start.* and title.part.* records of patterns/title_grammar.jsonl)."""
+    start, rule_id, _ = premodifier_start_traced(doc, start)
+    note_title_rule(doc, "start", start, rule_id)
+    return start
+
+
+def premodifier_start_traced(doc: Doc, start: int) -> tuple[int, str, list[str]]:
+    """premodifier_start, with the id of what stopped the title and the ids of the parts it
+    took in, in order (tests/test_title_grammar.py runs the records' examples on it)."""
+    kind_start, parts = start, []
+    while True:
+        if start == 0:
+            return start, "title.start.paragraph_start", parts
+        if doc[start - 1].text in "().,;:" and not _acronym_in_title(doc, start):
+            return start, "title.start.punctuation", parts
         prev = doc[start - 1]
         if prev.text == ")":
             start -= 3  # "the Seventh Abu Dhabi Dialogue (ADD) Ministerial Consultation": an acronym set in
+            parts.append("title.part.acronym_parens")
             continue
         if start == kind_start and prev.is_lower and start in kind_tokens(doc)[1]:
             start -= 1  # "a training course", "un taller de capacitación"'s "training": one kind names another
+            parts.append("title.part.kind_modifier")
             continue
         if (start == kind_start and prev.is_lower and prev.is_alpha and start > 1 and is_premodifier(doc[start - 2])
                 and not doc[start - 2].is_sent_start and prev.norm_ not in CONNECTORS | DETERMINERS | ANAPHORA | STOP_WORDS
                 and fold(doc[start - 2].text) not in DETERMINERS | ANAPHORA):
             start -= 1  # "the Caribbean regional seminar": one lower-case adjective after a name
+            parts.append("title.part.lowercase_adjective")
             continue
         if (prev.is_lower and prev.is_alpha and start > 2 and doc[start - 2].text == "-"
                 and not doc[start - 2].whitespace_ and not doc[start - 3].whitespace_
                 and is_premodifier(doc[start - 3])):
             start -= 3  # "Ministerial-level MIDSA meeting", "High-level Dialogue": one hyphenated adjective
+            parts.append("title.part.hyphenated_adjective")
             continue
         if prev.text in "-–" and (prev.whitespace_ or doc[start - 2].whitespace_ if start > 1 else True):
-            break  # a spaced dash sets a label off the name ("Report - Ninth Regional Conference")
+            return start, "title.start.spaced_dash", parts  # a label set off the name ("Report - Ninth Regional Conference")
         if prev.text == "-" and start > 1 and (is_premodifier(doc[start - 2]) or doc[start - 2].like_num
                                                and ORDINALS.match(doc[start].text)):
             start -= 2  # "Inter-American", "Ibero-American", "NINETY-FOURTH"
+            parts.append("title.part.hyphen_compound")
             continue
         if prev.text in ("'", "’", "'s", "’s") and start > 1 and is_premodifier(doc[start - 2]):
             start -= 2  # "the Centre for Refugee Studies' Summer Course"
+            parts.append("title.part.possessive")
             continue
         if (prev.norm_ in ("of", "for", "de", "del", "para") and start > 1 and is_premodifier(doc[start - 2])
                 and not doc[start - 2].is_sent_start and start < kind_start):
             start -= 1  # "Centre for Refugee Studies' …": a name inside the pre-modifiers
+            parts.append("title.part.name_link")
             continue
         if (prev.is_lower and prev.is_alpha and start - 1 > 0 and INSTANCE_ORDINAL.match(doc[start - 2].text)
                 and fold(prev.text) not in CONNECTORS | DETERMINERS | ANAPHORA):
             start -= 1  # "its 110th regular session", "the 38th Regular Session"
+            parts.append("title.part.ordinal_lowercase")
             continue
         if prev.norm_ in NEXT_WORDS and start - 1 > 0 and doc[start - 2].norm_ in DETERMINERS:
             start -= 1  # "the next Ministerial Consultation", "la próxima Reunión"
+            parts.append("title.part.next_word")
             continue
-        if is_premodifier(prev) and fold(prev.text) not in DETERMINERS | ANAPHORA and not (
-                prev.is_sent_start and not ORDINALS.match(prev.text) and not is_title_line(doc_text(doc))):
+        if fold(prev.text) in HEADLINE_VERBS:
+            return start, "title.start.headline_verb", parts  # 'Accra Hosts 3rd Regional Forum …'
+        if fold(prev.text) in DETERMINERS | ANAPHORA:
+            return start, "title.start.determiner", parts
+        if is_premodifier(prev):
+            if prev.is_sent_start and not ORDINALS.match(prev.text) and not is_title_line(doc_text(doc)):
+                return start, "title.start.sentence_start", parts
             start -= 1
+            parts.append("title.part.ordinal" if is_ordinal(prev.text) else "title.part.capitalised")
             continue
-        break
-    return start
+        return start, "title.start.lowercase_word", parts
 
 
 def _starts_a_date(doc: Doc, k: int) -> bool:
@@ -168,40 +222,66 @@ def _starts_a_date(doc: Doc, k: int) -> bool:
 
 
 def complement_end(doc: Doc, end: int) -> int:
-    """Extend a title after its kind word through capitalised words and connectors."""
-    first = end
-    while end < len(doc):
-        tok = doc[end]
-        if tok.text in ("(", ")", ",", ";", ".", ":", "”", "\"", "»") or tok.is_space or _starts_a_date(doc, end):
-            break  # "… Senior Officials' Meeting on 1 April": a day number opens the date, not the title
-        if YEAR_TOKEN.match(tok.text) and end + 1 < len(doc) and doc[end + 1].is_title \
-                and fold(doc[end + 1].text) in DETERMINERS | PRONOUNS:
-            break  # a heading run into its paragraph: "1. Youth Consultation 2008 The DEC is …"
-        if is_title_word(tok) or tok.text in "-–/&'’":
-            end += 1
-            if tok.text == "-" and not tok.whitespace_ and not doc[end - 2].whitespace_ and end < len(doc) \
-                    and doc[end].is_alpha:
-                end += 1  # 'Pre-departure', 'Follow-up': a hyphenated word is one word, whatever its case
-        elif tok.norm_ in ("de", "of") and end + 1 < len(doc) and YEAR_TOKEN.match(doc[end + 1].text) \
-                and _title_resumes(doc, end + 2):
-            end += 2  # "de la Convención de las Naciones Unidas de 1990 sobre la Protección de …":
-            #           the year belongs to a name inside the title, not to the event
-        elif tok.norm_ in CONNECTORS and end - first >= 2 and city_follows(doc, end):
-            break  # "… Meeting on Migration in Kampala": a place phrase closes a title ("Meeting in Budapest" stays)
-        elif tok.norm_ in CONNECTORS and end + 1 < len(doc) and (
-                is_title_word(doc[end + 1]) or doc[end + 1].norm_ in CONNECTORS):
-            end += 1
-        else:
-            break
-    while end > first and (doc[end - 1].norm_ in CONNECTORS or doc[end - 1].text in "-–/&"):
-        end -= 1
+    """Extend a title after its kind word through capitalised words and connectors (see the
+    title.end.* and title.part.* records of patterns/title_grammar.jsonl)."""
+    end, rule_id, _ = complement_end_traced(doc, end)
+    note_title_rule(doc, "end", end, rule_id)
     return end
 
 
-LOCATIVES = frozenset({"in", "en", "at"})
+def complement_end_traced(doc: Doc, end: int) -> tuple[int, str, list[str]]:
+    """complement_end, with the id of what closed the title and the ids of the parts it took
+    in, in order; connectors and dashes it ends on are given back."""
+    first = end
+    end, rule_id, parts = _complement_end(doc, end)
+    while end > first and (doc[end - 1].norm_ in CONNECTORS or doc[end - 1].text in "-–/&"):
+        end -= 1
+    return end, rule_id, parts
+
+
+def _complement_end(doc: Doc, end: int) -> tuple[int, str, list[str]]:
+    first, parts = end, []
+    while True:
+        if end >= len(doc):
+            return end, "title.end.paragraph_end", parts
+        tok = doc[end]
+        if tok.text in ("(", ")", ",", ";", ".", ":", "”", "\"", "»") or tok.is_space:
+            return end, "title.end.punctuation", parts
+        if _starts_a_date(doc, end):
+            return end, "title.end.date", parts  # "… Senior Officials' Meeting on 1 April": a day number opens the date
+        if YEAR_TOKEN.match(tok.text) and end + 1 < len(doc) and doc[end + 1].is_title \
+                and fold(doc[end + 1].text) in DETERMINERS | PRONOUNS:
+            return end, "title.end.heading_run_in", parts  # "1. Youth Consultation 2008 The DEC is …"
+        if YEAR_TOKEN.match(tok.text) or tok.norm_ in MONTH_WORDS:
+            return end, "title.end.year_or_month", parts  # "(…) de 1996", "Workshop 2007 in Accra"
+        if is_title_word(tok) or tok.text in "-–/&'’":
+            end += 1
+            parts.append("title.part.capitalised")
+            if tok.text == "-" and not tok.whitespace_ and not doc[end - 2].whitespace_ and end < len(doc) \
+                    and doc[end].is_alpha:
+                end += 1  # 'Pre-departure', 'Follow-up': a hyphenated word is one word, whatever its case
+                parts[-1] = "title.part.hyphenated_word"
+        elif tok.norm_ in ("de", "of") and end + 1 < len(doc) and YEAR_TOKEN.match(doc[end + 1].text) \
+                and _title_resumes(doc, end + 2):
+            parts.append("title.part.year_in_name")
+            end += 2  # "de la Convención de las Naciones Unidas de 1990 sobre la Protección de …":
+            #           the year belongs to a name inside the title, not to the event
+        elif tok.norm_ in CONNECTORS and end - first >= 2 and city_follows(doc, end):
+            return end, "title.end.place_phrase", parts  # "… Meeting on Migration in Kampala" ("Meeting in Budapest" stays)
+        elif tok.norm_ in CONNECTORS and end + 1 < len(doc) and (
+                is_title_word(doc[end + 1]) or doc[end + 1].norm_ in CONNECTORS):
+            end += 1
+            parts.append("title.part.connector")
+        elif tok.norm_ in CONNECTORS and end + 1 < len(doc) and (YEAR_TOKEN.match(doc[end + 1].text)
+                                                                  or doc[end + 1].norm_ in MONTH_WORDS):
+            return end, "title.end.year_or_month", parts  # "Conferencia … de 1996", "Meeting of May 2004"
+        else:
+            return end, "title.end.lowercase_word", parts
+
+
+LOCATIVES = grammar_words("title.end.place_phrase")
 # words after which a descriptor's complement is about something else: 'ahead of the summit'
-CLOSERS = frozenset(fold(w) for w in "ahead during before after following since while durante antes después tras "
-                                     "desde mientras".split())
+CLOSERS = frozenset(fold(w) for w in grammar_words("title.end.closer_word"))
 
 
 def city_follows(doc: Doc, k: int) -> bool:
@@ -324,10 +404,7 @@ def ordinal_value(title: str) -> int | None:
     return ORDINAL_NUMBERS.get(unit)
 
 
-STOP_WORDS = frozenset(fold(w) for w in (
-    "held was were is are which that who organized organised conducted took will would has have had se "
-    "que fue fueron es son celebrada celebrado realizada realizado llevada llevado organizada organizado "
-    "donde cuyo cuya durante during with con").split())
+STOP_WORDS = frozenset(fold(w) for w in grammar_words("title.end.verb_or_relative"))
 DESCRIPTIVE_LINKS = frozenset("on for of about sobre para de del acerca".split())
 # a Spanish adjective after a kind word that says what kind of meeting it was (lower case;
 # not a participle: 'una reunión celebrada en …' is no title)
@@ -339,23 +416,38 @@ def descriptive_end(doc: Doc, end: int, limit: int = 14) -> int:
     de trabajo regional': a lower-case complement introduced by on/for/sobre/para/de, up to
     punctuation, a verb, or a date."""
     if end < len(doc) and POSTNOMINAL_ADJECTIVE.fullmatch(doc[end].text):
+        note_title_rule(doc, "end", end + 1, "title.part.postnominal_adjective")
         return end + 1  # 'una reunión exploratoria', 'una reunión técnica'
     if end >= len(doc) or doc[end].norm_ not in DESCRIPTIVE_LINKS:
         return end
-    k = end
-    while k < len(doc) and k - end < limit:
-        tok = doc[k]
-        if tok.is_punct or tok.is_space or tok.norm_ in STOP_WORDS or tok.norm_ in MONTH_WORDS or tok.like_num:
-            break
-        if tok.norm_ in ("in", "en", "on", "el") and k + 1 < len(doc) and (
-                doc[k + 1].norm_ in MONTH_WORDS or doc[k + 1].like_num):
-            break
-        if fold(tok.text) in CLOSERS or city_follows(doc, k):
-            break  # "… meeting on migration in Kampala ahead of the summit"
-        k += 1
+    k, rule_id = _descriptive_end(doc, end, limit)
     while k > end and (doc[k - 1].norm_ in CONNECTORS or doc[k - 1].norm_ in DETERMINERS):
         k -= 1
-    return k if k - end >= 2 else end
+    if k - end < 2:
+        return end
+    note_title_rule(doc, "end", k, rule_id)
+    return k
+
+
+def _descriptive_end(doc: Doc, end: int, limit: int) -> tuple[int, str]:
+    k = end
+    while k < len(doc):
+        if k - end >= limit:
+            return k, "title.end.length_limit"
+        tok = doc[k]
+        if tok.is_punct or tok.is_space:
+            return k, "title.end.punctuation"
+        if tok.norm_ in STOP_WORDS:
+            return k, "title.end.verb_or_relative"
+        if tok.norm_ in MONTH_WORDS or tok.like_num or tok.norm_ in ("in", "en", "on", "el") and k + 1 < len(doc) and (
+                doc[k + 1].norm_ in MONTH_WORDS or doc[k + 1].like_num):
+            return k, "title.end.date"
+        if fold(tok.text) in CLOSERS:
+            return k, "title.end.closer_word"  # "… meeting on migration ahead of the summit"
+        if city_follows(doc, k):
+            return k, "title.end.place_phrase"  # "… meeting on migration in Kampala"
+        k += 1
+    return k, "title.end.paragraph_end"
 PRONOUNS = frozenset(fold(w) for w in "it they this these that those he she we ella ellos ellas él este esta".split())
 
 

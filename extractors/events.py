@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractors.context import ParagraphContext
-from extractors.event_dating import (HELD_AFTER_REACH, HELD_VERB, dated_by_held_sentence, PLACE_AT_END, UNDATED, YEAR_IN_PARENS, Dating, TitleSite,
+from extractors.event_dating import (HELD_AFTER_REACH, HELD_VERB, Located, dated_by_held_sentence, located, PLACE_AT_END, UNDATED, YEAR_IN_PARENS, Dating, TitleSite,
                                      bare_year_after, closing_year, date_after_held_verb, dated_by_previous_sentence,
                                      dates_joined_to, dating_of, earlier_date, place_after, run_in_heading_year,
                                      title_dating, year_before_title)
@@ -20,7 +20,7 @@ from extractors.event_titles import (ANAPHORA, CONNECTORS, DETERMINERS, INSTANCE
                                      complement_end, coordinated_ordinals, coordinated_titles, descriptive_end, fuller_name,
                                      is_ordinal, is_session_ordinal, is_title_word, kind_rules, kind_tokens, name_before, normalise_title,
                                      plural_kind_words, premodifier_start, similar_titles, singular_title, title_case_share,
-                                     title_span)
+                                     title_rules_at, title_span)
 from extractors.nlp import PATTERNS, doc_text, phrase_to_pattern
 from extractors.places import known_city, known_place
 from extractors.text import PLACE_NAME, fold, is_title_line, read_jsonl, sentence_end as _sentence_end, sentence_start as _sentence_start
@@ -38,11 +38,13 @@ class EventMention:
     start: int          # char offsets in the paragraph text
     end: int
     when: Dating        # its date, and the id of the dating strategy that found it
-    location: str | None
+    location: Located | None
     rule_id: str        # the title step that found it (TRIGGER_STEPS, or a paragraph-level rule)
     # a heading that is an event only if the text under it dates it ("Regional Ministerial
     # Meeting on …" over "… a ministerial meeting held on 16 and 17 October 2002")
     needs_date: bool = False
+    # the title grammar's ids for what stopped the title on each side (title.start.*, title.end.*)
+    title_rules: tuple[str, ...] = ()
 
     @property
     def year(self) -> int | None:
@@ -397,7 +399,7 @@ def _distributed(w: KindWord) -> Found | None:
     for n, d in enumerate(dates):
         place = None
         for m in PLACE_BEFORE_DATE.finditer(text, previous_end, d.start):
-            place = known_place(m.group(1)) or place
+            place = located(known_place(m.group(1)), "location.before_date") or place
         named = f"{doc[ordinals[n]].text} {title}" if ordinals else title[0].upper() + title[1:]
         start = doc[ordinals[n]].idx if ordinals else doc[body].idx
         mentions.append(EventMention(w.kind, named[0].upper() + named[1:], start, end,
@@ -543,9 +545,9 @@ def _titled(w: KindWord, start: int, end: int, title: str, rule: str) -> Found:
         if at_end and country_after:
             # "the Ibero-American Meeting on Migration and Development in Madrid, Spain":
             # where, not part of the title
-            title, place = title[:at_end.start()], at_end.group(1)
+            title, place = title[:at_end.start()], Located(at_end.group(1), "location.title_end")
         elif city:  # "… Meeting of the Colombo Process Colombo, Sri Lanka": a dateline run into the title
-            title, place = title[:-len(city)].rstrip(), city
+            title, place = title[:-len(city)].rstrip(), Located(city, "location.title_dateline")
         spans = coordinated_titles(title, w.span.text)
     return Found(tuple(EventMention(kind, title if len(spans) == 1 else title[a:b], start + a, start + b, when, place,
                                     rule, needs_date) for a, b in spans), (start, end))
@@ -607,8 +609,16 @@ def event_mentions(para: ParagraphContext) -> list[EventMention]:
     # kind words that name no event of their own: "… included workshops, radio broadcasts …"
     loose = [t for t in triggers if not any(m.start <= t.start_char < m.end for m in mentions)
              and not blocker_of(doc, t)]
-    return [dated_by_held_sentence(para.text, dated_by_previous_sentence(para.text, m, loose, para.dates))
+    return [_with_title_rules(doc, dated_by_held_sentence(para.text, dated_by_previous_sentence(para.text, m, loose,
+                                                                                                  para.dates)))
             for m in mentions]
+
+
+def _with_title_rules(doc: Doc, mention: EventMention) -> EventMention:
+    """The mention with the title grammar's ids noted where its title starts and ends."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    rules = title_rules_at(doc, span.start, span.end) if span is not None else ()
+    return replace(mention, title_rules=rules) if rules else mention
 
 
 # '<numbered session> and the <numbered session> of <body>': two sessions that share the body
@@ -704,7 +714,8 @@ def _timeline_run(run: list[tuple[ParagraphContext, re.Match]], acronyms: dict[s
         out.append((para, EventMention(_session_kind(acronyms[acronym]), f"{m.group('number')} {acronym}",
                                        m.start(), m.end(), Dating(int(m.group("year")), None, None, None,
                                                                   "year.timeline"),
-                                       known_place(m.group("place")), "event.timeline")))
+                                       located(known_place(m.group("place")), "location.timeline"),
+                                       "event.timeline")))
     return out
 
 
@@ -997,7 +1008,7 @@ def _list_items(text: str, trigger: Span, kind: str, dates: list = ()) -> list[E
         where = (re.match(r"\s*([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+[A-ZÁÉÍÓÚÑ][\w\-’']+)?)\s*,", m.group(2))
                  or re.search(r"(?:19|20)\d{2}\s*,\s*([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+[A-ZÁÉÍÓÚÑ][\w\-’']+)?)\s*$",
                               m.group(2)))  # "(Colombia, 2001)", "(December 1997, Manila)"
-        location = known_place(where.group(1)) if where else None
+        location = located(known_place(where.group(1)), "location.item_parens") if where else None
         start = m.start(1) + m.group(1).find(raw)
         item_kind = kind
         first = fold(raw.split()[0])

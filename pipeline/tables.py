@@ -354,6 +354,7 @@ def event_columns() -> tuple[Column, ...]:
         *date_columns("event's dates when stated", nullable=True, precision="date_precision"),
         Column("date_precision", "category", "day, month or year.", "day", nullable=True, categories=PRECISIONS),
         Column("location", "string", "Place as written (usually a city).", "Antigua", nullable=True),
+        Column("location_rule_id", "string", "Id of the rule that read the place (location.*: after the title, in parentheses, after a held verb, elsewhere in the sentence, …); every place is a gazetteer name (extractors/places.py); empty without a location.", "location.held_in", nullable=True),
         Column("process_id", "string", "Process the sentence, paragraph or section ties the event to.", "rcm", nullable=True),
         lang_column(),
         Column("page", "int", "Page of the first mention.", "3"),

@@ -670,15 +670,24 @@ def test_a_numbered_session_said_to_be_held_takes_the_one_year_of_its_sentence(t
     assert found[session] == year
 
 
-@pytest.mark.parametrize("text, title, location", [
+@pytest.mark.parametrize("text, title, location, location_rule_id", [
     ("Uganda hosted the 8th Regional Consultative Process meeting on migration in Kampala ahead of the summit on "
-     "5 May 2019.", "8th Regional Consultative Process meeting on migration", "Kampala"),
+     "5 May 2019.", "8th Regional Consultative Process meeting on migration", "Kampala", "location.locative"),
     ("Delegates praised the Fourth Senior Officials' Meeting of the Colombo Process Colombo, Sri Lanka held on 8 July 2016.",
-     "Fourth Senior Officials' Meeting of the Colombo Process", "Colombo"),
-    ("The Ministers met at the Meeting in Budapest on 6 October 2016.", "Meeting in Budapest", "Budapest"),
+     "Fourth Senior Officials' Meeting of the Colombo Process", "Colombo", "location.title_dateline"),
+    ("The Ministers met at the Meeting in Budapest on 6 October 2016.", "Meeting in Budapest", "Budapest",
+     "location.locative"),
+    ("SEGIB hosted the Ibero-American Meeting on Migration and Development in Madrid, Spain, on July 18-19, 2006.",
+     "Ibero-American Meeting on Migration and Development", "Madrid", "location.locative"),
+    ("The Regional Workshop on Return Migration (Dakar, March 2012) trained officials.",
+     "Regional Workshop on Return Migration", "Dakar", "location.parens"),
+    ("Accra Hosts 3rd Regional Forum on Labour Mobility, 4 May 2015", "3rd Regional Forum on Labour Mobility", "Accra",
+     "location.host"),
 ])
-def test_a_place_closes_a_title(text, title, location):
-    assert event_fields(text, "en", ("title", "location")) == [(title, location)]
+def test_a_place_closes_a_title(text, title, location, location_rule_id):
+    """The place and the id of the rule that read it reach the row (issue 29: every gazetteer
+    decision has an id)."""
+    assert event_fields(text, "en", ("title", "location", "location_rule_id")) == [(title, location, location_rule_id)]
 
 
 def test_a_sentence_opening_preposition_is_no_body_name():

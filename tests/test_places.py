@@ -2,7 +2,7 @@
 capitalised word that merely follows 'in'."""
 import pytest
 
-from extractors.event_dating import place_after, place_in_sentence
+from extractors.event_dating import Located, place_after, place_in_sentence
 from extractors.places import known_place
 
 
@@ -25,30 +25,30 @@ def test_known_place(capture, place):
 def test_a_capitalised_word_after_in_is_no_place():
     text = "the Regional Conference on Trafficking in Persons, held in Kampala on 3 May 2019"
     end = text.index(",")
-    assert place_after(text, end, []) == "Kampala"
+    assert place_after(text, end, []) == Located("Kampala", "location.after_title")
     assert place_after("the Second Conference on Smuggling in Persons.", 42, []) is None
 
 
 @pytest.mark.parametrize("text, place", [
     ("El 9 y 10 de junio de 2007 se celebró en la ciudad de Asunción, la Séptima Conferencia "
-     "Sudamericana sobre Migraciones.", "Asunción"),
-    ("Nairobi Hosts 5th Meeting of the Regional Consultative Process on Migration", "Nairobi"),
-    ("VIII CONFERENCIA SUDAMERICANA SOBRE MIGRACIONES Montevideo, Uruguay, 17 y 18 de Septiembre de 2008", "Montevideo"),
+     "Sudamericana sobre Migraciones.", ("Asunción", "location.locative")),
+    ("Nairobi Hosts 5th Meeting of the Regional Consultative Process on Migration", ("Nairobi", "location.host")),
+    ("VIII CONFERENCIA SUDAMERICANA SOBRE MIGRACIONES Montevideo, Uruguay, 17 y 18 de Septiembre de 2008", ("Montevideo", "location.dateline")),
     ("The UAE hosted the inaugural Ministerial Consultation of the Colombo Process in Abu Dhabi on 21 and "
-     "22 January 2008.", "Abu Dhabi"),
+     "22 January 2008.", ("Abu Dhabi", "location.locative")),
     ("La VII Conferencia Regional sobre Migración se reunió en la Antigua Guatemala, Guatemala, en 2002.",
-     "Antigua Guatemala"),
+     ("Antigua Guatemala", "location.locative")),
     ("The Second Regional Conference on Trafficking in Persons was a success.", None),
 ])
 def test_the_place_of_an_event_in_its_sentence(text, place):
     start = min(i for i in (text.find("Conf"), text.find("CONF"), text.find("Meeting"), text.find("Consultation"))
                 if i >= 0)
-    assert place_in_sentence(text, start, start + 20) == place
+    assert place_in_sentence(text, start, start + 20) == (Located(*place) if place else None)
 
 
 def test_a_city_set_off_after_a_title_before_its_country():
     text = "18th Inter-American Conference, Guayaquil, Ecuador, June 4-7, 2007"
-    assert place_after(text, text.index(","), []) == "Guayaquil"
+    assert place_after(text, text.index(","), []) == Located("Guayaquil", "location.city_set_off")
     text = "At the Conference, Peru, Chile and Bolivia agreed on a plan."
     assert place_after(text, text.index(","), []) is None
 
