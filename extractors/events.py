@@ -628,7 +628,7 @@ SESSION_COMPLEMENT = re.compile(r"\s+(?:of\s+the|of|de\s+la|del|de)\s+[A-ZÁÉÍ
 
 def coordinated_sessions(mention: EventMention) -> list[EventMention]:
     """'the 2nd Expert Meeting and the 3rd Ministerial Meeting of the Bali
-    Process' is two sessions of the Colombo Process, each named in full; one title otherwise
+    Process' is two sessions of the Bali Process, each named in full; one title otherwise
     ('the Seminar on Training and Workshops', 'Fourth Conference of Ministers and Heads')."""
     title = mention.title
     if not title.split() or not is_ordinal(title.split()[0]):

@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help="events the model scores under this (0-1) go to event_candidates instead of events "
                               f"(default: {DEFAULT_MIN_EVENT_CONFIDENCE})")
     extract.add_argument("--force", action="store_true", help="reprocess the given documents even if unchanged")
+    extract.add_argument("--follow-links", action="store_true",
+                         help="read links under an input folder whose target lies outside every input folder (by "
+                              "default such a link gets a documents row with status skipped and the reason; a file "
+                              "named on the command line is always read)")
     corpus = extract.add_mutually_exclusive_group()
     corpus.add_argument("--prune", dest="mode", action="store_const", const="prune", default="merge",
                         help="also drop documents of earlier runs whose source file is gone or no longer "
@@ -139,7 +143,7 @@ def _extract(args) -> int:
     try:
         options = RunOptions(
             inputs=tuple(args.paths), out_dir=args.out, clean_dir=args.clean, workers=args.workers,
-            force=args.force, quiet=args.quiet, executor=args.executor, scheduler=args.scheduler,
+            force=args.force, follow_links=args.follow_links, quiet=args.quiet, executor=args.executor, scheduler=args.scheduler,
             doc_timeout=args.doc_timeout, mode=args.mode,
             document=DocumentSettings(language=LanguageSettings(detector=args.language_detector),
                                       min_membership_confidence=args.min_confidence,

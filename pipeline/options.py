@@ -40,6 +40,7 @@ class RunOptions:
     clean_dir: Path = Path("corpus/clean")
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     force: bool = False
+    follow_links: bool = False     # read links under an input folder whose target lies outside every input folder
     quiet: bool = False
     executor: str = "process"
     scheduler: str | None = None   # dask scheduler address (tcp://host:8786); None: a local cluster

@@ -269,7 +269,9 @@ def ocr_confusion_edits(text: str, settings: RepairSettings) -> list[Edit]:
 
 # ---------------------------------------------------------------- line-break hyphens
 
-LINE_BREAK_HYPHEN = re.compile(r"([^\W\d_]+)-[ \t]*\n[ \t]*([^\W_]+)")
+# The lookbehind starts a match only where a run of letters starts: without it a word of n
+# letters and no hyphen was scanned from each of its letters (quadratic: 18 s for 40,000).
+LINE_BREAK_HYPHEN = re.compile(r"(?<![^\W\d_])([^\W\d_]+)-[ \t]*\n[ \t]*([^\W_]+)")
 
 
 def dehyphen_edits(text: str, settings: RepairSettings) -> list[Edit]:

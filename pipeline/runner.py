@@ -21,12 +21,14 @@ from typing import Callable
 from pipeline import PIPELINE_VERSION
 from pipeline.executors import crash_reason, make_pool
 from pipeline.corpus import (INDEX_NAME, CorpusEntry, assign_doc_ids, discover, document_files, index_json,
+                             mark_output_folders,
                              plan_corpus, read_index, resolved_key)
 from pipeline.ingest import PAGED_FORMATS, document_error, format_of
 from pipeline.options import ExitCode, RunOptions
 from pipeline.pdf import PageJob, extract_page, image_page_count, pdf_page_count
 from pipeline.records import SourceFile
-from pipeline.stages import DocumentResult, duplicate_result, error_result, pages_to_result, text_source_to_result
+from pipeline.stages import (DocumentResult, duplicate_result, error_result, pages_to_result, skipped_result,
+                             text_source_to_result)
 from pipeline.outputs import write_corpus_outputs, write_corpus_tables
 from pipeline.storage import (TableWriter, cached_tables, conform_cached, output_lock, read_any_cached, read_cached,
                               staging_folder, switch_in, write_atomic, write_cached, write_data_dictionary, write_table)
@@ -89,11 +91,14 @@ def run(options: RunOptions) -> RunSummary:
 def _run(options: RunOptions) -> RunSummary:
     started = time.perf_counter()
     out_dir, clean_dir = options.out_dir, options.clean_dir
-    found = discover(options.inputs, exclude=(out_dir, clean_dir))
+    mark_output_folders(out_dir, clean_dir)
+    found = discover(options.inputs, exclude=(out_dir, clean_dir), follow_links=options.follow_links)
     previous = read_index(out_dir)
     given_keys = {f.resolved for f in found}
     known = {e.resolved: e.doc_id for e in previous if options.mode != "replace" or e.resolved in given_keys}
-    read = {f.resolved: read_source(f.path) for f in found}  # bytes' hash, or why the file cannot be read
+    # bytes' hash, or why the file cannot be read or is not read
+    read = {f.resolved: ("", f.problem, None) if f.problem else read_source(f.path) for f in found}
+    skipped = {f.resolved for f in found if f.skipped}
     doc_ids = assign_doc_ids(found, {k: sha for k, (sha, _, _) in read.items()}, known)
     current = [CorpusEntry(doc_ids[f.resolved], str(f.path), f.resolved, read[f.resolved][0]) for f in found]
     plan = plan_corpus(previous, current, options.mode, tuple(i for i in options.inputs if i.is_dir()))
@@ -133,8 +138,8 @@ def _run(options: RunOptions) -> RunSummary:
             if not is_given:
                 sha, error, signature = read_source(path)
                 entry = replace(entry, sha256=sha)
-            if error:  # unreadable: its error row now, no worker needed
-                result = error_result(_source(path, entry), error)
+            if error:  # unreadable or not read: its row now, no worker needed
+                result = (skipped_result if entry.resolved in skipped else error_result)(_source(path, entry), error)
                 _write_document(result, clean_dir, out_dir)
                 facts[doc_id] = _facts(result.tables)
             else:
@@ -163,6 +168,8 @@ def _run(options: RunOptions) -> RunSummary:
         row = facts[doc_id]["document"]
         if row["status"] == "error" and doc_id in given_ids:
             summary.errors[doc_id] = row["error"]
+        elif row["status"] == "skipped" and doc_id in given_ids:
+            summary.warnings.append(f"{doc_id}: skipped: {row['error']}")
         if doc_id in given_ids:
             summary.pages_by_method.update(facts[doc_id]["page_methods"])
 

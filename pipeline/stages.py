@@ -101,6 +101,13 @@ def duplicate_result(source: SourceFile, primary: str) -> DocumentResult:
     return replace(result, tables=result.tables | {"documents": [row]})
 
 
+def skipped_result(source: SourceFile, reason: str) -> DocumentResult:
+    """A file the run does not read by policy (a link leaving the input folders): a
+    documents row with status skipped and the reason, no other rows."""
+    result = error_result(source, reason, 0)
+    return replace(result, tables=result.tables | {"documents": [result.tables["documents"][0] | {"status": "skipped"}]})
+
+
 def _base_row(source: SourceFile) -> dict:
     return {
         "doc_id": source.doc_id, "source_path": source.path, "sha256": source.sha256,

@@ -80,7 +80,7 @@ class TableError(ValueError):
 # the values of the enumerated columns
 LANGS = ("es", "en", "other")
 PRECISIONS = ("day", "month", "year")
-STATUSES = ("ok", "error", "duplicate")
+STATUSES = ("ok", "error", "duplicate", "skipped")
 PAGE_METHODS = ("text", "ocr", "plain")
 QUALITIES = ("ok", "low")
 PARAGRAPH_KINDS = ("text", "heading", "list", "table", "footnote")
@@ -151,9 +151,9 @@ DOCUMENTS = Table(
         Column("original_language", "string", "Language the report was written in, from an 'Original: inglés' line (ISO 639-1).", "en", nullable=True),
         Column("symbol", "string", "Document symbol standing alone near the top of the first page.", "MC/INF/266", nullable=True),
         Column("doc_date", "date", "Cover date near the top (a full calendar date).", "2003-11-10", nullable=True),
-        Column("status", "category", "ok; error when the document could not be processed; duplicate when its bytes are those of another document (duplicate_of), whose rows stand for both.", "ok", categories=STATUSES),
+        Column("status", "category", "ok; error when the document could not be processed (or read: a FIFO, a dangling link, a link loop); duplicate when its bytes are those of another document (duplicate_of), whose rows stand for both; skipped when the run did not read it by policy (a link under an input folder to a file outside them, without --follow-links; a link to a folder). error says why.", "ok", categories=STATUSES),
         Column("duplicate_of", "string", "With status duplicate: the doc_id of the document with the same bytes that was processed.", "2002-informe", nullable=True),
-        Column("error", "string", "Why the document failed, in one line; empty when status is ok.", "encrypted PDF: it needs a password to open", nullable=True),
+        Column("error", "string", "Why the document failed or was skipped, in one line; empty when status is ok.", "encrypted PDF: it needs a password to open", nullable=True),
         Column("quality", "category", "low when the clean text is not usable Spanish or English text (pipeline/quality.py: a script other than Latin, glued words, garbled OCR, nothing read); empty for error and duplicate rows.", "ok", nullable=True, categories=QUALITIES),
         Column("quality_reason", "string", "Why quality is low, with the measured share.", "script not supported (cjk: 96% of the letters)", nullable=True),
         Column("pipeline_version", "string", "Version of the pipeline that produced the row (package version + code hash).", "0.1.0+1a2b3c4d"),

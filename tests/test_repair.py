@@ -76,6 +76,15 @@ def test_line_break_hyphens(raw, fixed):
     assert rewrite_chain(raw, *steps).text == fixed
 
 
+def test_a_long_word_does_not_stall_the_line_break_hyphen_step():
+    """Issue 31: a word of n letters with no hyphen was scanned from each of its letters
+    (18 s for 40,000; this one would take about 15 minutes). The hyphen after it is still joined."""
+    word = "a" * 300_000
+    text = f"{word} la protec-\ncion del {word}-\ncion"
+    edits = dehyphen_edits(text, DAMAGED)
+    assert [(text[e.start - 5:e.start], e.replacement) for e in edits] == [("rotec", ""), ("aaaaa", "-")]
+
+
 def test_unknown_join_keeps_hyphen_with_low_confidence():
     rewrite = rewrite_chain("xqz-\nwvk", lambda t: dehyphen_edits(t, DAMAGED))
     assert rewrite.text == "xqz-wvk"

@@ -375,3 +375,79 @@ def test_an_interrupt_while_tables_are_written_leaves_the_previous_tables_whole(
     docs = load(tmp_path / "out")["documents"]
     assert set(docs["doc_id"]) == {"first", "second"}
     assert not (tmp_path / "out" / CACHE_DIR / "staging").exists()
+
+
+# --- issue 31: inputs that are not plain files of the input folders --------------------------
+
+def _rows_of(out, doc_id: str) -> dict[str, pd.DataFrame]:
+    tables = load(out)
+    return {name: frame[frame["doc_id"] == doc_id].reset_index(drop=True)
+            for name, frame in tables.items() if "doc_id" in frame and name not in ("documents", "evaluation")}
+
+
+def test_links_fifos_and_earlier_outputs_under_an_input_folder(tmp_path):
+    """A link leaving the input is not followed (a skipped row; --follow-links reads it); a
+    FIFO, a dangling link and a link loop each get an error row; a folder an earlier run wrote
+    into is not read; the good document's rows are those of a run over it alone."""
+    import os
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Contraseña del servidor: hunter2\n", encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(GOOD_TEXT, folder / GOOD_TEXT.name)
+    os.symlink(outside / "secret.txt", folder / "secret.txt")
+    os.symlink(outside, folder / "linked_folder")
+    os.symlink(tmp_path / "nowhere.txt", folder / "dangling.txt")
+    os.symlink(folder / "loop_b.txt", folder / "loop_a.txt")
+    os.symlink(folder / "loop_a.txt", folder / "loop_b.txt")
+    os.mkfifo(folder / "pipe.txt")
+    run(RunOptions(inputs=(GOOD_TEXT,), out_dir=folder / "out2", clean_dir=folder / "clean2",
+                   quiet=True).validated())  # an earlier run's output and clean folders inside the input
+
+    summary = run(options(tmp_path, folder))
+    docs = load(tmp_path / "out")["documents"].set_index("doc_id")
+    expected = {"secret": ("skipped", "outside the input folders"), "linked_folder": ("skipped", "link to a folder"),
+                "dangling": ("error", "target does not exist"), "loop_a": ("error", "link loop"),
+                "loop_b": ("error", "link loop"), "pipe": ("error", "a fifo"),
+                "crm-ppt-report_2002-2003_es": ("ok", None)}
+    assert sorted(docs.index) == sorted(expected)  # nothing from out2/ or clean2/
+    for doc_id, (status, reason) in expected.items():
+        assert docs.loc[doc_id, "status"] == status
+        if reason:
+            assert reason in docs.loc[doc_id, "error"].lower() and "\n" not in docs.loc[doc_id, "error"]
+    assert set(summary.errors) == {"dangling", "loop_a", "loop_b", "pipe"}
+    assert not any("hunter2" in p.read_text(encoding="utf-8", errors="replace")
+                   for p in (tmp_path / "clean").rglob("*") if p.is_file())
+    assert not (tmp_path / "out" / "review" / "secret.html").exists()
+    alone = tmp_path / "alone"
+    run(options(alone, GOOD_TEXT))
+    for name, frame in _rows_of(alone / "out", "crm-ppt-report_2002-2003_es").items():
+        pd.testing.assert_frame_equal(frame, _rows_of(tmp_path / "out", "crm-ppt-report_2002-2003_es")[name])
+
+    followed = tmp_path / "followed"
+    run(options(followed, folder, follow_links=True))
+    docs = load(followed / "out")["documents"].set_index("doc_id")
+    assert docs.loc["secret", "status"] == "ok" and docs.loc["linked_folder", "status"] == "skipped"
+
+
+def test_a_fifo_named_on_the_command_line_is_refused_without_opening_it(tmp_path):
+    import os
+    os.mkfifo(tmp_path / "named.txt")
+    summary = run(options(tmp_path, tmp_path / "named.txt", GOOD_TEXT))  # open() would block forever
+    docs = load(tmp_path / "out")["documents"].set_index("doc_id")
+    assert docs.loc["named", "status"] == "error" and "fifo" in docs.loc["named", "error"].lower()
+    assert docs.loc["crm-ppt-report_2002-2003_es", "status"] == "ok" and set(summary.errors) == {"named"}
+
+
+def test_two_unreadable_files_are_two_error_rows_not_a_duplicate(tmp_path, monkeypatch):
+    import pipeline.runner as runner
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text(f"Texto {name}\n", encoding="utf-8")
+    monkeypatch.setattr(runner, "read_source", lambda path: ("", "cannot read the file: Permission denied", None))
+    summary = run(options(tmp_path, folder))
+    docs = load(tmp_path / "out")["documents"].set_index("doc_id")
+    assert list(docs["status"]) == ["error", "error"] and docs["duplicate_of"].isna().all()
+    assert set(summary.errors) == {"a", "b"} and summary.duplicates == 0
