@@ -15,7 +15,7 @@ from typing import Callable
 
 from spacy.tokens import Doc
 
-from extractors.dates import DateMention, find_dates, last_stated_year, reporting_period
+from extractors.dates import DateMention, find_dates, last_stated_year, relative_dates, reporting_period
 from extractors.names import NameMention, find_names
 from extractors.nlp import doc_text, pipeline_for
 from extractors.processes import ProcessMention, names_in, process_mentions
@@ -91,7 +91,7 @@ class DocumentContext:
 
 
 def document_context(doc_id: str, text: str, paragraphs: list[dict], page_of: Callable[[int], int],
-                     year: int | None = None) -> DocumentContext:
+                     year: int | None = None, doc_date: str | None = None) -> DocumentContext:
     """Parse the paragraphs (``pipeline.sections`` rows: char_start, char_end, lang, kind,
     section_id) and find their process mentions, names and dates. Dates are read in order:
     a date without a year takes the last year stated above it, and the period a report
@@ -103,9 +103,11 @@ def document_context(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
     year_context, period = year, None
     for index, (para, doc) in enumerate(zip(paragraphs, docs)):
         ptext, lang = doc_text(doc), para["lang"]
-        dates = find_dates(ptext, lang if lang in ("es", "en") else None, year_context, period)
+        dates = find_dates(ptext, lang if lang in ("es", "en") else None, year_context, period, year)
         if lang in ("es", "en"):
             dates = with_other_language_dates(dates, ptext, "en" if lang == "es" else "es")
+        dates = with_relative_dates(dates, relative_dates(ptext, lang if lang in ("es", "en") else None,
+                                                          doc_date or (str(year) if year else None)))
         if period is None and para["char_start"] < PERIOD_REACH:
             period = reporting_period(ptext, dates)
         year_context = last_stated_year(ptext) or year_context
@@ -126,6 +128,13 @@ def document_context(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
 
 def _rule_language(lang: str) -> str:
     return lang if lang in ("es", "en") else "en"
+
+
+def with_relative_dates(dates: list, relative: list) -> list:
+    """The paragraph's dates with those said relative to the document's date ('ayer', 'el año
+    pasado') that overlap none found."""
+    extra = [d for d in relative if not any(d.start < x.end and x.start < d.end for x in dates)]
+    return sorted(dates + extra, key=lambda d: d.start) if extra else dates
 
 
 def with_other_language_dates(dates: list, text: str, other: str) -> list:

@@ -82,7 +82,7 @@ def _month_piece(entry: dict) -> str:
     """Alternation of a lexicon's names (longest first). English names are matched
     case-sensitively as Capitalised or UPPER forms via a scoped ``(?-i:...)``."""
     forms: list[str] = list(entry["names"])
-    period = {"required": r"\.", "optional": r"\.?"}[entry["abbreviation_period"]]
+    period = {"required": r"\.", "optional": r"\.?", "none": ""}[entry["abbreviation_period"]]
     abbrevs = list(entry.get("abbreviations", {}))
     if entry["case"] == "capitalised":
         forms = [f for name in forms for f in (name.capitalize(), name.upper())]
@@ -114,7 +114,7 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
                     for name in (e["piece"] for e in entries if e["kind"] == "months")}
     rules = tuple(
         Rule(e["id"], e["lang"], re.compile(expand_pieces(e["pattern"], pieces), re.IGNORECASE), order,
-             next((regex for name, regex in month_pieces.items() if "{" + name in e["pattern"]), None))
+             next((regex for name, regex in month_pieces.items() if re.search(r"\{%s[:}]" % name, e["pattern"])), None))
         for order, e in enumerate(x for x in entries if x["kind"] == "rule"))
     return Grammar(rules, months, frozenset(month_names), re.compile(expand_pieces("{year:y}", pieces)))
 
@@ -182,13 +182,14 @@ def _resolve_overlaps(cands: list[_Candidate]) -> list[_Candidate]:
 
 
 def find_dates(text: str, lang: str | None = None, default_year: int | None = None,
-               period: tuple[str, str] | None = None) -> list[DateMention]:
+               period: tuple[str, str] | None = None, doc_year: int | None = None) -> list[DateMention]:
     """Dates and date ranges of ``text`` in text order, non-overlapping.
 
     ``lang`` ("es", "en" or None for both) selects the rules; ``default_year`` is the year of
     a year-less date that no earlier mention in ``text`` gives a year to, unless ``period``
     (ISO start and end of the period the document reports on) holds that date in exactly
-    one year.
+    one year. A year-less date said relative to now ('el próximo 12 de septiembre', 'last
+    5 March') takes ``doc_year``, the year of the document's own date, when it is known.
     """
     if lang not in (None, *LANGS):
         raise ValueError(f"lang must be 'es', 'en' or None, not {lang!r}")
@@ -211,15 +212,22 @@ def find_dates(text: str, lang: str | None = None, default_year: int | None = No
                 cands.append(c)
 
     mentions: list[DateMention] = []
-    years = stated_years(folded)
+    years = anchor_years(folded)
     for c in _resolve_overlaps(cands):
         own_year = c.years[1]
         before = [year for pos, year in years if pos < c.start]
         anchor = before[-1] if before else (_year_within(c, text, period) or default_year)
+        if doc_year is not None and own_year is None and RELATIVE_CUE.search(folded, max(0, c.start - 16), c.start):
+            anchor = doc_year
         mention = _mention(c, text, own_year if own_year is not None else anchor)
         if mention is not None:
             mentions.append(mention)
     return mentions
+
+
+# 'el próximo 12 de septiembre', 'el pasado 3 de junio', 'next 5 March': a date said from now
+RELATIVE_CUE = re.compile(r"\b(?:proximo|proxima|pasado|pasada|proximos|pasados|next|last|this|coming)\s+(?:del?\s+)?$",
+                          re.I)
 
 
 def _year_within(c: _Candidate, text: str, period: tuple[str, str] | None) -> int | None:
@@ -246,14 +254,65 @@ def reporting_period(text: str, dates: list[DateMention]) -> tuple[str, str] | N
     return None
 
 
+@lru_cache(maxsize=1)
+def relative_rules(path: Path = RULES_PATH) -> tuple[tuple[dict, re.Pattern[str]], ...]:
+    """The grammar's relative dates ('ayer', 'el pasado martes', 'next year'), matched on
+    accent-folded text and read against the document's date."""
+    entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return tuple((e, re.compile(e["pattern"], re.I)) for e in entries if e["kind"] == "relative")
+
+
+WEEKDAYS = {name: n for n, names in enumerate(("monday lunes", "tuesday martes", "wednesday miercoles",
+                                                "thursday jueves", "friday viernes", "saturday sabado",
+                                                "sunday domingo")) for name in names.split()}
+
+
+def relative_dates(text: str, lang: str | None, doc_date: str | None) -> list[DateMention]:
+    """Dates said relative to the document's own date (ISO 'YYYY-MM-DD', or 'YYYY' when only
+    its year is known): 'ayer' and 'el pasado martes' need the day, 'el año pasado' and 'next
+    year' the year. None without a document date."""
+    if not doc_date:
+        return []
+    import datetime
+
+    day = datetime.date.fromisoformat(doc_date) if len(doc_date) == 10 else None
+    folded = fold_keeping_offsets(text)
+    out = []
+    for rule, pattern in relative_rules():
+        if lang is not None and rule["lang"] != lang:
+            continue
+        for m in pattern.finditer(folded):
+            if "years" in rule:
+                iso, precision = f"{int(doc_date[:4]) + rule['years']:04d}", "year"
+            elif day is None:
+                continue
+            elif "days" in rule:
+                iso, precision = (day + datetime.timedelta(days=rule["days"])).isoformat(), "day"
+            else:  # the last such weekday before the document's date
+                weekday = WEEKDAYS[(m.group("w1") or m.groupdict().get("w2")).lower()]
+                back = (day.weekday() - weekday) % 7 or 7
+                iso, precision = (day - datetime.timedelta(days=back)).isoformat(), "day"
+            out.append(DateMention(m.start(), m.end(), text[m.start():m.end()], iso, iso, precision, False, rule["id"]))
+    return sorted(out, key=lambda d: d.start)
+
+
 def stated_years(text: str) -> list[tuple[int, int]]:
-    """(offset, year) of every four-digit year the text states, bare or inside a date: the
-    context that gives a year-less date its year."""
+    """(offset, year) of every four-digit year the text states, bare or inside a date."""
     return [(m.start(), int(m.group("y"))) for m in load_grammar().year.finditer(text)]
 
 
+def anchor_years(text: str) -> list[tuple[int, int]]:
+    """The stated years that give a year-less date after them its year: not the end of a
+    span of years ('Action Plan (2019–2022)': a plan's last year dates nothing told after it)."""
+    return [(pos, year) for pos, year in stated_years(text)
+            if not YEAR_SPAN_BEFORE.search(text, max(0, pos - 8), pos)]
+
+
+YEAR_SPAN_BEFORE = re.compile(r"(?:19|20)\d{2}\s*[–—-]\s*$")
+
+
 def last_stated_year(text: str) -> int | None:
-    years = stated_years(text)
+    years = anchor_years(text)
     return years[-1][1] if years else None
 
 

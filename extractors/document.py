@@ -25,11 +25,14 @@ from pipeline.tables import iso_interval
 def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Callable[[int], int],
                      doc_year: int | None = None,
                      min_confidence: float = DEFAULT_MIN_CONFIDENCE,
-                     min_event_confidence: float = DEFAULT_MIN_EVENT_CONFIDENCE) -> dict[str, list[dict]]:
+                     min_event_confidence: float = DEFAULT_MIN_EVENT_CONFIDENCE,
+                     doc_date: str | None = None) -> dict[str, list[dict]]:
     """Rows of process_mentions, dates, events, memberships, and the membership and event
     candidates their models score under ``min_confidence`` and ``min_event_confidence`` (and
-    discovered processes)."""
-    context = document_context(doc_id, text, paragraphs, page_of, doc_year)
+    discovered processes). ``doc_date``: the document's own date (ISO), which dates said
+    relative to it ('ayer', 'el año pasado') are read against; ``doc_year`` its year, or the
+    year a masthead states when the document has no full date."""
+    context = document_context(doc_id, text, paragraphs, page_of, doc_year, doc_date)
     rows = {"process_mentions": [], "dates": [], "events": [], "memberships": [], "processes": []}
     discovered: dict[str, str] = {}
     events: dict[tuple, EventCandidate] = {}

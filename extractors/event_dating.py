@@ -264,6 +264,23 @@ def _same_occasion(site: TitleSite) -> Dating | None:
     return dating_of(earlier[-1], "year.same_occasion") if earlier else None
 
 
+def _list_item_date(site: TitleSite) -> Dating | None:
+    # '(ii) A “Fraudulent Document Training” course, organized by … . IOM conducted training on …
+    # (April 2002).': the event an enumerated item opens with takes the item's one date, in a
+    # later sentence of the item too, when no other capitalised kind word comes between ('IOM
+    # conducted training on …' is the course itself)
+    if site.start is None or not LIST_ITEM_OPENING.match(site.text[:site.start]):
+        return None
+    after = [d for d in site.dates if d.start >= site.end]
+    if len(after) != 1 or any(site.end <= a < after[0].start and site.text[a].isupper() for a, _ in site.other_events):
+        return None
+    return dating_of(after[0], "year.list_item_date")
+
+
+# a list marker and at most a few words before the title: '(ii) A “…”', '- The …', '3. Un …'
+LIST_ITEM_OPENING = re.compile(r"\s*(?:\(?(?:[ivxl]{1,5}|[a-z]|\d{1,2})[.)]|[-–•*])\s+(?:\S+\s+){0,2}[“\"«]?$", re.I)
+
+
 # The dating strategies of a title, in the order they are tried: what closes the title,
 # then what follows it in its sentence, then what opens the sentence.
 TITLE_DATING = (
@@ -275,6 +292,7 @@ TITLE_DATING = (
     ("year.earlier_in_sentence", _earlier_in_sentence),
     ("year.sentence_opening", _opening_year),
     ("year.same_occasion", _same_occasion),
+    ("year.list_item_date", _list_item_date),
 )
 
 
@@ -372,7 +390,9 @@ SENTENCE_PLACES = (
     ("location.locative", re.compile(r"\b(?:en|in|at)\s+(?:(?:la\s+)?ciudad\s+de\s+|(?:the\s+)?city\s+of\s+|la\s+|el\s+)?"
                                      rf"({PLACE_NAME})")),
     ("location.host", re.compile(rf"({PLACE_NAME})\s+(?:[-–—]\s+\w+\s+)?(?:[Hh]osts|[Hh]osted|acoge|acogi[oó]|fue\s+sede)\b")),
-    ("location.dateline", re.compile(rf"({PLACE_NAME}),\s+(?={PLACE_NAME}\s*,?\s*\d)")),
+    ("location.dateline", re.compile(rf"({PLACE_NAME}),\s+(?={PLACE_NAME}[ \t]*,?[ \t]*\d)")),
+    # the last cell of a table row: '2003 | IV Conferencia … | 6-7 noviembre | Montevideo, Uruguay'
+    ("location.table_cell", re.compile(rf"(?:[|\t]|\s[–—]\s)[ \t]*({PLACE_NAME})(?:,[ \t]*{PLACE_NAME})?[ \t]*(?=\n|$)")),
 )
 
 
@@ -380,6 +400,17 @@ def place_in_sentence(text: str, start: int, end: int) -> Located | None:
     """The known place of the sentence around text[start:end] nearest to it, a city before
     a country ('Asunción, Paraguay' gives Asunción)."""
     s_start, s_end = _sentence_start(text, start), _sentence_end(text, end)
+    line_end = text.find("\n", end)
+    line = max(s_start, text.rfind("\n", 0, start) + 1), min(s_end, len(text) if line_end < 0 else line_end)
+    if line != (s_start, s_end):
+        # a sentence over several lines (a table's rows run together): the title's own line first
+        on_line = _place_in_span(text, start, end, *line)
+        if on_line:
+            return on_line
+    return _place_in_span(text, start, end, s_start, s_end)
+
+
+def _place_in_span(text: str, start: int, end: int, s_start: int, s_end: int) -> Located | None:
     found = []
     for rule_id, pattern in SENTENCE_PLACES:
         for m in pattern.finditer(text, s_start, s_end):

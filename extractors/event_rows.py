@@ -63,7 +63,19 @@ def document_event_rows(candidates: list[EventCandidate], paragraphs: tuple[Para
     candidates = [replace(e, title=title) for e, title in zip(candidates, restored)]
     dated = _section_year_events(_date_heading_events(candidates, paragraphs), paragraphs)
     kept = [e for e in dated if not (e.year is None and (e.needs_date or is_bare_session(e.title)))]
+    kept = _without_guessed_repeats(kept)
     return _document_year_events(_dated_by_descriptor(merge_event_rows(kept), paragraphs), paragraphs)
+
+
+# years a title takes from around it rather than from a date of its own
+GUESSED_YEAR_RULES = frozenset({"year.previous_sentence"})
+
+
+def _without_guessed_repeats(events: list[EventCandidate]) -> list[EventCandidate]:
+    """A title the document dates itself elsewhere ('Fraudulent Document Training' … (April
+    2002)) is not a second event in the year a neighbouring sentence guessed for it."""
+    stated = {normalise_title(e.title) for e in events if e.year is not None and e.when.rule_id not in GUESSED_YEAR_RULES}
+    return [e for e in events if not (e.when.rule_id in GUESSED_YEAR_RULES and normalise_title(e.title) in stated)]
 
 
 def elided_titles_restored(titles: list[str], positions: list[int] | None = None) -> list[str]:

@@ -254,7 +254,11 @@ def _complement_end(doc: Doc, end: int) -> tuple[int, str, list[str]]:
             return end, "title.end.heading_run_in", parts  # "1. Youth Consultation 2008 The DEC is …"
         if YEAR_TOKEN.match(tok.text) or tok.norm_ in MONTH_WORDS:
             return end, "title.end.year_or_month", parts  # "(…) de 1996", "Workshop 2007 in Accra"
-        if is_title_word(tok) or tok.text in "-–/&'’":
+        if tok.text == "+" and end > first and not doc[end - 1].whitespace_ and not tok.whitespace_ \
+                and doc[end - 1].like_num and end + 1 < len(doc) and doc[end + 1].like_num:
+            end += 2  # 'Diálogo 5+5 sobre Migración': a number joined by '+' is one word of the name
+            parts.append("title.part.joined_number")
+        elif is_title_word(tok) or tok.text in "-–/&'’":
             end += 1
             parts.append("title.part.capitalised")
             if tok.text == "-" and not tok.whitespace_ and not doc[end - 2].whitespace_ and end < len(doc) \
@@ -408,16 +412,30 @@ STOP_WORDS = frozenset(fold(w) for w in grammar_words("title.end.verb_or_relativ
 DESCRIPTIVE_LINKS = frozenset("on for of about sobre para de del acerca".split())
 # a Spanish adjective after a kind word that says what kind of meeting it was (lower case;
 # not a participle: 'una reunión celebrada en …' is no title)
-POSTNOMINAL_ADJECTIVE = re.compile(r"[a-záéíóúñ]{3,}(?:ori[oa]|iv[oa]|[ée]cnic[oa]|ari[oa]|ministerial|regional|virtual)s?")
+POSTNOMINAL_ADJECTIVE = re.compile(r"(?:[a-záéíóúñ]{3,}(?:ori[oa]|iv[oa]|ari[oa])|[a-záéíóúñ]*(?:[ée]cnic[oa]|ministerial|"
+                                   r"regional|virtual))(?:s|es)?")
+
+
+def _singled_out(doc: Doc, end: int) -> bool:
+    """The kind word ending at token end has an article, a demonstrative or an ordinal before
+    it ('una reunión técnica', 'la segunda reunión'), not a bare noun ('mecanismos de consulta
+    regional' names a kind of thing, not one meeting)."""
+    inside, k = kind_tokens(doc)[0], end - 1
+    while k - 1 in inside:
+        k -= 1
+    return k > 0 and (fold(doc[k - 1].text) in DETERMINERS | ANAPHORA or is_ordinal(doc[k - 1].text))
 
 
 def descriptive_end(doc: Doc, end: int, limit: int = 14) -> int:
     """'a round table for the officials of Kokshetau oblast', 'taller para desarrollar un plan
     de trabajo regional': a lower-case complement introduced by on/for/sobre/para/de, up to
     punctuation, a verb, or a date."""
-    if end < len(doc) and POSTNOMINAL_ADJECTIVE.fullmatch(doc[end].text):
-        note_title_rule(doc, "end", end + 1, "title.part.postnominal_adjective")
-        return end + 1  # 'una reunión exploratoria', 'una reunión técnica'
+    if end < len(doc) and POSTNOMINAL_ADJECTIVE.fullmatch(doc[end].text) and _singled_out(doc, end):
+        # 'una reunión exploratoria', 'una reunión técnica'; 'un taller regional sobre niñez migrante'
+        longer = descriptive_end(doc, end + 1, limit)
+        if longer == end + 1:
+            note_title_rule(doc, "end", end + 1, "title.part.postnominal_adjective")
+        return longer
     if end >= len(doc) or doc[end].norm_ not in DESCRIPTIVE_LINKS:
         return end
     k, rule_id = _descriptive_end(doc, end, limit)

@@ -166,6 +166,9 @@ def patterns(nlp: Language, lang: str) -> list[dict]:
 
 
 OPEN_QUOTE = re.compile(r"[“\"«]")
+# (qualifiers between the name and the kind word are adjectives, not 'in organizing …')
+QUOTE_BEFORE_KIND = re.compile(r"[“\"«]([A-ZÁÉÍÓÚÑ][^“”\"«»\n]{3,120}?)[”\"»]\s+"
+                               r"(?:(?!(?:in|on|of|for|to|at|by|en|de|del|para|por|con|y|and)\s)[a-záéíóúñ\-]+(?<!ing)\s+){0,2}$")
 QUOTE_AFTER_ON = re.compile(r"\s+(?:on|about|sobre|acerca de)\s+[“\"«]", re.I)
 CLOSE_QUOTE = re.compile(r"[”\"»]")
 
@@ -178,7 +181,10 @@ def _quoted_title(doc: Doc, trigger: Span) -> tuple[int, int] | None:
     clause = re.split(r"[.;](?:\s|$)", window, maxsplit=1)[0]
     m = OPEN_QUOTE.search(clause)
     if not m:
-        return None
+        # 'the “Building Migration Partnerships” ministerial conference': a quoted name right
+        # before the kind word and its lower-case qualifiers
+        before = QUOTE_BEFORE_KIND.search(text, max(0, trigger.start_char - 160), trigger.start_char)
+        return (before.start(1), before.end(1)) if before else None
     # what a title may be introduced by: "Conference, entitled “…”", "campaigns (“…”)"
     between = re.sub(r"(?:,?\s*\b(?:%s)\b)?\s*[,:]?\s*\(?\s*$" % "|".join(ENTITLED), "", fold(clause[:m.start()]))
     if re.search(r"[(),]", between):
@@ -418,6 +424,8 @@ def _quoted(w: KindWord) -> Found | None:
     doc, text, dates, trigger = w.para.doc, w.para.text, w.para.dates, w.span
     title = text[w.quoted[0]:w.quoted[1]].strip(" ,.")
     start, end = trigger.start_char, w.quoted[1] + 1
+    if w.quoted[1] < trigger.start_char:  # the name before the kind word: dated from after it
+        start, end = w.quoted[0] - 1, trigger.end_char
     if w.capitalised and QUOTE_AFTER_ON.fullmatch(text, trigger.end_char, w.quoted[0]):
         # 'Regional Ministerial Meeting on “Cooperation Dialogue on Migration …”': a
         # capitalised kind phrase and its quoted topic make one title
@@ -549,6 +557,9 @@ def _titled(w: KindWord, start: int, end: int, title: str, rule: str) -> Found:
         elif city:  # "… Meeting of the Colombo Process Colombo, Sri Lanka": a dateline run into the title
             title, place = title[:-len(city)].rstrip(), Located(city, "location.title_dateline")
         spans = coordinated_titles(title, w.span.text)
+    if when.rule_id == "year.list_item_date":
+        # the item's later sentences up to its date are this event's: 'IOM conducted training on …'
+        end = max(end, next((d.end for d in dates if d.start >= end), end))
     return Found(tuple(EventMention(kind, title if len(spans) == 1 else title[a:b], start + a, start + b, when, place,
                                     rule, needs_date) for a, b in spans), (start, end))
 
@@ -657,6 +668,9 @@ TIMELINE_ITEMS = (
                + r"\s*\(\s*(?P<year>(?:19|20)\d{2})\s*\)"),
     re.compile(_SESSION_NUMBER + r"\s+(?P<acronym>[A-Z][A-Za-z+]{1,9})\s*[–—-]\s*(?P<year>(?:19|20)\d{2})\s*[–—-]\s*"
                + _TIMELINE_PLACE),
+    # a table row, year first, the place in its last cell: '2008 | VIII CSM | 17-19 sept. | Montevideo, Uruguay'
+    re.compile(r"(?m)^[ \t]*(?P<year>(?:19|20)\d{2})[ \t]*(?:[|\t]|\s[–—-]\s)[ \t]*" + _SESSION_NUMBER
+               + r"\s+(?P<acronym>[A-Z][A-Za-z+]{1,9})\b[^\n]*(?:[|\t]|\s[–—-]\s)[ \t]*" + _TIMELINE_PLACE + r"[ \t]*$"),
 )
 TIMELINE_GAP = re.compile(r"\s*(?:[;,]|\n|\s(?:and|y)\s)\s*(?:(?:and|y)\s+)?")
 MIN_TIMELINE_ITEMS = 3
@@ -681,16 +695,19 @@ def timeline_mentions(para: ParagraphContext) -> list[EventMention]:
 
 
 def timeline_line_mentions(paragraphs) -> list[tuple[ParagraphContext, EventMention]]:
-    """The sessions of a timeline written one per line (each line a paragraph: 'I CSM – 2000 –
-    Buenos Aires', 'II CSM – 2001 – Santiago', …), with the paragraph each is in."""
+    """The sessions of a timeline written one per line ('I CSM – 2000 – Buenos Aires', 'II CSM –
+    2001 – Santiago', …; '2008 | VIII CSM | 17-19 sept. | Montevideo, Uruguay'), a run going on
+    across paragraphs, with the paragraph each is in."""
     acronyms = {a: pid for para in paragraphs for a, pid in _acronyms(para).items()}
     out: list[tuple[ParagraphContext, EventMention]] = []
     run: list[tuple[ParagraphContext, re.Match]] = []
-    for para in list(paragraphs) + [None]:
+    lines = [(para, m.start(), m.end()) for para in paragraphs for m in re.finditer(r"[^\n]+", para.text)]
+    for para, start, end in lines + [(None, 0, 0)]:
+        # a run goes on from line to line across paragraphs: a table's rows may be split into several
         text = para.text if para is not None else ""
-        lead = len(text) - len(text.lstrip())
+        lead = start + len(text[start:end]) - len(text[start:end].lstrip())
         item = next((m for pattern in TIMELINE_ITEMS
-                     if (m := pattern.fullmatch(text, lead, len(text.rstrip())))), None)
+                     if (m := pattern.fullmatch(text, lead, start + len(text[start:end].rstrip())))), None)
         if item is not None:
             run.append((para, item))
             continue
@@ -901,6 +918,12 @@ def _dated_mention(para: ParagraphContext, trigger: Span, kind: str,
         date = earlier_date(text, dates, _sentence_start(text, start), start, other_events)
         year_rule = "year.earlier_in_sentence"
     title = title[0].upper() + title[1:]
+    if date is None and not _is_plural(trigger) and (placed := PLACE_AND_YEAR_IN_PARENS.match(text, end)):
+        # 'the first ministerial conference in Berlin (1991)', 'a third ministerial conference
+        # was held in Prague (1997)': its place, then its year in parentheses
+        where = located(placed.group(1) and known_place(placed.group(1)), "location.place_year_parens")
+        return EventMention(kind, title, start, end, Dating(int(placed.group(2)), rule_id="year.place_parens"),
+                            where or place_after(text, end, dates), rule)
     if date is None:
         # "the second Western Mediterranean meeting was organized in Morocco in 2003": a bare
         # year after a held-verb
@@ -916,6 +939,9 @@ def _dated_mention(para: ParagraphContext, trigger: Span, kind: str,
 # a meeting named to say when something else happened ('Since the ECLAC session …, …')
 TIME_REFERENCE_BEFORE = re.compile(r"\b(?:since|after|following|before|until|desde|tras|despu[eé]s\s+de|antes\s+de|"
                                    r"hasta)\s+(?:the\s+|la\s+|el\s+|los\s+|las\s+)?$", re.I)
+# after an untitled session: a verb or two, 'in'/'en' and a place, then its year in parentheses
+PLACE_AND_YEAR_IN_PARENS = re.compile(
+    rf",?\s+(?:(?:[^\W\d_]+\s+){{0,2}}(?:in|en)\s+({PLACE_NAME})(?:,\s*{PLACE_NAME})?\s*)?\(\s*((?:19|20)\d{{2}})\s*\)")
 HELD_DATE_GAP = 40  # characters from a held verb to the date it introduces ('met in Prague on 14 …')
 POSSESSIVES = frozenset("its their su sus".split())
 # Demonstratives that point at a body by its name ("esta Red de Funcionarios de Enlace"), with

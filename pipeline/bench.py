@@ -277,7 +277,7 @@ def _ingest_unit(path: str, doc_id: str, page: int | None):
 def _document_unit(source, pages, clean_dir: str, out_dir: str):
     """The per-document stages of pipeline.stages.pages_to_result, timed one by one, then
     the document's own files written as the runner's worker writes them."""
-    from pipeline.docinfo import document_date
+    from pipeline.docinfo import document_date, document_year
     from pipeline.ingest import pages_to_document
     from pipeline.runner import _write_document
     from pipeline.sections import document_structure
@@ -299,7 +299,7 @@ def _document_unit(source, pages, clean_dir: str, out_dir: str):
     times["sections_language"] = lap()
     doc_date = document_date(document.text)
     extracted = extract_document(source.doc_id, document.text, paragraphs, document.page_of,
-                                 int(doc_date[:4]) if doc_date else None)
+                                 document_year(document.text, doc_date), doc_date=doc_date)
     times["extractors"] = lap()
     result = DocumentResult(
         doc_id=source.doc_id, source_text=document.source_text, clean_text=document.text,

@@ -32,8 +32,53 @@ DATELINE_PLACE = re.compile(rf"(?:^|\n|[-–—|]\s*|[A-ZÁÉÍÓÚÑ]{{2,}}\s+)
 
 
 def document_date(text: str) -> str | None:
-    """The document's own date: a cover date, else a dateline or an update stamp near the top."""
-    return cover_date(text) or dateline_date(text)
+    """The document's own date: a cover date, else a dateline or an update stamp near the
+    top, else a place and date closing the text (a speech's or a letter's last line)."""
+    return cover_date(text) or dateline_date(text) or closing_dateline_date(text)
+
+
+def document_year(text: str, doc_date: str | None) -> int | None:
+    """The year of the document's date, else of a month and year in its masthead ('RCP
+    BULLETIN | Issue No. 14 | April 2019'): what dates a year-less date and 'next year'."""
+    return int(doc_date[:4]) if doc_date else masthead_year(text)
+
+
+DEFAULT_CLOSING_LINES = 4  # non-empty lines at the end read for a closing place and date
+
+
+def closing_dateline_date(text: str, tail_lines: int = DEFAULT_CLOSING_LINES) -> str | None:
+    """A line of its own near the end that is a known place and a full date, as a speech or
+    a declaration is signed off ('Ciudad de Guatemala, 14 de noviembre de 2019'), as ISO."""
+    from extractors.places import known_place
+
+    lines = [line.strip() for line in text.rstrip().splitlines() if line.strip()][-tail_lines:]
+    for line in reversed(lines):
+        if len(line) > 90:
+            continue
+        for date in find_dates(line):
+            place = CLOSING_PLACE.fullmatch(line[:date.start])
+            if date.precision == "day" and line[date.end:].strip(" .") == "" and place and known_place(place.group(1)):
+                return date.date_start
+    return None
+
+
+CLOSING_PLACE = re.compile(rf"({PLACE_NAME})(?:\s*,\s*{PLACE_NAME})?\s*,\s*(?:(?:a|el|on)\s+)?")
+MASTHEAD_LINES = 3
+MONTH_YEAR = re.compile(r"(?<![\w/])([^\W\d_]{3,10})\.?\s+(?:de\s+)?((?:19|20)\d{2})(?![\w/])")
+
+
+def masthead_year(text: str, head_lines: int = MASTHEAD_LINES) -> int | None:
+    """The year of a month and year on one of the first lines, when the line is short or
+    split by '|' like a masthead ('Boletín N.º 7 | marzo de 2012', 'April 2019')."""
+    months = load_grammar().months
+    for line in [line for line in text.splitlines() if line.strip()][:head_lines]:
+        for part in line.split("|") if "|" in line else [line]:
+            if len(part.strip()) > 40:
+                continue
+            for m in MONTH_YEAR.finditer(part):
+                if fold(m.group(1)).lower() in months:
+                    return int(m.group(2))
+    return None
 
 
 def dateline_date(text: str, head_chars: int = DEFAULT_DATELINE_HEAD) -> str | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pipeline import PIPELINE_VERSION
 from pipeline.ingest import PAGED_FORMATS, check_unchanged, pages_to_document, text_file_to_page
 from pipeline.records import Document, Line, PageMethod, PageText, SourceFile
-from pipeline.docinfo import cover_symbol, document_date, original_language
+from pipeline.docinfo import cover_symbol, document_date, document_year, original_language
 from pipeline.language import LanguageSettings
 from pipeline.quality import quality_verdict, text_quality
 from pipeline.repair import RepairSettings
@@ -66,8 +66,8 @@ def pages_to_result(source: SourceFile, pages: list[PageText],
     from extractors import extract_document
 
     extracted = extract_document(source.doc_id, document.text, paragraphs, document.page_of,
-                                 int(doc_date[:4]) if doc_date else None, settings.min_membership_confidence,
-                                 settings.min_event_confidence)
+                                 document_year(document.text, doc_date), settings.min_membership_confidence,
+                                 settings.min_event_confidence, doc_date)
     return DocumentResult(
         doc_id=source.doc_id,
         source_text=document.source_text,

@@ -191,3 +191,30 @@ def test_language_selects_rules():
 
 def test_impossible_day_falls_back_to_month():
     assert spans("el 31 de junio de 2002") == [("2002-06", "2002-06", "month", False)]
+
+
+RELATIVE = [r for r in RULES if r["kind"] == "relative"]
+
+
+@pytest.mark.parametrize("rule, example", [(r, e) for r in RELATIVE for e in r["examples"]],
+                         ids=lambda x: x["id"] if isinstance(x, dict) and "id" in x else "")
+def test_relative_date_rule_reads_its_example_against_the_document_date(rule, example):
+    from extractors.dates import relative_dates
+
+    found = [(d.date_start, d.rule_id) for d in relative_dates(example["text"], rule["lang"], example["doc_date"])]
+    assert (example["date"], rule["id"]) in found, found
+
+
+@pytest.mark.parametrize("rule, example", [(r, e) for r in RELATIVE for e in r.get("counterexamples", [])],
+                         ids=lambda x: x["id"] if isinstance(x, dict) and "id" in x else "")
+def test_relative_date_rule_ignores_its_counterexample(rule, example):
+    from extractors.dates import relative_dates
+
+    found = relative_dates(example["text"], rule["lang"], example.get("doc_date", "2019-06-13"))
+    assert rule["id"] not in [d.rule_id for d in found]
+
+
+def test_a_date_said_from_now_takes_the_document_year_not_the_year_above():
+    text = "Se recordó la reunión de Lisboa en 2018. Madrid acogerá un seminario el próximo 12 de septiembre."
+    assert [d.date_start for d in find_dates(text, "es", 2018, None, 2019)] == ["2019-09-12"]
+    assert [d.date_start for d in find_dates(text, "es", 2018)] == ["2018-09-12"]  # without the document's date

@@ -764,3 +764,11 @@ def test_a_bare_number_before_a_process_name_is_no_session():
     assert not [t for _, t, _ in events(text)]
     assert [t for _, t, _ in events("La XII Conferencia Regional sobre Migración se celebró en Panamá en mayo de 2007.")] == [
         "XII Conferencia Regional sobre Migración"]
+
+
+def test_a_quoted_name_right_before_its_kind_word_is_the_title():
+    text = "The process was launched at the “Partnerships for Return” ministerial meeting in Rabat in May 2012."
+    assert event_fields(text, "en", ("title", "year")) == [("Partnerships for Return", 2012)]
+    # a quoted name of a body, then a verb phrase before the kind word: no title of an event
+    text = "IOM assisted the “Union of Returned Workers” in organizing seminars on rights in 2003."
+    assert "Union of Returned Workers" not in [t for t, in event_fields(text, "en", ("title",))]

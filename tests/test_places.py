@@ -61,8 +61,35 @@ def test_a_city_set_off_after_a_title_before_its_country():
     ("Noticias. Actualizado 21/04/2009 a las 10:00", "2009-04-21"),
     ("WEDNESDAY, 23 MARCH 2016. Ministers met", "2016-03-23"),
     ("The meeting was held in Lima, 3 May 2019, and adopted a plan.", None),  # an event's date, not the text's
+    ("LIMA, 3 mar 2016 (Andina) – Los viceministros se reunieron ayer.", "2016-03-03"),  # an abbreviation, no period
+    ("Palabras del Ministro\n\nBienvenidos a esta reunión.\n\nMuchas gracias.\n\nAsunción, 8 de mayo de 2018\n",
+     "2018-05-08"),  # a speech signed off with place and date on its last line
+    ("Informe anual\n\nEl taller se celebró en Quito, 8 de mayo de 2018, con diez países. Fin del informe.\n", None),
 ])
 def test_a_dateline_or_update_stamp_dates_the_document(text, date):
     from pipeline.docinfo import document_date
 
     assert document_date(text) == date
+
+
+def test_a_masthead_month_and_year_gives_the_year_only():
+    from pipeline.docinfo import document_date, document_year
+
+    text = "MIGRATION NEWS | Issue 7 | March 2014\nNews from the processes\n\nThe workshop took place on 3-4 March."
+    assert (document_date(text), document_year(text, None)) == (None, 2014)
+    assert document_year("Informe de actividades del año\n\nEn marzo de 2014 se celebró un taller en Lima, con la OIM "
+                         "y doce países de la región andina y del Cono Sur.", None) is None  # a sentence, no masthead
+
+
+def test_a_table_row_gives_its_own_place_and_a_year_first_timeline():
+    from tests.test_extractors import event_fields
+
+    text = ("Cuadro 1. Reuniones de la CRM\n\n"
+            "1999 | IV Conferencia Regional sobre Migración | 27-29 enero | San Salvador, El Salvador\n"
+            "2000 | V Conferencia Regional sobre Migración | 23-24 marzo | Washington, Estados Unidos\n\n"
+            "2001\tVI CRM\t15-16 marzo\tSan José, Costa Rica\n2002\tVII CRM\t20-21 mayo\tAntigua, Guatemala\n\n"
+            "2003 | VIII CRM | 15-16 mayo | Cancún, México\n")
+    rows = event_fields(text, "es", ("title", "year", "location"))
+    assert ("V Conferencia Regional sobre Migración", 2000, "Washington") in rows
+    assert [r for r in rows if r[0].endswith("CRM")] == [("VI CRM", 2001, "San José"), ("VII CRM", 2002, "Antigua"),
+                                                          ("VIII CRM", 2003, "Cancún")]
