@@ -1,7 +1,6 @@
 """Bytes of a text or markup file → text, with every markup removal recorded as an edit."""
 from __future__ import annotations
 
-import html
 import re
 from html.parser import HTMLParser
 
@@ -38,14 +37,25 @@ def bytes_to_text(data: bytes) -> tuple[str, str]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
 
 
+# Bidirectional embedding, override and isolate controls: invisible, they reorder what a
+# reader sees ('‮txt.exe' shows as 'exe.txt'); a report's text never needs them
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def fix_unicode_lines(text: str) -> list[Edit]:
-    """ftfy per line (mojibake, HTML entities, ligatures), NFC; one edit per changed line."""
+    """ftfy per line (mojibake, ligatures), NFC; one edit per changed line. HTML entities are
+    left as written: an HTML input's were decoded once by its parser, and in a text file
+    '&lt;b&gt;' is what the author typed. Bidi controls are removed, one logged edit each."""
     edits = []
     for match in re.finditer(r"[^\n]+", text):
         line = match.group(0)
-        fixed = ftfy.fix_text(line, normalization="NFC", unescape_html=True, uncurl_quotes=False)
-        if fixed != line:
-            edits.append(Edit(match.start(), match.end(), fixed, "unicode", "ftfy"))
+        fixed = ftfy.fix_text(line, normalization="NFC", unescape_html=False, uncurl_quotes=False)
+        if BIDI_CONTROLS.search(fixed) and fixed == line:
+            edits += [Edit(match.start() + m.start(), match.start() + m.end(), "", "unicode", "bidi_control")
+                      for m in BIDI_CONTROLS.finditer(line)]
+        elif fixed != line:
+            edits.append(Edit(match.start(), match.end(), BIDI_CONTROLS.sub("", fixed), "unicode",
+                              "ftfy+bidi_control" if BIDI_CONTROLS.search(fixed) else "ftfy"))
     return edits
 
 
@@ -173,4 +183,4 @@ def html_to_text(markup: str) -> str:
     text = "".join(parser.parts)
     text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
-    return html.unescape(text).strip() + "\n"
+    return text.strip() + "\n"  # the parser decoded the entities (convert_charrefs): once, not twice

@@ -82,10 +82,11 @@ SKEW_STEP_DEGREES = 0.25
 SKEW_SEARCH_WIDTH = 500  # px: the angle is searched on a copy this wide
 
 
-def skew_angle(image, max_degrees: float = 4.0) -> float:
+def skew_angle(image, max_degrees: float = 4.0) -> float | None:
     """The rotation (degrees, counter-clockwise) that makes the page's text lines horizontal:
     the angle whose row profile of dark pixels is sharpest (text lines and the gaps between
-    them make the sharpest profile when level), searched on a small binarised copy."""
+    them make the sharpest profile when level), searched on a small binarised copy. None when
+    no angle stands out (a blank page: every profile is flat)."""
     import numpy as np
     from PIL import Image
 
@@ -93,25 +94,28 @@ def skew_angle(image, max_degrees: float = 4.0) -> float:
     small = small.resize((SKEW_SEARCH_WIDTH, max(1, round(small.height * SKEW_SEARCH_WIDTH / small.width))))
     pixels = np.asarray(small)
     dark = Image.fromarray(((pixels < min(128, pixels.mean() - 30)) * 255).astype("uint8"))
-    best, best_score = 0.0, -1.0
+    best, best_score, worst_score = 0.0, -1.0, float("inf")
     steps = int(max_degrees / SKEW_STEP_DEGREES)
     for k in range(-steps, steps + 1):
         angle = k * SKEW_STEP_DEGREES
         profile = (np.asarray(dark.rotate(angle, fillcolor=0)) > 0).sum(axis=1).astype(float)
         score = float(((profile[1:] - profile[:-1]) ** 2).sum())
+        worst_score = min(worst_score, score)
         if score > best_score:
             best, best_score = angle, score
-    return best
+    return None if best_score <= worst_score else best
 
 
 def deskewed(image, settings: OcrSettings):
     """(the image turned upright, the angle turned); the image itself when its skew is
-    below ``min_skew_degrees``."""
+    below ``min_skew_degrees``, and (image, None) when no skew can be measured (a blank page)."""
     from PIL import Image
 
     if not settings.deskew:
         return image, 0.0
     angle = skew_angle(image, settings.max_skew_degrees)
+    if angle is None:
+        return image, None
     if abs(angle) < settings.min_skew_degrees:
         return image, 0.0
     # expand: the turned corners stay on the canvas (a last line near the bottom edge is not cut)

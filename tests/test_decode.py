@@ -64,3 +64,18 @@ def test_html_block_text():
                        "<ul><li>a</li><li>b</li></ul><table><tr><td>RCM</td><td>Belize</td></tr></table></body></html>")
     assert out.splitlines()[0] == "Title"
     assert "One & two" in out and "• a" in out and "RCM\tBelize" in out and "x{}" not in out
+
+
+def test_entities_are_decoded_once_and_only_in_html():
+    """Issue 31: '&amp;lt;script&amp;gt;' in a text file became '<script>' and '&lt;b&gt;' was
+    deleted as markup. A text file keeps what its author typed; HTML is decoded by its parser once."""
+    text = "Taller &amp;lt;script&amp;gt; y &lt;b&gt;negrita&lt;/b&gt;\n"
+    assert clean(text) == text
+    assert html_to_text("<p>Taller &amp;lt;script&amp;gt; y &lt;b&gt;</p>") == "Taller &lt;script&gt; y <b>\n"
+
+
+def test_bidi_controls_are_removed_as_logged_edits():
+    source = "Seminario \u202eoidalaS\u202c sobre retorno\n"
+    rewrite = rewrite_chain(source, fix_unicode_lines, markup_edits)
+    assert rewrite.text == "Seminario oidalaS sobre retorno\n"
+    assert [(source[e.start:e.end], e.rule) for e in rewrite.edits] == [("\u202e", "bidi_control"), ("\u202c", "bidi_control")]

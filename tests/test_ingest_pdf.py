@@ -382,3 +382,20 @@ def test_a_huge_page_is_rendered_within_the_pixel_budget():
     assert render_scale(595, 842, 200) == 200 / 72  # an A4 page: as asked
     scale = render_scale(8000, 8000, 200)
     assert 8000 * 8000 * scale * scale <= DEFAULT_MAX_PAGE_PIXELS * 1.0001 and scale < 200 / 72
+
+
+def test_a_blank_page_has_no_measurable_skew():
+    """Issue 31: a blank page reported skew_degrees -4.0 (the first angle tried, all
+    profiles being flat); no skew can be measured there, so it is null and nothing is turned."""
+    from PIL import Image, ImageDraw
+
+    from pipeline.ocr import OcrSettings, deskewed, skew_angle
+
+    blank = Image.new("L", (800, 1000), 255)
+    assert skew_angle(blank) is None
+    assert deskewed(blank, OcrSettings())[1] is None
+    lined = Image.new("L", (800, 1000), 255)
+    draw = ImageDraw.Draw(lined)
+    for y in range(100, 900, 40):
+        draw.rectangle((80, y, 720, y + 12), fill=0)  # level text lines
+    assert skew_angle(lined) == 0.0
