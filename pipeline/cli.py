@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--doc-timeout", type=float, default=900.0, metavar="SECONDS",
                          help="a document job (a page, or its assembly) running longer than this is "
                               "stopped and the document gets an error row (default: 900)")
+    extract.add_argument("--doc-budget", type=float, default=3600.0, metavar="SECONDS",
+                         help="a document still unfinished this long after its first page began (all its "
+                              "pages together) is stopped and gets an error row (default: 3600)")
     extract.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE, metavar="P",
                          help="memberships the model scores under this (0-1) go to membership_candidates "
                               f"instead of memberships (default: {DEFAULT_MIN_CONFIDENCE}; documents already extracted keep "
@@ -144,7 +147,7 @@ def _extract(args) -> int:
         options = RunOptions(
             inputs=tuple(args.paths), out_dir=args.out, clean_dir=args.clean, workers=args.workers,
             force=args.force, follow_links=args.follow_links, quiet=args.quiet, executor=args.executor, scheduler=args.scheduler,
-            doc_timeout=args.doc_timeout, mode=args.mode,
+            doc_timeout=args.doc_timeout, doc_budget=args.doc_budget, mode=args.mode,
             document=DocumentSettings(language=LanguageSettings(detector=args.language_detector),
                                       min_membership_confidence=args.min_confidence,
                                       min_event_confidence=args.min_event_confidence),

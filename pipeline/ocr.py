@@ -52,6 +52,28 @@ def upscaled(image, resolution: float, settings: OcrSettings):
     return image.convert("L").resize(size, Image.LANCZOS), resolution * factor
 
 
+# what the reason of a page that could not be read for want of tesseract ends with: the run
+# exits with ExitCode.MISSING_DEPENDENCY when a document failed so
+INSTALL_TESSERACT = "install tesseract-ocr"
+
+
+def is_missing_tesseract(reason: str) -> bool:
+    return INSTALL_TESSERACT in reason
+
+
+def not_a_tesseract(cmd: str) -> str | None:
+    """Why ``cmd`` is no working tesseract (missing, or its --version names no tesseract), or None."""
+    import subprocess
+
+    try:
+        answer = subprocess.run([cmd, "--version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return f"tesseract not found ({cmd}); {INSTALL_TESSERACT}"
+    if "tesseract" not in (answer.stdout + answer.stderr).lower():
+        return f"{cmd} does not report a tesseract version: is it tesseract? ({INSTALL_TESSERACT})"
+    return None
+
+
 def image_to_words(image, settings: OcrSettings) -> list[Word]:
     """OCR one PIL image; words in tesseract's reading order, keyed by (block, par, line)."""
     import pytesseract
@@ -69,12 +91,14 @@ def image_to_words(image, settings: OcrSettings) -> list[Word]:
             timeout=settings.timeout_s,
         )
     except pytesseract.TesseractNotFoundError as exc:
-        raise OcrError(f"tesseract not found ({settings.tesseract_cmd}); install tesseract-ocr") from exc
+        raise OcrError(f"tesseract not found ({settings.tesseract_cmd}); {INSTALL_TESSERACT}") from exc
     except (pytesseract.TesseractError, RuntimeError, OSError) as exc:
+        if (problem := not_a_tesseract(settings.tesseract_cmd)) is not None:
+            raise OcrError(problem) from exc  # (pytesseract may have cached a real one's version)
         raise OcrError(f"tesseract failed: {str(exc).strip()[:200]}") from exc
     except SystemExit as exc:  # pytesseract exits the process when `tesseract --version` is no version
         raise OcrError(f"{settings.tesseract_cmd} on PATH does not report a tesseract version: "
-                       "is it tesseract? (install tesseract-ocr)") from exc
+                       f"is it tesseract? ({INSTALL_TESSERACT})") from exc
     return tsv_dict_to_words(data)
 
 

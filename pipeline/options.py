@@ -45,6 +45,7 @@ class RunOptions:
     executor: str = "process"
     scheduler: str | None = None   # dask scheduler address (tcp://host:8786); None: a local cluster
     doc_timeout: float = 900.0     # seconds one job of a document (a page, or its assembly) may run
+    doc_budget: float = 3600.0     # seconds a document may take from its first page's start, all its pages together
     mode: str = "merge"            # merge, prune or replace: what happens to documents of earlier runs
     page: PageSettings = field(default_factory=PageSettings)
     document: DocumentSettings = field(default_factory=DocumentSettings)
@@ -58,6 +59,8 @@ class RunOptions:
             raise BadOptions("--scheduler needs --executor dask")
         if not self.doc_timeout > 0:
             raise BadOptions(f"--doc-timeout must be a positive number of seconds (got {self.doc_timeout})")
+        if not self.doc_budget > 0:
+            raise BadOptions(f"--doc-budget must be a positive number of seconds (got {self.doc_budget})")
         for path in self.inputs:
             if not path.exists():
                 raise BadOptions(f"input not found: {path}")
@@ -68,9 +71,15 @@ class RunOptions:
         if self.out_dir.resolve() == self.clean_dir.resolve():
             raise BadOptions("--out and --clean must be different folders")
         for flag, folder in (("--out", self.out_dir), ("--clean", self.clean_dir)):
-            if (why := unwritable(folder)) is not None:
-                raise BadOptions(f"{flag} {folder}: {why}")  # said now, not after all the work
+            # the folder and the folders a run writes into inside it, where they exist already
+            for target in (folder, *(folder / sub for sub in RUN_SUBFOLDERS[flag] if (folder / sub).exists())):
+                if (why := unwritable(target)) is not None:
+                    raise BadOptions(f"{flag} {folder}: {why}")  # said now, not after all the work
         return self
+
+
+# folders a run writes into inside --out and --clean (pipeline.storage, pipeline.review)
+RUN_SUBFOLDERS = {"--out": (".cache", "review"), "--clean": ("source", "offsets")}
 
 
 def unwritable(folder: Path) -> str | None:

@@ -55,6 +55,12 @@ class RunSummary:
 
     @property
     def exit_code(self) -> ExitCode:
+        """3 when a document failed for want of tesseract (the other documents are still
+        processed), else 1 when any failed, else 0."""
+        from pipeline.ocr import is_missing_tesseract
+
+        if any(is_missing_tesseract(reason) for reason in self.errors.values()):
+            return ExitCode.MISSING_DEPENDENCY
         return ExitCode.DOCUMENT_ERRORS if self.errors else ExitCode.OK
 
     @property
@@ -340,6 +346,7 @@ class _Batch:
         self.pages: dict[str, list] = defaultdict(list)
         self.expected: dict[str, int] = {}
         self.closed: set[str] = set()
+        self.doc_started: dict[str, float] = {}  # when a worker began the document's first job
         self.out: list[DocumentResult] = []
         self.keys = itertools.count()
 
@@ -379,6 +386,7 @@ class _Batch:
             self._recover(lost, blame=True)
         elif self.pool.can_stop:
             self._stop_overdue()
+        self._stop_over_budget()
 
     def _submit(self) -> None:
         while self.queue and len(self.running) < self.window:
@@ -404,6 +412,7 @@ class _Batch:
         for key, worker in self.pool.started():
             if key in by_key:
                 by_key[key].started, by_key[key].worker = now, worker
+                self.doc_started.setdefault(by_key[key].doc_id, now)
 
     def _collect(self, futures) -> list[Job]:
         """Take finished jobs' results; return the jobs lost to a broken pool."""
@@ -480,6 +489,29 @@ class _Batch:
                         self.pool.stop_worker(other.worker)
         if overdue and self.pool.restartable:
             self._recover([], blame=False)
+
+    def _stop_over_budget(self) -> None:
+        """A document past ``doc_budget`` since its first job began (4,999 blank pages each
+        within the page limit ran on for hours) fails: its jobs not begun are dropped, those
+        at work stopped where the pool can stop a worker (else their results are ignored)."""
+        limit, now = self.options.doc_budget, time.monotonic()
+        for doc_id, began in list(self.doc_started.items()):
+            if doc_id in self.closed or now - began <= limit:
+                continue
+            at_work = [(f, job) for f, job in self.running.items() if job.doc_id == doc_id]
+            source = at_work[0][1].source if at_work else next((j.source for j in self.queue if j.doc_id == doc_id), None)
+            if source is None:
+                continue
+            done = len(self.pages.get(doc_id, []))
+            self._close_with_error(source, f"ran past its time budget of {limit:g} s ({done} of "
+                                   f"{self.expected.get(doc_id, 1)} pages done); see --doc-budget",
+                                   self.expected.get(doc_id, 0))
+            for future, job in at_work:
+                del self.running[future]
+                if not future.cancel() and job.started is not None and self.pool.can_stop:
+                    self.pool.stop_worker(job.worker)
+            if at_work and self.pool.can_stop and self.pool.restartable:
+                self._recover([], blame=False)
 
     def _fail(self, job: Job, reason: str) -> None:
         if job.doc_id not in self.closed:

@@ -148,3 +148,24 @@ def _alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state not in ("Z", "X")
+
+
+def test_a_document_past_its_budget_stops_though_each_page_is_within_the_page_limit(tmp_path, made):
+    """Issue 31: --doc-timeout bounds one page; 4,999 blank pages ran on past it for hours. A
+    scan whose three pages take over 5 s each (a slow tesseract) has a 6 s budget here: it
+    gets an error row saying so, and the text document beside it comes out as in a clean run."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(made["scanned"], folder / "scanned.pdf")
+    shutil.copy(RAW / GOOD_TEXTS[0], folder / GOOD_TEXTS[0])
+    slow = fake_tesseract(tmp_path / "bin", f'sleep 5\nexec "{REAL_TESSERACT}" "$@"')
+    summary = run(run_options(folder, tmp_path, slow, doc_budget=6))
+    assert set(summary.errors) == {"scanned"}
+    assert "time budget of 6 s" in error_of(tmp_path, "scanned")
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(RAW / GOOD_TEXTS[0], alone / GOOD_TEXTS[0])
+    run(run_options(alone, tmp_path / "clean_run"))
+    assert_same_as_clean(tmp_path, tmp_path / "clean_run", [GOOD[0]])
+    with pytest.raises(Exception):
+        RunOptions(doc_budget=0).validated()

@@ -171,7 +171,7 @@ def test_a_tesseract_that_reports_no_version_fails_its_documents_only(tmp_path, 
     shutil.copy(GOOD_TEXT, folder / GOOD_TEXT.name)
     shutil.copy(made["png"], folder / "page.png")
     summary = run(options(tmp_path, folder, workers=1, page=PageSettings(ocr=OcrSettings(tesseract_cmd=str(fake)))))
-    assert summary.exit_code is ExitCode.DOCUMENT_ERRORS
+    assert summary.exit_code is ExitCode.MISSING_DEPENDENCY  # issue 31: the exit code --help promises
     docs = load(tmp_path / "out")["documents"].set_index("doc_id")
     assert docs.loc["crm-ppt-report_2002-2003_es", "status"] == "ok"
     # the reason names tesseract (its version, or the run that gave no output when a
@@ -194,6 +194,14 @@ def test_an_out_folder_that_cannot_be_written_is_refused_before_any_work(tmp_pat
     assert main(["extract", str(GOOD_TEXT), "--out", str(tmp_path / "ro" / "out"), "--clean", str(tmp_path / "c"),
                  "--quiet"]) == ExitCode.BAD_ARGS
     assert not (tmp_path / "c").exists()  # refused before anything was written
+    # issue 31: a writable --out whose .cache or review folder is read-only, a --clean whose source folder is
+    for out, clean, read_only in (("o1", "c1", "o1/.cache"), ("o2", "c2", "o2/review"), ("o3", "c3", "c3/source")):
+        (tmp_path / read_only).mkdir(parents=True)
+        monkeypatch.setattr(os, "access", lambda path, mode, ro=str(tmp_path / read_only):
+                            False if str(path) == ro else real_access(path, mode))
+        assert main(["extract", str(GOOD_TEXT), "--out", str(tmp_path / out), "--clean", str(tmp_path / clean),
+                     "--quiet"]) == ExitCode.BAD_ARGS, read_only
+        assert not (tmp_path / out / "documents.csv").exists()
 
 
 def _stat_fields(pid) -> list[str] | None:
