@@ -30,7 +30,8 @@ from pipeline.records import SourceFile
 from pipeline.stages import (DocumentResult, duplicate_result, error_result, pages_to_result, skipped_result,
                              text_source_to_result)
 from pipeline.outputs import write_corpus_outputs, write_corpus_tables
-from pipeline.storage import (TableWriter, cached_tables, conform_cached, output_lock, read_any_cached, read_cached,
+from pipeline.storage import (TableWriter, cached_tables, commit_staged_documents, conform_cached,
+                              discard_staged_documents, output_lock, read_any_cached, read_cached, staged_clean_dir,
                               staging_folder, switch_in, write_atomic, write_cached, write_data_dictionary, write_table)
 from pipeline.tables import RUN_TABLES
 
@@ -98,6 +99,7 @@ def _run(options: RunOptions) -> RunSummary:
     started = time.perf_counter()
     out_dir, clean_dir = options.out_dir, options.clean_dir
     mark_output_folders(out_dir, clean_dir)
+    discard_staged_documents(clean_dir, out_dir)  # what an interrupted run left
     found = discover(options.inputs, exclude=(out_dir, clean_dir), follow_links=options.follow_links)
     previous = read_index(out_dir)
     given_keys = {f.resolved for f in found}
@@ -109,9 +111,6 @@ def _run(options: RunOptions) -> RunSummary:
     current = [CorpusEntry(doc_ids[f.resolved], str(f.path), f.resolved, read[f.resolved][0]) for f in found]
     plan = plan_corpus(previous, current, options.mode, tuple(i for i in options.inputs if i.is_dir()))
     summary = RunSummary(documents=len(found), out_dir=out_dir, pruned=[e.doc_id for e in plan.pruned])
-    for entry in plan.pruned:
-        for path in document_files(out_dir, clean_dir, entry.doc_id):
-            path.unlink(missing_ok=True)
 
     # per document only its documents row and page methods: the table rows stay in the
     # per-document result cache until they are streamed into the tables
@@ -189,6 +188,13 @@ def _run(options: RunOptions) -> RunSummary:
         write_data_dictionary(stage)
         write_corpus_tables(stage)
         switch_in(stage, out_dir)
+    # the documents' clean texts and cached results go in with the tables they belong to; the
+    # pruned documents' go out (an interrupt before this left the previous run's of all three)
+    commit_staged_documents(clean_dir, out_dir)
+    for entry in plan.pruned:
+        for path in document_files(out_dir, clean_dir, entry.doc_id):
+            path.unlink(missing_ok=True)
+    if rewrite:
         write_atomic(_tables_stamp(out_dir), _tables_key(ordered, facts))
     write_atomic(out_dir / ".cache" / INDEX_NAME, index_json(tuple(e for e in plan.entries if e.doc_id in facts)))
     summary.seconds = time.perf_counter() - started
@@ -280,11 +286,13 @@ def _tables_unchanged(ordered: list[str], facts: dict, out_dir: Path) -> bool:
 
 
 def _write_document(result: DocumentResult, clean_dir: Path, out_dir: Path) -> None:
+    """Stage a document's files (storage.commit_staged_documents puts them in place with the tables)."""
     if result.ok:
-        write_atomic(clean_dir / f"{result.doc_id}.txt", result.clean_text)
-        write_atomic(clean_dir / "source" / f"{result.doc_id}.txt", result.source_text)
+        staged = staged_clean_dir(clean_dir)
+        write_atomic(staged / f"{result.doc_id}.txt", result.clean_text)
+        write_atomic(staged / "source" / f"{result.doc_id}.txt", result.source_text)
         # clean offset → source offset, as runs (clean_start, source_start, length)
-        write_atomic(clean_dir / "offsets" / f"{result.doc_id}.json", json.dumps(result.origin_runs))
+        write_atomic(staged / "offsets" / f"{result.doc_id}.json", json.dumps(result.origin_runs))
     row = result.tables["documents"][0]
     write_cached(out_dir, result.doc_id, row["sha256"], PIPELINE_VERSION, result.tables, result.origin_runs)
 

@@ -214,6 +214,44 @@ def cache_path(out_dir: Path, doc_id: str) -> Path:
     return out_dir / CACHE_DIR / f"{doc_id}.json"
 
 
+# A run's per-document files (clean text, source text, offsets, cached result) are written
+# here and moved into place right after its tables are switched in: an interrupt before that
+# leaves the previous run's tables, clean texts and cache, which agree with each other
+STAGED_CLEAN = ".staging"
+STAGED_RESULTS = "staged-results"
+
+
+def staged_clean_dir(clean_dir: Path) -> Path:
+    return Path(clean_dir) / STAGED_CLEAN
+
+
+def staged_cache_path(out_dir: Path, doc_id: str) -> Path:
+    return Path(out_dir) / CACHE_DIR / STAGED_RESULTS / f"{doc_id}.json"
+
+
+def discard_staged_documents(clean_dir: Path, out_dir: Path) -> None:
+    """What an interrupted run staged and never switched in."""
+    import shutil
+
+    shutil.rmtree(staged_clean_dir(clean_dir), ignore_errors=True)
+    shutil.rmtree(Path(out_dir) / CACHE_DIR / STAGED_RESULTS, ignore_errors=True)
+
+
+def commit_staged_documents(clean_dir: Path, out_dir: Path) -> None:
+    """Move the staged per-document files into place (renames on one file system)."""
+    import shutil
+
+    for staged, target in ((staged_clean_dir(clean_dir), Path(clean_dir)),
+                           (Path(out_dir) / CACHE_DIR / STAGED_RESULTS, Path(out_dir) / CACHE_DIR)):
+        if not staged.is_dir():
+            continue
+        for path in sorted(p for p in staged.rglob("*") if p.is_file() and not p.name.startswith(".")):
+            destination = target / path.relative_to(staged)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, destination)
+        shutil.rmtree(staged, ignore_errors=True)
+
+
 def read_cached(out_dir: Path, doc_id: str, sha256: str, version: str, clean_dir: Path) -> dict | None:
     """A previous result for these exact bytes and pipeline version, if its clean text is still there."""
     path = cache_path(out_dir, doc_id)
@@ -256,8 +294,11 @@ def conform_cached(tables: dict[str, list[dict]]) -> dict[str, list[dict]] | Non
 
 
 def cached_tables(out_dir: Path, doc_id: str) -> dict[str, list[dict]]:
-    """The table rows of a document's cached result, as written by its worker."""
-    return json.loads(cache_path(out_dir, doc_id).read_text(encoding="utf-8"))["tables"]
+    """The table rows of a document's cached result, as written by its worker (this run's,
+    still staged, else the one in place)."""
+    staged = staged_cache_path(out_dir, doc_id)
+    path = staged if staged.exists() else cache_path(out_dir, doc_id)
+    return json.loads(path.read_text(encoding="utf-8"))["tables"]
 
 
 def iter_document_tables(out_dir: Path, names) -> "Iterator[tuple[dict, dict[str, list[dict]]]]":
@@ -271,5 +312,6 @@ def iter_document_tables(out_dir: Path, names) -> "Iterator[tuple[dict, dict[str
 
 
 def write_cached(out_dir: Path, doc_id: str, sha256: str, version: str, tables: dict, origin_runs) -> None:
+    """Stage a document's result: it is moved into the cache with the run's tables."""
     payload = {"sha256": sha256, "pipeline_version": version, "tables": tables, "origin_runs": origin_runs}
-    write_atomic(cache_path(out_dir, doc_id), json.dumps(payload, ensure_ascii=False))
+    write_atomic(staged_cache_path(out_dir, doc_id), json.dumps(payload, ensure_ascii=False))

@@ -366,9 +366,12 @@ def test_an_interrupt_while_tables_are_written_leaves_the_previous_tables_whole(
     shutil.copy(GOOD_TEXT, first)
     run(options(tmp_path, first))
     before = {p.name: p.read_bytes() for p in (tmp_path / "out").glob("*.csv")}
+    clean_before = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.glob("clean/**/*.*") if p.is_file()}
+    cache_before = (tmp_path / "out" / CACHE_DIR / "first.json").read_bytes()
     second = tmp_path / "second.txt"
     shutil.copy(GOOD_TEXT, second)
     second.write_text(second.read_text(encoding="utf-8") + "\nUna línea más.\n", encoding="utf-8")
+    first.write_text("Informe breve.\n\n" + first.read_text(encoding="utf-8"), encoding="utf-8")  # changed
 
     def interrupted(stage):
         raise KeyboardInterrupt  # after the run tables were written, before the corpus tables
@@ -378,11 +381,22 @@ def test_an_interrupt_while_tables_are_written_leaves_the_previous_tables_whole(
         run(options(tmp_path, first, second))
     after = {p.name: p.read_bytes() for p in (tmp_path / "out").glob("*.csv")}
     assert after == before  # not one table of the second run
+    # issue 31: nor its clean texts or cached results (they agreed with no table): the tables'
+    # offsets still point into the clean texts they were made from, and the changed document is
+    # not taken as unchanged by the next run
+    clean_after = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.glob("clean/**/*.*") if p.is_file()
+                   and ".staging" not in p.parts}
+    assert clean_after == clean_before
+    assert (tmp_path / "out" / CACHE_DIR / "first.json").read_bytes() == cache_before
+    assert not (tmp_path / "out" / CACHE_DIR / "second.json").exists()
     monkeypatch.undo()
-    run(options(tmp_path, first, second))  # the next run starts from a clean stage
+    summary = run(options(tmp_path, first, second))  # the next run starts from a clean stage
+    assert summary.processed == 2  # 'first' changed: processed again, not reused
     docs = load(tmp_path / "out")["documents"]
     assert set(docs["doc_id"]) == {"first", "second"}
     assert not (tmp_path / "out" / CACHE_DIR / "staging").exists()
+    assert (tmp_path / "clean" / "first.txt").read_text(encoding="utf-8").startswith("Informe breve.")
+    assert not (tmp_path / "clean" / ".staging").exists()
 
 
 # --- issue 31: inputs that are not plain files of the input folders --------------------------
