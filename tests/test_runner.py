@@ -473,3 +473,35 @@ def test_two_unreadable_files_are_two_error_rows_not_a_duplicate(tmp_path, monke
     docs = load(tmp_path / "out")["documents"].set_index("doc_id")
     assert list(docs["status"]) == ["error", "error"] and docs["duplicate_of"].isna().all()
     assert set(summary.errors) == {"a", "b"} and summary.duplicates == 0
+
+
+def test_a_sigkill_in_the_table_phase_leaves_tables_clean_texts_and_cache_that_agree(tmp_path):
+    """Issue 31: the runner killed (SIGKILL: no handler runs) after the run tables were
+    written into the stage. The previous run's tables, clean texts and cache stay, and each
+    event span of the tables still matches its clean text."""
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    first = tmp_path / "first.txt"
+    shutil.copy(GOOD_TEXT, first)
+    run(options(tmp_path, first))
+    clean_before = (tmp_path / "clean" / "first.txt").read_bytes()
+    first.write_text("Informe breve.\n\n" + first.read_text(encoding="utf-8"), encoding="utf-8")
+    script = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "import pipeline.runner as r\n"
+        "from pipeline.options import RunOptions\n"
+        "r.write_corpus_tables = lambda stage: os.kill(os.getpid(), signal.SIGKILL)\n"
+        f"r.run(RunOptions(inputs=(Path({str(first)!r}),), out_dir=Path({str(tmp_path / 'out')!r}), "
+        f"clean_dir=Path({str(tmp_path / 'clean')!r}), quiet=True, workers=1).validated())\n")
+    killed = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parent.parent)
+    assert killed.returncode == -signal.SIGKILL
+    assert (tmp_path / "clean" / "first.txt").read_bytes() == clean_before
+    events = load(tmp_path / "out")["events"]
+    text = clean_before.decode("utf-8")
+    assert len(events) and all(" ".join(text[s:e].split())[:20] in " ".join(r.split())
+                               for s, e, r in zip(events["char_start"], events["char_end"], events["evidence"]))
+    assert run(options(tmp_path, first)).processed == 1  # changed: processed again, not reused
