@@ -64,7 +64,31 @@ def document_event_rows(candidates: list[EventCandidate], paragraphs: tuple[Para
     dated = _section_year_events(_date_heading_events(candidates, paragraphs), paragraphs)
     kept = [e for e in dated if not (e.year is None and (e.needs_date or is_bare_session(e.title)))]
     kept = _without_guessed_repeats(kept)
-    return _document_year_events(_dated_by_descriptor(merge_event_rows(kept), paragraphs), paragraphs)
+    return _news_lead_event(_document_year_events(_dated_by_descriptor(merge_event_rows(kept), paragraphs),
+                                                  paragraphs), paragraphs)
+
+
+NEWS_LEAD_PARAGRAPHS = 3  # where a news item or a speech names the session it is about
+
+
+def _news_lead_event(events: list[EventCandidate], paragraphs: tuple[ParagraphContext, ...]) -> list[EventCandidate]:
+    """A text written from its own date (a news item, a speech: its opening paragraphs say
+    'ayer', 'yesterday', 'el pasado martes') is about the numbered session it names first:
+    undated there ('La XXII Reunión Viceministerial de la CRM, celebrada en un hotel …'), it
+    takes the document's year."""
+    if not paragraphs or paragraphs[0].document.year is None:
+        return events
+    lead = paragraphs[:NEWS_LEAD_PARAGRAPHS]
+    if not any(d.rule_id.startswith("date.relative.") and d.precision == "day" for p in lead for d in p.dates):
+        return events
+    lead_end = lead[-1].end
+    first = next((n for n, e in enumerate(events) if e.char_start < lead_end and ordinal_value(e.title) is not None), None)
+    if first is None or events[first].year is not None:
+        return events
+    out = list(events)
+    out[first] = replace(events[first], when=Dating(paragraphs[0].document.year, rule_id="year.news_lead"),
+                         year_inferred=True)
+    return out
 
 
 # years a title takes from around it rather than from a date of its own

@@ -772,3 +772,18 @@ def test_a_quoted_name_right_before_its_kind_word_is_the_title():
     # a quoted name of a body, then a verb phrase before the kind word: no title of an event
     text = "IOM assisted the “Union of Returned Workers” in organizing seminars on rights in 2003."
     assert "Union of Returned Workers" not in [t for t, in event_fields(text, "en", ("title",))]
+
+
+def test_a_news_item_is_about_the_numbered_session_it_names_first():
+    """A text written from its own date ('ayer') is about the session it names first, which
+    takes the document's year when nothing else dates it; a history (no such words) is not."""
+    news = ("ACCRA, 14 mar 2019 (GNA) – Los ministros acordaron ayer un plan común.\n\n"
+            "La III Reunión Ministerial del Proceso de Rabat, celebrada en un hotel del centro, reunió a 20 países.\n\n"
+            "La reunión anterior se celebró en Dakar en 2015.\n")
+    rows = found_events(extract_document("t", news, paragraphs_of(news, "es"), lambda _: 1, 2019, doc_date="2019-03-14"))
+    assert [(r["title"], r["year"], r["year_rule_id"]) for r in rows] == [
+        ("III Reunión Ministerial del Proceso de Rabat", 2019, "year.news_lead")]
+    history = news.replace("acordaron ayer", "acordaron entonces")
+    rows = found_events(extract_document("t", history, paragraphs_of(history, "es"), lambda _: 1, 2019,
+                                         doc_date="2019-03-14"))
+    assert [r["year_rule_id"] for r in rows] != ["year.news_lead"]
