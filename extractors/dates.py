@@ -66,6 +66,7 @@ class Grammar:
     months: dict[str, int]  # folded lower-case name or abbreviation (no period) -> 1..12
     month_names: frozenset[str]  # folded full month names of both languages (no abbreviations)
     year: re.Pattern[str]   # a stated year, bare or inside a date (the "year" piece)
+    relative: tuple[tuple[dict, re.Pattern[str]], ...] = ()  # dates said from the document's date
 
 
 @dataclass(slots=True)
@@ -116,7 +117,8 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
         Rule(e["id"], e["lang"], re.compile(expand_pieces(e["pattern"], pieces), re.IGNORECASE), order,
              next((regex for name, regex in month_pieces.items() if re.search(r"\{%s[:}]" % name, e["pattern"])), None))
         for order, e in enumerate(x for x in entries if x["kind"] == "rule"))
-    return Grammar(rules, months, frozenset(month_names), re.compile(expand_pieces("{year:y}", pieces)))
+    relative = tuple((e, re.compile(e["pattern"], re.I)) for e in entries if e["kind"] == "relative")
+    return Grammar(rules, months, frozenset(month_names), re.compile(expand_pieces("{year:y}", pieces)), relative)
 
 
 def _iso(year: int, month: int, day: int | None) -> str | None:
@@ -254,14 +256,6 @@ def reporting_period(text: str, dates: list[DateMention]) -> tuple[str, str] | N
     return None
 
 
-@lru_cache(maxsize=1)
-def relative_rules(path: Path = RULES_PATH) -> tuple[tuple[dict, re.Pattern[str]], ...]:
-    """The grammar's relative dates ('ayer', 'el pasado martes', 'next year'), matched on
-    accent-folded text and read against the document's date."""
-    entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return tuple((e, re.compile(e["pattern"], re.I)) for e in entries if e["kind"] == "relative")
-
-
 WEEKDAYS = {name: n for n, names in enumerate(("monday lunes", "tuesday martes", "wednesday miercoles",
                                                 "thursday jueves", "friday viernes", "saturday sabado",
                                                 "sunday domingo")) for name in names.split()}
@@ -278,7 +272,7 @@ def relative_dates(text: str, lang: str | None, doc_date: str | None) -> list[Da
     day = datetime.date.fromisoformat(doc_date) if len(doc_date) == 10 else None
     folded = fold_keeping_offsets(text)
     out = []
-    for rule, pattern in relative_rules():
+    for rule, pattern in load_grammar().relative:  # matched on accent-folded text
         if lang is not None and rule["lang"] != lang:
             continue
         for m in pattern.finditer(folded):

@@ -49,35 +49,25 @@ DEFAULT_CLOSING_LINES = 4  # non-empty lines at the end read for a closing place
 def closing_dateline_date(text: str, tail_lines: int = DEFAULT_CLOSING_LINES) -> str | None:
     """A line of its own near the end that is a known place and a full date, as a speech or
     a declaration is signed off ('Ciudad de Guatemala, 14 de noviembre de 2019'), as ISO."""
-    from extractors.places import known_place
-
     lines = [line.strip() for line in text.rstrip().splitlines() if line.strip()][-tail_lines:]
-    for line in reversed(lines):
-        if len(line) > 90:
-            continue
-        for date in find_dates(line):
-            place = CLOSING_PLACE.fullmatch(line[:date.start])
-            if date.precision == "day" and line[date.end:].strip(" .") == "" and place and known_place(place.group(1)):
-                return date.date_start
-    return None
+    # each line read as a dateline of its own: a known place opening it, then the date
+    return next((date for line in reversed(lines) if len(line) <= CLOSING_LINE_CHARS
+                 and (date := dateline_date(line, len(line)))), None)
 
 
-CLOSING_PLACE = re.compile(rf"({PLACE_NAME})(?:\s*,\s*{PLACE_NAME})?\s*,\s*(?:(?:a|el|on)\s+)?")
+CLOSING_LINE_CHARS = 90
 MASTHEAD_LINES = 3
-MONTH_YEAR = re.compile(r"(?<![\w/])([^\W\d_]{3,10})\.?\s+(?:de\s+)?((?:19|20)\d{2})(?![\w/])")
 
 
 def masthead_year(text: str, head_lines: int = MASTHEAD_LINES) -> int | None:
     """The year of a month and year on one of the first lines, when the line is short or
     split by '|' like a masthead ('Boletín N.º 7 | marzo de 2012', 'April 2019')."""
-    months = load_grammar().months
     for line in [line for line in text.splitlines() if line.strip()][:head_lines]:
         for part in line.split("|") if "|" in line else [line]:
-            if len(part.strip()) > 40:
-                continue
-            for m in MONTH_YEAR.finditer(part):
-                if fold(m.group(1)).lower() in months:
-                    return int(m.group(2))
+            if len(part.strip()) <= 40:  # the date grammar's dates with a month, not a range
+                for date in find_dates(part):
+                    if date.precision != "year" and not date.is_range:
+                        return int(date.date_start[:4])
     return None
 
 
