@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 
 .PHONY: tesseract
 tesseract:
-	@bash pipeline/ensure_tesseract.sh
+	@bash pipeline/sources/ensure_tesseract.sh
 
 extract: setup ## Run the pipeline over corpus/raw into corpus/clean and output
 	$(PY) -m pipeline extract $(if $(WORKERS),--workers $(WORKERS)) $(if $(EXECUTOR),--executor $(EXECUTOR)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(ARGS)
@@ -44,7 +44,7 @@ notebook: setup ## Execute notebooks/explore.ipynb in place against output/ (aft
 	RCP_OUTPUT=$(CURDIR)/output $(VENV)/bin/jupyter-execute --inplace --kernel_name=python3 --timeout=600 notebooks/explore.ipynb
 
 bench: setup ## Time the pipeline against bare pdfplumber/tesseract on a scaled corpus (SCALE=small for a quick run); writes output/bench.json
-	$(PY) -m pipeline.bench $(if $(SCALE),--scale $(SCALE)) $(if $(WORKERS),--workers $(WORKERS)) $(ARGS)
+	$(PY) -m pipeline.evaluate.bench $(if $(SCALE),--scale $(SCALE)) $(if $(WORKERS),--workers $(WORKERS)) $(ARGS)
 
 clean-output: ## Remove generated tables and clean texts (never touches corpus/raw)
 	find output -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

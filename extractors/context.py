@@ -34,7 +34,7 @@ class ParagraphContext:
     end: int
     text: str
     lang: str                  # the paragraph's language as detected ('es', 'en', 'und', …)
-    kind: str                  # paragraph kind of pipeline.sections: heading, list, table, text
+    kind: str                  # paragraph kind of pipeline.text.sections: heading, list, table, text
     section_id: str
     doc: Doc
     mentions: tuple[ProcessMention, ...]
@@ -92,7 +92,7 @@ class DocumentContext:
 
 def document_context(doc_id: str, text: str, paragraphs: list[dict], page_of: Callable[[int], int],
                      year: int | None = None, doc_date: str | None = None) -> DocumentContext:
-    """Parse the paragraphs (``pipeline.sections`` rows: char_start, char_end, lang, kind,
+    """Parse the paragraphs (``pipeline.text.sections`` rows: char_start, char_end, lang, kind,
     section_id) and find their process mentions, names and dates. Dates are read in order:
     a date without a year takes the last year stated above it, and the period a report
     covers (stated near its start) dates what follows."""

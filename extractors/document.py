@@ -19,7 +19,7 @@ from extractors.membership_rows import EVIDENCE_CHARS, decided_membership_rows, 
 from extractors.memberships import membership_rows_with_sessions
 from extractors.processes import process_rows
 from extractors.text import normalise_title
-from pipeline.tables import iso_interval
+from pipeline.output.tables import iso_interval
 
 
 def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Callable[[int], int],

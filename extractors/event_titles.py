@@ -376,7 +376,7 @@ def readable_title(title: str) -> str:
     letters = [c for c in title if c.isalpha()]
     if len(letters) < 6 or sum(c.isupper() for c in letters) < 0.8 * len(letters):
         return title
-    from pipeline.lexicon import registry_acronyms
+    from pipeline.nlp.lexicon import registry_acronyms
 
     acronyms = {a.upper() for a in registry_acronyms()}
     words = []

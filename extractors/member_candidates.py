@@ -56,7 +56,7 @@ POSITIVE_EVIDENCE = ("cue.member.", "cue.compose.", "cue.founding.", "cue.join."
                      "nearest_before.")
 # negative cue records and rule blockers (patterns/membership_evidence.jsonl, the cue rules)
 NEGATIVE_CUES = ("neg.", "block.")
-# evidence against a list's being members: its fitted weight is never positive (pipeline/train.py)
+# evidence against a list's being members: its fitted weight is never positive (pipeline/evaluate/train.py)
 NEGATIVE_EVIDENCE = (*NEGATIVE_CUES, "single.negative", "no_cue")
 # a role word between two names ends the list before it ('Members: A, B; Observers: C')
 ROLE_BREAK = re.compile(r"\b(?:observ\w*|members?|miembros?|participant\w*|chair\w*|presid\w*|host\w*)\b")

@@ -85,7 +85,7 @@ def names_in(doc: Doc) -> set[str]:
 def _discovered_name(span: Span) -> str | None:
     """Accept a discovery match only if its distinctive word is a proper name, not a common
     word ("Proceso de Convergencia" is a topic; "Proceso de Bamako" a process)."""
-    from pipeline.lexicon import zipf
+    from pipeline.nlp.lexicon import zipf
 
     proper = [t for t in span if t.is_title and t.norm_ not in {"proceso", "process", "dialogo", "dialogue",
                                                                 "migration", "migracion", "conferencia",

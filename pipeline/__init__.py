@@ -25,6 +25,6 @@ PIPELINE_VERSION = f"{__version__}+{_code_fingerprint()}"
 def load(out_dir="output", tables=None):
     """The output tables as DataFrames with their declared dtypes (Parquet, else CSV);
     ``tables``: only these (names), e.g. ``load("output", tables=["events"])``."""
-    from pipeline.storage import read_tables
+    from pipeline.output.storage import read_tables
 
     return read_tables(Path(out_dir), names=tables)

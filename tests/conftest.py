@@ -52,8 +52,8 @@ def copy_into(folder: Path, *files: Path) -> Path:
 @pytest.fixture(scope="session")
 def corpus_run(tmp_path_factory):
     """The whole seed corpus through the pipeline once per test session (OCR included)."""
-    from pipeline.options import RunOptions
-    from pipeline.runner import run
+    from pipeline.run.options import RunOptions
+    from pipeline.run.runner import run
 
     folder = tmp_path_factory.mktemp("corpus_run")
     options = RunOptions(inputs=(RAW,), out_dir=folder / "output", clean_dir=folder / "clean", quiet=True)
@@ -71,7 +71,7 @@ def realdev_run(tmp_path_factory):
     CI has shared/ beside the clone, so there a missing set is a failure, not a skip."""
     import os
 
-    from pipeline.evaluate import extract_realdev, load_realdev_gold
+    from pipeline.evaluate.score import extract_realdev, load_realdev_gold
 
     if not (REALDEV / "gold").is_dir():
         if os.environ.get("CI"):

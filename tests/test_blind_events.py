@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from pipeline import load
-from pipeline.evaluate import Counts, match_events
-from pipeline.options import RunOptions
-from pipeline.runner import run
+from pipeline.evaluate.score import Counts, match_events
+from pipeline.run.options import RunOptions
+from pipeline.run.runner import run
 
 SETS = ("blind_events", "blind_events2")
 FIXTURES = Path(__file__).parent / "fixtures"

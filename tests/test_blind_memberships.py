@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from pipeline import load
-from pipeline.evaluate import Counts, match_multisets
-from pipeline.options import RunOptions
-from pipeline.runner import run
+from pipeline.evaluate.score import Counts, match_multisets
+from pipeline.run.options import RunOptions
+from pipeline.run.runner import run
 
 FOLDERS = [Path(__file__).parent / "fixtures" / name for name in ("blind_memberships", "blind_memberships2", "blind_memberships3", "blind_memberships4")]
 LIMITS = tomllib.loads((Path(__file__).parent / "gold" / "floors.toml").read_text(encoding="utf-8"))

@@ -11,11 +11,11 @@ import pyarrow as pa
 import pytest
 
 from pipeline import load
-from pipeline.cli import main
-from pipeline.corpus import CorpusEntry, assign_doc_ids, discover, plan_corpus
-from pipeline.ingest import relative_path_to_doc_id
-from pipeline.options import RunOptions
-from pipeline.runner import Progress, run
+from pipeline.run.cli import main
+from pipeline.run.corpus import CorpusEntry, assign_doc_ids, discover, plan_corpus
+from pipeline.sources.files import relative_path_to_doc_id
+from pipeline.run.options import RunOptions
+from pipeline.run.runner import Progress, run
 from tests.conftest import RAW
 
 REPORT = RAW / "crm-ppt-report_2002-2003_es.txt"
@@ -196,7 +196,7 @@ def test_load_gives_dates_lists_and_categories(corpus_run):
     assert len(month["date_iso"].split("/")[0]) == 7
     assert tables["documents"]["doc_date"].dtype == pd.ArrowDtype(pa.date32())
     # the CSV reads back to the same types
-    from pipeline.storage import read_tables
+    from pipeline.output.storage import read_tables
 
     parquet_free = seed.out_dir.parent / "csv_only"
     shutil.copytree(seed.out_dir, parquet_free, ignore=shutil.ignore_patterns("*.parquet"))
@@ -206,7 +206,7 @@ def test_load_gives_dates_lists_and_categories(corpus_run):
 
 
 def test_a_category_outside_the_declared_values_is_refused():
-    from pipeline.tables import MEMBERSHIPS, TableError, rows_to_frame
+    from pipeline.output.tables import MEMBERSHIPS, TableError, rows_to_frame
 
     row = {c: "x" for c in MEMBERSHIPS.column_names} | {"page": 1, "char_start": 0, "char_end": 1, "n_mentions": 1,
                                                          "member_type": "country", "role": "host"}
@@ -217,7 +217,7 @@ def test_a_category_outside_the_declared_values_is_refused():
 def test_every_event_kind_of_the_rules_is_a_declared_category():
     from extractors.nlp import PATTERNS
     from extractors.text import read_jsonl
-    from pipeline.tables import EVENT_KINDS
+    from pipeline.output.tables import EVENT_KINDS
 
     assert {r["kind"] for r in read_jsonl(PATTERNS / "event_kinds.jsonl")} <= set(EVENT_KINDS)
 
@@ -280,7 +280,7 @@ def test_a_docx_gives_its_table_members_italics_and_paragraphs(tmp_path):
 
 def test_docx_footnotes_become_their_own_paragraphs(tmp_path):
     docx = pytest.importorskip("docx")
-    from pipeline.word import docx_to_text
+    from pipeline.sources.word import docx_to_text
 
     document = docx.Document()
     document.add_paragraph("Los países miembros se reunieron en Lima.")

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from pipeline import load
-from pipeline.cli import main
-from pipeline.options import ExitCode, RunOptions
-from pipeline.runner import run
+from pipeline.run.cli import main
+from pipeline.run.options import ExitCode, RunOptions
+from pipeline.run.runner import run
 from tests.conftest import RAW, cut_pdf
 from tests.test_faults import REAL_TESSERACT, assert_same_as_clean, error_of, fake_tesseract, run_options
 
@@ -59,7 +59,7 @@ def test_serial_process_and_dask_give_identical_outputs(dask_installed, tmp_path
         for name in serial:
             pd.testing.assert_frame_equal(other[name], serial[name], obj=f"{executor}: {name}")
         files = sorted(p.relative_to(outs["serial"] / "clean") for p in (outs["serial"] / "clean").rglob("*.*")
-                       if not p.name.startswith("."))  # the folder's marker aside (pipeline.corpus.OUTPUT_MARKER)
+                       if not p.name.startswith("."))  # the folder's marker aside (pipeline.run.corpus.OUTPUT_MARKER)
         assert len(files) == 9  # clean, source and offsets of three documents
         for rel in files:
             assert (outs[executor] / "clean" / rel).read_bytes() == (outs["serial"] / "clean" / rel).read_bytes()

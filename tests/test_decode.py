@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.decode import NotText, bytes_to_text, fix_unicode_lines, html_to_text, markup_edits, rewrite_chain
+from pipeline.sources.decode import NotText, bytes_to_text, fix_unicode_lines, html_to_text, markup_edits, rewrite_chain
 
 
 def clean(text: str) -> str:

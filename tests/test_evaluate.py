@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.evaluate import (Counts, describe_errors, match_locations, language_accuracy, load_gold, match_document_fields,
+from pipeline.evaluate.score import (Counts, describe_errors, match_locations, language_accuracy, load_gold, match_document_fields,
                                match_events, match_multisets, score_document, score_repair)
 
 GOLD = Path(__file__).parent / "gold"
@@ -171,7 +171,7 @@ def test_error_listing_names_what_was_missed_and_what_is_spurious():
 
 
 def test_the_dev_pdfs_are_scored_against_the_gold_of_their_text():
-    from pipeline.evaluate import Evaluation, dev_pdf_texts, load_gold, pdf_comparison
+    from pipeline.evaluate.score import Evaluation, dev_pdf_texts, load_gold, pdf_comparison
 
     texts = dev_pdf_texts(GOLD)
     assert texts and set(texts.values()) <= set(load_gold(GOLD))
@@ -190,7 +190,7 @@ def test_a_dev_scan_is_made_of_its_pdf_once(tmp_path):
 
     import pypdfium2 as pdfium
 
-    from pipeline.evaluate import dev_pdf_scans, dev_pdf_texts, made_scan
+    from pipeline.evaluate.score import dev_pdf_scans, dev_pdf_texts, made_scan
     from tests.fixtures.make_fixtures import two_column_pdf
 
     assert set(dev_pdf_scans(GOLD).values()) <= set(dev_pdf_texts(GOLD))

@@ -4,8 +4,8 @@ import pytest
 
 from extractors import extract_document
 from extractors.event_model import event_evidence, load_model, EVENT_MODEL_PATH
-from pipeline.evaluate import Counts
-from pipeline.train import EventGoldSet, Example, event_cross_validated, held_out_confidences
+from pipeline.evaluate.score import Counts
+from pipeline.evaluate.train import EventGoldSet, Example, event_cross_validated, held_out_confidences
 from tests.test_extractors import paragraphs_of
 
 TEXT = ("La VII Conferencia Regional sobre Migración se celebró en Antigua, Guatemala, del 20 al 22 de mayo "

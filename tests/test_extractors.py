@@ -2,7 +2,7 @@
 import pytest
 
 from extractors import extract_document
-from pipeline.sections import split_paragraphs
+from pipeline.text.sections import split_paragraphs
 
 
 def paragraphs_of(text: str, lang: str) -> list[dict]:

@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 from pipeline import load
-from pipeline.ocr import OcrSettings
-from pipeline.options import RunOptions
-from pipeline.pdf import PageSettings
-from pipeline.runner import run
+from pipeline.sources.ocr import OcrSettings
+from pipeline.run.options import RunOptions
+from pipeline.sources.pdf import PageSettings
+from pipeline.run.runner import run
 from tests.conftest import RAW
 
 GOOD_TEXTS = ("crm-puebla-brochure_2004_ocr_es.txt", "crm-ppt-report_2002-2003_es.txt")
@@ -131,8 +131,8 @@ def test_worker_killed_once_loses_nothing(tmp_path, inputs, clean):
 
 
 def test_doc_timeout_is_an_option():
-    from pipeline.cli import build_parser
-    from pipeline.options import BadOptions
+    from pipeline.run.cli import build_parser
+    from pipeline.run.options import BadOptions
 
     args = build_parser().parse_args(["extract", "--doc-timeout", "12.5"])
     assert args.doc_timeout == 12.5

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import evaluate
+from pipeline.evaluate.score import evaluate
 
 GOLD = Path(__file__).parent / "gold"
 LIMITS = tomllib.loads((GOLD / "floors.toml").read_text(encoding="utf-8"))

@@ -1,11 +1,11 @@
 """Footnotes and reference marks of text-layer pages: the rules on made-up pages, with a
 counterexample each (the Word PDF of MC/INF/266 is the golden test in test_ingest_pdf)."""
-from pipeline.decode import markup_edits, rewrite_chain
-from pipeline.ingest import footnote_edits, footnotes_text, sentence_across_pages_edits
-from pipeline.layout import LayoutSettings, mark_footnotes, note_number, words_to_page
-from pipeline.pdf import attach_reference_marks, mark_superscripts
+from pipeline.sources.decode import markup_edits, rewrite_chain
+from pipeline.text.assemble import footnote_edits, footnotes_text, sentence_across_pages_edits
+from pipeline.sources.layout import LayoutSettings, mark_footnotes, note_number, words_to_page
+from pipeline.sources.pdf import attach_reference_marks, mark_superscripts
 from pipeline.records import Line, PageMethod, Word, Zone
-from pipeline.sections import split_paragraphs
+from pipeline.text.sections import split_paragraphs
 from pipeline.textedit import apply_edits
 
 

@@ -4,10 +4,10 @@ import re
 import pytest
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.ingest import path_to_source
-from pipeline.pdf import PageJob, PageSettings, extract_page, pdf_page_count
+from pipeline.sources.files import path_to_source
+from pipeline.sources.pdf import PageJob, PageSettings, extract_page, pdf_page_count
 from pipeline.records import PageMethod
-from pipeline.stages import pages_to_result
+from pipeline.run.stages import pages_to_result
 from tests.conftest import ROOT
 from tests.fixtures.make_fixtures import HEADER, SENTENCES
 
@@ -126,7 +126,7 @@ def test_force_ocr_setting(made):
 
 
 def test_a_table_cut_by_a_page_break_becomes_one_table():
-    from pipeline.ingest import table_across_pages_edits
+    from pipeline.text.assemble import table_across_pages_edits
     from pipeline.textedit import apply_edits
 
     text = ("Process\tMembers\tTopics\nBali Process (2002)\tAustralia, Indonesia\tSmuggling\n"
@@ -152,9 +152,9 @@ def test_word_pdf_annex_table_gives_the_members_of_its_text(tmp_path):
     import os
 
     from pipeline import load
-    from pipeline.evaluate import load_gold, score_document
-    from pipeline.options import RunOptions
-    from pipeline.runner import run
+    from pipeline.evaluate.score import load_gold, score_document
+    from pipeline.run.options import RunOptions
+    from pipeline.run.runner import run
 
     if not WORD_PDF.exists():
         if os.environ.get("CI"):
@@ -201,7 +201,7 @@ def _realworld_page(name: str, page: int):
     repository) through the per-page function."""
     import os
 
-    from pipeline.pdf import PageJob, PageSettings, extract_page
+    from pipeline.sources.pdf import PageJob, PageSettings, extract_page
 
     path = REALWORLD / name
     if not path.exists():
@@ -248,7 +248,7 @@ def test_a_skewed_photo_is_turned_upright_before_ocr():
     segmentation read 2,772 of page 3's 4,521 characters; deskewed it reads them all."""
     import os
 
-    from pipeline.pdf import PageJob, PageSettings, extract_page
+    from pipeline.sources.pdf import PageJob, PageSettings, extract_page
 
     photo = ROOT.parent / "shared" / "corpus" / "mc-inf-259_word_phone.pdf"
     if not photo.exists():
@@ -268,8 +268,8 @@ def test_a_sentence_cut_by_a_page_break_stays_one_paragraph(tmp_path):
     import os
 
     from pipeline import load
-    from pipeline.options import RunOptions
-    from pipeline.runner import run
+    from pipeline.run.options import RunOptions
+    from pipeline.run.runner import run
 
     pdf = ROOT.parent / "shared" / "corpus" / "mc-inf-259_word_textlayer.pdf"
     if not pdf.exists():
@@ -293,8 +293,8 @@ def test_a_100_dpi_scan_is_upscaled_before_ocr(tmp_path):
     the made page of seed 004 with 5.8% of its words wrong as is; upscaled to 200 dpi the
     clean text is within 5%."""
     from pipeline import load
-    from pipeline.options import RunOptions
-    from pipeline.runner import run
+    from pipeline.run.options import RunOptions
+    from pipeline.run.runner import run
     from tests.fixtures.make_fixtures import low_resolution_scan
 
     folder = tmp_path / "in"
@@ -311,7 +311,7 @@ def test_a_100_dpi_scan_is_upscaled_before_ocr(tmp_path):
 def test_low_resolution_images_are_upscaled_and_others_left_alone():
     from PIL import Image
 
-    from pipeline.ocr import OcrSettings, image_resolution, upscaled
+    from pipeline.sources.ocr import OcrSettings, image_resolution, upscaled
 
     settings = OcrSettings()
     scan = Image.new("1", (827, 1169), 1)
@@ -337,9 +337,9 @@ def test_a_scanned_ruled_table_gives_the_members_of_its_text(tmp_path):
     import pypdfium2 as pdfium
 
     from pipeline import load
-    from pipeline.evaluate import load_gold, score_document
-    from pipeline.options import RunOptions
-    from pipeline.runner import run
+    from pipeline.evaluate.score import load_gold, score_document
+    from pipeline.run.options import RunOptions
+    from pipeline.run.runner import run
 
     if not WORD_PDF.exists():
         if os.environ.get("CI"):
@@ -377,7 +377,7 @@ def test_three_column_register_page_reads_column_by_column():
 
 def test_a_huge_page_is_rendered_within_the_pixel_budget():
     """bug: a 596-byte PDF with an 8000-pt page needed 7.3 GB to render and OCR at 200 dpi."""
-    from pipeline.pdf import DEFAULT_MAX_PAGE_PIXELS, render_scale
+    from pipeline.sources.pdf import DEFAULT_MAX_PAGE_PIXELS, render_scale
 
     assert render_scale(595, 842, 200) == 200 / 72  # an A4 page: as asked
     scale = render_scale(8000, 8000, 200)
@@ -389,7 +389,7 @@ def test_a_blank_page_has_no_measurable_skew():
     profiles being flat); no skew can be measured there, so it is null and nothing is turned."""
     from PIL import Image, ImageDraw
 
-    from pipeline.ocr import OcrSettings, deskewed, skew_angle
+    from pipeline.sources.ocr import OcrSettings, deskewed, skew_angle
 
     blank = Image.new("L", (800, 1000), 255)
     assert skew_angle(blank) is None

@@ -1,4 +1,4 @@
-from pipeline.layout import LayoutSettings, find_gutter, reading_order, words_to_lines
+from pipeline.sources.layout import LayoutSettings, find_gutter, reading_order, words_to_lines
 from pipeline.records import Line, Word
 
 S = LayoutSettings()

@@ -16,7 +16,7 @@ from extractors.member_model import DEFAULT_MIN_CONFIDENCE, confidence, load_mod
 from extractors.membership_rows import document_membership_rows
 from extractors.member_candidates import EVIDENCE_PATH
 from extractors.text import fold, read_jsonl
-from pipeline.train import Example, fit
+from pipeline.evaluate.train import Example, fit
 from tests.test_extractors import paragraphs_of
 
 EVIDENCE = read_jsonl(EVIDENCE_PATH)

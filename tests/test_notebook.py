@@ -7,8 +7,8 @@ import sys
 import pytest
 
 from pipeline import load
-from pipeline.options import RunOptions
-from pipeline.runner import run
+from pipeline.run.options import RunOptions
+from pipeline.run.runner import run
 from tests.conftest import RAW, ROOT
 
 nbformat = pytest.importorskip("nbformat", reason="the notebook test needs the test extra: pip install -e '.[test]'")

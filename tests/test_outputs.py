@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.outputs import datapackage, process_members, process_profiles
-from pipeline.tables import TABLES
+from pipeline.output.corpus_outputs import datapackage, process_members, process_profiles
+from pipeline.output.tables import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,7 +112,7 @@ def test_a_title_in_capitals_reads_in_title_case_and_keeps_numerals_and_acronyms
 
 
 def test_event_catalog_joins_numbered_sessions_and_similar_titles_across_documents():
-    from pipeline.outputs import event_catalog
+    from pipeline.output.corpus_outputs import event_catalog
 
     events = pd.DataFrame([
         {"doc_id": "a", "event_id": "e001", "kind": "conference", "title": "VII Conferencia Regional sobre Migración",

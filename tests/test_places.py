@@ -67,13 +67,13 @@ def test_a_city_set_off_after_a_title_before_its_country():
     ("Informe anual\n\nEl taller se celebró en Quito, 8 de mayo de 2018, con diez países. Fin del informe.\n", None),
 ])
 def test_a_dateline_or_update_stamp_dates_the_document(text, date):
-    from pipeline.docinfo import document_date
+    from pipeline.text.docinfo import document_date
 
     assert document_date(text) == date
 
 
 def test_a_masthead_month_and_year_gives_the_year_only():
-    from pipeline.docinfo import document_date, document_year
+    from pipeline.text.docinfo import document_date, document_year
 
     text = "MIGRATION NEWS | Issue 7 | March 2014\nNews from the processes\n\nThe workshop took place on 3-4 March."
     assert (document_date(text), document_year(text, None)) == (None, 2014)

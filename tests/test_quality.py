@@ -1,7 +1,7 @@
 """The quality verdict of a page or document text."""
 import pytest
 
-from pipeline.quality import quality_verdict, text_quality
+from pipeline.text.quality import quality_verdict, text_quality
 
 SPANISH = ("La Conferencia Regional sobre Migración celebró su reunión anual en la ciudad de Panamá, "
            "con la participación de los países miembros y de los organismos observadores invitados.")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import REALDEV_ROLES, evaluate, realdev_member_id
+from pipeline.evaluate.score import REALDEV_ROLES, evaluate, realdev_member_id
 from tests.conftest import REALDEV
 
 LIMITS = tomllib.loads((Path(__file__).parent / "gold" / "floors.toml").read_text(encoding="utf-8"))

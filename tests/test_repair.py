@@ -1,8 +1,8 @@
 """Repair steps on hand-made Spanish and English sentences: what must change, what must not."""
 import pytest
 
-from pipeline.decode import rewrite_chain
-from pipeline.repair import (RepairSettings, bullet_edits, dehyphen_edits, ocr_confusion_edits, page_number_edits,
+from pipeline.sources.decode import rewrite_chain
+from pipeline.text.repair import (RepairSettings, bullet_edits, dehyphen_edits, ocr_confusion_edits, page_number_edits,
                              reflow_edits, repair_steps)
 
 DAMAGED = RepairSettings(ocr_damaged=True)
@@ -218,7 +218,7 @@ def test_reflow_joins_a_one_line_paragraph_cut_by_a_page_break():
 def test_a_token_longer_than_any_word_is_not_judged():
     """bug: one 100,000-letter token exhausted memory in judge_word (its candidate edits grow
     with the square of its length)."""
-    from pipeline.repair import RepairSettings, judge_word
+    from pipeline.text.repair import RepairSettings, judge_word
 
     assert judge_word("migracion" * 10_000, "es", frozenset(), RepairSettings(), True) is None
     # counterexample: a real damaged word is still judged

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from pipeline import load
-from pipeline.options import RunOptions
-from pipeline.review import Span, render_text, write_review_pages
-from pipeline.runner import run
+from pipeline.run.options import RunOptions
+from pipeline.output.review import Span, render_text, write_review_pages
+from pipeline.run.runner import run
 from tests.conftest import RAW
 
 DOCS = (RAW / "crm-puebla-brochure_2004_ocr_es.txt", RAW / "crm-ppt-report_2002-2003_es.txt")

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from pipeline import PIPELINE_VERSION, load
-from pipeline.cli import main
-from pipeline.options import ExitCode, RunOptions
-from pipeline.runner import run
+from pipeline.run.cli import main
+from pipeline.run.options import ExitCode, RunOptions
+from pipeline.run.runner import run
 from tests.conftest import RAW
 from tests.fixtures.make_fixtures import bad_inputs
 
@@ -93,7 +93,7 @@ def test_deleted_clean_text_is_regenerated(tmp_path):
 def test_failed_write_leaves_previous_table_intact(tmp_path, monkeypatch):
     run(options(tmp_path, GOOD_TEXT))
     before = (tmp_path / "out" / "documents.csv").read_bytes()
-    import pipeline.storage as storage
+    import pipeline.output.storage as storage
 
     def broken_to_csv(*args, **kwargs):
         raise OSError("disk full")
@@ -160,8 +160,8 @@ def test_corpus_raw_is_never_modified(tmp_path):
 def test_a_tesseract_that_reports_no_version_fails_its_documents_only(tmp_path, made):
     """bug: a `tesseract` on PATH whose --version is no version made pytesseract exit the
     process (SystemExit), and the whole batch stopped with no tables."""
-    from pipeline.ocr import OcrSettings
-    from pipeline.pdf import PageSettings
+    from pipeline.sources.ocr import OcrSettings
+    from pipeline.sources.pdf import PageSettings
 
     fake = tmp_path / "tesseract"
     fake.write_text("#!/bin/sh\necho 'not a version'\n")
@@ -258,7 +258,7 @@ def test_a_pdf_whose_pages_cannot_be_counted_is_given_up_on(tmp_path):
     the batch hung. It now asks in a child process that is ended after its time."""
     import zlib
 
-    from pipeline.pdf import UnreadableDocument, bounded_pdfminer_page_count
+    from pipeline.sources.pdf import UnreadableDocument, bounded_pdfminer_page_count
 
     data = zlib.compress(b"0 " * (150 << 20), 9)
     bomb = tmp_path / "bomb.pdf"
@@ -280,9 +280,9 @@ def test_rows_come_from_the_bytes_that_were_hashed(tmp_path):
     the cache serve version 2's rows as unchanged."""
     import os
 
-    from pipeline.ingest import SourceChanged, check_unchanged, path_to_source
-    from pipeline.runner import _source, read_source
-    from pipeline.corpus import CorpusEntry
+    from pipeline.sources.files import SourceChanged, check_unchanged, path_to_source
+    from pipeline.run.runner import _source, read_source
+    from pipeline.run.corpus import CorpusEntry
 
     path = tmp_path / "report.txt"
     path.write_text("Version one of the report.\n", encoding="utf-8")
@@ -304,7 +304,7 @@ def test_rows_come_from_the_bytes_that_were_hashed(tmp_path):
 def test_a_second_run_into_the_same_out_stops_and_stale_temporaries_go(tmp_path):
     """bug: two runs into one --out at once deleted each other's review pages (both exit
     0), and SIGKILL left '.NAME.PID.tmp' files forever."""
-    from pipeline.storage import OutputBusy, output_lock
+    from pipeline.output.storage import OutputBusy, output_lock
 
     out = tmp_path / "out"
     (out / "review").mkdir(parents=True)
@@ -326,7 +326,7 @@ def test_a_second_run_into_the_same_out_stops_and_stale_temporaries_go(tmp_path)
 def test_a_document_with_more_pages_than_allowed_is_refused(tmp_path, made, monkeypatch):
     """bug: a 100,000-page blank PDF would have run for about 20 hours (the time limit is per
     page); a document may have DEFAULT_MAX_PAGES pages."""
-    import pipeline.runner as runner_module
+    import pipeline.run.runner as runner_module
 
     monkeypatch.setattr(runner_module, "DEFAULT_MAX_PAGES", 2)
     summary = run(options(tmp_path, made["two_column"], workers=1))
@@ -346,7 +346,7 @@ def test_each_worker_runs_within_a_memory_limit():
     """bug: one page made tesseract take 5.3 GB (7.3 GB with its worker): a worker and what
     it runs now have a share of the machine's memory as their address space, so a document
     that blows up fails with an error row instead of taking the machine."""
-    from pipeline.executors import DEFAULT_MIN_WORKER_MEMORY, make_pool, worker_memory_limit
+    from pipeline.run.executors import DEFAULT_MIN_WORKER_MEMORY, make_pool, worker_memory_limit
 
     pool = make_pool("process", 2)
     try:
@@ -359,8 +359,8 @@ def test_each_worker_runs_within_a_memory_limit():
 def test_an_interrupt_while_tables_are_written_leaves_the_previous_tables_whole(tmp_path, monkeypatch):
     """bug: an interrupt in the table phase left tables of two runs side by side (documents
     of 150 documents, events of 75). The tables are written into a stage and switched in."""
-    import pipeline.runner as runner_module
-    from pipeline.storage import CACHE_DIR
+    import pipeline.run.runner as runner_module
+    from pipeline.output.storage import CACHE_DIR
 
     first = tmp_path / "first.txt"
     shutil.copy(GOOD_TEXT, first)
@@ -463,7 +463,7 @@ def test_a_fifo_named_on_the_command_line_is_refused_without_opening_it(tmp_path
 
 
 def test_two_unreadable_files_are_two_error_rows_not_a_duplicate(tmp_path, monkeypatch):
-    import pipeline.runner as runner
+    import pipeline.run.runner as runner
     folder = tmp_path / "in"
     folder.mkdir()
     for name in ("a.txt", "b.txt"):
@@ -492,8 +492,8 @@ def test_a_sigkill_in_the_table_phase_leaves_tables_clean_texts_and_cache_that_a
     script = (
         "import os, signal, sys\n"
         "from pathlib import Path\n"
-        "import pipeline.runner as r\n"
-        "from pipeline.options import RunOptions\n"
+        "import pipeline.run.runner as r\n"
+        "from pipeline.run.options import RunOptions\n"
         "r.write_corpus_tables = lambda stage: os.kill(os.getpid(), signal.SIGKILL)\n"
         f"r.run(RunOptions(inputs=(Path({str(first)!r}),), out_dir=Path({str(tmp_path / 'out')!r}), "
         f"clean_dir=Path({str(tmp_path / 'clean')!r}), quiet=True, workers=1).validated())\n")

@@ -2,7 +2,7 @@
 from PIL import Image, ImageDraw
 
 from pipeline.records import Word
-from pipeline.scan_tables import image_to_rules, rules_to_grids, words_into_grids
+from pipeline.sources.scan_tables import image_to_rules, rules_to_grids, words_into_grids
 
 
 def _page(draw_table=True, frame=False, border=False):

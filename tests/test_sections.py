@@ -1,10 +1,10 @@
 """Sections, paragraphs and per-paragraph language on hand-made Spanish/English text."""
 import numpy as np
 
-from pipeline.docinfo import cover_date, cover_symbol, original_language
-from pipeline.language import LanguageSettings, assign_languages, guess_paragraph
+from pipeline.text.docinfo import cover_date, cover_symbol, original_language
+from pipeline.text.language import LanguageSettings, assign_languages, guess_paragraph
 from pipeline.records import Document, PageMethod, PageSpan, SourceFile
-from pipeline.sections import document_structure, split_paragraphs
+from pipeline.text.sections import document_structure, split_paragraphs
 from pipeline.textedit import Edit
 
 ES = ("La Conferencia Regional sobre Migración es un foro en el cual los países de la región discuten "

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.evaluate import Counts, match_events
+from pipeline.evaluate.score import Counts, match_events
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FLOORS = tomllib.loads((Path(__file__).parent / "gold" / "floors.toml").read_text(encoding="utf-8"))
@@ -23,8 +23,8 @@ def names(folder: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def events(tmp_path_factory) -> pd.DataFrame:
     """Both sets through the pipeline in one run."""
-    from pipeline.options import RunOptions
-    from pipeline.runner import run
+    from pipeline.run.options import RunOptions
+    from pipeline.run.runner import run
 
     folder = tmp_path_factory.mktemp("unseen")
     inputs = tuple(f / f"{n}.txt" for f in SETS.values() for n in names(f))

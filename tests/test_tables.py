@@ -2,9 +2,9 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from pipeline.runner import run
-from pipeline.options import RunOptions
-from pipeline.tables import DOCUMENTS, PAGES, RUN_TABLES, TABLES, TableError, arrow_schema, data_dictionary, rows_to_frame
+from pipeline.run.runner import run
+from pipeline.run.options import RunOptions
+from pipeline.output.tables import DOCUMENTS, PAGES, RUN_TABLES, TABLES, TableError, arrow_schema, data_dictionary, rows_to_frame
 from tests.conftest import RAW
 
 
@@ -53,7 +53,7 @@ def test_a_table_written_in_chunks_equals_one_written_at_once(tmp_path):
     import pyarrow.parquet as pq
 
     from pipeline import load
-    from pipeline.storage import TableWriter, write_table
+    from pipeline.output.storage import TableWriter, write_table
 
     rows = [doc_row(doc_id=f"d{i}", n_pages=i, error=None if i % 3 else "bad") for i in range(10)]
     write_table(DOCUMENTS, rows, tmp_path / "once")
@@ -66,7 +66,7 @@ def test_a_table_written_in_chunks_equals_one_written_at_once(tmp_path):
 
 
 def test_a_chunk_violating_the_declaration_leaves_the_previous_files(tmp_path):
-    from pipeline.storage import TableWriter, write_table
+    from pipeline.output.storage import TableWriter, write_table
 
     write_table(DOCUMENTS, [doc_row()], tmp_path)
     before = (tmp_path / "documents.parquet").read_bytes(), (tmp_path / "documents.csv").read_bytes()
@@ -83,8 +83,8 @@ def test_text_cells_a_spreadsheet_would_run_are_escaped_in_the_csv_only(tmp_path
     documents.source_path and events.evidence as cells a spreadsheet runs as formulas."""
     import pyarrow.parquet as pq
 
-    from pipeline.storage import read_tables, write_table
-    from pipeline.tables import CORRECTIONS
+    from pipeline.output.storage import read_tables, write_table
+    from pipeline.output.tables import CORRECTIONS
 
     rows = [doc_row(doc_id="a", source_path="+cmd calc.txt"), doc_row(doc_id="b", source_path="=1+2"),
             doc_row(doc_id="c", source_path="'quoted"), doc_row(doc_id="d", source_path="plain - text"),

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from extractors.text import fold, fold_lower_keeping_offsets, normalise_title
-from pipeline.tables import iso_at_precision
+from pipeline.output.tables import iso_at_precision
 
 EVENT_TITLE_THRESHOLD = 80  # rapidfuzz similarity on normalised titles (see title_similarity)
 DOCUMENT_FIELDS = ("symbol", "doc_date", "language", "original_language")
@@ -122,8 +122,8 @@ def extract_realdev(realdev_dir: Path, work_dir: Path, workers: int | None = Non
 def _extract_set(inputs: tuple[Path, ...], work_dir: Path, workers: int | None = None):
     """An evaluation set's inputs through the pipeline into ``work_dir``/{output,clean}
     (cached: an unchanged re-run costs nothing). Returns (out_dir, clean_dir)."""
-    from pipeline.options import RunOptions
-    from pipeline.runner import run
+    from pipeline.run.options import RunOptions
+    from pipeline.run.runner import run
 
     options = RunOptions(inputs=inputs, out_dir=work_dir / "output", clean_dir=work_dir / "clean", quiet=True,
                          mode="replace", **({"workers": workers} if workers else {})).validated()
@@ -652,10 +652,10 @@ def render_set(frame: pd.DataFrame) -> str:
 
 def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path, errors: list[str] | None = None,
                      real_sets: dict[str, Path | None] | None = None, dev_pdf_dir: Path | None = None) -> int:
-    from pipeline.options import ExitCode
-    from pipeline.outputs import write_datapackage
-    from pipeline.storage import write_table
-    from pipeline.tables import EVALUATION
+    from pipeline.run.options import ExitCode
+    from pipeline.output.corpus_outputs import write_datapackage
+    from pipeline.output.storage import write_table
+    from pipeline.output.tables import EVALUATION
 
     if not (out_dir / "documents.parquet").exists() and not (out_dir / "documents.csv").exists():
         print(f"error: no pipeline output in {out_dir}; run `make extract` first")

@@ -19,7 +19,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.ingest import relative_path_to_doc_id, unique_doc_id
+from pipeline.sources.files import relative_path_to_doc_id, unique_doc_id
 
 INDEX_NAME = "corpus.json"
 MODES = ("merge", "prune", "replace")

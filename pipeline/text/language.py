@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.lexicon import ENGLISH_FUNCTION_WORDS, SPANISH_FUNCTION_WORDS
+from pipeline.nlp.lexicon import ENGLISH_FUNCTION_WORDS, SPANISH_FUNCTION_WORDS
 
 LANGS = ("es", "en", "other")
 
@@ -70,7 +70,7 @@ def function_word_scores(text: str) -> dict[str, float]:
 
 def lexicon_vote(text: str) -> str | None:
     """For short strings (headings): words common in one language and rare in the other."""
-    from pipeline.lexicon import zipf
+    from pipeline.nlp.lexicon import zipf
 
     es = en = 0
     for word in re.findall(r"[^\W\d_]{3,}|\b(?:y|e|o|de|en|and|of|the|to|in)\b", text.lower()):

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from pipeline.tables import (TABLES, Table, TableError, arrow_schema, csv_unsafe, data_dictionary, frame_to_csv_frame,
+from pipeline.output.tables import (TABLES, Table, TableError, arrow_schema, csv_unsafe, data_dictionary, frame_to_csv_frame,
                              frame_to_declared, rows_to_frame)
 
 if TYPE_CHECKING:
@@ -280,7 +280,7 @@ def read_any_cached(out_dir: Path, doc_id: str) -> dict | None:
 def conform_cached(tables: dict[str, list[dict]]) -> dict[str, list[dict]] | None:
     """Rows of an earlier pipeline version with today's columns (unknown ones dropped, new
     ones empty), or None when they cannot satisfy today's declarations."""
-    from pipeline.tables import RUN_TABLES
+    from pipeline.output.tables import RUN_TABLES
 
     out = {}
     for name, table in RUN_TABLES.items():

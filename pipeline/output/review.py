@@ -6,7 +6,7 @@ network. Each page shows the clean text with the extracted spans highlighted (ne
 where they overlap), the repair edits marked with the original text on hover, page
 boundaries, and the rows of each extraction table for the document.
 
-Called by the runner after every run (pipeline/outputs.py), so it must stay fast: it
+Called by the runner after every run (pipeline/output/corpus_outputs.py), so it must stay fast: it
 reads the tables once and renders with plain string building.
 """
 from __future__ import annotations
@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.storage import iter_document_tables, write_atomic
-from pipeline.tables import TABLES
+from pipeline.output.storage import iter_document_tables, write_atomic
+from pipeline.output.tables import TABLES
 from pipeline.textedit import origin_from_runs
 
 REVIEW_DIR = "review"
@@ -159,7 +159,7 @@ def _missing(value) -> bool:
 
 
 def _safe_name(doc_id: str) -> str:
-    """doc_ids are file-name safe by construction (pipeline.corpus); never let one escape the folder."""
+    """doc_ids are file-name safe by construction (pipeline.run.corpus); never let one escape the folder."""
     return doc_id.replace("/", "_").replace("\\", "_")
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import PIPELINE_VERSION
-from pipeline.storage import write_atomic, write_table
-from pipeline.tables import CORPUS_TABLES, EVENT_CATALOG, EVENTS, MEMBERSHIP_PANEL, PROCESS_MEMBERS, PROCESS_PROFILES, TABLES, Table, is_missing, type_note, value_to_date
+from pipeline.output.storage import write_atomic, write_table
+from pipeline.output.tables import CORPUS_TABLES, EVENT_CATALOG, EVENTS, MEMBERSHIP_PANEL, PROCESS_MEMBERS, PROCESS_PROFILES, TABLES, Table, is_missing, type_note, value_to_date
 
 if TYPE_CHECKING:  # pandas is imported where profiles are built: an unchanged re-run does not need it
     import pandas as pd
@@ -68,7 +68,7 @@ def write_corpus_outputs(out_dir: Path, clean_dir: Path, summary, tables_rewritt
                  json.dumps(run_manifest(tables["documents"], table_counts(out_dir), summary), indent=2,
                             ensure_ascii=False))
     try:
-        from pipeline.review import write_review_pages
+        from pipeline.output.review import write_review_pages
     except ImportError:  # the review pages are optional output
         return
     write_review_pages(out_dir, clean_dir)

@@ -134,7 +134,7 @@ def _emphasised(words: list[Word]) -> str:
 def plain(text: str) -> str:
     """A line's text without the emphasis asterisks ``_emphasised`` put in (the markup
     step's own pattern)."""
-    from pipeline.decode import MD_ITALIC
+    from pipeline.sources.decode import MD_ITALIC
 
     return MD_ITALIC.sub(r"\1", text) if "*" in text else text
 

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent.parent / "extractors" / "data"
+DATA = Path(__file__).resolve().parents[2] / "extractors" / "data"
 NAME_ZIPF = 4.0  # a word of a registry name counts as a common word
 
 SPANISH_FUNCTION_WORDS = frozenset(

@@ -18,7 +18,7 @@ import os
 import sys
 from pathlib import Path
 
-from pipeline.options import ERROR_TYPES, BadOptions, ExitCode, MissingDependency, RunOptions
+from pipeline.run.options import ERROR_TYPES, BadOptions, ExitCode, MissingDependency, RunOptions
 from extractors.event_model import DEFAULT_MIN_EVENT_CONFIDENCE
 from extractors.member_model import DEFAULT_MIN_CONFIDENCE
 
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "extract":
         return _extract(args)
     if args.command == "evaluate":
-        from pipeline.evaluate import evaluate_command
+        from pipeline.evaluate.score import evaluate_command
 
         errors = list(ERROR_TYPES) if args.errors == [] else args.errors
         return evaluate_command(args.out, args.clean, args.gold, errors,
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "train":
         from extractors.event_model import EVENT_MODEL_PATH
         from extractors.member_model import MODEL_PATH
-        from pipeline.train import train_command, train_events_command
+        from pipeline.evaluate.train import train_command, train_events_command
 
         code = 0
         if args.only in (None, "memberships"):
@@ -138,10 +138,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _extract(args) -> int:
-    from pipeline.language import LanguageSettings
-    from pipeline.runner import run
-    from pipeline.storage import OutputBusy
-    from pipeline.stages import DocumentSettings
+    from pipeline.text.language import LanguageSettings
+    from pipeline.run.runner import run
+    from pipeline.output.storage import OutputBusy
+    from pipeline.run.stages import DocumentSettings
 
     try:
         options = RunOptions(

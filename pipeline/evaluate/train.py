@@ -22,9 +22,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.evaluate import DEFAULT_REAL_SETS, REALDEV_ROLES, Counts, _extract_set, load_gold, load_realdev_gold
+from pipeline.evaluate.score import DEFAULT_REAL_SETS, REALDEV_ROLES, Counts, _extract_set, load_gold, load_realdev_gold
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EVENT_BLIND_SETS = {"blind_events": "*.json", "blind_events2": "*.json", "blind_reports": "*.events.json"}  # folder → its gold files
 BLIND_SETS = ("blind_memberships", "blind_memberships2", "blind_memberships3", "blind_memberships4",
               "blind_memberships5")
@@ -189,7 +189,7 @@ def train_command(model_path: Path, work_dir: Path, cross_validate: bool = True)
 
     sets = gold_sets()
     all_examples = examples(sets, work_dir)
-    write_model(model_path, all_examples, sets, "logistic regression over membership evidence ids (pipeline/train.py)",
+    write_model(model_path, all_examples, sets, "logistic regression over membership evidence ids (pipeline/evaluate/train.py)",
                 "candidates")
     if cross_validate:
         held_out = held_out_confidences(all_examples)
@@ -250,7 +250,7 @@ def event_rows(gold_set: EventGoldSet, work_dir: Path) -> dict[str, list[dict]]:
 def event_examples(sets: list[EventGoldSet], work_dir: Path) -> tuple[list[Example], dict[tuple[str, str], list[dict]]]:
     """Every event row of every gold document, labelled by whether it pairs with a gold
     event; and the rows by (set, document)."""
-    from pipeline.evaluate import pair_events
+    from pipeline.evaluate.score import pair_events
 
     out, by_doc = [], {}
     for gold_set in sets:
@@ -266,7 +266,7 @@ def event_cross_validated(sets: list[EventGoldSet], rows: dict[tuple[str, str], 
                           held_out: dict[tuple[str, str], dict], threshold: float) -> dict[str, Counts]:
     """Event rows at or over ``threshold`` (left-out confidences) against the gold, as
     ``make evaluate`` pairs them, per set and pooled."""
-    from pipeline.evaluate import match_events
+    from pipeline.evaluate.score import match_events
 
     counts: dict[str, Counts] = {}
     for gold_set in sets:
@@ -293,7 +293,7 @@ def train_events_command(model_path: Path, work_dir: Path, cross_validate: bool 
     sets = event_gold_sets()
     all_examples, rows = event_examples(sets, work_dir)
     write_model(model_path, all_examples, sets,
-                "logistic regression over event evidence ids (pipeline/train.py, extractors/event_model.py)", "event rows")
+                "logistic regression over event evidence ids (pipeline/evaluate/train.py, extractors/event_model.py)", "event rows")
     if cross_validate:
         held_out = held_out_confidences(all_examples)
         lines = [f"leave-one-document-out, threshold {DEFAULT_MIN_EVENT_CONFIDENCE}", ""]

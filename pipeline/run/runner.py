@@ -19,21 +19,21 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline import PIPELINE_VERSION
-from pipeline.executors import crash_reason, make_pool
-from pipeline.corpus import (INDEX_NAME, CorpusEntry, assign_doc_ids, discover, document_files, index_json,
+from pipeline.run.executors import crash_reason, make_pool
+from pipeline.run.corpus import (INDEX_NAME, CorpusEntry, assign_doc_ids, discover, document_files, index_json,
                              mark_output_folders,
                              plan_corpus, read_index, resolved_key)
-from pipeline.ingest import PAGED_FORMATS, document_error, format_of
-from pipeline.options import ExitCode, RunOptions
-from pipeline.pdf import PageJob, extract_page, image_page_count, pdf_page_count
+from pipeline.sources.files import PAGED_FORMATS, document_error, format_of
+from pipeline.run.options import ExitCode, RunOptions
+from pipeline.sources.pdf import PageJob, extract_page, image_page_count, pdf_page_count
 from pipeline.records import SourceFile
-from pipeline.stages import (DocumentResult, duplicate_result, error_result, pages_to_result, skipped_result,
+from pipeline.run.stages import (DocumentResult, duplicate_result, error_result, pages_to_result, skipped_result,
                              text_source_to_result)
-from pipeline.outputs import write_corpus_outputs, write_corpus_tables
-from pipeline.storage import (TableWriter, cached_tables, commit_staged_documents, conform_cached,
+from pipeline.output.corpus_outputs import write_corpus_outputs, write_corpus_tables
+from pipeline.output.storage import (TableWriter, cached_tables, commit_staged_documents, conform_cached,
                               discard_staged_documents, output_lock, read_any_cached, read_cached, staged_clean_dir,
                               staging_folder, switch_in, write_atomic, write_cached, write_data_dictionary, write_table)
-from pipeline.tables import RUN_TABLES
+from pipeline.output.tables import RUN_TABLES
 
 
 @dataclass
@@ -58,7 +58,7 @@ class RunSummary:
     def exit_code(self) -> ExitCode:
         """3 when a document failed for want of tesseract (the other documents are still
         processed), else 1 when any failed, else 0."""
-        from pipeline.ocr import is_missing_tesseract
+        from pipeline.sources.ocr import is_missing_tesseract
 
         if any(is_missing_tesseract(reason) for reason in self.errors.values()):
             return ExitCode.MISSING_DEPENDENCY

@@ -69,6 +69,6 @@ def _script(ch: str) -> str:
 
 
 def _known(word: str) -> bool:
-    from pipeline.lexicon import zipf
+    from pipeline.nlp.lexicon import zipf
 
     return zipf(word, "es") > 0 or zipf(word, "en") > 0

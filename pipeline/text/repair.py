@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import partial
 
 from extractors.text import strip_accents
-from pipeline.decode import NOTE_LINE
-from pipeline.lexicon import guess_language, registry_acronyms, spanish_name_words, zipf
+from pipeline.sources.decode import NOTE_LINE
+from pipeline.nlp.lexicon import guess_language, registry_acronyms, spanish_name_words, zipf
 from pipeline.textedit import Edit
 
 

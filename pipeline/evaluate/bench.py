@@ -1,4 +1,4 @@
-"""Throughput benchmark: python -m pipeline.bench [--scale small|default] [--workers N] [--out DIR]
+"""Throughput benchmark: python -m pipeline.evaluate.bench [--scale small|default] [--workers N] [--out DIR]
 
 Builds a scaled corpus in a temporary folder from the seed documents in corpus/raw
 (text files copied with a distinguishing last line, a long text-layer PDF and a scanned
@@ -33,7 +33,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "corpus" / "raw"
 TEXT_PDF = SEED / "mc-inf-259_2002_migrants-rights_textlayer.pdf"
 SCANNED_PDF = SEED / "mc-inf-259_2002_migrants-rights_scanned.pdf"
@@ -146,8 +146,8 @@ def _driver_peak_mb() -> float:
 def pipeline_run(inputs: tuple[Path, ...], work: Path, name: str, workers: int) -> dict:
     """One cold run of the whole pipeline (new output folders, --force)."""
     from pipeline import load
-    from pipeline.options import RunOptions
-    from pipeline.runner import run
+    from pipeline.run.options import RunOptions
+    from pipeline.run.runner import run
 
     options = RunOptions(inputs=inputs, out_dir=work / name / "out", clean_dir=work / name / "clean",
                          workers=workers, quiet=True, force=True).validated()
@@ -169,7 +169,7 @@ def warm_runs(work: Path, workers: int) -> dict:
     `python -m pipeline extract` process (which adds interpreter start and imports)."""
     import subprocess
 
-    from pipeline.runner import run
+    from pipeline.run.runner import run
 
     cold = pipeline_run((SEED,), work, "seed", workers)
     options = cold.pop("options")
@@ -210,7 +210,7 @@ def _pdfplumber_pages(path: str, pages: list[int]) -> int:
 def bare_pdfplumber(path: Path, workers: int) -> dict:
     """pdfplumber's own extract_text on every page, the pages split evenly over the workers
     (each opens the PDF once)."""
-    from pipeline.pdf import pdf_page_count
+    from pipeline.sources.pdf import pdf_page_count
 
     n = pdf_page_count(str(path))
     chunks = [list(range(1 + i, n + 1, workers)) for i in range(workers)]
@@ -239,8 +239,8 @@ def _tesseract_page(path: str, page: int, dpi: int, languages: str, psm: int) ->
 def bare_tesseract(path: Path, workers: int) -> dict:
     """Render each page at the pipeline's dpi and run tesseract on it, one page per job on
     the same number of processes, OMP_THREAD_LIMIT=1."""
-    from pipeline.ocr import OcrSettings
-    from pipeline.pdf import pdf_page_count
+    from pipeline.sources.ocr import OcrSettings
+    from pipeline.sources.pdf import pdf_page_count
 
     ocr = OcrSettings()
     n = pdf_page_count(str(path))
@@ -262,8 +262,8 @@ INGEST_KINDS = {"plain": "ingest: text files", "text": "ingest: PDF text layer",
 
 def _ingest_unit(path: str, doc_id: str, page: int | None):
     """Ingest one text file (page None) or one PDF page; (source, page text, seconds)."""
-    from pipeline.ingest import FORMATS, path_to_source, text_file_to_page
-    from pipeline.pdf import PageJob, PageSettings, extract_page
+    from pipeline.sources.files import FORMATS, path_to_source, text_file_to_page
+    from pipeline.sources.pdf import PageJob, PageSettings, extract_page
 
     source = path_to_source(Path(path), doc_id)
     started = time.perf_counter()
@@ -275,13 +275,13 @@ def _ingest_unit(path: str, doc_id: str, page: int | None):
 
 
 def _document_unit(source, pages, clean_dir: str, out_dir: str):
-    """The per-document stages of pipeline.stages.pages_to_result, timed one by one, then
+    """The per-document stages of pipeline.run.stages.pages_to_result, timed one by one, then
     the document's own files written as the runner's worker writes them."""
-    from pipeline.docinfo import document_date, document_year
-    from pipeline.ingest import pages_to_document
-    from pipeline.runner import _write_document
-    from pipeline.sections import document_structure
-    from pipeline.stages import DocumentResult, DocumentSettings, correction_rows, document_row, page_rows, table_rows
+    from pipeline.text.docinfo import document_date, document_year
+    from pipeline.text.assemble import pages_to_document
+    from pipeline.run.runner import _write_document
+    from pipeline.text.sections import document_structure
+    from pipeline.run.stages import DocumentResult, DocumentSettings, correction_rows, document_row, page_rows, table_rows
     from pipeline.textedit import runs_of
     from extractors import extract_document
 
@@ -318,10 +318,10 @@ def _self_peak() -> int:
 
 
 def stage_timings(corpus: dict[str, Path], work: Path, workers: int) -> dict:
-    from pipeline.corpus import assign_doc_ids, discover
-    from pipeline.pdf import pdf_page_count
-    from pipeline.storage import write_table
-    from pipeline.tables import RUN_TABLES
+    from pipeline.run.corpus import assign_doc_ids, discover
+    from pipeline.sources.pdf import pdf_page_count
+    from pipeline.output.storage import write_table
+    from pipeline.output.tables import RUN_TABLES
 
     found = discover((corpus["texts"], corpus["text_pdf"], corpus["scanned"]))
     ids = assign_doc_ids(found, {f.resolved: hashlib.sha256(f.resolved.encode()).hexdigest() for f in found}, known={})
@@ -413,7 +413,7 @@ def render(report: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m pipeline.evaluate.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=tuple(SCALES), default="default",
                         help="small: 20 text documents, 20 PDF pages, 4 scanned pages (quick); "
                              "default: 200, 104, 20")

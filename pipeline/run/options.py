@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
 
-from pipeline.corpus import MODES as CORPUS_MODES
-from pipeline.pdf import PageSettings
-from pipeline.stages import DocumentSettings
+from pipeline.run.corpus import MODES as CORPUS_MODES
+from pipeline.sources.pdf import PageSettings
+from pipeline.run.stages import DocumentSettings
 
 
 class ExitCode(IntEnum):
@@ -29,7 +29,7 @@ class MissingDependency(RuntimeError):
 
 EXECUTORS = ("process", "serial", "dask")
 
-# what `evaluate --errors` can list, per document (pipeline.evaluate.describe_errors)
+# what `evaluate --errors` can list, per document (pipeline.evaluate.score.describe_errors)
 ERROR_TYPES = ("processes", "memberships", "events", "dates")
 
 
@@ -78,7 +78,7 @@ class RunOptions:
         return self
 
 
-# folders a run writes into inside --out and --clean (pipeline.storage, pipeline.review)
+# folders a run writes into inside --out and --clean (pipeline.output.storage, pipeline.output.review)
 RUN_SUBFOLDERS = {"--out": (".cache", "review"), "--clean": ("source", "offsets")}
 
 

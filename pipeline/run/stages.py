@@ -8,14 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from pipeline import PIPELINE_VERSION
-from pipeline.ingest import PAGED_FORMATS, check_unchanged, pages_to_document, text_file_to_page
+from pipeline.sources.files import PAGED_FORMATS, check_unchanged, text_file_to_page
+from pipeline.text.assemble import pages_to_document
 from pipeline.records import Document, Line, PageMethod, PageText, SourceFile
-from pipeline.docinfo import cover_symbol, document_date, document_year, original_language
-from pipeline.language import LanguageSettings
-from pipeline.quality import quality_verdict, text_quality
-from pipeline.repair import RepairSettings
-from pipeline.sections import document_structure
-from pipeline.tables import EXTRACTED_TABLES
+from pipeline.text.docinfo import cover_symbol, document_date, document_year, original_language
+from pipeline.text.language import LanguageSettings
+from pipeline.text.quality import quality_verdict, text_quality
+from pipeline.text.repair import RepairSettings
+from pipeline.text.sections import document_structure
+from pipeline.output.tables import EXTRACTED_TABLES
 from extractors.event_model import DEFAULT_MIN_EVENT_CONFIDENCE
 from extractors.member_model import DEFAULT_MIN_CONFIDENCE
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.decode import NOTE_LINE
-from pipeline.language import LanguageSettings, assign_languages
+from pipeline.sources.decode import NOTE_LINE
+from pipeline.text.language import LanguageSettings, assign_languages
 from pipeline.records import Document
 
 ANNEX = re.compile(r"^(?:ANEXO|ANNEX|ANNEXE|APPENDIX|AP[ÉE]NDICE|Anexo|Annex|Appendix|Ap[ée]ndice)\b[^.]{0,80}$")

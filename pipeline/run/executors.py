@@ -24,8 +24,8 @@ import sys
 import uuid
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
-from pipeline.limits import limit_address_space
-from pipeline.options import MissingDependency
+from pipeline.run.limits import limit_address_space
+from pipeline.run.options import MissingDependency
 
 
 def make_pool(kind: str, workers: int, scheduler: str | None = None):

@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from pipeline.layout import LayoutSettings, words_to_page
-from pipeline.ocr import OcrSettings, deskewed, image_resolution, image_to_words, mean_confidence, upscaled
+from pipeline.sources.layout import LayoutSettings, words_to_page
+from pipeline.sources.ocr import OcrSettings, deskewed, image_resolution, image_to_words, mean_confidence, upscaled
 from pipeline.records import Line, PageMethod, PageText, Word
-from pipeline.scan_tables import cell_lines_to_text, image_to_rules, rules_to_grids, words_into_grids
+from pipeline.sources.scan_tables import cell_lines_to_text, image_to_rules, rules_to_grids, words_into_grids
 
 
 class UnreadableDocument(ValueError):
@@ -88,7 +88,7 @@ def bounded_pdfminer_page_count(path: str, seconds: float = DEFAULT_COUNT_SECOND
 
 def _page_count_verdict(path: str, send) -> None:
     """In the child: sends ("count", n) or ("error", the reason)."""
-    from pipeline.limits import limit_address_space, mapped_bytes
+    from pipeline.run.limits import limit_address_space, mapped_bytes
 
     inherited = mapped_bytes()  # what the fork inherited, plus the allowance (not Linux: the time limit alone)
     limit_address_space(None if inherited is None else inherited + DEFAULT_COUNT_MEMORY)

@@ -1,0 +1,1 @@
+"""Measuring: scoring against gold, fitting the models to gold, benchmarks."""

@@ -1,0 +1,1 @@
+"""The language kit every stage and extractor shares: word frequencies and the lexicon."""
