@@ -221,6 +221,8 @@ def find_dates(text: str, lang: str | None = None, default_year: int | None = No
         anchor = before[-1] if before else (_year_within(c, text, period) or default_year)
         if doc_year is not None and own_year is None and RELATIVE_CUE.search(folded, max(0, c.start - 16), c.start):
             anchor = doc_year
+        if doc_year is not None and own_year is None and (said := RELATIVE_YEAR_AFTER.match(folded, c.end)):
+            anchor = doc_year + _relative_year_offset(said.group(1))
         mention = _mention(c, text, own_year if own_year is not None else anchor)
         if mention is not None:
             mentions.append(mention)
@@ -230,6 +232,17 @@ def find_dates(text: str, lang: str | None = None, default_year: int | None = No
 # 'el próximo 12 de septiembre', 'el pasado 3 de junio', 'next 5 March': a date said from now
 RELATIVE_CUE = re.compile(r"\b(?:proximo|proxima|pasado|pasada|proximos|pasados|next|last|this|coming)\s+(?:del?\s+)?$",
                           re.I)
+
+
+# '4 June last year', '13 y 14 de diciembre del año pasado', '27 April this year': a year-less
+# date whose year is said from the document's own
+RELATIVE_YEAR_AFTER = re.compile(r"\s*,?\s*(?:of\s+|del?\s+)?(last\s+year|this\s+year|next\s+year|(?:el\s+)?ano\s+pasado|"
+                                 r"(?:este|presente)\s+ano|(?:el\s+)?(?:proximo\s+ano|ano\s+proximo))\b", re.I)
+
+
+def _relative_year_offset(phrase: str) -> int:
+    words = set(phrase.lower().split())
+    return -1 if words & {"last", "pasado"} else 1 if words & {"next", "proximo"} else 0
 
 
 def _year_within(c: _Candidate, text: str, period: tuple[str, str] | None) -> int | None:

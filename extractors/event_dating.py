@@ -190,6 +190,15 @@ def _year_in_parens(site: TitleSite) -> Dating | None:
     return dating_of(inside, "year.parens_date") if inside else Dating(int(m.group(1)), rule_id="year.parens")
 
 
+def _place_then_year_in_parens(site: TitleSite) -> Dating | None:
+    # a list line "1st Ministerial Conference: Berlin, Germany (1991)", "… – Rhodes (2003)":
+    # the year in parentheses after the place the title is set off from
+    m = PLACE_THEN_YEAR.match(site.text, site.end)
+    if not m or not known_place(m.group(1)):  # "…, Smith (2003)" cites, it does not date
+        return None
+    return Dating(int(m.group(2)), rule_id="year.place_then_parens")
+
+
 def _date_after(site: TitleSite) -> Dating | None:
     # "… held in Manila in December 1996": a date soon after the title, in its sentence
     stop = min(site.end + 100, _sentence_end(site.text, site.end))
@@ -285,6 +294,7 @@ LIST_ITEM_OPENING = re.compile(r"\s*(?:\(?(?:[ivxl]{1,5}|[a-z]|\d{1,2})[.)]|[-�
 # then what follows it in its sentence, then what opens the sentence.
 TITLE_DATING = (
     ("year.parens", _year_in_parens),
+    ("year.place_then_parens", _place_then_year_in_parens),
     ("year.date_after", _date_after),
     ("year.bare_after", _bare_year_after),
     ("year.held_verb", _held_verb_date),
@@ -351,12 +361,20 @@ def place_after(text: str, end: int, dates: list) -> Located | None:
     return None
 
 
+# a place set off from a title by a colon, comma or dash, its country perhaps, then the
+# year in parentheses: "1st Ministerial Conference: Berlin, Germany (1991)"
+PLACE_THEN_YEAR = re.compile(rf"[ \t]*(?::|,|\s[–—-])[ \t]*({PLACE_NAME})(?:[ \t]*,[ \t]*{PLACE_NAME})?[ \t]*\(((?:19|20)\d{{2}})\)")
+
+
 # a city set off by commas right after a title, before its country or date (a country there
 # may as well start a list: "the Conference, Peru, Chile and Bolivia agreed")
 CITY_SET_OFF = re.compile(rf"\s*,\s*({PLACE_NAME})\s*,")
 
 
 def _place_captures(text: str, end: int, dates: list):
+    m = PLACE_THEN_YEAR.match(text, end)
+    if m:
+        yield "location.place_then_year_parens", m.group(1)  # "1st Ministerial Conference: Berlin, Germany (1991)"
     m = PLACE_IN_PARENS.match(text[end:])
     if m and fold(m.group(1).split()[0]) not in MONTH_WORDS:
         yield "location.parens", m.group(1)  # "(San José, marzo 2001)", "(Turin, June 28-30, 2006, …)"
@@ -396,6 +414,9 @@ SENTENCE_PLACES = (
 )
 
 
+TABLE_ROW = re.compile(r"[ \t]\|[ \t]|\t")  # cells set off by bars or tabs
+
+
 def place_in_sentence(text: str, start: int, end: int) -> Located | None:
     """The known place of the sentence around text[start:end] nearest to it, a city before
     a country ('Asunción, Paraguay' gives Asunción)."""
@@ -405,8 +426,8 @@ def place_in_sentence(text: str, start: int, end: int) -> Located | None:
     if line != (s_start, s_end):
         # a sentence over several lines (a table's rows run together): the title's own line first
         on_line = _place_in_span(text, start, end, *line)
-        if on_line:
-            return on_line
+        if on_line or TABLE_ROW.search(text, *line):
+            return on_line  # a table row's place is in its own cells or nowhere
     return _place_in_span(text, start, end, s_start, s_end)
 
 

@@ -447,7 +447,8 @@ def _capitalised(w: KindWord) -> Found | None:
     s, e = title_span(doc, trigger)
     start, end = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
     subtitle = SUBTITLE.match(w.para.text, end)
-    if subtitle and is_title_line(w.para.text) and title_case_share(subtitle.group(1)) >= 0.5:
+    if subtitle and is_title_line(w.para.text) and title_case_share(subtitle.group(1)) >= 0.5 \
+            and not _opens_with_place(subtitle.group(1)):
         # 'Panel Discussion: Diaspora Engagement in Southern Africa' on a line of its own
         return _titled(w, start, subtitle.end(1), w.para.text[start:subtitle.end(1)], "event.titled.capitalised")
     content = [t for t in doc[s:e] if not (t.norm_ in CONNECTORS) and t.i not in range(trigger.start, trigger.end)]
@@ -494,6 +495,13 @@ def _coordinated_items_end(para: ParagraphContext, s: int, e: int) -> int:
 
 
 SUBTITLE = re.compile(r":\s+([A-ZÁÉÍÓÚÑ][^:\n]*?\s[^:\n]*?)\s*$")
+PLACE_OPENING = re.compile(rf"({PLACE_NAME})\s*(?:[,(]|$)")
+
+
+def _opens_with_place(text: str) -> bool:
+    """'Lisbon, Portugal (1994)' after a title's colon says where, it is no subtitle."""
+    m = PLACE_OPENING.match(text)
+    return bool(m and known_place(m.group(1)))
 # what names an event after its kind phrase: 'the Summit of Presidents called Tuxtla II', 'la
 # Cumbre denominada Tuxtla II', 'the meeting known as the Manila Process Review'
 CALLED = re.compile(r"\s*,?\s*(?:called|named|known\s+as|denominad[oa]|llamad[oa]|conocid[oa]\s+como)\s+"

@@ -25,7 +25,7 @@ from pathlib import Path
 from pipeline.evaluate.score import DEFAULT_REAL_SETS, REALDEV_ROLES, Counts, _extract_set, load_gold, load_realdev_gold
 
 ROOT = Path(__file__).resolve().parents[2]
-EVENT_BLIND_SETS = {"blind_events": "*.json", "blind_events2": "*.json", "blind_reports": "*.events.json"}  # folder → its gold files
+EVENT_BLIND_SETS = {"blind_events": "*.json", "blind_events2": "*.json", "blind_events3": "*.json", "blind_reports": "*.events.json"}  # folder → its gold files
 BLIND_SETS = ("blind_memberships", "blind_memberships2", "blind_memberships3", "blind_memberships4",
               "blind_memberships5")
 DEFAULT_C = 1.0          # inverse regularisation strength of the logistic regression

@@ -312,9 +312,12 @@ LIST_START = re.compile(r"^[ \t]*(?:•|\d{1,3}[.)]|[a-z][.)]|[IVXLC]+\.|\(\w{1,
 SENTENCE_END = re.compile(r"[.:;!?]['\"”’)]*$")
 
 
+BAR_CELLS = re.compile(r"\S[ \t]+\|[ \t]+\S")  # a table row flattened to text: 'Fecha | Actividad | Lugar'
+
+
 def reflow_edits(text: str, settings: RepairSettings) -> list[Edit]:
     """Join lines wrapped inside a paragraph: a break inside a sentence becomes a space.
-    Headings, list items, table rows (tabs) and short closing lines keep their breaks; a
+    Headings, list items, table rows (tabs, or cells set off by bars) and short closing lines keep their breaks; a
     blank line (page or column break) is bridged only in the middle of a sentence."""
     lines = text.split("\n")
     lengths = sorted(len(ln.strip()) for ln in lines if ln.strip() and "\t" not in ln)
@@ -341,7 +344,7 @@ def reflow_edits(text: str, settings: RepairSettings) -> list[Edit]:
         b = lines[j]
         sa, sb = a.strip(), b.strip()
         blank_between = j > i + 1
-        if "\t" in a or "\t" in b or LIST_START.match(b) or NOTE_LINE.match(b) or _is_heading(sa):
+        if "\t" in a or "\t" in b or BAR_CELLS.search(a) and BAR_CELLS.search(b) or LIST_START.match(b) or NOTE_LINE.match(b) or _is_heading(sa):
             i = j
             continue
         wrapped = wraps and len(sa) >= 0.7 * full
