@@ -23,13 +23,13 @@ Conventions:
 from __future__ import annotations
 
 import calendar
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from extractors.text import expand_pieces, fold, fold_keeping_offsets
+from pipeline.nlp.rule_files import read_records
 
 RULES_PATH = Path(__file__).resolve().parent / "patterns" / "date_rules.jsonl"
 LANGS = ("es", "en")
@@ -99,7 +99,7 @@ def _month_piece(entry: dict) -> str:
 @lru_cache(maxsize=4)
 def load_grammar(path: Path = RULES_PATH) -> Grammar:
     """Compile the JSONL grammar once per path."""
-    entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    entries = read_records(path)
     pieces: dict[str, str] = {}
     months: dict[str, int] = {}
     month_names: set[str] = set()

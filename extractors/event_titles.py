@@ -15,10 +15,11 @@ from spacy.tokens import Doc, Span
 
 from extractors.dates import month_names
 from extractors.nlp import PATTERNS, doc_text
-from extractors.text import fold, is_title_line, normalise_title, read_jsonl
+from extractors.text import fold, is_title_line, normalise_title
+from pipeline.nlp.rule_files import read_records
 
 
-TITLE_GRAMMAR = {r["id"]: r for r in read_jsonl(PATTERNS / "title_grammar.jsonl")}
+TITLE_GRAMMAR = {r["id"]: r for r in read_records(PATTERNS / "title_grammar.jsonl")}
 
 
 def grammar_words(rule_id: str) -> frozenset[str]:
@@ -588,7 +589,7 @@ def _english_singular(word: str) -> str:
 @lru_cache(maxsize=1)
 def kind_rules() -> list[dict]:
     """The kinds of event and their words in both languages (patterns/event_kinds.jsonl)."""
-    return read_jsonl(PATTERNS / "event_kinds.jsonl")
+    return read_records(PATTERNS / "event_kinds.jsonl")
 
 
 @lru_cache(maxsize=1)

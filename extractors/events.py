@@ -23,7 +23,8 @@ from extractors.event_titles import (ANAPHORA, CONNECTORS, DETERMINERS, INSTANCE
                                      title_rules_at, title_span)
 from extractors.nlp import PATTERNS, doc_text, phrase_to_pattern
 from extractors.places import known_city, known_place
-from extractors.text import PLACE_NAME, fold, is_title_line, read_jsonl, sentence_end as _sentence_end, sentence_start as _sentence_start
+from extractors.text import PLACE_NAME, fold, is_title_line, sentence_end as _sentence_end, sentence_start as _sentence_start
+from pipeline.nlp.rule_files import read_records
 
 # Words that introduce a title without quotes: "The Conference, entitled Arab Migration in …"
 ENTITLED = frozenset(fold(w) for w in (
@@ -87,7 +88,7 @@ def _with_words(value, words: dict[str, frozenset[str]]):
 
 @lru_cache(maxsize=1)
 def blockers() -> tuple[Blocker, ...]:
-    rows = read_jsonl(BLOCKERS_PATH)
+    rows = read_records(BLOCKERS_PATH)
     words = dict(SHARED_WORDS) | {r["name"]: frozenset(fold(w) for w in r["words"].split())
                                   for r in rows if r["kind"] == "words"}
     return tuple(Blocker(r["id"], tuple(_with_words(r.get("before", []), words)),
@@ -277,7 +278,7 @@ TITLED_WITHOUT_DATE = frozenset({"workshop", "seminar", "course", "training", "c
 @lru_cache(maxsize=1)
 def title_patterns() -> dict[str, re.Pattern[str]]:
     """The title-level patterns of patterns/event_blockers.jsonl (kind title_pattern), by id."""
-    return {r["id"]: re.compile(r["regex"], re.I) for r in read_jsonl(BLOCKERS_PATH) if r["kind"] == "title_pattern"}
+    return {r["id"]: re.compile(r["regex"], re.I) for r in read_records(BLOCKERS_PATH) if r["kind"] == "title_pattern"}
 
 
 def _standing_body(title: str) -> bool:

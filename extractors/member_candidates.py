@@ -28,7 +28,8 @@ from extractors.memberships import (MEMBER_STATES_AFTER, _without_qualifiers, is
                                     numbered_sessions, statement_process)
 from extractors.names import find_names
 from extractors.nlp import DATA, PATTERNS
-from extractors.text import fold, fold_lower_keeping_offsets, read_jsonl, sentence_bounds, sentence_start
+from extractors.text import fold, fold_lower_keeping_offsets, sentence_bounds, sentence_start
+from pipeline.nlp.rule_files import read_records
 
 EVIDENCE_PATH = PATTERNS / "membership_evidence.jsonl"
 WORLD_REGIONS_PATH = DATA / "world_regions.jsonl"
@@ -71,7 +72,7 @@ class EvidenceRule:
 
 @lru_cache(maxsize=1)
 def evidence_rules() -> tuple[EvidenceRule, ...]:
-    return tuple(EvidenceRule(e["id"], tuple(e["windows"]), re.compile(e["pattern"])) for e in read_jsonl(EVIDENCE_PATH))
+    return tuple(EvidenceRule(e["id"], tuple(e["windows"]), re.compile(e["pattern"])) for e in read_records(EVIDENCE_PATH))
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +191,7 @@ def _in_compound(text: str, name, names: list) -> bool:
 def _region_enumeration() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     """World-region names (data/world_regions.jsonl), and runs of them just before and just
     after a name."""
-    names = sorted((n for row in read_jsonl(WORLD_REGIONS_PATH) for n in row["names"]), key=len, reverse=True)
+    names = sorted((n for row in read_records(WORLD_REGIONS_PATH) for n in row["names"]), key=len, reverse=True)
     region = "(?:" + "|".join(re.escape(n) for n in names) + ")"
     separator = ENUMERATION_SEPARATOR.pattern
     return (re.compile(rf"(?<![\w-]){region}(?![\w-])"), re.compile(rf"(?<![\w-])(?:{region}{separator})+$"),

@@ -27,7 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from extractors.nlp import DATA, PATTERNS
-from extractors.text import expand_pieces, fold, fold_lower_keeping_offsets, read_jsonl, sentence_bounds
+from extractors.text import expand_pieces, fold, fold_lower_keeping_offsets, sentence_bounds
+from pipeline.nlp.rule_files import read_records
 
 RULES_PATH = PATTERNS / "membership_rules.jsonl"
 PARTICIPANT_HEADER = re.compile(r"particip|member|miembro|observ", re.I)
@@ -138,7 +139,7 @@ class OpenList:
 
 @lru_cache(maxsize=2)
 def load_grammar(path: Path = RULES_PATH) -> Grammar:
-    entries = read_jsonl(path)
+    entries = read_records(path)
     numbers = {fold(k): v for e in entries if e["kind"] == "numbers" for k, v in e["names"].items()}
     pieces = {e["name"]: e["pattern"] for e in entries if e["kind"] == "piece"}
     pieces["number"] = r"\b(?:" + "|".join(re.escape(n) for n in sorted(numbers, key=len, reverse=True)) + r")\b"
@@ -173,12 +174,12 @@ def _applies_to(value) -> tuple[str, ...]:
 
 def rule_entries(path: Path = RULES_PATH) -> list[dict]:
     """The rows of the grammar as written (for the tests that run their examples)."""
-    return read_jsonl(path)
+    return read_records(path)
 
 
 @lru_cache(maxsize=1)
 def regions() -> list[dict]:
-    return read_jsonl(DATA / "regions.jsonl")
+    return read_records(DATA / "regions.jsonl")
 
 
 # ---------------------------------------------------------------- statements in prose

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import gettext
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from extractors.text import fold
+from pipeline.nlp.rule_files import read_records
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 EXTRA_FILE = DATA_DIR / "country_aliases_extra.jsonl"
@@ -260,11 +260,6 @@ def _forms(name: str) -> list[str]:
     return [name] if bare == name or not bare else [name, bare]
 
 
-def _read_jsonl(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
 @functools.lru_cache(maxsize=1)
 def _country_table() -> _CountryTable:
     """Build the alias table once: pycountry en/es, historic, then the extras file."""
@@ -293,7 +288,7 @@ def _country_table() -> _CountryTable:
             put(h.name.split(",")[0], _Entry(h.alpha_3, "country.historic"))
 
     acronyms: dict[tuple[str, ...], _Entry] = {}
-    for row in _read_jsonl(EXTRA_FILE):
+    for row in read_records(EXTRA_FILE):
         entry = _Entry(row["iso3"], "country.extra", bool(row.get("list_only")))
         for alias in row["aliases"]:
             put(alias, entry, override=True)
@@ -453,7 +448,7 @@ def _org_table() -> _OrgTable:
     """Names (folded) and acronyms (exact case) of the organisations registry."""
     names: dict[tuple[str, ...], _Entry] = {}
     acronyms: dict[tuple[str, ...], _Entry] = {}
-    for row in _read_jsonl(ORG_FILE):
+    for row in read_records(ORG_FILE):
         org = row["org_id"]
         sources = [(row.get("name_en"), "org.name.en"), (row.get("name_es"), "org.name.es")]
         sources += [(a, "org.alias") for a in row.get("aliases", [])]

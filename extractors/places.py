@@ -12,7 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from extractors.names import find_countries
-from extractors.text import fold, fold_each, read_jsonl
+from extractors.text import fold, fold_each
+from pipeline.nlp.rule_files import read_records
 
 EXTRA_PLACES = Path(__file__).resolve().parent / "data" / "places_extra.jsonl"  # not via extractors.nlp: no spaCy here
 # a name in Latin letters, as a text of the genre would write it (GeoNames' alternate names
@@ -39,7 +40,7 @@ def place_populations() -> dict[str, int]:
         names = [name for name in (city["name"], *city.get("alternatenames", ())) if LATIN_NAME.fullmatch(name)]
         for key in fold_each(names):
             largest[key] = max(largest.get(key, 0), city["population"])
-    for record in read_jsonl(EXTRA_PLACES):
+    for record in read_records(EXTRA_PLACES):
         largest.update(dict.fromkeys(fold_each(record["names"]), EXTRA_POPULATION))
     return largest
 

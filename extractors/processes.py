@@ -10,14 +10,15 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractors.nlp import DATA, PATTERNS, doc_text, phrase_to_pattern
-from extractors.text import fold, read_jsonl
+from extractors.text import fold
+from pipeline.nlp.rule_files import read_records
 
 MIGRATION_CONTEXT = re.compile(r"migra|refugi|refuge|asil|asylum|trata|traffick|smuggl|desplaz|displac")
 
 
 @lru_cache(maxsize=1)
 def registry() -> list[dict]:
-    return read_jsonl(DATA / "processes.jsonl")
+    return read_records(DATA / "processes.jsonl")
 
 
 def patterns(nlp: Language) -> list[dict]:
@@ -34,7 +35,7 @@ def patterns(nlp: Language) -> list[dict]:
         for acronym in entry.get("acronyms", []):
             tokens = [{"ORTH": tok.text} for tok in nlp.make_doc(acronym)]
             out.append({"label": pid, "pattern": tokens, "id": f"process.{pid}.acronym"})
-    for rule in read_jsonl(PATTERNS / "process_discovery.jsonl"):
+    for rule in read_records(PATTERNS / "process_discovery.jsonl"):
         out.append({"label": "DISCOVERED", "pattern": rule["pattern"], "id": rule["id"]})
     return out
 

@@ -3,11 +3,9 @@ splitter, and the grammar loader that builds rule patterns from reusable pieces 
 shape of patterns/date_rules.jsonl, also used by patterns/membership_rules.jsonl)."""
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::([a-z0-9]+))?\}")
 
@@ -154,10 +152,6 @@ def is_title_line(text: str, max_chars: int = DEFAULT_TITLE_LINE_CHARS) -> bool:
 def normalise_title(title: str | None) -> str:
     """A title as titles are compared: folded, its words joined by single spaces."""
     return " ".join(re.findall(r"\w+", fold(title or "")))
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def expand_pieces(pattern: str, pieces: dict[str, str]) -> str:

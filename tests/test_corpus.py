@@ -216,10 +216,10 @@ def test_a_category_outside_the_declared_values_is_refused():
 
 def test_every_event_kind_of_the_rules_is_a_declared_category():
     from extractors.nlp import PATTERNS
-    from extractors.text import read_jsonl
+    from pipeline.nlp.rule_files import read_records
     from pipeline.output.tables import EVENT_KINDS
 
-    assert {r["kind"] for r in read_jsonl(PATTERNS / "event_kinds.jsonl")} <= set(EVENT_KINDS)
+    assert {r["kind"] for r in read_records(PATTERNS / "event_kinds.jsonl")} <= set(EVENT_KINDS)
 
 
 def test_frictionless_validates_the_data_package(corpus_run):

@@ -7,11 +7,11 @@ from extractors.context import document_context
 from extractors.event_dating import TITLE_DATING
 from extractors.events import TRIGGER_STEPS, blocker_of, blockers
 from extractors.nlp import PATTERNS
-from extractors.text import read_jsonl
+from pipeline.nlp.rule_files import read_records
 from extractors import extract_document
 from tests.test_extractors import found_events, paragraphs_of
 
-RULES = read_jsonl(PATTERNS / "event_rules.jsonl")
+RULES = read_records(PATTERNS / "event_rules.jsonl")
 TITLE_RULES = [r for r in RULES if r["kind"] == "title"]
 DATING_RULES = [r for r in RULES if r["kind"] == "dating"]
 # ids the paragraph-level and document-level code gives besides the ordered steps
@@ -92,7 +92,7 @@ def test_every_blocker_has_examples_and_counterexamples():
     assert all(b.examples and b.counterexamples for b in blockers())
 
 
-TITLE_PATTERNS = [r for r in read_jsonl(PATTERNS / "event_blockers.jsonl") if r["kind"] == "title_pattern"]
+TITLE_PATTERNS = [r for r in read_records(PATTERNS / "event_blockers.jsonl") if r["kind"] == "title_pattern"]
 
 
 @pytest.mark.parametrize("row", TITLE_PATTERNS, ids=lambda r: r["id"])

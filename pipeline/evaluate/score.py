@@ -76,10 +76,11 @@ def realdev_process_ids(registry_csv: Path) -> dict[str, str]:
 
 def realdev_org_ids() -> dict[str, str]:
     """'org:IOM' → our organisation id, by acronym in any case ('org:CoE' → council_of_europe)."""
-    from extractors.names import ORG_FILE, _read_jsonl
+    from extractors.names import ORG_FILE
+    from pipeline.nlp.rule_files import read_records
 
     out = {}
-    for org in _read_jsonl(ORG_FILE):
+    for org in read_records(ORG_FILE):
         for acronym in org.get("acronyms", []):
             out.setdefault(f"org:{acronym.upper()}", org["org_id"])
     return out

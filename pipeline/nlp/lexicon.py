@@ -8,10 +8,11 @@ are what lets repair pick between candidates and state a margin.
 from __future__ import annotations
 
 import gettext
-import json
 import re
 from functools import lru_cache
 from pathlib import Path
+
+from pipeline.nlp.rule_files import read_records
 
 DATA = Path(__file__).resolve().parents[2] / "extractors" / "data"
 NAME_ZIPF = 4.0  # a word of a registry name counts as a common word
@@ -51,14 +52,8 @@ def registry_words() -> frozenset[str]:
             if value:
                 names += [value, spanish.gettext(value)]
     for registry in ("processes.jsonl", "organizations.jsonl"):
-        path = DATA / registry
-        if not path.exists():
-            continue
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                entry = json.loads(line)
-                names += [entry.get("name_en", ""), entry.get("name_es", "")]
-                names += entry.get("aliases", []) + entry.get("acronyms", [])
+        for entry in read_records(DATA / registry):
+            names += [entry["name_en"], entry["name_es"], *entry["aliases"], *entry["acronyms"]]
     words = set()
     for name in names:
         words.update(w.lower() for w in re.findall(r"[^\W\d_]+", name) if len(w) > 2)
@@ -73,10 +68,7 @@ def spanish_name_words() -> frozenset[str]:
     spanish = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"], fallback=True)
     names = [spanish.gettext(c.name) for c in pycountry.countries]
     for registry in ("processes.jsonl", "organizations.jsonl"):
-        path = DATA / registry
-        if path.exists():
-            names += [json.loads(line).get("name_es", "") for line in path.read_text(encoding="utf-8").splitlines()
-                      if line.strip()]
+        names += [entry["name_es"] for entry in read_records(DATA / registry)]
     return frozenset(w.lower() for name in names for w in re.findall(r"[^\W\d_]+", name) if len(w) > 2)
 
 
@@ -84,11 +76,8 @@ def spanish_name_words() -> frozenset[str]:
 def registry_acronyms() -> frozenset[str]:
     acronyms = set()
     for registry in ("processes.jsonl", "organizations.jsonl"):
-        path = DATA / registry
-        if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    acronyms.update(json.loads(line).get("acronyms", []))
+        for entry in read_records(DATA / registry):
+            acronyms.update(entry["acronyms"])
     return frozenset(acronyms)
 
 
