@@ -206,7 +206,8 @@ def test_load_gives_dates_lists_and_categories(corpus_run):
 
 
 def test_a_category_outside_the_declared_values_is_refused():
-    from pipeline.output.tables import MEMBERSHIPS, TableError, rows_to_frame
+    from pipeline.errors import TableError
+    from pipeline.output.tables import MEMBERSHIPS, rows_to_frame
 
     row = {c: "x" for c in MEMBERSHIPS.column_names} | {"page": 1, "char_start": 0, "char_end": 1, "n_mentions": 1,
                                                          "member_type": "country", "role": "host"}

@@ -11,7 +11,8 @@ import pytest
 
 from pipeline import load
 from pipeline.run.cli import main
-from pipeline.run.options import ExitCode, RunOptions
+from pipeline.errors import ExitCode
+from pipeline.run.options import RunOptions
 from pipeline.run.runner import run
 from tests.conftest import RAW, cut_pdf
 from tests.test_faults import REAL_TESSERACT, assert_same_as_clean, error_of, fake_tesseract, run_options

@@ -1,6 +1,7 @@
 import pytest
 
-from pipeline.sources.decode import NotText, bytes_to_text, fix_unicode_lines, html_to_text, markup_edits, rewrite_chain
+from pipeline.errors import NotText
+from pipeline.sources.decode import bytes_to_text, fix_unicode_lines, html_to_text, markup_edits, rewrite_chain
 
 
 def clean(text: str) -> str:

@@ -132,7 +132,7 @@ def test_worker_killed_once_loses_nothing(tmp_path, inputs, clean):
 
 def test_doc_timeout_is_an_option():
     from pipeline.run.cli import build_parser
-    from pipeline.run.options import BadOptions
+    from pipeline.errors import BadOptions
 
     args = build_parser().parse_args(["extract", "--doc-timeout", "12.5"])
     assert args.doc_timeout == 12.5

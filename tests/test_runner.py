@@ -8,7 +8,8 @@ import pytest
 
 from pipeline import PIPELINE_VERSION, load
 from pipeline.run.cli import main
-from pipeline.run.options import ExitCode, RunOptions
+from pipeline.errors import ExitCode
+from pipeline.run.options import RunOptions
 from pipeline.run.runner import run
 from tests.conftest import RAW
 from tests.fixtures.make_fixtures import bad_inputs
@@ -177,6 +178,10 @@ def test_a_tesseract_that_reports_no_version_fails_its_documents_only(tmp_path, 
     # the reason names tesseract (its version, or the run that gave no output when a
     # worker has the real tesseract's version cached from an earlier test)
     assert docs.loc["page", "status"] == "error" and "tesseract" in docs.loc["page", "error"]
+    # the next run reuses the failed document's cached result, and its exit code with it
+    # (kept in the cache entry, not read back from the reason's words)
+    again = run(options(tmp_path, folder, workers=1, page=PageSettings(ocr=OcrSettings(tesseract_cmd=str(fake)))))
+    assert again.reused == 2 and again.exit_code is ExitCode.MISSING_DEPENDENCY
 
 
 def test_an_out_folder_that_cannot_be_written_is_refused_before_any_work(tmp_path, monkeypatch):
@@ -258,7 +263,8 @@ def test_a_pdf_whose_pages_cannot_be_counted_is_given_up_on(tmp_path):
     the batch hung. It now asks in a child process that is ended after its time."""
     import zlib
 
-    from pipeline.sources.pdf import UnreadableDocument, bounded_pdfminer_page_count
+    from pipeline.errors import UnreadableDocument
+    from pipeline.sources.pdf import bounded_pdfminer_page_count
 
     data = zlib.compress(b"0 " * (150 << 20), 9)
     bomb = tmp_path / "bomb.pdf"
@@ -280,7 +286,8 @@ def test_rows_come_from_the_bytes_that_were_hashed(tmp_path):
     the cache serve version 2's rows as unchanged."""
     import os
 
-    from pipeline.sources.files import SourceChanged, check_unchanged, path_to_source
+    from pipeline.errors import SourceChanged
+    from pipeline.sources.files import check_unchanged, path_to_source
     from pipeline.run.runner import _source, read_source
     from pipeline.run.corpus import CorpusEntry
 
@@ -304,7 +311,8 @@ def test_rows_come_from_the_bytes_that_were_hashed(tmp_path):
 def test_a_second_run_into_the_same_out_stops_and_stale_temporaries_go(tmp_path):
     """bug: two runs into one --out at once deleted each other's review pages (both exit
     0), and SIGKILL left '.NAME.PID.tmp' files forever."""
-    from pipeline.output.storage import OutputBusy, output_lock
+    from pipeline.errors import OutputBusy
+    from pipeline.output.storage import output_lock
 
     out = tmp_path / "out"
     (out / "review").mkdir(parents=True)

@@ -4,7 +4,8 @@ import pytest
 
 from pipeline.run.runner import run
 from pipeline.run.options import RunOptions
-from pipeline.output.tables import DOCUMENTS, PAGES, RUN_TABLES, TABLES, TableError, arrow_schema, data_dictionary, rows_to_frame
+from pipeline.errors import TableError
+from pipeline.output.tables import DOCUMENTS, PAGES, RUN_TABLES, TABLES, arrow_schema, data_dictionary, rows_to_frame
 from tests.conftest import RAW
 
 

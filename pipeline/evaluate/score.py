@@ -653,7 +653,7 @@ def render_set(frame: pd.DataFrame) -> str:
 
 def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path, errors: list[str] | None = None,
                      real_sets: dict[str, Path | None] | None = None, dev_pdf_dir: Path | None = None) -> int:
-    from pipeline.run.options import ExitCode
+    from pipeline.errors import ExitCode
     from pipeline.output.corpus_outputs import write_datapackage
     from pipeline.output.storage import write_table
     from pipeline.output.tables import EVALUATION

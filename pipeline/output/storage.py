@@ -8,7 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from pipeline.output.tables import (TABLES, Table, TableError, arrow_schema, csv_unsafe, data_dictionary, frame_to_csv_frame,
+from pipeline.errors import OutputBusy, TableError
+from pipeline.output.tables import (TABLES, Table, arrow_schema, csv_unsafe, data_dictionary, frame_to_csv_frame,
                              frame_to_declared, rows_to_frame)
 
 if TYPE_CHECKING:
@@ -25,10 +26,6 @@ def _process_umask() -> int:
 
 # files are created as open() would create them (0666 less the umask); mkstemp alone gives 0600
 FILE_MODE = 0o666 & ~_process_umask()
-
-
-class OutputBusy(RuntimeError):
-    """Another run holds the output folder."""
 
 
 @contextmanager
@@ -311,7 +308,9 @@ def iter_document_tables(out_dir: Path, names) -> "Iterator[tuple[dict, dict[str
         yield doc, {name: rows_to_frame(TABLES[name], raw.get(name, [])).to_dict("records") for name in names}
 
 
-def write_cached(out_dir: Path, doc_id: str, sha256: str, version: str, tables: dict, origin_runs) -> None:
+def write_cached(out_dir: Path, doc_id: str, sha256: str, version: str, tables: dict, origin_runs,
+                 exit_code: int = 0) -> None:
     """Stage a document's result: it is moved into the cache with the run's tables."""
-    payload = {"sha256": sha256, "pipeline_version": version, "tables": tables, "origin_runs": origin_runs}
+    payload = {"sha256": sha256, "pipeline_version": version, "tables": tables, "origin_runs": origin_runs,
+               "exit_code": int(exit_code)}
     write_atomic(staged_cache_path(out_dir, doc_id), json.dumps(payload, ensure_ascii=False))

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pipeline.errors import TableError
+
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
@@ -71,10 +73,6 @@ class Table:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
-
-
-class TableError(ValueError):
-    """A table's rows violate its declaration."""
 
 
 # the values of the enumerated columns

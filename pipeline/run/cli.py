@@ -18,7 +18,8 @@ import os
 import sys
 from pathlib import Path
 
-from pipeline.run.options import ERROR_TYPES, BadOptions, ExitCode, MissingDependency, RunOptions
+from pipeline.errors import BadOptions, ExitCode, MissingDependency, OutputBusy
+from pipeline.run.options import ERROR_TYPES, RunOptions
 from extractors.event_model import DEFAULT_MIN_EVENT_CONFIDENCE
 from extractors.member_model import DEFAULT_MIN_CONFIDENCE
 
@@ -140,7 +141,6 @@ def main(argv: list[str] | None = None) -> int:
 def _extract(args) -> int:
     from pipeline.text.language import LanguageSettings
     from pipeline.run.runner import run
-    from pipeline.output.storage import OutputBusy
     from pipeline.run.stages import DocumentSettings
 
     try:
@@ -153,19 +153,16 @@ def _extract(args) -> int:
                                       min_event_confidence=args.min_event_confidence),
         ).validated()
     except BadOptions as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return ExitCode.BAD_ARGS
+        print(f"error: {exc.reason}", file=sys.stderr)
+        return exc.exit_code
     try:
         summary = run(options)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
-    except MissingDependency as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return ExitCode.MISSING_DEPENDENCY
-    except OutputBusy as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return ExitCode.BAD_ARGS
+    except (MissingDependency, OutputBusy) as exc:  # the run cannot go on: its reason and exit code
+        print(f"error: {exc.reason}", file=sys.stderr)
+        return exc.exit_code
     try:
         print(summary.render())
     except BrokenPipeError:  # the summary piped into `head`: the run itself is done

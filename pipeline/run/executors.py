@@ -12,7 +12,8 @@ worker died and took a process pool down with it (``restart``).
 - ``dask``: ``distributed.Client.get_executor()`` on a scheduler (``--scheduler``)
   or on a LocalCluster of worker processes. Dask itself reschedules the jobs of a
   worker that died; a job that kills its worker again and again fails with
-  KilledWorker, which the runner turns into that document's error row.
+  KilledWorker, which the pool's ``result`` turns into WorkerCrashed (that
+  document's error row).
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ import uuid
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
 from pipeline.run.limits import limit_address_space
-from pipeline.run.options import MissingDependency
+from pipeline.errors import MissingDependency, WorkerCrashed
 
 
 def make_pool(kind: str, workers: int, scheduler: str | None = None):
@@ -36,12 +37,9 @@ def make_pool(kind: str, workers: int, scheduler: str | None = None):
     return ProcessPool(workers)
 
 
-def crash_reason(exc: BaseException) -> str | None:
-    """A reason a person understands when ``exc`` means the worker died under the job."""
-    if type(exc).__name__ == "KilledWorker":  # distributed.scheduler.KilledWorker
-        attempts = getattr(exc, "allowed_failures", 2) + 1
-        return f"worker crashed {attempts} times while processing this document"
-    return None
+def future_result(future: Future):
+    """A job's value, or its exception (a pool whose failures need naming maps them)."""
+    return future.result()
 
 
 class SerialExecutor(Executor):
@@ -61,6 +59,7 @@ class SerialPool:
 
     restartable = False   # the runner rebuilds a pool after BrokenProcessPool only if True
     can_stop = False      # the runner enforces the time limit only if True
+    result = staticmethod(future_result)
     capacity = 1          # jobs that can run at once
 
     def __init__(self) -> None:
@@ -151,6 +150,7 @@ def _kill_group(pid: int) -> None:
 class ProcessPool:
     restartable = True
     can_stop = True
+    result = staticmethod(future_result)  # a dead worker breaks the pool: the runner's BrokenProcessPool
 
     def __init__(self, workers: int) -> None:
         self.capacity = workers
@@ -263,6 +263,17 @@ class DaskPool:
         self._started: queue.SimpleQueue = queue.SimpleQueue()
         self.client.subscribe_topic(self._topic, lambda event: self._started.put(event[1]))
         self.executor = self.client.get_executor(pure=False)
+
+    @staticmethod
+    def result(future: Future):
+        """A job's value; a job that killed its workers again and again (dask's KilledWorker)
+        fails as WorkerCrashed."""
+        from distributed.scheduler import KilledWorker
+
+        try:
+            return future.result()
+        except KilledWorker as exc:
+            raise WorkerCrashed(f"worker crashed {exc.allowed_failures + 1} times while processing this document") from exc
 
     def submit(self, key: int, fn, *args) -> Future:
         return self.executor.submit(_run_announced_on_dask, self._topic, key, fn, *args)

@@ -1,30 +1,14 @@
-"""The one validated options object of a run, and the exit codes."""
+"""The one validated options object of a run."""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from enum import IntEnum
 from pathlib import Path
 
+from pipeline.errors import BadOptions
 from pipeline.run.corpus import MODES as CORPUS_MODES
 from pipeline.sources.pdf import PageSettings
 from pipeline.run.stages import DocumentSettings
-
-
-class ExitCode(IntEnum):
-    OK = 0                 # every document processed
-    DOCUMENT_ERRORS = 1    # the run finished, some documents failed (see documents.error)
-    BAD_ARGS = 2           # the command line or options are invalid
-    MISSING_DEPENDENCY = 3  # e.g. tesseract or its language data is not installed
-    INTERRUPTED = 130
-
-
-class BadOptions(ValueError):
-    pass
-
-
-class MissingDependency(RuntimeError):
-    """An optional dependency the options ask for is not installed; the message says how to."""
 
 
 EXECUTORS = ("process", "serial", "dask")

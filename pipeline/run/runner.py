@@ -6,8 +6,6 @@ import hashlib
 import itertools
 import json
 import os
-import re
-import signal
 import sys
 import time
 from collections import Counter, defaultdict, deque
@@ -15,16 +13,17 @@ from contextlib import ExitStack
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from enum import Enum
 from pathlib import Path
 from typing import Callable
 
 from pipeline import PIPELINE_VERSION
-from pipeline.run.executors import crash_reason, make_pool
-from pipeline.run.corpus import (INDEX_NAME, CorpusEntry, assign_doc_ids, discover, document_files, index_json,
-                             mark_output_folders,
-                             plan_corpus, read_index, resolved_key)
-from pipeline.sources.files import PAGED_FORMATS, document_error, format_of
-from pipeline.run.options import ExitCode, RunOptions
+from pipeline.run.executors import make_pool
+from pipeline.run.corpus import (INDEX_NAME, CorpusEntry, CorpusPlan, Found, assign_doc_ids, discover, document_files,
+                                 index_json, mark_output_folders, plan_corpus, read_index, resolved_key)
+from pipeline.sources.files import PAGED_FORMATS, format_of
+from pipeline.errors import ExitCode, exit_code_of, reason_of
+from pipeline.run.options import RunOptions
 from pipeline.sources.pdf import PageJob, extract_page, image_page_count, pdf_page_count
 from pipeline.records import SourceFile
 from pipeline.run.stages import (DocumentResult, duplicate_result, error_result, pages_to_result, skipped_result,
@@ -54,15 +53,15 @@ class RunSummary:
     warnings: list[str] = field(default_factory=list)
     out_dir: Path = Path("output")
 
+    error_exit_codes: dict[str, int] = field(default_factory=dict)  # doc_id → the exit code its failure gives
+
     @property
     def exit_code(self) -> ExitCode:
         """3 when a document failed for want of tesseract (the other documents are still
         processed), else 1 when any failed, else 0."""
-        from pipeline.sources.ocr import is_missing_tesseract
-
-        if any(is_missing_tesseract(reason) for reason in self.errors.values()):
-            return ExitCode.MISSING_DEPENDENCY
-        return ExitCode.DOCUMENT_ERRORS if self.errors else ExitCode.OK
+        if not self.errors:
+            return ExitCode.OK
+        return ExitCode(max(ExitCode.DOCUMENT_ERRORS, *(self.error_exit_codes.get(d, 0) for d in self.errors)))
 
     @property
     def corpus_size(self) -> int:
@@ -96,89 +95,176 @@ def run(options: RunOptions) -> RunSummary:
 
 
 def _run(options: RunOptions) -> RunSummary:
+    """The whole run: look at the inputs and the output, plan what to do with every
+    document, do it, write the tables."""
     started = time.perf_counter()
     out_dir, clean_dir = options.out_dir, options.clean_dir
     mark_output_folders(out_dir, clean_dir)
     discard_staged_documents(clean_dir, out_dir)  # what an interrupted run left
-    found = discover(options.inputs, exclude=(out_dir, clean_dir), follow_links=options.follow_links)
-    previous = read_index(out_dir)
+    inputs = read_inputs(options)
+    actions = plan(inputs, options)
+    facts = execute(actions, options)
+    summary = summarize(inputs, actions, facts, out_dir)
+    ordered = [a.doc_id for a in actions if a.doc_id in facts]
+    rewrite = write_outputs(ordered, facts, {a.doc_id for a in actions if a.do is Do.KEEP}, inputs, options,
+                            tables_changed=any(a.do is Do.EXTRACT for a in actions))
+    summary.seconds = time.perf_counter() - started
+    write_corpus_outputs(out_dir, clean_dir, summary, tables_rewritten=rewrite)
+    return summary
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a run finds: the files under its inputs (with their bytes' hashes, or why they
+    cannot be read), the corpus of earlier runs and the plan of the corpus after this run."""
+
+    found: tuple[Found, ...]
+    read: dict[str, tuple[str, str | None, tuple[int, int] | None]]  # resolved path → read_source
+    skipped: frozenset[str]                                           # resolved paths not read (links …)
+    previous: tuple[CorpusEntry, ...]
+    corpus: CorpusPlan
+
+
+def read_inputs(options: RunOptions) -> Inputs:
+    found = discover(options.inputs, exclude=(options.out_dir, options.clean_dir), follow_links=options.follow_links)
+    previous = read_index(options.out_dir)
     given_keys = {f.resolved for f in found}
     known = {e.resolved: e.doc_id for e in previous if options.mode != "replace" or e.resolved in given_keys}
     # bytes' hash, or why the file cannot be read or is not read
     read = {f.resolved: ("", f.problem, None) if f.problem else read_source(f.path) for f in found}
-    skipped = {f.resolved for f in found if f.skipped}
     doc_ids = assign_doc_ids(found, {k: sha for k, (sha, _, _) in read.items()}, known)
     current = [CorpusEntry(doc_ids[f.resolved], str(f.path), f.resolved, read[f.resolved][0]) for f in found]
-    plan = plan_corpus(previous, current, options.mode, tuple(i for i in options.inputs if i.is_dir()))
-    summary = RunSummary(documents=len(found), out_dir=out_dir, pruned=[e.doc_id for e in plan.pruned])
+    corpus = plan_corpus(previous, current, options.mode, tuple(i for i in options.inputs if i.is_dir()))
+    return Inputs(tuple(found), read, frozenset(f.resolved for f in found if f.skipped), tuple(previous), corpus)
 
-    # per document only its documents row and page methods: the table rows stay in the
-    # per-document result cache until they are streamed into the tables
-    facts: dict[str, dict] = {}
-    todo: list[SourceFile] = []
-    stale: set[str] = set()  # kept documents whose rows come from another pipeline version
-    sources = {f.resolved: f for f in found}
-    previous_ids = {e.doc_id for e in previous}
-    for entry in plan.entries:
-        doc_id, is_given = entry.doc_id, entry.resolved in sources
+
+class Do(Enum):
+    DUPLICATE = "duplicate"  # its bytes are another document's: a row saying so
+    REUSE = "reuse"          # its cached result is of these bytes and this pipeline version
+    EXTRACT = "extract"      # through the stages, in a worker
+    ERROR = "error"          # unreadable: its error row, no worker needed
+    SKIP = "skip"            # not read (a link out of the inputs, a FIFO …): its skipped row
+    KEEP = "keep"            # its source is gone: its rows of an earlier pipeline version stay
+    DROP = "drop"            # its source is gone and its rows cannot be read
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """What the run does with one document of the corpus, and where the document stands
+    in the corpus after it (``bucket``: added, updated, unchanged, kept or pruned)."""
+
+    do: Do
+    doc_id: str
+    bucket: str
+    given: bool = False
+    source: SourceFile | None = None
+    cached: dict | None = None      # REUSE, KEEP: the cache entry (rows, exit code)
+    reason: str | None = None       # ERROR, SKIP: why; DUPLICATE: the doc_id it duplicates
+    warning: str | None = None
+
+
+def plan(inputs: Inputs, options: RunOptions) -> list[Action]:
+    """An action per document of the corpus after this run, in corpus order. It reads the
+    result cache and, for a document kept from an earlier run, its file; it writes nothing."""
+    sources = {f.resolved for f in inputs.found}
+    previous_ids = {e.doc_id for e in inputs.previous}
+    corpus = inputs.corpus
+    actions = [Action(Do.DROP, e.doc_id, "pruned") for e in corpus.pruned]
+    for entry in corpus.entries:
+        doc_id, given = entry.doc_id, entry.resolved in sources
+        new = doc_id not in previous_ids
         path = Path(entry.source_path)
-        if not is_given and resolved_key(path) != entry.resolved:  # given from another folder
+        if not given and resolved_key(path) != entry.resolved:  # given from another folder
             path = Path(entry.resolved)
-        if doc_id in plan.duplicate_of:
-            result = duplicate_result(_source(path, entry), plan.duplicate_of[doc_id])
-            _write_document(result, clean_dir, out_dir)
-            facts[doc_id] = _facts(result.tables)
-            summary.duplicates += is_given
-            (summary.added if doc_id not in previous_ids else summary.unchanged if is_given else summary.kept).append(doc_id)
+        if doc_id in corpus.duplicate_of:
+            actions.append(Action(Do.DUPLICATE, doc_id, "added" if new else "unchanged" if given else "kept", given,
+                                  _source(path, entry), reason=corpus.duplicate_of[doc_id]))
             continue
-        error = read[entry.resolved][1] if is_given else None
-        cached = None if options.force and is_given or error else read_cached(
-            out_dir, doc_id, entry.sha256, PIPELINE_VERSION, clean_dir)
+        error = inputs.read[entry.resolved][1] if given else None
+        cached = None if options.force and given or error else read_cached(
+            options.out_dir, doc_id, entry.sha256, PIPELINE_VERSION, options.clean_dir)
         if cached is not None:
-            facts[doc_id] = _facts(cached["tables"])
-            summary.reused += is_given
-            (summary.unchanged if is_given else summary.kept).append(doc_id)
-        elif is_given or Path(entry.resolved).is_file():
-            signature = read[entry.resolved][2] if is_given else None
-            if not is_given:
+            actions.append(Action(Do.REUSE, doc_id, "unchanged" if given else "kept", given, cached=cached))
+        elif given or Path(entry.resolved).is_file():
+            signature = inputs.read[entry.resolved][2] if given else None
+            if not given:
                 sha, error, signature = read_source(path)
                 entry = replace(entry, sha256=sha)
-            if error:  # unreadable or not read: its row now, no worker needed
-                result = (skipped_result if entry.resolved in skipped else error_result)(_source(path, entry), error)
-                _write_document(result, clean_dir, out_dir)
-                facts[doc_id] = _facts(result.tables)
+            warning = None if given else (f"{doc_id}: re-extracted from {entry.resolved} (its rows were from an "
+                                          "earlier pipeline version)")
+            bucket = "added" if new else "updated"
+            if error:
+                do = Do.SKIP if entry.resolved in inputs.skipped else Do.ERROR
+                actions.append(Action(do, doc_id, bucket, given, _source(path, entry), reason=error, warning=warning))
             else:
-                todo.append(_source(path, entry, signature))
-            summary.processed += is_given
-            (summary.added if doc_id not in previous_ids else summary.updated).append(doc_id)
-            if not is_given:
-                summary.warnings.append(f"{doc_id}: re-extracted from {entry.resolved} (its rows were from an "
-                                        "earlier pipeline version)")
-        elif (old := read_any_cached(out_dir, doc_id)) is not None and conform_cached(old["tables"]) is not None:
-            facts[doc_id] = _facts(old["tables"])
-            stale.add(doc_id)
-            summary.kept.append(doc_id)
-            summary.warnings.append(f"{doc_id}: source gone; rows kept from pipeline version "
-                                    f"{old.get('pipeline_version')}")
+                actions.append(Action(Do.EXTRACT, doc_id, bucket, given, _source(path, entry, signature),
+                                      warning=warning))
+        elif (old := read_any_cached(options.out_dir, doc_id)) is not None and conform_cached(old["tables"]) is not None:
+            actions.append(Action(Do.KEEP, doc_id, "kept", cached=old,
+                                  warning=f"{doc_id}: source gone; rows kept from pipeline version "
+                                          f"{old.get('pipeline_version')}"))
         else:
-            summary.pruned.append(doc_id)
-            summary.warnings.append(f"{doc_id}: dropped: its source is gone and its rows cannot be read")
+            actions.append(Action(Do.DROP, doc_id, "pruned",
+                                  warning=f"{doc_id}: dropped: its source is gone and its rows cannot be read"))
+    return actions
 
-    for result in _process(todo, options):  # each result's files are written as it comes
-        facts[result.doc_id] = _facts(result.tables)
 
-    given_ids = set(plan.given)
-    ordered = [e.doc_id for e in plan.entries if e.doc_id in facts]
-    for doc_id in ordered:
-        row = facts[doc_id]["document"]
-        if row["status"] == "error" and doc_id in given_ids:
-            summary.errors[doc_id] = row["error"]
-        elif row["status"] == "skipped" and doc_id in given_ids:
-            summary.warnings.append(f"{doc_id}: skipped: {row['error']}")
-        if doc_id in given_ids:
-            summary.pages_by_method.update(facts[doc_id]["page_methods"])
+ROW_RESULTS = {Do.DUPLICATE: duplicate_result, Do.ERROR: error_result, Do.SKIP: skipped_result}
 
-    rewrite = bool(todo) or not _tables_unchanged(ordered, facts, out_dir)
+
+def execute(actions: list[Action], options: RunOptions) -> dict[str, dict]:
+    """Do the actions: rows of duplicates and unreadable files written at once, documents to
+    extract run through the executor (each result's files written as it comes). Returns per
+    document its documents row and page methods: the table rows stay in the per-document
+    result cache until they are streamed into the tables."""
+    facts: dict[str, dict] = {}
+    todo = []
+    for action in actions:
+        if action.do in ROW_RESULTS:
+            result = ROW_RESULTS[action.do](action.source, action.reason)
+            _write_document(result, options.clean_dir, options.out_dir)
+            facts[action.doc_id] = _facts(result.tables, result.exit_code)
+        elif action.do in (Do.REUSE, Do.KEEP):
+            facts[action.doc_id] = _facts(action.cached["tables"], action.cached.get("exit_code"))
+        elif action.do is Do.EXTRACT:
+            todo.append(action.source)
+    for result in _process(todo, options):
+        facts[result.doc_id] = _facts(result.tables, result.exit_code)
+    return facts
+
+
+def summarize(inputs: Inputs, actions: list[Action], facts: dict[str, dict], out_dir: Path) -> RunSummary:
+    """The run as the command line reports it: what became of each document, their errors,
+    warnings and page methods."""
+    summary = RunSummary(documents=len(inputs.found), out_dir=out_dir)
+    for action in actions:
+        getattr(summary, action.bucket).append(action.doc_id)
+        if action.warning:
+            summary.warnings.append(action.warning)
+        summary.duplicates += action.given and action.do is Do.DUPLICATE
+        summary.reused += action.given and action.do is Do.REUSE
+        summary.processed += action.given and action.do in (Do.EXTRACT, Do.ERROR, Do.SKIP)
+    given_ids = set(inputs.corpus.given)
+    for action in actions:
+        if action.doc_id not in facts or action.doc_id not in given_ids:
+            continue
+        row = facts[action.doc_id]["document"]
+        if row["status"] == "error":
+            summary.errors[action.doc_id] = row["error"]
+            summary.error_exit_codes[action.doc_id] = facts[action.doc_id]["exit_code"]
+        elif row["status"] == "skipped":
+            summary.warnings.append(f"{action.doc_id}: skipped: {row['error']}")
+        summary.pages_by_method.update(facts[action.doc_id]["page_methods"])
+    return summary
+
+
+def write_outputs(ordered: list[str], facts: dict[str, dict], stale: set[str], inputs: Inputs,
+                  options: RunOptions, tables_changed: bool) -> bool:
+    """The tables (when a document changed, or the corpus did), then the documents' clean
+    texts and cached results, the pruned documents' files removed, the corpus index.
+    Returns whether the tables were rewritten."""
+    out_dir, clean_dir = options.out_dir, options.clean_dir
+    rewrite = tables_changed or not _tables_unchanged(ordered, facts, out_dir)
     if rewrite:
         # every table is written into a staging folder, then all are switched in at once:
         # an interrupt while they are written (minutes, for a large corpus) leaves the
@@ -191,15 +277,13 @@ def _run(options: RunOptions) -> RunSummary:
     # the documents' clean texts and cached results go in with the tables they belong to; the
     # pruned documents' go out (an interrupt before this left the previous run's of all three)
     commit_staged_documents(clean_dir, out_dir)
-    for entry in plan.pruned:
+    for entry in inputs.corpus.pruned:
         for path in document_files(out_dir, clean_dir, entry.doc_id):
             path.unlink(missing_ok=True)
     if rewrite:
         write_atomic(_tables_stamp(out_dir), _tables_key(ordered, facts))
-    write_atomic(out_dir / ".cache" / INDEX_NAME, index_json(tuple(e for e in plan.entries if e.doc_id in facts)))
-    summary.seconds = time.perf_counter() - started
-    write_corpus_outputs(out_dir, clean_dir, summary, tables_rewritten=rewrite)
-    return summary
+    write_atomic(out_dir / ".cache" / INDEX_NAME, index_json(tuple(e for e in inputs.corpus.entries if e.doc_id in facts)))
+    return rewrite
 
 
 def read_source(path: Path) -> tuple[str, str | None, tuple[int, int] | None]:
@@ -230,8 +314,13 @@ def _source(path: Path, entry: CorpusEntry, signature: tuple[int, int] | None = 
     return SourceFile(str(path), entry.doc_id, format_of(path), entry.sha256, signature[0], signature[1])
 
 
-def _facts(tables: dict[str, list[dict]]) -> dict:
-    return {"document": tables["documents"][0], "page_methods": Counter(p["method"] for p in tables["pages"])}
+def _facts(tables: dict[str, list[dict]], exit_code: int | None = None) -> dict:
+    """What the run keeps of a document in memory: its documents row, page methods and, when
+    it failed, the exit code its failure gives (a cached failure's is in its cache entry)."""
+    row = tables["documents"][0]
+    if exit_code is None:
+        exit_code = ExitCode.DOCUMENT_ERRORS if row["status"] == "error" else ExitCode.OK
+    return {"document": row, "page_methods": Counter(p["method"] for p in tables["pages"]), "exit_code": exit_code}
 
 
 def write_run_tables(ordered: list[str], out_dir: Path, stale: set[str] = frozenset(),
@@ -294,7 +383,8 @@ def _write_document(result: DocumentResult, clean_dir: Path, out_dir: Path) -> N
         # clean offset → source offset, as runs (clean_start, source_start, length)
         write_atomic(staged / "offsets" / f"{result.doc_id}.json", json.dumps(result.origin_runs))
     row = result.tables["documents"][0]
-    write_cached(out_dir, result.doc_id, row["sha256"], PIPELINE_VERSION, result.tables, result.origin_runs)
+    write_cached(out_dir, result.doc_id, row["sha256"], PIPELINE_VERSION, result.tables, result.origin_runs,
+                 result.exit_code)
 
 
 def _document_job(stage, args: tuple, clean_dir: Path, out_dir: Path) -> DocumentResult:
@@ -371,7 +461,7 @@ class _Batch:
         try:
             count = pdf_page_count(source.path) if source.format == "pdf" else image_page_count(source.path)
         except Exception as exc:  # noqa: BLE001 - whatever a file does to its reader, it is its error row
-            return self._close_with_error(source, document_error(source, exc))
+            return self._close_with_error(source, reason_of(exc), exit_code=exit_code_of(exc))
         if count == 0:
             return self._close_with_error(source, "PDF has no pages")
         if count > DEFAULT_MAX_PAGES:  # a 100,000-page blank PDF ran for 20 hours
@@ -428,11 +518,11 @@ class _Batch:
         for future in futures:
             job = self.running.pop(future)
             try:
-                value = future.result()
+                value = self.pool.result(future)
             except (BrokenProcessPool, CancelledError):
                 lost.append(job)
             except Exception as exc:  # noqa: BLE001 - any failure becomes this document's error row
-                self._fail(job, _error_reason(job, exc))
+                self._fail(job, reason_of(exc), exit_code_of(exc))
             else:
                 self._accept(job, value)
         return lost
@@ -521,14 +611,15 @@ class _Batch:
             if at_work and self.pool.can_stop and self.pool.restartable:
                 self._recover([], blame=False)
 
-    def _fail(self, job: Job, reason: str) -> None:
+    def _fail(self, job: Job, reason: str, exit_code: int = ExitCode.DOCUMENT_ERRORS) -> None:
         if job.doc_id not in self.closed:
-            self._close_with_error(job.source, job.reason(reason), self.expected.get(job.doc_id, 0))
+            self._close_with_error(job.source, job.reason(reason), self.expected.get(job.doc_id, 0), exit_code)
 
-    def _close_with_error(self, source: SourceFile, reason: str, n_pages: int = 0) -> None:
+    def _close_with_error(self, source: SourceFile, reason: str, n_pages: int = 0,
+                          exit_code: int = ExitCode.DOCUMENT_ERRORS) -> None:
         self.closed.add(source.doc_id)
         self.pages.pop(source.doc_id, None)
-        result = error_result(source, reason, n_pages)
+        result = error_result(source, reason, n_pages, exit_code)
         _write_document(result, self.options.clean_dir, self.options.out_dir)
         self.out.append(result)
 
@@ -538,19 +629,6 @@ class _Batch:
 
 
 DEFAULT_MAX_PAGES = 5000  # pages of one document; IOM and OAS reports run to a few hundred
-
-
-def _error_reason(job: Job, exc: BaseException) -> str:
-    reason = crash_reason(exc) or document_error(job.source, exc)
-    # pytesseract reports a tesseract killed by a signal as "(-11, '')"
-    crashed = re.fullmatch(r"(?:OcrError: )?tesseract failed: \((-\d+), '(.*)'\)", reason)
-    if crashed:
-        try:
-            name = signal.Signals(-int(crashed.group(1))).name
-        except ValueError:
-            name = f"signal {-int(crashed.group(1))}"
-        reason = f"tesseract crashed ({name})" + (f": {crashed.group(2)}" if crashed.group(2) else "")
-    return reason
 
 
 def _process(sources: list[SourceFile], options: RunOptions):

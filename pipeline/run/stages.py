@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from pipeline import PIPELINE_VERSION
+from pipeline.errors import ExitCode
 from pipeline.sources.files import PAGED_FORMATS, check_unchanged, text_file_to_page
 from pipeline.text.assemble import pages_to_document
 from pipeline.records import Document, Line, PageMethod, PageText, SourceFile
@@ -30,6 +31,7 @@ class DocumentResult:
     clean_text: str
     tables: dict[str, list[dict]]
     origin_runs: list[tuple[int, int, int]]
+    exit_code: int = ExitCode.OK  # a failed document's: MISSING_DEPENDENCY when tesseract was missing
 
     @property
     def ok(self) -> bool:
@@ -85,28 +87,30 @@ def pages_to_result(source: SourceFile, pages: list[PageText],
     )
 
 
-def error_result(source: SourceFile, reason: str, n_pages: int = 0) -> DocumentResult:
+def error_result(source: SourceFile, reason: str, n_pages: int = 0,
+                 exit_code: int = ExitCode.DOCUMENT_ERRORS) -> DocumentResult:
     row = _base_row(source) | {
         "language": None, "original_language": None, "symbol": None, "doc_date": None,
         "n_pages": n_pages, "n_ocr_pages": 0, "n_chars": 0, "status": "error", "error": reason,
         "quality": None, "quality_reason": None,
     }
     empty = {name: [] for name in ("pages", "corrections", "sections", "paragraphs", "tables", *EXTRACTED_TABLES)}
-    return DocumentResult(source.doc_id, "", "", {"documents": [row]} | empty, [])
+    return DocumentResult(source.doc_id, "", "", {"documents": [row]} | empty, [], exit_code)
 
 
 def duplicate_result(source: SourceFile, primary: str) -> DocumentResult:
     """A file whose bytes are another document's: a documents row pointing to it, no other rows."""
     result = error_result(source, "", 0)
     row = result.tables["documents"][0] | {"status": "duplicate", "error": None, "duplicate_of": primary}
-    return replace(result, tables=result.tables | {"documents": [row]})
+    return replace(result, tables=result.tables | {"documents": [row]}, exit_code=ExitCode.OK)
 
 
 def skipped_result(source: SourceFile, reason: str) -> DocumentResult:
     """A file the run does not read by policy (a link leaving the input folders): a
     documents row with status skipped and the reason, no other rows."""
     result = error_result(source, reason, 0)
-    return replace(result, tables=result.tables | {"documents": [result.tables["documents"][0] | {"status": "skipped"}]})
+    return replace(result, tables=result.tables | {"documents": [result.tables["documents"][0] | {"status": "skipped"}]},
+                   exit_code=ExitCode.OK)
 
 
 def _base_row(source: SourceFile) -> dict:

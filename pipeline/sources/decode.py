@@ -6,11 +6,8 @@ from html.parser import HTMLParser
 
 import ftfy
 
+from pipeline.errors import NotText
 from pipeline.textedit import Edit, Rewrite, apply_edits, compose, regex_edits
-
-
-class NotText(ValueError):
-    """The bytes are not a text document (binary data, or empty)."""
 
 
 def bytes_to_text(data: bytes) -> tuple[str, str]:

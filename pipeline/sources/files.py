@@ -5,9 +5,9 @@ import hashlib
 import re
 from pathlib import Path, PurePath
 
+from pipeline.errors import NotText, SourceChanged, UnsupportedFormat
 from pipeline.records import PageMethod, PageText, SourceFile
-from pipeline.sources.decode import NotText, bytes_to_text, html_to_text
-from pipeline.sources.pdf import UnreadableDocument
+from pipeline.sources.decode import bytes_to_text, html_to_text
 from pipeline.textedit import Edit
 
 FORMATS = {
@@ -23,14 +23,6 @@ REFUSED_FORMATS = {  # formats a user may well have, with what to do instead
            "(e.g. libreoffice --headless --convert-to docx FILE.doc)",
 }
 PAGE_SEPARATOR = "\n\n"
-
-
-class UnsupportedFormat(ValueError):
-    pass
-
-
-class SourceChanged(ValueError):
-    """The file is not the one that was hashed: it changed during the run."""
 
 
 def check_unchanged(source: SourceFile, data: bytes | None = None) -> None:
@@ -108,10 +100,3 @@ def text_file_to_page(source: SourceFile) -> tuple[PageText, list[Edit]]:
     if not text.strip():
         raise NotText("no text after decoding")
     return page, []
-
-
-def document_error(source: SourceFile, exc: BaseException) -> str:
-    """A one-line reason a person understands."""
-    if isinstance(exc, (NotText, UnreadableDocument, UnsupportedFormat, SourceChanged)):
-        return str(exc)
-    return f"{type(exc).__name__}: {exc}".splitlines()[0][:300]

@@ -4,11 +4,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from pipeline.errors import OcrError, TesseractCrashed, TesseractMissing
 from pipeline.records import Word
-
-
-class OcrError(RuntimeError):
-    """Tesseract failed on a page (missing binary or language data, crash, timeout)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +49,7 @@ def upscaled(image, resolution: float, settings: OcrSettings):
     return image.convert("L").resize(size, Image.LANCZOS), resolution * factor
 
 
-# what the reason of a page that could not be read for want of tesseract ends with: the run
-# exits with ExitCode.MISSING_DEPENDENCY when a document failed so
-INSTALL_TESSERACT = "install tesseract-ocr"
-
-
-def is_missing_tesseract(reason: str) -> bool:
-    return INSTALL_TESSERACT in reason
+INSTALL_TESSERACT = "install tesseract-ocr"  # what a reader of a missing tesseract's error row is told to do
 
 
 def not_a_tesseract(cmd: str) -> str | None:
@@ -91,14 +82,16 @@ def image_to_words(image, settings: OcrSettings) -> list[Word]:
             timeout=settings.timeout_s,
         )
     except pytesseract.TesseractNotFoundError as exc:
-        raise OcrError(f"tesseract not found ({settings.tesseract_cmd}); {INSTALL_TESSERACT}") from exc
+        raise TesseractMissing(f"tesseract not found ({settings.tesseract_cmd}); {INSTALL_TESSERACT}") from exc
     except (pytesseract.TesseractError, RuntimeError, OSError) as exc:
         if (problem := not_a_tesseract(settings.tesseract_cmd)) is not None:
-            raise OcrError(problem) from exc  # (pytesseract may have cached a real one's version)
+            raise TesseractMissing(problem) from exc  # (pytesseract may have cached a real one's version)
+        if isinstance(exc, pytesseract.TesseractError) and isinstance(exc.status, int) and exc.status < 0:
+            raise TesseractCrashed.by_signal(-exc.status, str(exc.message).strip()) from exc  # killed by a signal
         raise OcrError(f"tesseract failed: {str(exc).strip()[:200]}") from exc
     except SystemExit as exc:  # pytesseract exits the process when `tesseract --version` is no version
-        raise OcrError(f"{settings.tesseract_cmd} on PATH does not report a tesseract version: "
-                       f"is it tesseract? ({INSTALL_TESSERACT})") from exc
+        raise TesseractMissing(f"{settings.tesseract_cmd} on PATH does not report a tesseract version: "
+                               f"is it tesseract? ({INSTALL_TESSERACT})") from exc
     return tsv_dict_to_words(data)
 
 

@@ -4,14 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from pipeline.errors import UnreadableDocument
 from pipeline.sources.layout import LayoutSettings, words_to_page
 from pipeline.sources.ocr import OcrSettings, deskewed, image_resolution, image_to_words, mean_confidence, upscaled
 from pipeline.records import Line, PageMethod, PageText, Word
 from pipeline.sources.scan_tables import cell_lines_to_text, image_to_rules, rules_to_grids, words_into_grids
-
-
-class UnreadableDocument(ValueError):
-    """The file cannot be read as the format it claims; the message is for people."""
 
 
 @dataclass(frozen=True, slots=True)

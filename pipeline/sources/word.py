@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import re
 
-from pipeline.sources.decode import NotText
+from pipeline.errors import NotText
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 FOOTNOTES_RELTYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
