@@ -2,7 +2,7 @@
 
 ``extract_document`` (extractors/document.py) is the stage function: clean text and its
 paragraphs in, table rows out. The package imports it lazily, so that the light modules
-(``extractors.text``, ``extractors.dates``) can be used without loading spaCy: an
+(``extractors.dates``, ``extractors.places``) can be used without loading spaCy: an
 unchanged re-run and ``--help`` start in well under a second.
 """
 from __future__ import annotations

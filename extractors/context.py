@@ -10,19 +10,47 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Callable
 
+import spacy
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.dates import DateMention, find_dates, last_stated_year, relative_dates, reporting_period
 from extractors.names import NameMention, find_names
-from extractors.nlp import doc_text, pipeline_for
+from extractors import events, processes
+from extractors.nlp import doc_text
 from extractors.processes import ProcessMention, names_in, process_mentions
 
 DOMINANT_SHARE = 0.8  # share of the process mentions that makes a process the document's own
 DOMINANT_MIN = 3      # and how many mentions it needs to speak for unnamed statements
 PERIOD_REACH = 3000   # chars from the start where a report states the period it covers
+
+
+DEFAULT_MAX_PARAGRAPH_CHARS = 50_000_000
+
+
+@lru_cache(maxsize=4)
+def pipeline_for(lang: str) -> Language:
+    """The rule pipeline of one language ('es' or 'en'); built once per process."""
+    nlp = spacy.blank(lang if lang in ("es", "en") else "en")
+    # max_length guards the memory of a parser or NER, which this pipeline has none of: a
+    # paragraph of a million characters (one unbroken line) is tokenized, not refused
+    nlp.max_length = DEFAULT_MAX_PARAGRAPH_CHARS
+    # '10°', '3º' are ordinals ('la 10° Conferencia'), one token as '1ª' and '4th' are; the
+    # tokenizer would split the sign off as a unit
+    for n in range(1, 200):
+        for sign in "°º":
+            nlp.tokenizer.add_special_case(f"{n}{sign}", [{"ORTH": f"{n}{sign}"}])
+    nlp.add_pipe("norm_folding")
+    for key, patterns in (
+        ("processes", processes.patterns(nlp)),
+        ("event_kinds", events.patterns(nlp, lang)),
+    ):
+        ruler = nlp.add_pipe("span_ruler", name=f"ruler_{key}", config={"spans_key": key, "validate": True})
+        ruler.add_patterns(patterns)
+    return nlp
 
 
 @dataclass(frozen=True)

@@ -28,11 +28,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from extractors.text import expand_pieces, fold, fold_keeping_offsets
+from extractors.text import expand_pieces
+from pipeline.nlp.fold import fold, fold_keeping_offsets
 from pipeline.nlp.rule_files import read_records
+from pipeline.nlp.words import LANGUAGES
 
 RULES_PATH = Path(__file__).resolve().parent / "patterns" / "date_rules.jsonl"
-LANGS = ("es", "en")
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +194,7 @@ def find_dates(text: str, lang: str | None = None, default_year: int | None = No
     one year. A year-less date said relative to now ('el próximo 12 de septiembre', 'last
     5 March') takes ``doc_year``, the year of the document's own date, when it is known.
     """
-    if lang not in (None, *LANGS):
+    if lang not in (None, *LANGUAGES):
         raise ValueError(f"lang must be 'es', 'en' or None, not {lang!r}")
     grammar = load_grammar()
     folded = fold_keeping_offsets(text)
@@ -327,3 +328,10 @@ def month_names() -> frozenset[str]:
     """The one month lexicon: folded full month names of Spanish and English, from the
     grammar ('septiembre', 'setiembre', 'march'). Title rules use it: a month ends a title."""
     return load_grammar().month_names
+
+
+def iso_interval(start: str | None, end: str | None) -> str | None:
+    """Display form of a date or range given as ISO strings at one precision."""
+    if not start:
+        return None
+    return start if not end or end == start else f"{start}/{end}"

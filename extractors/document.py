@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Callable
 
 from extractors.context import DocumentContext, ParagraphContext, document_context
+from extractors.dates import iso_interval
 from extractors.event_rows import EventCandidate, document_event_rows
 from extractors.event_titles import ordinal_value, readable_title
 from extractors.event_dating import place_in_sentence
@@ -18,8 +19,7 @@ from extractors.member_model import DEFAULT_MIN_CONFIDENCE
 from extractors.membership_rows import EVIDENCE_CHARS, decided_membership_rows, document_membership_rows
 from extractors.memberships import membership_rows_with_sessions
 from extractors.processes import process_rows
-from extractors.text import normalise_title
-from pipeline.output.tables import iso_interval
+from pipeline.nlp.titles import normalise_title
 
 
 def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Callable[[int], int],

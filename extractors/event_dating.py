@@ -14,7 +14,9 @@ from extractors.event_titles import DETERMINERS, MONTH_WORDS, YEAR_TOKEN, ordina
 from extractors.places import is_country, known_city, known_place
 if TYPE_CHECKING:
     from extractors.events import EventMention
-from extractors.text import PLACE_NAME, fold, sentence_end as _sentence_end, sentence_start as _sentence_start
+from extractors.text import PLACE_NAME
+from pipeline.nlp.fold import fold
+from pipeline.nlp.sentences import sentence_end as _sentence_end, sentence_start as _sentence_start
 
 # Verbs that tie a date to a title across a long title or clause: "…, which is to take place in
 # Santiago, Chile from 20 to 22 November 2002"

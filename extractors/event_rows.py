@@ -15,7 +15,8 @@ from extractors.context import ParagraphContext
 from extractors.dates import stated_years
 from extractors.event_dating import Dating, Located, dating_of, place_after
 from extractors.event_titles import is_ordinal, ordinal_value, similar_titles, title_case_share
-from extractors.text import fold, fold_lower_keeping_offsets, is_title_line, normalise_title
+from pipeline.nlp.fold import fold, fold_lower_keeping_offsets
+from pipeline.nlp.titles import is_title_line, normalise_title
 
 SINCE_YEAR = re.compile(r"\b(?:since|until|before|after|from|desde|hasta|antes|después|despues|a partir)\b[^\d]{0,20}"
                         r"(?:19|20)\d{2}", re.I)

@@ -15,8 +15,10 @@ from spacy.tokens import Doc, Span
 
 from extractors.dates import month_names
 from extractors.nlp import PATTERNS, doc_text
-from extractors.text import fold, is_title_line, normalise_title
+from pipeline.nlp.fold import fold
+from pipeline.nlp.titles import is_title_line, normalise_title
 from pipeline.nlp.rule_files import read_records
+from pipeline.nlp.words import DETERMINERS, TOPIC_LINKS
 
 
 TITLE_GRAMMAR = {r["id"]: r for r in read_records(PATTERNS / "title_grammar.jsonl")}
@@ -29,7 +31,6 @@ def grammar_words(rule_id: str) -> frozenset[str]:
 
 # Lower-case words that may sit inside a title ("Seminario sobre Migración y Salud").
 CONNECTORS = grammar_words("title.part.connector")
-DETERMINERS = frozenset("the a an la el los las un una este esta this these estos estas".split())
 # Words that point back to an event already named: "That meeting", "la reunión de esta red",
 # "capacitación para esa misma fecha"; such a mention names no new event.
 ANAPHORA = frozenset(fold(w) for w in (
@@ -410,7 +411,6 @@ def ordinal_value(title: str) -> int | None:
 
 
 STOP_WORDS = frozenset(fold(w) for w in grammar_words("title.end.verb_or_relative"))
-DESCRIPTIVE_LINKS = frozenset("on for of about sobre para de del acerca".split())
 # a Spanish adjective after a kind word that says what kind of meeting it was (lower case;
 # not a participle: 'una reunión celebrada en …' is no title)
 POSTNOMINAL_ADJECTIVE = re.compile(r"(?:[a-záéíóúñ]{3,}(?:ori[oa]|iv[oa]|ari[oa])|[a-záéíóúñ]*(?:[ée]cnic[oa]|ministerial|"
@@ -437,7 +437,7 @@ def descriptive_end(doc: Doc, end: int, limit: int = 14) -> int:
         if longer == end + 1:
             note_title_rule(doc, "end", end + 1, "title.part.postnominal_adjective")
         return longer
-    if end >= len(doc) or doc[end].norm_ not in DESCRIPTIVE_LINKS:
+    if end >= len(doc) or doc[end].norm_ not in TOPIC_LINKS:
         return end
     k, rule_id = _descriptive_end(doc, end, limit)
     while k > end and (doc[k - 1].norm_ in CONNECTORS or doc[k - 1].norm_ in DETERMINERS):

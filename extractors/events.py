@@ -5,13 +5,13 @@ title strategies are tried in a written order (``TRIGGER_STEPS``)."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.context import ParagraphContext
 from extractors.event_dating import (HELD_AFTER_REACH, HELD_VERB, Located, dated_by_held_sentence, located, PLACE_AT_END, UNDATED, YEAR_IN_PARENS, Dating, TitleSite,
                                      bare_year_after, closing_year, date_after_held_verb, dated_by_previous_sentence,
                                      dates_joined_to, dating_of, earlier_date, place_after, run_in_heading_year,
@@ -23,8 +23,15 @@ from extractors.event_titles import (ANAPHORA, CONNECTORS, DETERMINERS, INSTANCE
                                      title_rules_at, title_span)
 from extractors.nlp import PATTERNS, doc_text, phrase_to_pattern
 from extractors.places import known_city, known_place
-from extractors.text import PLACE_NAME, fold, is_title_line, sentence_end as _sentence_end, sentence_start as _sentence_start
+from extractors.text import PLACE_NAME
+from pipeline.nlp.fold import fold
+from pipeline.nlp.sentences import sentence_end as _sentence_end, sentence_start as _sentence_start
+from pipeline.nlp.titles import is_title_line
 from pipeline.nlp.rule_files import read_records
+from pipeline.nlp.words import COORDINATORS, TOPIC_LINKS
+
+if TYPE_CHECKING:  # (a type only: extractors.context builds the pipeline that imports this module)
+    from extractors.context import ParagraphContext
 
 # Words that introduce a title without quotes: "The Conference, entitled Arab Migration in …"
 ENTITLED = frozenset(fold(w) for w in (
@@ -467,8 +474,7 @@ def _capitalised(w: KindWord) -> Found | None:
 
 
 THIS_SESSION = frozenset(fold(w) for w in "this esta este presente present current actual".split())
-TOPIC_LINKS = frozenset(fold(w) for w in "on about for of sobre para de del acerca".split())
-COORDINATORS = frozenset(("and", "y", "e", "&"))
+LIST_COORDINATORS = COORDINATORS | {"&"}
 
 
 def _coordinated_items_end(para: ParagraphContext, s: int, e: int) -> int:
@@ -482,14 +488,14 @@ def _coordinated_items_end(para: ParagraphContext, s: int, e: int) -> int:
     k = e
     names = para.name_spans("country") + para.name_spans("organization")
     while k + 1 < len(doc) and doc[k].text == "," and len(doc[k].whitespace_) == 1:
-        first = k + 2 if doc[k + 1].norm_ in COORDINATORS else k + 1  # 'Return, Readmission, and …'
+        first = k + 2 if doc[k + 1].norm_ in LIST_COORDINATORS else k + 1  # 'Return, Readmission, and …'
         if first >= len(doc) or not is_title_word(doc[first]) or doc[first].like_num:
             return e
         end = complement_end(doc, first)
         a, b = doc[first].idx, doc[end - 1].idx + len(doc[end - 1])
         if end - first > 8 or any(x < b and a < y for x, y in names):
             return e
-        if first == k + 2 or any(t.norm_ in COORDINATORS for t in doc[first:end]):
+        if first == k + 2 or any(t.norm_ in LIST_COORDINATORS for t in doc[first:end]):
             return end  # the item joined by and/y closes the list
         k = end
     return e

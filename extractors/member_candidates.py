@@ -28,7 +28,8 @@ from extractors.memberships import (MEMBER_STATES_AFTER, _without_qualifiers, is
                                     numbered_sessions, statement_process)
 from extractors.names import find_names
 from extractors.nlp import DATA, PATTERNS
-from extractors.text import fold, fold_lower_keeping_offsets, sentence_bounds, sentence_start
+from pipeline.nlp.fold import fold, fold_lower_keeping_offsets
+from pipeline.nlp.sentences import sentence_bounds, sentence_start
 from pipeline.nlp.rule_files import read_records
 
 EVIDENCE_PATH = PATTERNS / "membership_evidence.jsonl"

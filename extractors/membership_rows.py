@@ -17,7 +17,7 @@ from extractors.dates import stated_years
 from extractors.memberships import (MemberMention, OpenList, heading_list, is_subheading, list_mentions, names_only,
                                     numbered_sessions, statement_mentions, statement_process, table_mentions,
                                     with_count_note)
-from extractors.text import is_title_line
+from pipeline.nlp.titles import is_title_line
 
 EVIDENCE_CHARS = 300
 # a process named as such that neither the registry nor discovery knows ('el Proceso de Tegucigalpa')

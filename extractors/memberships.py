@@ -27,8 +27,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from extractors.nlp import DATA, PATTERNS
-from extractors.text import expand_pieces, fold, fold_lower_keeping_offsets, sentence_bounds
+from extractors.text import expand_pieces
+from pipeline.nlp.fold import fold, fold_lower_keeping_offsets
+from pipeline.nlp.sentences import sentence_bounds
 from pipeline.nlp.rule_files import read_records
+from pipeline.nlp.words import COORDINATORS, DEFINITE_ARTICLES, DISJUNCTIONS
 
 RULES_PATH = PATTERNS / "membership_rules.jsonl"
 PARTICIPANT_HEADER = re.compile(r"particip|member|miembro|observ", re.I)
@@ -36,8 +39,8 @@ PARTICIPANT_HEADER = re.compile(r"particip|member|miembro|observ", re.I)
 SESSION_WORDS = re.compile(r"\b(?:conferences?|conferencias?|meetings?|reunion(?:es)?|sessions?|sesion(?:es)?|summits?|"
                            r"cumbres?|encuentros?|consultations?|consultas?|plenar(?:y|ies|ia|ias)|dialogues?|dialogos?)\b")
 # words that may stand between two names of one list (besides capitalised words and punctuation)
-LIST_WORDS = frozenset(
-    "y e and or o u ni plus mas as well asi como together with junto con the el la los las of de del for para on sobre from "
+LIST_WORDS = COORDINATORS | DISJUNCTIONS | frozenset(DEFINITE_ARTICLES) | frozenset(
+    "ni plus mas as well asi como together with junto con of de del for para on sobre from "
     "in en a al to its sus su government governments gobierno gobiernos republic republica republics state states "
     "estado estados kingdom reino".split())
 RELATIVE_CLAUSE = re.compile(r"\s*,\s*(?:which|who|que|quien|quienes|el\s+cual|la\s+cual|los\s+cuales|las\s+cuales)\b"

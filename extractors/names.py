@@ -28,8 +28,9 @@ import pycountry
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from extractors.text import fold
+from pipeline.nlp.fold import fold
 from pipeline.nlp.rule_files import read_records
+from pipeline.nlp.words import COORDINATORS, DEFINITE_ARTICLES, DISJUNCTIONS
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 EXTRA_FILE = DATA_DIR / "country_aliases_extra.jsonl"
@@ -38,7 +39,7 @@ ORG_FILE = DATA_DIR / "organizations.jsonl"
 #: Leading articles an alias may carry in running text ("the Netherlands",
 #: "los Estados Unidos").  Never stripped from a name that starts with one in
 #: its own right ("El Salvador"); only English "the" is stripped from aliases.
-ARTICLES = ("the", "el", "la", "los", "las")
+ARTICLES = DEFINITE_ARTICLES
 #: An article belongs to a country name only when the name is built on a
 #: common or plural noun ("the Russian Federation", "la República Dominicana",
 #: "los Países Bajos") or is one of the names conventionally written with one.
@@ -53,7 +54,7 @@ ARTICLE_NOUNS = frozenset(
 )
 #: Words that join the items of a list; used to decide that an ambiguous
 #: name ("Mauricio", "Granada") really sits in a list of countries.
-CONJUNCTIONS = frozenset({"y", "e", "and", "or", "o", "u"})
+CONJUNCTIONS = COORDINATORS | DISJUNCTIONS
 #: British/American spellings folded together so "Organisation" finds "Organization".
 SPELLINGS = {
     "organisation": "organization",
@@ -115,7 +116,7 @@ _Trie = dict  # token -> _Trie, with "" -> _Entry at the end of an alias
 
 @functools.lru_cache(maxsize=1 << 16)
 def _fold(word: str) -> str:
-    """The accent fold (extractors.text.fold) and one spelling: the form both sides are compared in."""
+    """The accent fold (pipeline.nlp.fold.fold) and one spelling: the form both sides are compared in."""
     bare = fold(word)
     return SPELLINGS.get(bare, bare)
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from extractors.names import find_countries
-from extractors.text import fold, fold_each
+from pipeline.nlp.fold import fold, fold_each
 from pipeline.nlp.rule_files import read_records
 
 EXTRA_PLACES = Path(__file__).resolve().parent / "data" / "places_extra.jsonl"  # not via extractors.nlp: no spaCy here

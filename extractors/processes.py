@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractors.nlp import DATA, PATTERNS, doc_text, phrase_to_pattern
-from extractors.text import fold
+from pipeline.nlp.fold import fold
 from pipeline.nlp.rule_files import read_records
 
 MIGRATION_CONTEXT = re.compile(r"migra|refugi|refuge|asil|asylum|trata|traffick|smuggl|desplaz|displac")

@@ -619,7 +619,7 @@ def test_table_with_member_and_observer_columns():
 def test_a_paragraph_longer_than_spacys_default_limit_is_read():
     """bug: a paragraph over spaCy's max_length (1,000,000 characters: one unbroken line)
     failed its document; the rule pipeline has no parser or NER whose memory the limit guards."""
-    from extractors.nlp import pipeline_for
+    from extractors.context import pipeline_for
 
     doc = pipeline_for("en")("The Bali Process met. " + "x" * 1_000_001)
     assert "Bali Process" in [s.text for s in doc.spans["processes"]]

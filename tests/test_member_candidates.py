@@ -15,7 +15,7 @@ from extractors.member_candidates import document_candidates, table_cell_role
 from extractors.member_model import DEFAULT_MIN_CONFIDENCE, confidence, load_model, strongest
 from extractors.membership_rows import document_membership_rows
 from extractors.member_candidates import EVIDENCE_PATH
-from extractors.text import fold
+from pipeline.nlp.fold import fold
 from pipeline.nlp.rule_files import read_records
 from pipeline.evaluate.train import Example, fit
 from tests.test_extractors import paragraphs_of

@@ -4,7 +4,7 @@ import dataclasses
 import pytest
 
 from extractors.context import document_context
-from extractors.text import is_title_line
+from pipeline.nlp.titles import is_title_line
 from tests.test_extractors import paragraphs_of
 
 TITLE_LINES = [
@@ -72,7 +72,7 @@ def test_two_processes_named_alike_leave_the_document_without_a_process_of_its_o
     ("The office moved to Washington, D.C. The Conference met later.", 0, "The office moved to Washington, D.C."),
 ])
 def test_an_initialism_ends_a_sentence_only_before_a_new_one(text, pos, sentence):
-    from extractors.text import sentence_bounds
+    from pipeline.nlp.sentences import sentence_bounds
 
     start, end = sentence_bounds(text, pos)
     assert text[start:end] == sentence

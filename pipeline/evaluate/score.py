@@ -17,7 +17,8 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from extractors.text import fold, fold_lower_keeping_offsets, normalise_title
+from pipeline.nlp.fold import fold, fold_lower_keeping_offsets
+from pipeline.nlp.titles import normalise_title
 from pipeline.output.tables import iso_at_precision
 
 EVENT_TITLE_THRESHOLD = 80  # rapidfuzz similarity on normalised titles (see title_similarity)

@@ -17,16 +17,6 @@ from pipeline.nlp.rule_files import read_records
 DATA = Path(__file__).resolve().parents[2] / "extractors" / "data"
 NAME_ZIPF = 4.0  # a word of a registry name counts as a common word
 
-SPANISH_FUNCTION_WORDS = frozenset(
-    "de la que el en y los del se las por un para con una su al lo como más o pero sus le ha "
-    "sin sobre este entre cuando también fue había muy hasta desde está son dos han así esta "
-    "estos ser es otros durante según mediante cual donde tanto ante".split())
-ENGLISH_FUNCTION_WORDS = frozenset(
-    "the of and to in is that for it as was with be by on not this are or from at which but "
-    "have an they has had were been their its also into these such other than who will would "
-    "should may can held including under between".split())
-
-
 @lru_cache(maxsize=200_000)
 def zipf(word: str, lang: str) -> float:
     """Zipf frequency (0 = unknown, 3 = once per million words, 6 = very common)."""
@@ -79,15 +69,3 @@ def registry_acronyms() -> frozenset[str]:
         for entry in read_records(DATA / registry):
             acronyms.update(entry["acronyms"])
     return frozenset(acronyms)
-
-
-
-
-def guess_language(text: str) -> str:
-    """'es', 'en' or '' from function words: a cheap, deterministic per-paragraph guess."""
-    tokens = re.findall(r"[^\W\d_]+", text.lower())
-    es = sum(t in SPANISH_FUNCTION_WORDS for t in tokens)
-    en = sum(t in ENGLISH_FUNCTION_WORDS for t in tokens)
-    if es == en:
-        return ""
-    return "es" if es > en else "en"

@@ -108,7 +108,7 @@ def event_catalog(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     import pandas as pd
     from rapidfuzz import fuzz
 
-    from extractors.text import fold
+    from pipeline.nlp.fold import fold
 
     if events.empty:
         return pd.DataFrame(columns=EVENT_CATALOG.column_names), events

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pipeline.errors import TableError
+from pipeline.nlp.words import LANGUAGE_VALUES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -76,7 +77,6 @@ class Table:
 
 
 # the values of the enumerated columns
-LANGS = ("es", "en", "other")
 PRECISIONS = ("day", "month", "year")
 STATUSES = ("ok", "error", "duplicate", "skipped")
 PAGE_METHODS = ("text", "ocr", "plain")
@@ -96,7 +96,7 @@ PROCESS_KEY = (("process_id",), "processes", ("process_id",))
 
 
 def lang_column(meaning: str = "Language of the paragraph.", nullable: bool = False) -> Column:
-    return Column("lang", "category", meaning, "es", nullable=nullable, categories=LANGS)
+    return Column("lang", "category", meaning, "es", nullable=nullable, categories=LANGUAGE_VALUES)
 
 
 def date_columns(what: str, nullable: bool, precision: str) -> tuple[Column, Column, Column]:
@@ -145,7 +145,7 @@ DOCUMENTS = Table(
         Column("n_pages", "int", "Pages in the document (1 for text files; 0 when unreadable).", "13"),
         Column("n_ocr_pages", "int", "Pages whose text came from OCR.", "13"),
         Column("n_chars", "int", "Characters in the clean text (corpus/clean/<doc_id>.txt).", "52310"),
-        Column("language", "category", "Main language of the body (ISO 639-1: es, en, or other), by characters of its paragraphs.", "es", nullable=True, categories=LANGS),
+        Column("language", "category", "Main language of the body (ISO 639-1: es, en, or other), by characters of its paragraphs.", "es", nullable=True, categories=LANGUAGE_VALUES),
         Column("original_language", "string", "Language the report was written in, from an 'Original: inglés' line (ISO 639-1).", "en", nullable=True),
         Column("symbol", "string", "Document symbol standing alone near the top of the first page.", "MC/INF/266", nullable=True),
         Column("doc_date", "date", "Cover date near the top (a full calendar date).", "2003-11-10", nullable=True),
@@ -620,13 +620,6 @@ def iso_at_precision(day, precision: str | None) -> str | None:
         return None
     text = day.isoformat()
     return {"year": text[:4], "month": text[:7]}.get(precision or "day", text)
-
-
-def iso_interval(start: str | None, end: str | None) -> str | None:
-    """Display form of a date or range given as ISO strings at one precision."""
-    if not start:
-        return None
-    return start if not end or end == start else f"{start}/{end}"
 
 
 def value_to_list(value, separator: str = DEFAULT_LIST_SEPARATOR) -> list[str] | None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 
 from extractors.dates import find_dates, load_grammar
-from extractors.text import PLACE_NAME, fold
+from extractors.text import PLACE_NAME
+from pipeline.nlp.fold import fold
 
 LANGUAGE_NAMES = {
     "ingles": "en", "english": "en", "espanol": "es", "spanish": "es", "frances": "fr", "french": "fr",

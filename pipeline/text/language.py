@@ -10,9 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.nlp.lexicon import ENGLISH_FUNCTION_WORDS, SPANISH_FUNCTION_WORDS
+from pipeline.nlp.words import ENGLISH_FUNCTION_WORDS, LANGUAGE_VALUES, SPANISH_FUNCTION_WORDS, function_word_counts
 
-LANGS = ("es", "en", "other")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +58,7 @@ def _detector_scores(text: str, detector: str) -> dict[str, float]:
 
 
 def function_word_scores(text: str) -> dict[str, float]:
-    tokens = re.findall(r"[^\W\d_]+", text.lower())
-    es = sum(t in SPANISH_FUNCTION_WORDS for t in tokens)
-    en = sum(t in ENGLISH_FUNCTION_WORDS for t in tokens)
+    es, en = function_word_counts(text)
     total = es + en
     if not total:
         return {"es": 0.0, "en": 0.0, "other": 0.0}
@@ -98,8 +95,8 @@ def guess_paragraph(text: str, settings: LanguageSettings) -> LanguageGuess:
             return LanguageGuess(None, 0.0)
     det = _detector_scores(text, settings.detector)
     w = settings.detector_weight if any(fw.values()) else 1.0
-    combined = {lang: w * det[lang] + (1 - w) * fw[lang] for lang in LANGS}
-    best = max(LANGS, key=lambda lang: combined[lang])
+    combined = {lang: w * det[lang] + (1 - w) * fw[lang] for lang in LANGUAGE_VALUES}
+    best = max(LANGUAGE_VALUES, key=lambda lang: combined[lang])
     return LanguageGuess(best, round(combined[best], 4))
 
 

@@ -12,9 +12,11 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import partial
 
-from extractors.text import strip_accents
+from pipeline.nlp.fold import strip_accents
 from pipeline.sources.decode import NOTE_LINE
-from pipeline.nlp.lexicon import guess_language, registry_acronyms, spanish_name_words, zipf
+from pipeline.nlp.lexicon import registry_acronyms, spanish_name_words, zipf
+from pipeline.nlp.titles import DEFAULT_TITLE_LINE_CHARS, is_all_caps
+from pipeline.nlp.words import guess_language
 from pipeline.textedit import Edit
 
 
@@ -379,8 +381,7 @@ def reflow_edits(text: str, settings: RepairSettings) -> list[Edit]:
 
 
 def _is_heading(line: str) -> bool:
-    letters = [ch for ch in line if ch.isalpha()]
-    return bool(letters) and all(ch.isupper() for ch in letters) and len(line) < 120
+    return len(line) < DEFAULT_TITLE_LINE_CHARS and is_all_caps(line)
 
 
 # ---------------------------------------------------------------- the chain

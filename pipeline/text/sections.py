@@ -8,6 +8,7 @@ import numpy as np
 
 from pipeline.sources.decode import NOTE_LINE
 from pipeline.text.language import LanguageSettings, assign_languages
+from pipeline.nlp.titles import is_all_caps
 from pipeline.records import Document
 
 ANNEX = re.compile(r"^(?:ANEXO|ANNEX|ANNEXE|APPENDIX|AP[ÉE]NDICE|Anexo|Annex|Appendix|Ap[ée]ndice)\b[^.]{0,80}$")
@@ -23,11 +24,6 @@ class Paragraph:
     end: int
     kind: str          # text, heading, list, table, footnote
     level: int = 0     # heading level (1 annex, 2 chapter, 3 subheading)
-
-
-def _is_all_caps(line: str) -> bool:
-    letters = [ch for ch in line if ch.isalpha()]
-    return len(letters) >= 4 and all(ch.isupper() for ch in letters)
 
 
 def is_table_row(line: str) -> bool:
@@ -47,7 +43,7 @@ def heading_level(line: str, next_line: str, hinted: bool) -> int | None:
         return None
     if "/" in s and any(ch.isdigit() for ch in s):
         return None  # a document symbol, not a heading
-    if hinted or _is_all_caps(s):
+    if hinted or is_all_caps(s, min_letters=4):
         return 2
     if LETTER_HEADING.match(s):
         return 3
