@@ -275,42 +275,23 @@ def _ingest_unit(path: str, doc_id: str, page: int | None):
 
 
 def _document_unit(source, pages, clean_dir: str, out_dir: str):
-    """The per-document stages of pipeline.run.stages.pages_to_result, timed one by one, then
-    the document's own files written as the runner's worker writes them."""
-    from pipeline.text.docinfo import document_date, document_year
-    from pipeline.text.assemble import pages_to_document
+    """The runner's per-document stage (pipeline.run.stages.pages_to_result), each of its
+    stages timed as it ends, then the document's own files written as the runner's worker
+    writes them."""
     from pipeline.run.runner import _write_document
-    from pipeline.text.sections import document_structure
-    from pipeline.run.stages import DocumentResult, DocumentSettings, correction_rows, document_row, page_rows, table_rows
-    from pipeline.textedit import runs_of
-    from extractors import extract_document
-
-    settings = DocumentSettings()
-    clock = [time.perf_counter()]
-
-    def lap() -> float:
-        clock.append(time.perf_counter())
-        return clock[-1] - clock[-2]
+    from pipeline.run.stages import pages_to_result
 
     times = {}
-    document = pages_to_document(source, pages, settings.repair)
-    times["repair"] = lap()
-    paragraphs, sections, language = document_structure(document, settings.language)
-    times["sections_language"] = lap()
-    doc_date = document_date(document.text)
-    extracted = extract_document(source.doc_id, document.text, paragraphs, document.page_of,
-                                 document_year(document.text, doc_date), doc_date=doc_date)
-    times["extractors"] = lap()
-    result = DocumentResult(
-        doc_id=source.doc_id, source_text=document.source_text, clean_text=document.text,
-        tables={"documents": [document_row(document, language, doc_date)], "pages": page_rows(document),
-                "corrections": correction_rows(document), "sections": sections, "paragraphs": paragraphs,
-                "tables": table_rows(document, pages, paragraphs)}
-        | extracted,
-        origin_runs=runs_of(document.origin))
+    clock = [time.perf_counter()]
+
+    def lap(stage: str) -> None:
+        clock.append(time.perf_counter())
+        times[stage] = clock[-1] - clock[-2]
+
+    result = pages_to_result(source, pages, lap=lap)
     _write_document(result, Path(clean_dir), Path(out_dir))
-    times["writing"] = lap()
-    return times, len(document.text), len(pages), result.tables, os.getpid(), _self_peak()
+    lap("writing")
+    return times, len(result.clean_text), len(pages), result.tables, os.getpid(), _self_peak()
 
 
 def _self_peak() -> int:

@@ -6,6 +6,7 @@ other than the source they read.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
 from pipeline import PIPELINE_VERSION
 from pipeline.errors import ExitCode
@@ -55,14 +56,23 @@ def text_source_to_result(source: SourceFile, settings: DocumentSettings = Docum
     return pages_to_result(source, [page], settings)
 
 
-def pages_to_result(source: SourceFile, pages: list[PageText],
-                    settings: DocumentSettings = DocumentSettings()) -> DocumentResult:
+def _no_lap(stage: str) -> None:
+    pass
+
+
+def pages_to_result(source: SourceFile, pages: list[PageText], settings: DocumentSettings = DocumentSettings(),
+                    lap: Callable[[str], None] = _no_lap) -> DocumentResult:
+    """A document's pages → its clean text and rows: assembly and repair, sections and
+    language, the extractors. ``lap(stage)`` is called as each stage ends (the benchmark
+    times the stages the runner runs, not a copy of them)."""
     from pipeline.textedit import runs_of
 
     if source.format in PAGED_FORMATS:
         check_unchanged(source)  # its pages were read one by one, maybe while it changed
     document = pages_to_document(source, pages, settings.repair)
+    lap("repair")
     paragraphs, sections, language = document_structure(document, settings.language)
+    lap("sections_language")
     doc_date = document_date(document.text)
     # imported here, not at module level: spaCy and the rule sets load only when a document
     # is processed, so an unchanged re-run (all documents cached) starts in well under a second
@@ -71,6 +81,7 @@ def pages_to_result(source: SourceFile, pages: list[PageText],
     extracted = extract_document(source.doc_id, document.text, paragraphs, document.page_of,
                                  document_year(document.text, doc_date), settings.min_membership_confidence,
                                  settings.min_event_confidence, doc_date)
+    lap("extractors")
     return DocumentResult(
         doc_id=source.doc_id,
         source_text=document.source_text,
