@@ -70,7 +70,8 @@ YEAR_TOKEN = re.compile(r"^(?:1[89]|20)\d{2}$")
 def is_title_word(token) -> bool:
     if YEAR_TOKEN.match(token.text) or token.norm_ in MONTH_WORDS:
         return False  # a year or month ends a title: "(…) de 1996", "July 2002 Workshop"
-    return (token.is_title or token.is_upper and len(token) > 1 or bool(ORDINALS.match(token.text))
+    return (token.is_title or token.is_upper and len(token) > 1
+            or bool(ORDINALS.match(token.text)) and not (token.is_alpha and token.is_lower)  # 'in the first quarter'
             or token.text.isdigit())
 
 
@@ -94,7 +95,7 @@ def title_span(doc: Doc, trigger: Span) -> tuple[int, int]:
     """Token range of a title around a capitalised kind word: pre-modifiers (ordinals,
     capitalised words) before it, capitalised words and connectors after it."""
     start = premodifier_start(doc, trigger.start)
-    end = complement_end(doc, trigger.end)
+    end = complement_end(doc, trigger.end, named=start < trigger.start)
     return start, end
 
 
@@ -206,6 +207,8 @@ def premodifier_start_traced(doc: Doc, start: int) -> tuple[int, str, list[str]]
             return start, "title.start.headline_verb", parts  # 'Accra Hosts 3rd Regional Forum …'
         if fold(prev.text) in DETERMINERS | ANAPHORA:
             return start, "title.start.determiner", parts
+        if prev.text.isdigit() and is_ordinal(doc[start].text):
+            return start, "title.start.number_before_ordinal", parts  # '7 Fifth … Conference': a note's or item's number
         if is_premodifier(prev):
             if prev.is_sent_start and not ORDINALS.match(prev.text) and not is_title_line(doc_text(doc)):
                 return start, "title.start.sentence_start", parts
@@ -223,25 +226,28 @@ def _starts_a_date(doc: Doc, k: int) -> bool:
                                                       and k + 2 < len(doc) and doc[k + 2].norm_ in MONTH_WORDS)
 
 
-def complement_end(doc: Doc, end: int) -> int:
+def complement_end(doc: Doc, end: int, named: bool = False) -> int:
     """Extend a title after its kind word through capitalised words and connectors (see the
     title.end.* and title.part.* records of patterns/title_grammar.jsonl)."""
-    end, rule_id, _ = complement_end_traced(doc, end)
+    end, rule_id, _ = complement_end_traced(doc, end, named)
     note_title_rule(doc, "end", end, rule_id)
     return end
 
 
-def complement_end_traced(doc: Doc, end: int) -> tuple[int, str, list[str]]:
+def complement_end_traced(doc: Doc, end: int, named: bool = False) -> tuple[int, str, list[str]]:
     """complement_end, with the id of what closed the title and the ids of the parts it took
-    in, in order; connectors and dashes it ends on are given back."""
+    in, in order; connectors and dashes it ends on are given back. ``named``: words before
+    the kind word already name the event ('XXV Reunión …', 'Senior Officials' Meeting'), so
+    a place right after the kind word is where it met, not its name ('the Meeting in
+    Budapest' is a name)."""
     first = end
-    end, rule_id, parts = _complement_end(doc, end)
+    end, rule_id, parts = _complement_end(doc, end, named)
     while end > first and (doc[end - 1].norm_ in CONNECTORS or doc[end - 1].text in "-–/&"):
         end -= 1
     return end, rule_id, parts
 
 
-def _complement_end(doc: Doc, end: int) -> tuple[int, str, list[str]]:
+def _complement_end(doc: Doc, end: int, named: bool = False) -> tuple[int, str, list[str]]:
     first, parts = end, []
     while True:
         if end >= len(doc):
@@ -272,7 +278,7 @@ def _complement_end(doc: Doc, end: int) -> tuple[int, str, list[str]]:
             parts.append("title.part.year_in_name")
             end += 2  # "de la Convención de las Naciones Unidas de 1990 sobre la Protección de …":
             #           the year belongs to a name inside the title, not to the event
-        elif tok.norm_ in CONNECTORS and end - first >= 2 and city_follows(doc, end):
+        elif tok.norm_ in CONNECTORS and (end - first >= 2 or named) and city_follows(doc, end):
             return end, "title.end.place_phrase", parts  # "… Meeting on Migration in Kampala" ("Meeting in Budapest" stays)
         elif tok.norm_ in CONNECTORS and end + 1 < len(doc) and (
                 is_title_word(doc[end + 1]) or doc[end + 1].norm_ in CONNECTORS):
@@ -297,15 +303,25 @@ def city_follows(doc: Doc, k: int) -> bool:
 
     if doc[k].norm_ not in LOCATIVES:
         return False
+    i = k + 2 if k + 1 < len(doc) and doc[k + 1].text in CITY_ARTICLES else k + 1  # 'en la Ciudad de México'
     words = []
-    for tok in doc[k + 1:k + 4]:
-        if not tok.is_title and not tok.is_upper:
+    for tok in doc[i:i + 4]:
+        if tok.is_title or tok.is_upper:
+            words.append(tok.text)
+        elif tok.norm_ in ("de", "del") and words:
+            words.append(tok.text)  # 'Ciudad de Guatemala'
+        else:
             break
-        words.append(tok.text)
+    while words and words[-1].lower() in ("de", "del"):
+        words.pop()
     if not words:
         return False
     place = known_city(" ".join(words))
     return bool(place) and words[0] == place.split()[0]
+
+
+CITY_ARTICLES = frozenset(("la", "el", "the"))  # lower case before a city's name: 'en la Antigua Guatemala' ('The Hague' is the name)
+
 
 
 def _title_resumes(doc: Doc, k: int) -> bool:

@@ -20,7 +20,7 @@ def _title(example: dict) -> tuple[str, set[str]]:
         end = descriptive_end(doc, kind.end)
         ids = set(title_rules_at(doc, start, end)) | {start_rule}
     else:
-        end, end_rule, after = complement_end_traced(doc, kind.end)
+        end, end_rule, after = complement_end_traced(doc, kind.end, named=start < kind.start)
         ids = {start_rule, end_rule, *after}
     return doc[start:end].text, ids | set(parts)
 
