@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc
 
 from extractors.dates import stated_years
-from extractors.event_titles import DETERMINERS, MONTH_WORDS, YEAR_TOKEN, ordinal_value
+from extractors.event_titles import MONTH_WORDS, YEAR_TOKEN, ordinal_value
 from extractors.places import is_country, known_city, known_place
 if TYPE_CHECKING:
     from extractors.events import EventMention
 from extractors.text import PLACE_NAME
 from pipeline.nlp.fold import fold
 from pipeline.nlp.sentences import sentence_end as _sentence_end, sentence_start as _sentence_start
+from pipeline.nlp.words import DETERMINERS
 
 # Verbs that tie a date to a title across a long title or clause: "…, which is to take place in
 # Santiago, Chile from 20 to 22 November 2002"
@@ -377,6 +378,9 @@ def _place_captures(text: str, end: int, dates: list):
     m = PLACE_THEN_YEAR.match(text, end)
     if m:
         yield "location.place_then_year_parens", m.group(1)  # "1st Ministerial Conference: Berlin, Germany (1991)"
+    m = HELD_PLACE.match(text, end)
+    if m:
+        yield "location.after_title", m.group(1)  # "the 16th Summit in Montevideo, Uruguay, in November 2006"
     m = PLACE_IN_PARENS.match(text[end:])
     if m and fold(m.group(1).split()[0]) not in MONTH_WORDS:
         yield "location.parens", m.group(1)  # "(San José, marzo 2001)", "(Turin, June 28-30, 2006, …)"

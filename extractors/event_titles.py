@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 from extractors.dates import month_names
 from extractors.nlp import PATTERNS, doc_text
 from pipeline.nlp.fold import fold
-from pipeline.nlp.titles import is_title_line, normalise_title
+from pipeline.nlp.titles import is_title_line, title_similarity
 from pipeline.nlp.rule_files import read_records
 from pipeline.nlp.words import DETERMINERS, TOPIC_LINKS
 
@@ -372,12 +372,10 @@ def is_session_ordinal(token) -> bool:
 def similar_titles(a: str, b: str, threshold: float = 80) -> bool:
     """Titles of one event; titles numbered differently never are ('XIII Inter-American
     Conference of Ministers of Labor' and '18th Inter-American Conference')."""
-    from rapidfuzz import fuzz
-
     na, nb = ordinal_value(a), ordinal_value(b)
     if na is not None and nb is not None and na != nb:
         return False
-    return fuzz.token_set_ratio(normalise_title(a), normalise_title(b)) >= threshold
+    return title_similarity(a, b) >= threshold
 
 
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}

@@ -16,9 +16,9 @@ from extractors.event_dating import (HELD_AFTER_REACH, HELD_VERB, Located, dated
                                      bare_year_after, closing_year, date_after_held_verb, dated_by_previous_sentence,
                                      dates_joined_to, dating_of, earlier_date, place_after, run_in_heading_year,
                                      title_dating, year_before_title)
-from extractors.event_titles import (ANAPHORA, CONNECTORS, DETERMINERS, INSTANCE_ORDINAL, MONTH_WORDS, WORD,
+from extractors.event_titles import (ANAPHORA, CONNECTORS, INSTANCE_ORDINAL, WORD,
                                      complement_end, coordinated_ordinals, coordinated_titles, descriptive_end, fuller_name,
-                                     is_ordinal, is_session_ordinal, is_title_word, kind_rules, kind_tokens, name_before, normalise_title,
+                                     is_ordinal, is_session_ordinal, is_title_word, kind_rules, kind_tokens, name_before,
                                      plural_kind_words, premodifier_start, similar_titles, singular_title, title_case_share,
                                      title_rules_at, title_span)
 from extractors.nlp import PATTERNS, doc_text, phrase_to_pattern
@@ -26,9 +26,9 @@ from extractors.places import known_city, known_place
 from extractors.text import PLACE_NAME
 from pipeline.nlp.fold import fold
 from pipeline.nlp.sentences import sentence_end as _sentence_end, sentence_start as _sentence_start
-from pipeline.nlp.titles import is_title_line
 from pipeline.nlp.rule_files import read_records
-from pipeline.nlp.words import COORDINATORS, TOPIC_LINKS
+from pipeline.nlp.titles import is_title_line, normalise_title
+from pipeline.nlp.words import COORDINATORS, DETERMINERS, TOPIC_LINKS
 
 if TYPE_CHECKING:  # (a type only: extractors.context builds the pipeline that imports this module)
     from extractors.context import ParagraphContext

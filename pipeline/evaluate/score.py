@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.nlp.fold import fold, fold_lower_keeping_offsets
+from pipeline.nlp import titles
 from pipeline.nlp.titles import normalise_title
 from pipeline.output.tables import iso_at_precision
 
@@ -233,10 +234,10 @@ def title_similarity(a: str | None, b: str | None) -> float:
     """token_set_ratio, which forgives a title cut short or given in full ('Workshop on X' vs
     'Workshop on X: Concepts and Data'); but a one- or two-word title would then match any
     title containing its words ('Meeting'), so short titles are compared whole (ratio)."""
-    a, b = normalise_title(a), normalise_title(b)
-    if min(len(a.split()), len(b.split())) < 3:
-        return fuzz.ratio(a, b)
-    return fuzz.token_set_ratio(a, b)
+    na, nb = normalise_title(a), normalise_title(b)
+    if min(len(na.split()), len(nb.split())) < 3:
+        return fuzz.ratio(na, nb)
+    return titles.title_similarity(na, nb)
 
 
 def match_events(gold: list[dict], predicted: list[dict], require_year: bool = True) -> Counts:

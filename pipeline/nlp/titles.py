@@ -26,6 +26,16 @@ def normalise_title(title: str | None) -> str:
     return " ".join(re.findall(r"\w+", fold(title or "")))
 
 
+def title_similarity(a: str | None, b: str | None) -> float:
+    """0–100: how alike two titles are, their words compared as sets (rapidfuzz's
+    token_set_ratio of the normalised titles), so a title cut short or given in full
+    ('Workshop on X' vs 'Workshop on X: Concepts and Data') still matches. Each use sets its
+    own threshold: merging mentions of one event, the event catalog, scoring against gold."""
+    from rapidfuzz import fuzz
+
+    return fuzz.token_set_ratio(normalise_title(a), normalise_title(b))
+
+
 def is_all_caps(text: str, min_letters: int = 1) -> bool:
     """Every letter upper case, and at least ``min_letters`` of them: a heading in capitals
     ('IX CONFERENCIA SUDAMERICANA SOBRE MIGRACIONES')."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -98,7 +97,7 @@ def process_members(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return out[columns]
 
 
-CATALOG_TITLE_SIMILARITY = 90  # rapidfuzz token_set_ratio of folded titles for one event without a number
+CATALOG_TITLE_SIMILARITY = 90  # title_similarity of two titles of one event without a number
 
 
 def event_catalog(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -106,13 +105,11 @@ def event_catalog(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     Numbered sessions of a process key on (process, kind, number); other events on kind,
     year and a similar title (undated ones only on an equal title)."""
     import pandas as pd
-    from rapidfuzz import fuzz
 
-    from pipeline.nlp.fold import fold
+    from pipeline.nlp.titles import normalise_title, title_similarity
 
     if events.empty:
         return pd.DataFrame(columns=EVENT_CATALOG.column_names), events
-    words = lambda t: " ".join(re.findall(r"\w+", fold(t or "")))  # noqa: E731
     groups: dict[str, list[int]] = {}
     loose: list[tuple[str, str, object, str]] = []  # (key, kind, year, folded title)
     ids = []
@@ -121,9 +118,9 @@ def event_catalog(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         if isinstance(e.process_id, str) and not pd.isna(number):
             key = f"{e.process_id}-{kind}-{int(number)}"
         else:
-            title = words(e.title)
+            title = normalise_title(e.title)
             key = next((k for k, kk, y, t in loose if kk == kind and y == year and (
-                t == title or year is not None and fuzz.token_set_ratio(t, title) >= CATALOG_TITLE_SIMILARITY)), None)
+                t == title or year is not None and title_similarity(t, title) >= CATALOG_TITLE_SIMILARITY)), None)
             if key is None:
                 key = f"{year or 'undated'}-{kind}-{'-'.join(title.split()[:8])}"[:90]
                 loose.append((key, kind, year, title))
