@@ -77,7 +77,7 @@ def dated_by_held_sentence(text: str, mention: EventMention) -> EventMention:
     start, end = _sentence_start(text, mention.start), _sentence_end(text, mention.end)
     held = [m for m in HELD_VERB.finditer(text, max(start, mention.start - HELD_BEFORE_REACH),
                                           min(end, mention.end + HELD_AFTER_REACH))
-            if not (mention.start <= m.start() < mention.end) and not NEGATION_BEFORE.search(text, max(0, m.start() - 20), m.start())]
+            if not (mention.start <= m.start() < mention.end) and not NEGATION_BEFORE.search(text, max(0, m.start() - NEGATION_REACH), m.start())]
     if not held:
         return mention
     outside_parens = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), text[start:end])
@@ -89,6 +89,17 @@ def dated_by_held_sentence(text: str, mention: EventMention) -> EventMention:
 
 HELD_BEFORE_REACH = 60   # characters before a title its held verb may be ('carried out in the year 2000, the I …')
 HELD_AFTER_REACH = 200   # and after it, past an apposition ('… se llevó a cabo recientemente en Panamá')
+
+# How far (characters) the dating and place rules look, named so a rule's reach is read and
+# tuned in one place:
+NEGATION_REACH = 20          # before a held verb: 'no se realizó'
+IN_YEAR_REACH = 60           # before a title: 'In 2004, the Regional Seminar …'
+HELD_DATE_REACH = 60         # after a held verb, to its date: 'celebrada en Lima el 8 y 9 de mayo'
+DATE_AFTER_TITLE_REACH = 100  # after a title, to a date in its sentence: '… held in Manila in December 1996'
+HELD_VERB_DATE_REACH = 250   # after a title, to a held verb that dates it: '…, which is to take place in Santiago …'
+OWNER_REACH = 30             # before a date, to the name it belongs to: 'el GRCM de octubre 2002'
+PLACE_DATE_REACH = 60        # after a title, to the date a place may follow: '(Turin, June 28-30, 2006)'
+HELD_PLACE_REACH = 200       # after a title, to a held verb whose place is the event's
 NEGATION_BEFORE = re.compile(r"\b(?:not|never|no|nunca)\b(?:\s+\w+)?\s*$", re.I)
 
 
@@ -112,7 +123,7 @@ def year_before_title(doc: Doc, k: int) -> Dating | None:
     if k >= 2 and YEAR_TOKEN.match(doc[k - 1].text) and doc[k - 2].norm_ in DETERMINERS:
         return Dating(int(doc[k - 1].text), rule_id="year.before_title")
     start = doc[k].idx
-    then = IN_YEAR_AT.search(doc.text, max(0, start - 60), start)
+    then = IN_YEAR_AT.search(doc.text, max(0, start - IN_YEAR_REACH), start)
     return Dating(int(then.group(1)), rule_id="year.in_year_at") if then else None
 
 
@@ -168,7 +179,7 @@ def date_after_held_verb(text: str, dates: list, start: int, verb_stop: int, dat
     held = HELD_VERB.search(text, start, verb_stop)
     if held is None:
         return None
-    limit = held.end() + 60 if date_stop is None else min(held.end() + 60, date_stop)
+    limit = held.end() + HELD_DATE_REACH if date_stop is None else min(held.end() + HELD_DATE_REACH, date_stop)
     return next((d for d in dates if held.end() <= d.start <= limit), None)
 
 
@@ -204,7 +215,7 @@ def _place_then_year_in_parens(site: TitleSite) -> Dating | None:
 
 def _date_after(site: TitleSite) -> Dating | None:
     # "… held in Manila in December 1996": a date soon after the title, in its sentence
-    stop = min(site.end + 100, _sentence_end(site.text, site.end))
+    stop = min(site.end + DATE_AFTER_TITLE_REACH, _sentence_end(site.text, site.end))
     d = next((d for d in site.dates if site.end <= d.start <= stop), None)
     return dating_of(d, "year.date_after") if d else None
 
@@ -218,7 +229,7 @@ def _held_verb_date(site: TitleSite) -> Dating | None:
     # "…: Human Rights and Trafficking in Migrants in the Americas, which is to take place in
     # Santiago, Chile from 20 to 22 November 2002"
     stop = _sentence_end(site.text, site.end)
-    held = date_after_held_verb(site.text, site.dates, site.end, min(stop, site.end + 250), stop)
+    held = date_after_held_verb(site.text, site.dates, site.end, min(stop, site.end + HELD_VERB_DATE_REACH), stop)
     return dating_of(held, "year.held_verb") if held else None
 
 
@@ -332,7 +343,7 @@ def earlier_date(text: str, dates: list, sentence_start: int, start: int, other_
     binds to another event word before it ("la Mesa Redonda …, celebrada en junio de 2002, este
     documento sirve … para la reunión sobre …": the Mesa Redonda's date)."""
     before = [d for d in dates if sentence_start <= d.start and d.end <= start
-              and not OWNED_DATE.search(text[max(0, d.start - 30):d.start])
+              and not OWNED_DATE.search(text[max(0, d.start - OWNER_REACH):d.start])
               and not any(d.end <= a and b <= start for a, b in other_events)
               and not any(sentence_start <= a and b <= d.start and HELD_VERB.search(text, b, d.start)
                           for a, b in other_events)]
@@ -386,7 +397,7 @@ def _place_captures(text: str, end: int, dates: list):
         yield "location.parens", m.group(1)  # "(San José, marzo 2001)", "(Turin, June 28-30, 2006, …)"
     after = end
     for d in dates:
-        if end <= d.start <= end + 60:
+        if end <= d.start <= end + PLACE_DATE_REACH:
             after = d.end
             break
     m = re.match(r"^\s*,\s*([A-ZÁÉÍÓÚÑ][\w\-’']+(?:\s+[A-ZÁÉÍÓÚÑ][\w\-’']+)?)\s*\)", text[after:])
@@ -396,7 +407,7 @@ def _place_captures(text: str, end: int, dates: list):
     if m and fold(m.group(1).split()[0]) not in MONTH_WORDS:
         yield "location.after_title", m.group(1)
     # "… Trata de Personas en las Américas”, que se realizó en Santiago, Chile, del 20-22 …"
-    held = HELD_VERB.search(text, end, min(_sentence_end(text, end), end + 200))
+    held = HELD_VERB.search(text, end, min(_sentence_end(text, end), end + HELD_PLACE_REACH))
     m = held and HELD_PLACE.match(text, held.end())
     if m and fold(m.group(1).split()[0]) not in MONTH_WORDS:
         yield "location.held_in", m.group(1)

@@ -185,13 +185,13 @@ def _quoted_title(doc: Doc, trigger: Span) -> tuple[int, int] | None:
     """A kind word followed, in the same clause, by a quoted title: 'a workshop for
     journalists entitled "Migrants make news"', 'taller “Migrantes y Salud”'."""
     text = doc_text(doc)
-    window = text[trigger.end_char:trigger.end_char + 100]
+    window = text[trigger.end_char:trigger.end_char + QUOTE_AFTER_KIND_REACH]
     clause = re.split(r"[.;](?:\s|$)", window, maxsplit=1)[0]
     m = OPEN_QUOTE.search(clause)
     if not m:
         # 'the “Building Migration Partnerships” ministerial conference': a quoted name right
         # before the kind word and its lower-case qualifiers
-        before = QUOTE_BEFORE_KIND.search(text, max(0, trigger.start_char - 160), trigger.start_char)
+        before = QUOTE_BEFORE_KIND.search(text, max(0, trigger.start_char - QUOTE_BEFORE_KIND_REACH), trigger.start_char)
         return (before.start(1), before.end(1)) if before else None
     # what a title may be introduced by: "Conference, entitled “…”", "campaigns (“…”)"
     between = re.sub(r"(?:,?\s*\b(?:%s)\b)?\s*[,:]?\s*\(?\s*$" % "|".join(ENTITLED), "", fold(clause[:m.start()]))
@@ -201,7 +201,7 @@ def _quoted_title(doc: Doc, trigger: Span) -> tuple[int, int] | None:
         # comma or a parenthesis titles something else (a talk, a document)
         return None
     open_at = trigger.end_char + m.end()
-    close = CLOSE_QUOTE.search(text, open_at, open_at + 200)
+    close = CLOSE_QUOTE.search(text, open_at, open_at + MAX_QUOTED_TITLE_CHARS)
     if not close or close.start() - open_at < 4 or text[open_at:open_at + 1].islower():
         return None  # 'in four targeted “emigration-prone locations”' quotes a phrase, not a title
     return open_at, close.start()
@@ -234,7 +234,7 @@ def _appositive_title(doc: Doc, trigger: Span, dates: list) -> EventMention | No
     clause = re.match(r",\s+(?:which|that|que)\b", text[end:])
     if clause is None:
         return None
-    date = date_after_held_verb(text, dates, end + clause.end(), min(len(text), end + clause.end() + 80),
+    date = date_after_held_verb(text, dates, end + clause.end(), min(len(text), end + clause.end() + CLAUSE_DATE_REACH),
                                  _sentence_end(text, end))
     if date is None:
         return None
@@ -267,7 +267,7 @@ def _quoted_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
         m = OPEN_QUOTE.search(text, pos, end)
         if not m:
             return items
-        close = CLOSE_QUOTE.search(text, m.end(), min(end, m.end() + 250))
+        close = CLOSE_QUOTE.search(text, m.end(), min(end, m.end() + QUOTED_ITEM_CHARS))
         if not close:
             return items
         items.append((m.end(), close.start()))
@@ -368,7 +368,7 @@ def _unquoted_title(w: KindWord, tokens: tuple[int, int] | None, rule: str) -> F
 def _quoted_list(w: KindWord) -> Found | None:
     # 'three seminars: (1) “…”; (2) “…”'
     text, dates = w.para.text, w.para.dates
-    if not (_is_plural(w.span) and ":" in text[w.span.end_char:w.span.end_char + 120]):
+    if not (_is_plural(w.span) and ":" in text[w.span.end_char:w.span.end_char + LIST_COLON_REACH]):
         return None
     colon = text.index(":", w.span.end_char)
     stop = text.find(". ", colon)
@@ -475,6 +475,24 @@ def _capitalised(w: KindWord) -> Found | None:
 
 THIS_SESSION = frozenset(fold(w) for w in "this esta este presente present current actual".split())
 LIST_COORDINATORS = COORDINATORS | {"&"}
+
+
+# How far (characters) the title rules look, named so a rule's reach is read and tuned in one place:
+QUOTE_AFTER_KIND_REACH = 100    # a kind word to the quoted title of its clause: 'a workshop … entitled "…"'
+QUOTE_BEFORE_KIND_REACH = 160   # a quoted name before its kind word: 'the “…” ministerial conference'
+MAX_QUOTED_TITLE_CHARS = 200    # an opening quote to its closing one
+CLAUSE_DATE_REACH = 80          # past ', which …' after a title, to its held verb and date
+QUOTED_ITEM_CHARS = 250         # one quoted item of a list
+LIST_COLON_REACH = 120          # a plural kind word to the colon of its list: 'three seminars: (1) “…”'
+HELD_AFTER_NAME_REACH = 60      # a name to 'held …' after it
+ITEM_COLON_REACH = 250          # a kind word to the colon that opens its item's text
+DATED_TITLE_REACH = 100         # a title to its date, in the sentence
+TIME_REFERENCE_REACH = 30       # before a meeting that only sets a time: 'Since the ECLAC session …'
+HELD_VERB_REACH = 40            # a descriptor to the held verb of its bare year: '… was organized in Morocco in 2003'
+OWNER_TOKENS = 12               # tokens of the name an event belongs to, as the reference it is compared by
+LIST_START_REACH = 200          # a kind word to the colon its list of items starts after
+LIST_INTRODUCER_CHARS = 40      # 'including', 'such as' after a kind word
+LIST_YEARS_REACH = 400          # a list's items, looked at for '(1998)' closing them
 
 
 def _coordinated_items_end(para: ParagraphContext, s: int, e: int) -> int:
@@ -779,7 +797,7 @@ def _process_sessions(para: ParagraphContext, triggers) -> list[EventMention]:
         ordinal = doc[span.start - 1]
         paren = re.match(r"\s*\([^()]{0,60}\)", text[e:])
         dated_in_parens = paren is not None and any(e <= d.start and d.end <= e + paren.end() for d in dates)
-        if inside and (HELD_AFTER_NAME.match(text[e:e + 60]) or dated_in_parens):
+        if inside and (HELD_AFTER_NAME.match(text[e:e + HELD_AFTER_NAME_REACH]) or dated_in_parens):
             # "the Bali Ministerial Conference on People Smuggling, … (Bali Conference), convened
             # on 26 to 28 February 2002", "the Labour Migration Ministerial Consultations for
             # Countries of Origin in Asia (1 to 2 April 2003, Colombo)": a process's founding
@@ -867,7 +885,7 @@ def _item_heading(doc: Doc, triggers, dates: list) -> EventMention | None:
     trigger = triggers[0]
     if not doc[trigger.start].is_title or OPEN_QUOTE.match(text, trigger.end_char + 1):
         return None
-    colon = text.find(":", trigger.end_char, trigger.end_char + 250)
+    colon = text.find(":", trigger.end_char, trigger.end_char + ITEM_COLON_REACH)
     if colon < 0 or re.search(r"[.;]\s", text[trigger.end_char:colon]) or len(text[trigger.start_char:colon].split()) < 3:
         return None  # "Capacitación coordinada:" names a topic, not an event
     if any(_is_plural(t) for t in triggers if t.start_char < colon):
@@ -917,14 +935,14 @@ def _dated_mention(para: ParagraphContext, trigger: Span, kind: str,
         start, end = doc[start_tok].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1])
         title, rule = text[start:end], "event.dated"
     sentence_end = _sentence_end(text, end)
-    date = next((d for d in dates if end <= d.start <= min(end + 100, sentence_end)), None)
+    date = next((d for d in dates if end <= d.start <= min(end + DATED_TITLE_REACH, sentence_end)), None)
     year_rule = "year.date_after"
     if date is None:
         # 'The first meeting of the Core Group was prepared and chaired by the Labour Ministry …
         # and met in Prague on 14 March 2013', 'un taller sobre …, dedicado a …, realizado
         # en julio': farther, but right after a held verb; not for a meeting that only sets the
         # time ('Since the ECLAC session in Uruguay, activities have taken place …, held in …')
-        date = None if TIME_REFERENCE_BEFORE.search(text, max(0, start - 30), start) else next(
+        date = None if TIME_REFERENCE_BEFORE.search(text, max(0, start - TIME_REFERENCE_REACH), start) else next(
             (d for d in dates if end <= d.start <= min(end + HELD_AFTER_REACH, sentence_end)
              and HELD_VERB.search(text, max(end, d.start - HELD_DATE_GAP), d.start)
              and not any(end <= s < d.start for s, _ in other_events)), None)
@@ -942,7 +960,7 @@ def _dated_mention(para: ParagraphContext, trigger: Span, kind: str,
     if date is None:
         # "the second Western Mediterranean meeting was organized in Morocco in 2003": a bare
         # year after a held-verb
-        held = HELD_VERB.search(text, end, min(sentence_end, end + 40))
+        held = HELD_VERB.search(text, end, min(sentence_end, end + HELD_VERB_REACH))
         year = held and bare_year_after(text, held.end(), sentence_end, reach=50, prepositions="en|in")
         if not year:
             return None
@@ -999,7 +1017,7 @@ def _owning_body(para: ParagraphContext, trigger: Span, start_tok: int):
     else:
         return None
     owner = doc[owner_start:owner_end].text
-    reference = doc[owner_start:min(len(doc), owner_start + 12)].text
+    reference = doc[owner_start:min(len(doc), owner_start + OWNER_TOKENS)].text
     owner = fuller_name(para.document.text, para.start + doc[owner_start].idx, owner, reference)
     if english:
         link = f" of {article} " if article else " of "
@@ -1015,10 +1033,10 @@ def _list_start(text: str, pos: int) -> int | None:
     """Where the items of a list introduced by a kind word begin: after a colon soon after it
     ('Seminarios/Talleres …: …'), or after 'including'/'such as' right after it ('meetings,
     including International Cooperation … (December 1997, Manila); …')."""
-    colon = text.find(":", pos, pos + 200)
+    colon = text.find(":", pos, pos + LIST_START_REACH)
     if colon >= 0:
         return colon + 1
-    m = LIST_INTRODUCER.match(text[pos:pos + 40])
+    m = LIST_INTRODUCER.match(text[pos:pos + LIST_INTRODUCER_CHARS])
     return pos + m.end() if m else None
 
 
@@ -1026,7 +1044,7 @@ def _list_after(text: str, pos: int) -> bool:
     """A kind word that introduces a list: a colon (or 'including') soon after, then items
     closing with a year in parentheses: '(1998)', '(December 1997, Manila)'."""
     start = _list_start(text, pos)
-    return start is not None and bool(re.search(r"\([^()]{0,40}\b(?:19|20)\d{2}\b[^()]{0,40}\)", text[start:start + 400]))
+    return start is not None and bool(re.search(r"\([^()]{0,40}\b(?:19|20)\d{2}\b[^()]{0,40}\)", text[start:start + LIST_YEARS_REACH]))
 
 
 LIST_ITEM = re.compile(r"([^:;()]+?)\s*\(([^()]{0,40})\)")
