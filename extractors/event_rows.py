@@ -62,7 +62,8 @@ def document_event_rows(candidates: list[EventCandidate], paragraphs: tuple[Para
     restored = elided_titles_restored([e.title for e in candidates], [e.char_start for e in candidates])
     # "the Fifth Summit" pages after "the Fourth Summit of the Americas"
     candidates = [replace(e, title=title) for e, title in zip(candidates, restored)]
-    dated = _section_year_events(_date_heading_events(candidates, paragraphs), paragraphs)
+    dated = _day_heading_events(_section_year_events(_date_heading_events(candidates, paragraphs), paragraphs),
+                                paragraphs)
     kept = [e for e in dated if not (e.year is None and (e.needs_date or is_bare_session(e.title)))]
     kept = _without_guessed_repeats(kept)
     return _news_lead_event(_document_year_events(_dated_by_descriptor(merge_event_rows(kept), paragraphs),
@@ -354,6 +355,45 @@ def _section_year_events(events: list[EventCandidate], paragraphs: tuple[Paragra
             if len(years) == 1 and not SINCE_YEAR.search(paragraphs[h].text):
                 # not "BACKGROUND: COOPERATION SINCE 1996"
                 event = replace(event, when=Dating(years.pop(), rule_id="year.section_heading"))
+        out.append(event)
+    return out
+
+
+# a line that is a day of a programme or agenda and nothing else, once its date is taken out:
+# 'Day 1 – Tuesday, 14 May', 'Día 2 - miércoles 15 de mayo', 'Monday, 3 June 2019'
+# (a date alone on its line is no day heading: it is often when a page was published)
+WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo)"
+DAY_HEADING_REST = re.compile(r"[\W_]*(?:(?:(?:day|dia|jour)\s*\d{1,2}\b[\W_]*)(?:" + WEEKDAY + r"\b[\W_]*)?|"
+                              + WEEKDAY + r"\b[\W_]*)")
+DEFAULT_DAY_HEADING_CHARS = 60
+DEFAULT_DAY_HEADING_REACH = 40  # paragraphs (lines of a programme) a day heading dates below it
+
+
+def _day_heading(paragraph: ParagraphContext):
+    """The date of a paragraph that is a programme's day heading, else None."""
+    text = paragraph.text.strip()
+    if len(text) > DEFAULT_DAY_HEADING_CHARS or len(paragraph.dates) != 1 or paragraph.dates[0].precision != "day":
+        return None
+    date = paragraph.dates[0]
+    rest = fold(paragraph.text[:date.start] + " " + paragraph.text[date.end:])
+    return date if DAY_HEADING_REST.fullmatch(rest) else None
+
+
+def _day_heading_events(events: list[EventCandidate], paragraphs: tuple[ParagraphContext, ...]) -> list[EventCandidate]:
+    """An undated event on a programme's line takes the date of the day heading above it
+    ('Day 1 – Tuesday, 14 May' over '10:30–12:00 Opening Panel: "Skills Mobility …"'), the
+    nearest one in its section and within a day's lines."""
+    starts = [p.start for p in paragraphs]
+    out = []
+    for event in events:
+        i = _paragraph_at(paragraphs, starts, event.char_start) if event.year is None else None
+        if i is not None:
+            for k in range(i - 1, max(-1, i - 1 - DEFAULT_DAY_HEADING_REACH), -1):
+                if paragraphs[k].section_id != paragraphs[i].section_id:
+                    break
+                if (day := _day_heading(paragraphs[k])) is not None:
+                    event = replace(event, when=dating_of(day, "year.day_heading"), year_inferred=True)
+                    break
         out.append(event)
     return out
 
