@@ -12,7 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 
 from extractors.context import ParagraphContext
-from extractors.dates import stated_years
+from extractors.dates import WEEKDAYS, stated_years
 from extractors.event_dating import Dating, Located, dating_of, place_after
 from extractors.event_titles import is_ordinal, ordinal_value, similar_titles, title_case_share
 from pipeline.nlp.fold import fold, fold_lower_keeping_offsets
@@ -366,17 +366,40 @@ WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|ma
 DAY_HEADING_REST = re.compile(r"[\W_]*(?:(?:(?:day|dia|jour)\s*\d{1,2}\b[\W_]*)(?:" + WEEKDAY + r"\b[\W_]*)?|"
                               + WEEKDAY + r"\b[\W_]*)")
 DEFAULT_DAY_HEADING_CHARS = 60
+PROGRAMME_SLOT = re.compile(r"(?:session|sesi[oó]n|sess[aã]o)\s+\d{1,2}\b", re.I)  # 'Session 1: Review of …': a slot, no event
 DEFAULT_DAY_HEADING_REACH = 40  # paragraphs (lines of a programme) a day heading dates below it
 
 
-def _day_heading(paragraph: ParagraphContext):
-    """The date of a paragraph that is a programme's day heading, else None."""
+def _day_heading(paragraph: ParagraphContext, years: set[int]):
+    """The date of a paragraph that is a programme's day heading, else None. A year-less date
+    takes the year its weekday names among the document's years ('Wednesday, 15 May' after a
+    line on a 2018 meeting is 15 May 2024 in a 2024 programme), or is no date when none or
+    several fit."""
     text = paragraph.text.strip()
     if len(text) > DEFAULT_DAY_HEADING_CHARS or len(paragraph.dates) != 1 or paragraph.dates[0].precision != "day":
         return None
     date = paragraph.dates[0]
     rest = fold(paragraph.text[:date.start] + " " + paragraph.text[date.end:])
-    return date if DAY_HEADING_REST.fullmatch(rest) else None
+    if not DAY_HEADING_REST.fullmatch(rest):
+        return None
+    named = re.search(WEEKDAY, rest)
+    if named is None or "yearless" not in date.rule_id:
+        return date
+    month_day = date.date_start[4:]
+    fits = [y for y in sorted(years) if _weekday(f"{y}{month_day}") == WEEKDAYS[named.group(0)]]
+    if len(fits) != 1:
+        return None
+    year = str(fits[0])
+    return replace(date, date_start=year + date.date_start[4:], date_end=year + date.date_end[4:])
+
+
+def _weekday(iso: str) -> int | None:
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(iso).weekday()
+    except ValueError:  # 29 February of another year
+        return None
 
 
 def _day_heading_events(events: list[EventCandidate], paragraphs: tuple[ParagraphContext, ...]) -> list[EventCandidate]:
@@ -384,14 +407,15 @@ def _day_heading_events(events: list[EventCandidate], paragraphs: tuple[Paragrap
     ('Day 1 – Tuesday, 14 May' over '10:30–12:00 Opening Panel: "Skills Mobility …"'), the
     nearest one in its section and within a day's lines."""
     starts = [p.start for p in paragraphs]
+    years = {year for p in paragraphs for _, year in stated_years(p.text)}
     out = []
     for event in events:
         i = _paragraph_at(paragraphs, starts, event.char_start) if event.year is None else None
-        if i is not None:
+        if i is not None and not PROGRAMME_SLOT.match(event.title):
             for k in range(i - 1, max(-1, i - 1 - DEFAULT_DAY_HEADING_REACH), -1):
                 if paragraphs[k].section_id != paragraphs[i].section_id:
                     break
-                if (day := _day_heading(paragraphs[k])) is not None:
+                if (day := _day_heading(paragraphs[k], years)) is not None:
                     event = replace(event, when=dating_of(day, "year.day_heading"), year_inferred=True)
                     break
         out.append(event)
