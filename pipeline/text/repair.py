@@ -248,8 +248,8 @@ def is_ocr_damaged(text: str, settings: RepairSettings) -> bool:
     return suspects / tokens.total() >= settings.damage_rate
 
 
-def ocr_confusion_edits(text: str, settings: RepairSettings) -> list[Edit]:
-    damaged = is_ocr_damaged(text, settings)
+def ocr_confusion_edits(text: str, settings: RepairSettings, damage=None) -> list[Edit]:
+    damaged = (damage or is_ocr_damaged)(text, settings)
     vocab = document_vocabulary(text)
     edits = []
     blocks = paragraphs_with_language(text)
@@ -276,9 +276,9 @@ def ocr_confusion_edits(text: str, settings: RepairSettings) -> list[Edit]:
 LINE_BREAK_HYPHEN = re.compile(r"(?<![^\W\d_])([^\W\d_]+)-[ \t]*\n[ \t]*([^\W_]+)")
 
 
-def dehyphen_edits(text: str, settings: RepairSettings) -> list[Edit]:
+def dehyphen_edits(text: str, settings: RepairSettings, damage=None) -> list[Edit]:
     """Join or keep each hyphen at a line end, on evidence (see the module docstring)."""
-    damaged = is_ocr_damaged(text, settings)
+    damaged = (damage or is_ocr_damaged)(text, settings)
     vocab = document_vocabulary(text)
     # hyphenated forms the document uses within a line (not at a line break)
     lowered = text.lower()
@@ -386,12 +386,27 @@ def _is_heading(line: str) -> bool:
 
 # ---------------------------------------------------------------- the chain
 
+class DamageOnce:
+    """A document's OCR-damage verdict, decided once, on the text the first step that asks
+    gives it: judging every distinct word again for the next step was a seventh of a text
+    run (issue 33)."""
+
+    def __init__(self) -> None:
+        self.verdict: bool | None = None
+
+    def __call__(self, text: str, settings: RepairSettings) -> bool:
+        if self.verdict is None:
+            self.verdict = is_ocr_damaged(text, settings)
+        return self.verdict
+
+
 def repair_steps(settings: RepairSettings = RepairSettings()):
-    """The repair steps in order, each str → edits."""
+    """The repair steps of one document in order, each str → edits."""
+    damage = DamageOnce()
     return (
         partial(bullet_edits, settings=settings),
         partial(page_number_edits, settings=settings),
-        partial(dehyphen_edits, settings=settings),
-        partial(ocr_confusion_edits, settings=settings),
+        partial(dehyphen_edits, settings=settings, damage=damage),
+        partial(ocr_confusion_edits, settings=settings, damage=damage),
         partial(reflow_edits, settings=settings),
     )
