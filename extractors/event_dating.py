@@ -18,6 +18,7 @@ from extractors.text import PLACE_NAME
 from pipeline.nlp.fold import fold
 from pipeline.nlp.sentences import sentence_end as _sentence_end, sentence_start as _sentence_start
 from pipeline.nlp.words import DETERMINERS
+from pipeline.nlp.titles import is_table_line
 
 # Verbs that tie a date to a title across a long title or clause: "…, which is to take place in
 # Santiago, Chile from 20 to 22 November 2002"
@@ -431,9 +432,6 @@ SENTENCE_PLACES = (
 )
 
 
-TABLE_ROW = re.compile(r"[ \t]\|[ \t]|\t")  # cells set off by bars or tabs
-
-
 def place_in_sentence(text: str, start: int, end: int) -> Located | None:
     """The known place of the sentence around text[start:end] nearest to it, a city before
     a country ('Asunción, Paraguay' gives Asunción)."""
@@ -443,7 +441,7 @@ def place_in_sentence(text: str, start: int, end: int) -> Located | None:
     if line != (s_start, s_end):
         # a sentence over several lines (a table's rows run together): the title's own line first
         on_line = _place_in_span(text, start, end, *line)
-        if on_line or TABLE_ROW.search(text, *line):
+        if on_line or is_table_line(text[line[0]:line[1]]):
             return on_line  # a table row's place is in its own cells or nowhere
     return _place_in_span(text, start, end, s_start, s_end)
 

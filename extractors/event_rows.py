@@ -362,7 +362,7 @@ def _section_year_events(events: list[EventCandidate], paragraphs: tuple[Paragra
 # a line that is a day of a programme or agenda and nothing else, once its date is taken out:
 # 'Day 1 – Tuesday, 14 May', 'Día 2 - miércoles 15 de mayo', 'Monday, 3 June 2019'
 # (a date alone on its line is no day heading: it is often when a page was published)
-WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo)"
+WEEKDAY = "(?:" + "|".join(WEEKDAYS) + ")"  # the date grammar's folded weekday names
 DAY_HEADING_REST = re.compile(r"[\W_]*(?:(?:(?:day|dia|jour)\s*\d{1,2}\b[\W_]*)(?:" + WEEKDAY + r"\b[\W_]*)?|"
                               + WEEKDAY + r"\b[\W_]*)")
 DEFAULT_DAY_HEADING_CHARS = 60

@@ -1,5 +1,5 @@
-"""Titles and headings as the stages and extractors see them: the one title-line test and
-the form titles are compared in."""
+"""Lines and titles as the stages and extractors see them: the one title-line test, headings
+in capitals, table rows flattened to text, and the form titles are compared in."""
 from __future__ import annotations
 
 import re
@@ -41,3 +41,11 @@ def is_all_caps(text: str, min_letters: int = 1) -> bool:
     ('IX CONFERENCIA SUDAMERICANA SOBRE MIGRACIONES')."""
     letters = [ch for ch in text if ch.isalpha()]
     return len(letters) >= min_letters and all(ch.isupper() for ch in letters)
+
+
+BAR_CELLS = re.compile(r"\S[ \t]+\|[ \t]+\S")  # a table row flattened to text: 'Fecha | Actividad | Lugar'
+
+
+def is_table_line(line: str) -> bool:
+    """A table row as text: cells set off by tabs or by bars."""
+    return "\t" in line or bool(BAR_CELLS.search(line))

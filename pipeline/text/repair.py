@@ -15,7 +15,7 @@ from functools import partial
 from pipeline.nlp.fold import strip_accents
 from pipeline.sources.decode import NOTE_LINE
 from pipeline.nlp.lexicon import registry_acronyms, spanish_name_words, zipf
-from pipeline.nlp.titles import DEFAULT_TITLE_LINE_CHARS, is_all_caps
+from pipeline.nlp.titles import BAR_CELLS, DEFAULT_TITLE_LINE_CHARS, is_all_caps
 from pipeline.nlp.words import guess_language
 from pipeline.textedit import Edit
 
@@ -312,9 +312,6 @@ def _is_known(word: str, vocab: frozenset[str], settings: RepairSettings) -> boo
 
 LIST_START = re.compile(r"^[ \t]*(?:•|\d{1,3}[.)]|[a-z][.)]|[IVXLC]+\.|\(\w{1,3}\))[ \t]")
 SENTENCE_END = re.compile(r"[.:;!?]['\"”’)]*$")
-
-
-BAR_CELLS = re.compile(r"\S[ \t]+\|[ \t]+\S")  # a table row flattened to text: 'Fecha | Actividad | Lugar'
 
 
 def reflow_edits(text: str, settings: RepairSettings) -> list[Edit]:
