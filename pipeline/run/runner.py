@@ -158,7 +158,7 @@ class Action:
     bucket: str
     given: bool = False
     source: SourceFile | None = None
-    cached: dict | None = None      # REUSE, KEEP: the cache entry (rows, exit code)
+    facts: dict | None = None       # REUSE, KEEP: what the run keeps of the cached result (_facts), not its rows
     reason: str | None = None       # ERROR, SKIP: why; DUPLICATE: the doc_id it duplicates
     warning: str | None = None
 
@@ -184,7 +184,8 @@ def plan(inputs: Inputs, options: RunOptions) -> list[Action]:
         cached = None if options.force and given or error else read_cached(
             options.out_dir, doc_id, entry.sha256, PIPELINE_VERSION, options.clean_dir)
         if cached is not None:
-            actions.append(Action(Do.REUSE, doc_id, "unchanged" if given else "kept", given, cached=cached))
+            actions.append(Action(Do.REUSE, doc_id, "unchanged" if given else "kept", given,
+                                  facts=_facts(cached["tables"], cached.get("exit_code"))))
         elif given or Path(entry.resolved).is_file():
             signature = inputs.read[entry.resolved][2] if given else None
             if not given:
@@ -200,7 +201,7 @@ def plan(inputs: Inputs, options: RunOptions) -> list[Action]:
                 actions.append(Action(Do.EXTRACT, doc_id, bucket, given, _source(path, entry, signature),
                                       warning=warning))
         elif (old := read_any_cached(options.out_dir, doc_id)) is not None and conform_cached(old["tables"]) is not None:
-            actions.append(Action(Do.KEEP, doc_id, "kept", cached=old,
+            actions.append(Action(Do.KEEP, doc_id, "kept", facts=_facts(old["tables"], old.get("exit_code")),
                                   warning=f"{doc_id}: source gone; rows kept from pipeline version "
                                           f"{old.get('pipeline_version')}"))
         else:
@@ -225,7 +226,7 @@ def execute(actions: list[Action], options: RunOptions) -> dict[str, dict]:
             _write_document(result, options.clean_dir, options.out_dir)
             facts[action.doc_id] = _facts(result.tables, result.exit_code)
         elif action.do in (Do.REUSE, Do.KEEP):
-            facts[action.doc_id] = _facts(action.cached["tables"], action.cached.get("exit_code"))
+            facts[action.doc_id] = action.facts
         elif action.do is Do.EXTRACT:
             todo.append(action.source)
     for result in _process(todo, options):
