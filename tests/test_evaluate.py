@@ -190,10 +190,12 @@ def test_a_dev_scan_is_made_of_its_pdf_once(tmp_path):
 
     import pypdfium2 as pdfium
 
-    from pipeline.evaluate.score import dev_pdf_scans, dev_pdf_texts, made_scan
+    from pipeline.evaluate.scans import SCAN_PROFILES, made_scan
+    from pipeline.evaluate.score import dev_pdf_scans, dev_pdf_texts
     from tests.fixtures.make_fixtures import two_column_pdf
 
-    assert set(dev_pdf_scans(GOLD).values()) <= set(dev_pdf_texts(GOLD))
+    assert {source for source, _ in dev_pdf_scans(GOLD).values()} <= set(dev_pdf_texts(GOLD))
+    assert {profile for _, profile in dev_pdf_scans(GOLD).values()} <= set(SCAN_PROFILES)
     pdf = tmp_path / "doc.pdf"
     two_column_pdf(pdf)
     scan = made_scan(pdf, tmp_path / "made" / "doc_scanned.pdf")

@@ -399,3 +399,48 @@ def test_a_blank_page_has_no_measurable_skew():
     for y in range(100, 900, 40):
         draw.rectangle((80, y, 720, y + 12), fill=0)  # level text lines
     assert skew_angle(lined) == 0.0
+
+
+def _expense_table_pdf(path):
+    """A page like a public expense report: a ruled table set in 7-pt type whose words are
+    2 pt apart (less than pdfplumber's fixed 3-pt tolerance), with rules around the header
+    and the table but none between its body rows."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    rows = [("NAME", "POSITION", "AMOUNT"),
+            ("BAIN, J MATTHEW", "DISTRICT DIRECTOR", "4,125.00"),
+            ("COLE, ANNE MARIE", "LEGISLATIVE CORRESPONDENT", "2,310.50"),
+            ("DIAZ, LUIS", "STAFF ASSISTANT", "1,980.00"),
+            ("EVANS, RUTH ANN", "CASE WORKER TO JUL 15", "2,045.75")]
+    columns, top, leading = (72, 222, 402, 522), 700, 12
+    pdf = canvas.Canvas(str(path), pagesize=letter)
+    pdf.setFont("Helvetica", 7)
+    for r, cells in enumerate(rows):
+        y = top - 10 - r * leading - (4 if r else 0)
+        for x, cell in zip(columns, cells):
+            for word in cell.split():  # each word placed by itself, 2 pt after the last
+                pdf.drawString(x + 3, y, word)
+                x += pdf.stringWidth(word, "Helvetica", 7) + 2
+    bottom = top - 10 - (len(rows) - 1) * leading - 10
+    for y in (top, top - 14, bottom):
+        pdf.line(columns[0], y, columns[-1], y)
+    for x in columns:
+        pdf.line(x, top, x, bottom)
+    pdf.save()
+
+
+def test_a_tight_table_keeps_its_word_gaps_and_every_row(tmp_path):
+    # bug: in a public expense report's table, pdfplumber's fixed 3-pt tolerance glued the
+    # cells' words ("BAIN,JMATTHEW DISTRICTDIRECTOR") and its unruled body rows came out as
+    # one row of four names run together
+    from pipeline.sources.pdf import PageJob, PageSettings, extract_page
+
+    _expense_table_pdf(tmp_path / "expenses.pdf")
+    text = extract_page(PageJob(str(tmp_path / "expenses.pdf"), "t", "pdf", 1, PageSettings())).text
+    rows = [line for line in text.splitlines() if "\t" in line]
+    assert rows == ["NAME\tPOSITION\tAMOUNT",
+                    "BAIN, J MATTHEW\tDISTRICT DIRECTOR\t4,125.00",
+                    "COLE, ANNE MARIE\tLEGISLATIVE CORRESPONDENT\t2,310.50",
+                    "DIAZ, LUIS\tSTAFF ASSISTANT\t1,980.00",
+                    "EVANS, RUTH ANN\tCASE WORKER TO JUL 15\t2,045.75"]

@@ -64,3 +64,36 @@ def test_one_column_of_justified_text_has_no_word_gutter():
     # counterexample: word gaps land anywhere in justified text; no strip is empty on most lines
     lines = words_to_lines(_column_words(40, 540, 30), S)
     assert len(lines) == 30 and find_gutter(lines, 595, S) is None
+
+
+def _ocr_line(texts_and_x, key, top=357.0, height=28.0):
+    """OCR words of one tesseract line (same line_key), each (text, x0, x1)."""
+    return [Word(text, x0, x1, top, top + height, line_key=key) for text, x0, x1 in texts_and_x]
+
+
+def test_an_ocr_bullet_stays_with_its_item():
+    """bug: on an office scan, tesseract read each '•' as '+' on a box smaller and lower
+    than its line's words; split off by the bullet's indent it sorted after its line's
+    text, and each item broke in two ('… Upper Austria on' / '+' / '"Language and
+    Racism" …'), losing the item's event."""
+    words = _ocr_line([("(iii)", 309, 355), ("Workshop:", 369, 505), ("IOM", 522, 580)], (3, 1, 1), height=23)
+    bullet = Word("+", 260, 270, 364, 372, line_key=(3, 1, 1))
+    lines = words_to_lines([bullet] + words, S)
+    assert [ln.text for ln in lines] == ["+ (iii) Workshop: IOM"]
+    # counterexample: a word, not a mark, across a wide gap is another column's
+    far = Word("Annex", 40, 120, 357, 385, line_key=(3, 1, 1))
+    assert len(words_to_lines([far] + words, S)) == 2
+
+
+def test_an_ocr_line_is_not_split_at_a_sentence_gap():
+    """bug: a justified OCR line ('Santiago, Chile, in November 2007.  The event was held
+    with the cooperation of') was split at the two spaces after '2007.' (52 px where its
+    words are 27 apart, over 1.6 word heights); the halves sorted as two columns and the
+    sentence with the 17th Summit's year was cut."""
+    xs = [("Santiago,", 210, 326), ("Chile,", 354, 429), ("in", 457, 480), ("November", 508, 642),
+          ("2007.", 668, 738), ("The", 790, 840), ("event", 867, 940), ("was", 967, 1020), ("held", 1047, 1100)]
+    lines = words_to_lines(_ocr_line(xs, (2, 1, 9), height=23), S)
+    assert [ln.text for ln in lines] == ["Santiago, Chile, in November 2007. The event was held"]
+    # counterexample: tesseract's line across a real gutter (many word gaps wide) is split
+    xs = [("left", 100, 180), ("column", 207, 330), ("ends", 357, 430), ("right", 700, 780), ("column", 807, 930)]
+    assert len(words_to_lines(_ocr_line(xs, (2, 1, 3), height=23), S)) == 2

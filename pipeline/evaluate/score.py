@@ -21,6 +21,7 @@ from pipeline.nlp.fold import fold, fold_lower_keeping_offsets
 from pipeline.nlp import titles
 from pipeline.nlp.titles import normalise_title
 from pipeline.output.tables import iso_at_precision
+from pipeline.evaluate.scans import made_scan
 
 EVENT_TITLE_THRESHOLD = 80  # rapidfuzz similarity on normalised titles (see title_similarity)
 DOCUMENT_FIELDS = ("symbol", "doc_date", "language", "original_language")
@@ -148,29 +149,9 @@ def dev_pdf_texts(gold_dir: Path) -> dict[str, str]:
     return _dev_pdfs_toml(gold_dir)["texts"]
 
 
-def dev_pdf_scans(gold_dir: Path) -> dict[str, str]:
-    """Scan stem → stem of the dev PDF it is made from (tests/gold/dev_pdfs.toml [scans])."""
-    return _dev_pdfs_toml(gold_dir).get("scans", {})
-
-
-DEFAULT_SCAN_DPI = 200  # as the dev set's own scan of its Word PDF
-
-
-def made_scan(pdf: Path, target: Path, dpi: int = DEFAULT_SCAN_DPI) -> Path:
-    """``pdf`` as an image-only PDF, its pages rendered in grey at ``dpi`` (made once: an
-    unchanged re-run keeps the file, so its OCR is cached)."""
-    import pypdfium2 as pdfium
-
-    if target.exists() and target.stat().st_mtime >= pdf.stat().st_mtime:
-        return target
-    document = pdfium.PdfDocument(str(pdf))
-    try:
-        images = [page.render(scale=dpi / 72).to_pil().convert("L") for page in document]
-    finally:
-        document.close()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    images[0].save(target, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
-    return target
+def dev_pdf_scans(gold_dir: Path) -> dict[str, tuple[str, str]]:
+    """Scan stem → (stem of the dev PDF it is made from, scanner profile) (tests/gold/dev_pdfs.toml [scans])."""
+    return {scan: (spec["from"], spec["profile"]) for scan, spec in _dev_pdfs_toml(gold_dir).get("scans", {}).items()}
 
 
 def extract_dev_pdfs(paths: list[Path], work_dir: Path):
@@ -681,9 +662,10 @@ def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path, errors: lis
     if pdf_texts:
         seed_gold = load_gold(gold_dir)
         paths = [dev_pdf_dir / f"{pdf}.pdf" for pdf in pdf_texts]
-        for scan, source in dev_pdf_scans(gold_dir).items():  # scans made here of dev PDFs
+        for scan, (source, profile) in dev_pdf_scans(gold_dir).items():  # scans made here of dev PDFs
             if source in pdf_texts:
-                paths.append(made_scan(dev_pdf_dir / f"{source}.pdf", out_dir / "dev_pdfs" / "made" / f"{scan}.pdf"))
+                paths.append(made_scan(dev_pdf_dir / f"{source}.pdf", out_dir / "dev_pdfs" / "made" / f"{scan}.pdf",
+                                       profile))
                 pdf_texts[scan] = pdf_texts[source]
         dev_out, dev_clean = extract_dev_pdfs(paths, out_dir / "dev_pdfs")
         dev = ({pdf: seed_gold[text] | {"doc_id": pdf} for pdf, text in pdf_texts.items()}, dev_out)

@@ -17,6 +17,7 @@ from pipeline.records import Line, PageText, Word, Zone, PageMethod
 class LayoutSettings:
     line_tolerance: float = 0.4     # words whose tops differ by < this × word height share a line
     gap_factor: float = 1.6         # a horizontal gap > this × line height splits a line into segments
+    ocr_split_word_gaps: float = 2.5  # ... on an OCR page, only if also > this × the line's median word gap
     gutter_search: tuple[float, float] = (0.3, 0.7)  # where a column gutter may lie (share of width)
     min_column_lines: int = 4       # lines needed on each side of a gutter
     max_spanning_share: float = 0.35  # lines allowed to cross the gutter (titles, full-width text)
@@ -37,7 +38,8 @@ def words_to_lines(words: list[Word], settings: LayoutSettings) -> list[Line]:
     if not words:
         return []
     gutters: list[float] = []
-    if all(w.line_key is not None for w in words):  # OCR: tesseract's lines keep to their column
+    ocr = all(w.line_key is not None for w in words)
+    if ocr:  # OCR: tesseract's lines keep to their column
         groups = [list(g) for _, g in groupby(words, key=lambda w: w.line_key)]
     else:
         groups = _group_by_baseline(sorted(words, key=lambda w: (w.top, w.x0)), settings)
@@ -46,11 +48,18 @@ def words_to_lines(words: list[Word], settings: LayoutSettings) -> list[Line]:
     for group in groups:
         group.sort(key=lambda w: w.x0)
         height = statistics.median(w.bottom - w.top for w in group) or 1.0
+        # an OCR line is split only where its gap is also far wider than its own word gaps:
+        # justified lines space words widely and a sentence's end wider again ("2007.  The
+        # event": 52 px against 27), and the split-off half sorted into another column
+        gaps = sorted(b.x0 - a.x1 for a, b in zip(group, group[1:]))
+        word_gap = gaps[len(gaps) // 2] if ocr and len(gaps) >= 3 else 0.0
         segment = [group[0]]
         for word in group[1:]:
             gap = word.x0 - segment[-1].x1
-            if gap > settings.gap_factor * height or gap > settings.gutter_gap * height and any(
-                    segment[-1].x1 <= g <= word.x0 for g in gutters):
+            # a bullet's indent is no gap between columns: the mark stays with its item
+            keep = is_list_mark(segment) or gap <= settings.ocr_split_word_gaps * word_gap
+            if not keep and (gap > settings.gap_factor * height or gap > settings.gutter_gap * height and any(
+                    segment[-1].x1 <= g <= word.x0 for g in gutters)):
                 lines.append(_line_of(segment))
                 segment = []
             segment.append(word)
@@ -94,6 +103,13 @@ def word_gutters(groups: list[list[Word]], settings: LayoutSettings) -> list[flo
             start = None
     span = right - left
     return [g for g in gutters if left + 0.1 * span < g < right - 0.1 * span]
+
+
+def is_list_mark(segment: list[Word]) -> bool:
+    """A segment that is only a bullet: one mark of one or two characters, no letter or
+    digit. OCR reads a bullet as '+', '*' or '°' on a box smaller and lower than its line's
+    words; split off, it sorted after its line's text and broke the item in two."""
+    return len(segment) == 1 and len(segment[0].text) <= 2 and not any(ch.isalnum() for ch in segment[0].text)
 
 
 def _group_by_baseline(words: list[Word], settings: LayoutSettings) -> list[list[Word]]:

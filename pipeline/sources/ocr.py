@@ -25,6 +25,12 @@ class OcrSettings:
     # seed 004, tesseract's word error rate was 7.0% as is, 5.0% at 2× and 5.0% at 3×
     min_dpi: float = 150.0
     max_upscale: float = 3.0
+    # a noisy low-resolution scan is smoothed after upscaling: on 100-dpi grey JPEG scans of
+    # a seed page with sensor noise of sigma 30, tesseract's word error rate went from 7.1%
+    # to 4.1% with a 1-px Gaussian blur at 2x (no change on a clean or bilevel scan, which
+    # is why it waits for measured noise)
+    denoise_min_noise: float = 5.0
+    denoise_radius: float = 1.0  # pixels at 2x
 
 
 DEFAULT_PAGE_WIDTH_INCHES = 8.5  # an image without a resolution is taken for a page this wide
@@ -40,13 +46,27 @@ def image_resolution(image) -> float:
 
 def upscaled(image, resolution: float, settings: OcrSettings):
     """(the image, its resolution), scaled up to ``settings.dpi`` when under ``min_dpi``."""
-    from PIL import Image
+    from PIL import Image, ImageFilter
 
     if resolution >= settings.min_dpi:
         return image, resolution
     factor = min(settings.dpi / resolution, settings.max_upscale)
     size = (round(image.width * factor), round(image.height * factor))
-    return image.convert("L").resize(size, Image.LANCZOS), resolution * factor
+    grey = image.convert("L")
+    bigger = grey.resize(size, Image.LANCZOS)
+    if paper_noise(grey) >= settings.denoise_min_noise:
+        bigger = bigger.filter(ImageFilter.GaussianBlur(settings.denoise_radius * factor / 2))
+    return bigger, resolution * factor
+
+
+def paper_noise(image) -> float:
+    """The spread of the paper's grey levels (a robust standard deviation: most of a page
+    is paper, so the median absolute deviation of all its pixels is the paper's). 0 on a
+    clean render or a bilevel scan; about the sensor noise's sigma on a noisy scan."""
+    import numpy as np
+
+    pixels = np.asarray(image.convert("L"), dtype=np.float32)
+    return float(1.4826 * np.median(np.abs(pixels - np.median(pixels))))
 
 
 INSTALL_TESSERACT = "install tesseract-ocr"  # what a reader of a missing tesseract's error row is told to do

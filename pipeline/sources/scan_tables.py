@@ -11,11 +11,19 @@ its columns interleaved line by line.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.records import Line, Word
 
-DEFAULT_DARK = 128                 # grey level under which a pixel is ink
+DEFAULT_RULE_DPI = 200            # the pixel sizes below are for a page at this resolution
+DEFAULT_INK_SHARE = 0.35           # ink is darker than the paper by this share of the page's contrast...
+DEFAULT_MIN_INK_CONTRAST = 40      # ...and by at least this many grey levels (a page with no dark ink)
+DEFAULT_DARKEST_PERCENTILE = 0.5   # the page's darkest ink: this percentile of its pixels
+DEFAULT_RULE_SMOOTH_PX = 5         # grey averaged over this many pixels along a rule before it is judged ink
+DEFAULT_RULE_WINDOW_PX = 41        # a rule's pixels: ink on nearly all of this many pixels along it...
+DEFAULT_RULE_COVERAGE = 0.85       # ...this share (noise and JPEG leave holes; letters leave gaps)
+DEFAULT_MAX_RULE_THICKNESS_PX = 9  # a dark band this thick is letters run together, not a rule
 DEFAULT_MIN_RULE_SHARE = 0.05      # a horizontal rule is at least this share of the page width
 DEFAULT_MIN_VERTICAL_SHARE = 0.03  # a vertical rule at least this share of the page height
 DEFAULT_JOIN_PX = 3                # pixel rows (columns) of one rule's thickness, and slack at crossings
@@ -43,15 +51,58 @@ class Grid:
     columns: tuple[tuple[float, ...], ...]  # one tuple of xs per band between rows
 
 
-def image_to_rules(image, dark: int = DEFAULT_DARK) -> tuple[list[Rule], list[Rule]]:
-    """Horizontal and vertical ruling lines of a page image."""
+def image_to_rules(image, dpi: float = DEFAULT_RULE_DPI) -> tuple[list[Rule], list[Rule]]:
+    """Horizontal and vertical ruling lines of a (deskewed) page image."""
     import numpy as np
 
-    ink = np.asarray(image.convert("L")) < dark
-    height, width = ink.shape
-    horizontal = _runs_to_rules(_long_runs(ink, DEFAULT_MIN_RULE_SHARE * width))
-    vertical = _runs_to_rules(_long_runs(ink.T, DEFAULT_MIN_VERTICAL_SHARE * height))
+    grey = np.asarray(image.convert("L"))
+    height, width = grey.shape
+    scale = dpi / DEFAULT_RULE_DPI
+    window, thickness = _odd(DEFAULT_RULE_WINDOW_PX * scale), _odd(DEFAULT_MAX_RULE_THICKNESS_PX * scale)
+    smooth = _odd(DEFAULT_RULE_SMOOTH_PX * scale)
+    horizontal = _runs_to_rules(_long_runs(
+        _rule_mask(grey_to_ink(grey, smooth, along=1), window, thickness, along=1), DEFAULT_MIN_RULE_SHARE * width))
+    vertical = _runs_to_rules(_long_runs(
+        _rule_mask(grey_to_ink(grey, smooth, along=0), window, thickness, along=0).T,
+        DEFAULT_MIN_VERTICAL_SHARE * height))
     return horizontal, vertical
+
+
+def grey_to_ink(grey, smooth: int = 1, along: int = 1):
+    """The page's ink as a boolean array: pixels darker than the paper by a share of the
+    page's contrast, after averaging ``smooth`` pixels ``along`` an axis (sensor noise
+    averages out along a rule; the rule does not). A fixed grey level loses a scanner's
+    rules: a hairline blurred by the optics and JPEG is mid-grey (about 135 on an office
+    scan where the text layer's render has 60), so the level is set between the page's
+    paper (its median) and its darkest ink."""
+    import numpy as np
+    from scipy.ndimage import uniform_filter1d
+
+    paper, darkest = float(np.median(grey)), float(np.percentile(grey, DEFAULT_DARKEST_PERCENTILE))
+    level = paper - max(DEFAULT_MIN_INK_CONTRAST, DEFAULT_INK_SHARE * (paper - darkest))
+    return (uniform_filter1d(grey.astype("float32"), smooth, axis=along) if smooth > 1 else grey) < level
+
+
+def _rule_mask(ink, window: int, thickness: int, along: int):
+    """The pixels of long thin lines running ``along`` the axis (1: horizontal, 0:
+    vertical). Only thin ink counts (ink that crosses the line's direction for fewer than
+    ``thickness`` pixels: a letter's stem, a picture or a black bar do not), and a line's
+    pixel has thin ink on nearly all of the ``window`` pixels along it: a rule does, with the
+    odd hole of noise or JPEG; a row through letters run together by blur does not."""
+    from scipy.ndimage import maximum_filter1d, minimum_filter1d, uniform_filter1d
+
+    across = 1 - along
+    mask = ink.astype("uint8")
+    thick = maximum_filter1d(minimum_filter1d(mask, thickness, axis=across), thickness, axis=across)
+    thin = mask & (thick == 0)
+    covered = uniform_filter1d(thin.astype("float32"), window, axis=along) >= DEFAULT_RULE_COVERAGE
+    # a rule's last pixels have paper on one side of their window: its ends are given back
+    return maximum_filter1d(covered.astype("uint8"), window, axis=along) > 0
+
+
+def _odd(pixels: float) -> int:
+    """A filter size: odd, so the filter is centred on its pixel, and at least 1."""
+    return max(1, int(pixels) // 2 * 2 + 1)
 
 
 def _long_runs(ink, min_length: float) -> list[tuple[int, int, int]]:
@@ -95,15 +146,21 @@ def rules_to_grids(horizontal: list[Rule], vertical: list[Rule], width: float, h
             i = parent[i]
         return i
 
-    for i, h in enumerate(horizontal):
-        for j, v in enumerate(vertical):
-            if v.start - slack <= h.at <= v.end + slack and h.start - slack <= v.at <= h.end + slack:
-                parent[find(i)] = find(len(horizontal) + j)
+    crossings = [(i, j) for i, h in enumerate(horizontal) for j, v in enumerate(vertical)
+                 if v.start - slack <= h.at <= v.end + slack and h.start - slack <= v.at <= h.end + slack]
+    # a table's rule runs from one rule across it to another: a line crossing a single rule
+    # is a row of letters that touches one (serifs on a baseline read as a line on a scan)
+    h_crossed, v_crossed = Counter(i for i, _ in crossings), Counter(j for _, j in crossings)
+    for i, j in crossings:
+        if h_crossed[i] >= 2 and v_crossed[j] >= 2:
+            parent[find(i)] = find(len(horizontal) + j)
     groups: dict[int, tuple[list[Rule], list[Rule]]] = {}
     for i, h in enumerate(horizontal):
-        groups.setdefault(find(i), ([], []))[0].append(h)
+        if h_crossed[i] >= 2:
+            groups.setdefault(find(i), ([], []))[0].append(h)
     for j, v in enumerate(vertical):
-        groups.setdefault(find(len(horizontal) + j), ([], []))[1].append(v)
+        if v_crossed[j] >= 2:
+            groups.setdefault(find(len(horizontal) + j), ([], []))[1].append(v)
     grids = []
     for hs, vs in groups.values():
         if len(hs) < 3 or len(vs) < 2:
