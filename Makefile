@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-14s %s\n", $$1, $$2}'
 
-setup: $(STAMP) tesseract ## Create .venv, install the package and tesseract (idempotent)
+setup: $(STAMP) system-packages ## Create .venv, install the package, tesseract and poppler-utils (idempotent)
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,9 +23,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-.PHONY: tesseract
-tesseract:
-	@bash pipeline/sources/ensure_tesseract.sh
+.PHONY: system-packages
+system-packages:
+	@bash pipeline/sources/ensure_system_packages.sh
 
 extract: setup ## Run the pipeline over corpus/raw into corpus/clean and output
 	$(PY) -m pipeline extract $(if $(WORKERS),--workers $(WORKERS)) $(if $(EXECUTOR),--executor $(EXECUTOR)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(ARGS)

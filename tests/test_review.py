@@ -241,3 +241,24 @@ def test_pages_render_in_headless_chromium(review, chromium, tmp_path):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         if path.name != "index.html":
             assert png.stat().st_size > 10_000, f"{path.name}: screenshot looks empty"
+
+
+def test_a_low_quality_document_says_which_pages_and_why(tmp_path):
+    """A document flagged quality=low says in its page's header which pages and why, each
+    page a link to where it starts in the text."""
+    from pipeline.output.review import document_page, quality_note
+
+    pages = [{"page": 1, "quality": "ok", "quality_reason": None, "char_start": 0, "char_end": 10},
+             {"page": 2, "quality": "low", "quality_reason": "garbled OCR (41% of the words)", "char_start": 10, "char_end": 20}]
+    doc = {"doc_id": "scan", "quality": "low", "quality_reason": "garbled OCR (23% of the words)",
+           "language": "en", "n_pages": 2, "n_chars": 20}
+    note = quality_note(doc, pages)
+    assert "garbled OCR (23% of the words)" in note and '<a href="#page-2">2</a> (garbled OCR (41% of the words))' in note
+    assert "1 of 2 pages" in note and 'href="#page-1"' not in note
+    assert quality_note(doc | {"quality": "ok"}, [p | {"quality": "ok"} for p in pages]) == ""
+    (tmp_path / "scan.txt").write_text("Page one. Page two.", encoding="utf-8")
+    empty = {name: [] for name in HIGHLIGHTED + ("corrections",)}
+    html_page = document_page(doc, tmp_path, empty | {"pages": pages})
+    header = html_page[html_page.index("<header>"):html_page.index("</header>")]
+    assert "Low quality" in header and 'href="#page-2"' in header
+    assert 'id="page-2"' in html_page  # the link's target

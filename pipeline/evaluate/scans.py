@@ -26,7 +26,7 @@ class ScanProfile:
 SCAN_PROFILES = {p.name: p for p in (
     ScanProfile("clean"),  # grey at 200 dpi, as the dev set's OAS scan was made
     ScanProfile("office", turn_degrees=(0.4, 0.6), noise_sigma=25.0, blur_px=0.5, jpeg_quality=70),
-    ScanProfile("archive", dpi=100, noise_sigma=10.0, blur_px=0.5, jpeg_quality=60),
+    ScanProfile("archive", dpi=100, turn_degrees=(0.4, 0.4), noise_sigma=30.0, blur_px=0.5, jpeg_quality=60),
 )}
 DEFAULT_SCAN_PROFILE = "clean"
 

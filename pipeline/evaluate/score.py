@@ -160,6 +160,18 @@ def extract_dev_pdfs(paths: list[Path], work_dir: Path):
     return _extract_set(tuple(paths), work_dir)
 
 
+def realworld_report(pdf_dir: Path, work_dir: Path) -> str:
+    """Word recall of other producers' text-layer PDFs against pdftotext, or why it is skipped."""
+    from pipeline.evaluate.pdf_words import folder_pdf_words, render_pdf_words
+
+    if not any(pdf_dir.glob("*.pdf")):
+        return f"(no PDFs in {pdf_dir}: word recall against pdftotext is skipped)"
+    rows = folder_pdf_words(pdf_dir, work_dir)
+    if rows is None:
+        return "(pdftotext not installed (apt-get install poppler-utils): word recall is skipped)"
+    return render_pdf_words(rows)
+
+
 def pdf_comparison(evaluation: "Evaluation", pdf_texts: dict[str, str]) -> str:
     """Per dev PDF and type: F1 of the PDF against its text's gold, F1 of the text itself
     (the seed set), and the difference."""
@@ -635,7 +647,8 @@ def render_set(frame: pd.DataFrame) -> str:
 
 
 def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path, errors: list[str] | None = None,
-                     real_sets: dict[str, Path | None] | None = None, dev_pdf_dir: Path | None = None) -> int:
+                     real_sets: dict[str, Path | None] | None = None, dev_pdf_dir: Path | None = None,
+                     realworld_dir: Path | None = None) -> int:
     from pipeline.errors import ExitCode
     from pipeline.output.corpus_outputs import write_datapackage
     from pipeline.output.storage import write_table
@@ -675,6 +688,8 @@ def evaluate_command(out_dir: Path, clean_dir: Path, gold_dir: Path, errors: lis
     print(render(evaluation))
     if pdf_texts:
         print("\n" + pdf_comparison(evaluation, pdf_texts))
+    if realworld_dir is not None:
+        print("\n" + realworld_report(realworld_dir, out_dir / "realworld_pdfs"))
     write_table(EVALUATION, evaluation.rows, out_dir)
     write_datapackage(out_dir)  # it now lists evaluation.csv too
     print(f"\nwritten: {out_dir / 'evaluation.csv'}")

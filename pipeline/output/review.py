@@ -53,6 +53,7 @@ h2{font-size:15px;margin:18px 0 6px}
 a{color:#1a56a8}
 .legend span.key{display:inline-block;margin-right:12px;padding:0 6px;border-radius:3px}
 .layout-toggle{margin-left:12px;font-size:13px;color:#555}
+.quality-low{margin:4px 0;padding:2px 6px;background:#fff3cd;border:1px solid #e0c36c;border-radius:3px;font-size:13px}
 #layout{display:none}
 .layout-toggle::before{content:"\\2610  "}
 #layout:checked ~ header .layout-toggle::before{content:"\\2611  "}
@@ -221,7 +222,7 @@ def document_page(doc: dict, clean_dir: Path, t: dict[str, Rows]) -> str:
 <header>
 <h1>{html.escape(doc_id)}</h1>
 <div><a href="index.html">all documents</a> · {facts}</div>
-<div class="legend">{legend}<label class="layout-toggle" for="layout">show layout edits (reflow, markup, furniture: {counts["layout_edits"]})</label></div>
+{quality_note(doc, t["pages"])}<div class="legend">{legend}<label class="layout-toggle" for="layout">show layout edits (reflow, markup, furniture: {counts["layout_edits"]})</label></div>
 </header>
 <main>
 <section><h2>Clean text</h2><div class="cleantext">{body}</div></section>
@@ -231,6 +232,23 @@ def document_page(doc: dict, clean_dir: Path, t: dict[str, Rows]) -> str:
 </html>
 """
     return page
+
+
+def quality_note(doc: dict, pages: Rows) -> str:
+    """The header's warning for a document or pages of low quality: why, and which pages
+    (each a link to where it starts in the text); empty when all is well."""
+    low = [p for p in pages if p.get("quality") == "low"]
+    if doc.get("quality") != "low" and not low:
+        return ""
+    parts = []
+    if doc.get("quality") == "low":
+        parts.append(f"document: {html.escape(str(doc.get('quality_reason') or 'low'))}")
+    if low:
+        listed = ", ".join(f'<a href="#page-{int(p["page"])}">{int(p["page"])}</a>'
+                           + (f" ({html.escape(str(p['quality_reason']))})" if not _missing(p.get("quality_reason")) else "")
+                           for p in low)
+        parts.append(f"{len(low)} of {len(pages)} pages: {listed}")
+    return f'<div class="quality-low">Low quality · {" · ".join(parts)}</div>\n'
 
 
 def _summary(table: str, row: dict) -> str:

@@ -169,7 +169,7 @@ PAGES = Table(
         Column("n_chars", "int", "Characters of this page in the clean text.", "4102"),
         Column("ocr_confidence", "float", "Mean tesseract word confidence (0-100); empty unless method is ocr.", "91.3", nullable=True),
         Column("skew_degrees", "float", "Degrees the page image was turned (counter-clockwise) to make its lines level before OCR; 0 when it was level enough; empty unless method is ocr.", "-1.25", nullable=True),
-        Column("ocr_dpi", "float", "Resolution tesseract read the page at: a PDF page rendered at OcrSettings.dpi (200), an image at its own resolution, or upscaled to 200 when it is under 150 dpi (a 100-dpi archive scan: tesseract misreads letters a few pixels high); empty unless method is ocr.", "200", nullable=True),
+        Column("ocr_dpi", "float", "Resolution tesseract read the page at: a PDF page rendered at OcrSettings.dpi (200), an image at its own resolution; a scan under 150 dpi (an image, or a PDF page that is one) is read at its own resolution and upscaled to 200, and smoothed when its paper is noisy (a 100-dpi archive scan: tesseract misreads letters a few pixels high); empty unless method is ocr.", "200", nullable=True),
         Column("quality", "category", "low when the page's clean text is not usable Spanish or English text (as documents.quality).", "ok", categories=QUALITIES),
         Column("quality_reason", "string", "Why quality is low, with the measured share.", "empty after OCR", nullable=True),
         Column("char_start", "int", "Start offset of the page in corpus/clean/<doc_id>.txt.", "0"),

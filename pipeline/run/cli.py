@@ -98,6 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
                           help="also extract the PDFs tests/gold/dev_pdfs.toml names from this folder and "
                                "print how each scores against its text (default ../shared/corpus, skipped "
                                "when absent; OCR of the scans takes minutes the first time)")
+    evaluate.add_argument("--realworld-pdfs", type=Path, default=Path("../shared/realworld-pdfs"), metavar="DIR",
+                          help="also extract the PDFs of this folder (other producers' layouts) and print the "
+                               "share of pdftotext -layout's words each clean text holds (default "
+                               "../shared/realworld-pdfs, skipped when absent or without poppler-utils)")
     evaluate.add_argument("--errors", nargs="*", metavar="TYPE", choices=ERROR_TYPES,
                           help="also list missed and spurious items per document for these types "
                                f"(default with no TYPE: all of {', '.join(ERROR_TYPES)})")
@@ -123,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
 
         errors = list(ERROR_TYPES) if args.errors == [] else args.errors
         return evaluate_command(args.out, args.clean, args.gold, errors,
-                                {"realdev": args.realdev, "realdev2": args.realdev2}, args.dev_pdfs)
+                                {"realdev": args.realdev, "realdev2": args.realdev2}, args.dev_pdfs,
+                                args.realworld_pdfs)
     if args.command == "train":
         from extractors.event_model import EVENT_MODEL_PATH
         from extractors.member_model import MODEL_PATH

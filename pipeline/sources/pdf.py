@@ -163,6 +163,7 @@ def _text_layer_page(job: PageJob) -> tuple[PageText, int] | None:
             # pdfplumber's table finder only on pages drawn with ruling lines: asking for
             # page.lines builds every object of the page, the cost _page_chars avoids
             tables = page_tables(page, job.settings.word_gap_ratio) if ruling >= DEFAULT_MIN_RULING else []
+            fields = page_form_fields(page)
         finally:
             _release_page(page)
     except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many types on broken files
@@ -172,6 +173,7 @@ def _text_layer_page(job: PageJob) -> tuple[PageText, int] | None:
         raise UnreadableDocument(f"cannot read PDF page {job.page} ({type(exc).__name__}: {exc})") from exc
     raw = chars_to_words(chars, job.settings.word_gap_ratio, height, [box for box, _ in tables])
     words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], italic=w["italic"]) for w in raw]
+    words += form_field_words(fields, words)
     real_chars = sum(_real_chars(ch["text"]) for frame in chars.values() for ch in frame if "(cid:" not in ch["text"])
     if real_chars == 0:
         return None
@@ -179,6 +181,48 @@ def _text_layer_page(job: PageJob) -> tuple[PageText, int] | None:
     return words_to_page(words, job.page, PageMethod.TEXT, width, height, job.settings.layout,
                          table_rows=rows, separators=rules), real_chars
 
+
+
+def page_form_fields(page) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """The page's filled-in form fields: (value, (x0, top, x1, bottom)). Read from the page's
+    annotations one level deep (pdfplumber's ``page.annots`` resolves every reference
+    inside them and recursed without end on a federal register's page). Check boxes and
+    choices left blank ('/Off', ' ') have no value; a turned page's fields are not read."""
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.utils import decode_text
+
+    if page.rotation or not page.page_obj.annots:
+        return []
+    x_origin, y_top = float(page.mediabox[0]), float(page.mediabox[3])
+    fields = []
+    for ref in resolve1(page.page_obj.annots) or []:
+        annot = resolve1(ref)
+        if not isinstance(annot, dict) or getattr(resolve1(annot.get("Subtype")), "name", None) != "Widget":
+            continue
+        value = resolve1(annot.get("V"))
+        text = " ".join((decode_text(value) if isinstance(value, bytes) else value if isinstance(value, str) else "").split())
+        rect = [float(resolve1(v)) for v in resolve1(annot.get("Rect")) or []]
+        if text and len(rect) == 4:
+            x0, x1 = sorted((rect[0], rect[2]))
+            y0, y1 = sorted((rect[1], rect[3]))
+            fields.append((text, (x0 - x_origin, y_top - y1, x1 - x_origin, y_top - y0)))
+    return fields
+
+
+def form_field_words(fields: list[tuple[str, tuple]], page_words: list[Word] = ()) -> list[Word]:
+    """The values typed into a form's fields as words in the fields' boxes. A filled form
+    draws them from the fields' own appearance, not the page's text layer: on a federal
+    grant application the agency's name ('U.S. Department of Interior, Fish and Wildlife
+    Service') was missing from the clean text."""
+    words = []
+    for text, (x0, top, x1, bottom) in fields:
+        # one word for the whole value (spread over the box, its words would interleave with
+        # page text drawn inside the field), on a line under any such text (a label)
+        inside = [w.bottom for w in page_words if x0 <= (w.x0 + w.x1) / 2 <= x1 and top <= (w.top + w.bottom) / 2 <= bottom]
+        if inside:
+            top, bottom = max(inside), max(inside) + (bottom - top)
+        words.append(Word(text, x0, x1, top, bottom))
+    return words
 
 
 DEFAULT_MIN_RULING = 4  # ruling lines or rectangles a page needs before tables are looked for

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Make sure tesseract with Spanish and English data is installed; install Debian's
+# Make sure the system packages the pipeline and its evaluation use are installed:
+# tesseract with Spanish and English data (OCR), and poppler-utils (pdftotext, the yardstick
+# `make evaluate` and the tests measure text-layer word recall against). Install Debian's
 # packages when missing and apt-get is usable, else say how to install them.
 set -euo pipefail
 need=()
@@ -10,6 +12,7 @@ else
   grep -qx spa <<<"$langs" || need+=(tesseract-ocr-spa)
   grep -qx eng <<<"$langs" || need+=(tesseract-ocr-eng)
 fi
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 [ ${#need[@]} -eq 0 ] && exit 0
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -22,9 +25,9 @@ if command -v apt-get >/dev/null 2>&1 && { [ "$(id -u)" -eq 0 ] || [ -n "$sudo" 
   exit 0
 fi
 cat >&2 <<MSG
-error: tesseract with Spanish and English data is required and could not be installed here.
-Install it, then re-run make:
-  Debian/Ubuntu: sudo apt-get install tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng
-  macOS:         brew install tesseract tesseract-lang
+error: ${need[*]} are required and could not be installed here.
+Install them, then re-run make:
+  Debian/Ubuntu: sudo apt-get install tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng poppler-utils
+  macOS:         brew install tesseract tesseract-lang poppler
 MSG
 exit 1
