@@ -300,8 +300,8 @@ def _date_heading_events(events: list[EventCandidate], paragraphs: tuple[Paragra
         if event.year is not None:
             continue
         i = _paragraph_at(paragraphs, starts, event.char_start)
-        if i is None or not _is_title_paragraph(paragraphs[i], event.char_end - event.char_start):
-            continue
+        if i is None or paragraphs[i].kind == "list" or not _is_title_paragraph(paragraphs[i], event.char_end - event.char_start):
+            continue  # (an item of a list is no title over the paragraph after it)
         for n, below in enumerate(_block_below(paragraphs, i)):
             if n == 0 and below.dates:
                 event = events[n_event] = replace(event, when=dating_of(below.dates[0], "year.heading_first_date_below"))
@@ -331,10 +331,13 @@ def _paragraph_at(paragraphs: tuple[ParagraphContext, ...], starts: list[int], p
 
 def _block_below(paragraphs: tuple[ParagraphContext, ...], i: int) -> list[ParagraphContext]:
     """The paragraphs under a title paragraph: the next one, and those after it up to the
-    next heading or title line ('IOM Armenia' over the next account)."""
+    next heading or title line ('IOM Armenia' over the next account). An item of a list is
+    no title over a new account: it stays under the heading ('• Online course on …' after
+    an item whose bullet an office scan's OCR lost, under 'Actions Planned for 2008:')."""
     block = []
     for p in paragraphs[i + 1:]:
-        if p.kind == "heading" or p.section_id != paragraphs[i].section_id or block and is_title_line(p.text):
+        if p.kind == "heading" or p.section_id != paragraphs[i].section_id or (
+                block and p.kind != "list" and is_title_line(p.text)):
             break
         block.append(p)
     return block

@@ -257,7 +257,8 @@ def table_to_rows(table, chars: list[dict], word_gap_ratio: float) -> list[tuple
     out = []
     for row in table.rows:
         top, bottom = row.bbox[1], row.bbox[3]
-        cells = [None if cell is None else _cell_lines(_chars_in(chars, cell), word_gap_ratio) for cell in row.cells]
+        row_chars = _chars_in(chars, row.bbox)  # (each cell then searches its row's letters only)
+        cells = [None if cell is None else _cell_lines(_chars_in(row_chars, cell), word_gap_ratio) for cell in row.cells]
         filled = [lines for lines in cells if lines]
         baselines = {tuple(round(line_top) for line_top, _ in lines) for lines in filled}
         if len(filled) >= 2 and len(baselines) == 1 and len(filled[0]) >= 2:

@@ -1,8 +1,10 @@
 """Ruled tables on page images: ruling lines found in the pixels, OCR words put in the cells.
 
 The text-layer path reads a table's ruling lines from the PDF (pdfplumber's table finder);
-a scan has only pixels. Here the lines are long runs of dark pixels (a letter's strokes
-are far shorter), a table is a set of horizontal and vertical lines that cross, its rows
+a scan has only pixels. Here a rule is a long thin line of ink: ink measured against the
+page's own paper and darkest ink (a scanner's hairline is mid-grey), nearly unbroken along
+the line (noise and JPEG leave holes, letters leave gaps) and thin across it (a letter's
+stem is not). A table is a set of horizontal and vertical lines that cross, its rows
 are the bands between horizontal lines and its cells the boxes between the vertical lines
 that cross each band. The page's OCR words are then placed in the cells by their centres,
 so a three-column table comes out as tab-separated rows, as from a text layer, instead of
