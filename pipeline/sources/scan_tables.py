@@ -59,47 +59,45 @@ def image_to_rules(image, dpi: float = DEFAULT_RULE_DPI) -> tuple[list[Rule], li
 
     grey = np.asarray(image.convert("L"))
     height, width = grey.shape
+    level = ink_level(grey)
     scale = dpi / DEFAULT_RULE_DPI
-    window, thickness = _odd(DEFAULT_RULE_WINDOW_PX * scale), _odd(DEFAULT_MAX_RULE_THICKNESS_PX * scale)
-    smooth = _odd(DEFAULT_RULE_SMOOTH_PX * scale)
-    horizontal = _runs_to_rules(_long_runs(
-        _rule_mask(grey_to_ink(grey, smooth, along=1), window, thickness, along=1), DEFAULT_MIN_RULE_SHARE * width))
-    vertical = _runs_to_rules(_long_runs(
-        _rule_mask(grey_to_ink(grey, smooth, along=0), window, thickness, along=0).T,
-        DEFAULT_MIN_VERTICAL_SHARE * height))
+    sizes = (_odd(DEFAULT_RULE_SMOOTH_PX * scale), _odd(DEFAULT_RULE_WINDOW_PX * scale),
+             _odd(DEFAULT_MAX_RULE_THICKNESS_PX * scale))
+    horizontal = _runs_to_rules(_long_runs(_line_pixels(grey, level, *sizes), DEFAULT_MIN_RULE_SHARE * width))
+    # vertical rules are the horizontal ones of the turned page (row-wise filters run fastest)
+    vertical = _runs_to_rules(_long_runs(_line_pixels(np.ascontiguousarray(grey.T), level, *sizes),
+                                         DEFAULT_MIN_VERTICAL_SHARE * height))
     return horizontal, vertical
 
 
-def grey_to_ink(grey, smooth: int = 1, along: int = 1):
-    """The page's ink as a boolean array: pixels darker than the paper by a share of the
-    page's contrast, after averaging ``smooth`` pixels ``along`` an axis (sensor noise
-    averages out along a rule; the rule does not). A fixed grey level loses a scanner's
-    rules: a hairline blurred by the optics and JPEG is mid-grey (about 135 on an office
-    scan where the text layer's render has 60), so the level is set between the page's
-    paper (its median) and its darkest ink."""
+def ink_level(grey) -> float:
+    """The grey level under which a pixel is ink: set between the page's paper (its median)
+    and its darkest ink. A fixed level loses a scanner's rules: a hairline blurred by the
+    optics and JPEG is mid-grey (about 135 on an office scan where the text layer's render
+    has 60). Measured on every third pixel both ways (the same level, a ninth of the work)."""
     import numpy as np
-    from scipy.ndimage import uniform_filter1d
 
-    paper, darkest = float(np.median(grey)), float(np.percentile(grey, DEFAULT_DARKEST_PERCENTILE))
-    level = paper - max(DEFAULT_MIN_INK_CONTRAST, DEFAULT_INK_SHARE * (paper - darkest))
-    return (uniform_filter1d(grey.astype("float32"), smooth, axis=along) if smooth > 1 else grey) < level
+    sample = grey[::3, ::3]
+    paper, darkest = float(np.median(sample)), float(np.percentile(sample, DEFAULT_DARKEST_PERCENTILE))
+    return paper - max(DEFAULT_MIN_INK_CONTRAST, DEFAULT_INK_SHARE * (paper - darkest))
 
 
-def _rule_mask(ink, window: int, thickness: int, along: int):
-    """The pixels of long thin lines running ``along`` the axis (1: horizontal, 0:
-    vertical). Only thin ink counts (ink that crosses the line's direction for fewer than
-    ``thickness`` pixels: a letter's stem, a picture or a black bar do not), and a line's
-    pixel has thin ink on nearly all of the ``window`` pixels along it: a rule does, with the
-    odd hole of noise or JPEG; a row through letters run together by blur does not."""
+def _line_pixels(grey, level: float, smooth: int, window: int, thickness: int):
+    """The pixels of long thin horizontal lines. The grey is averaged over ``smooth`` pixels
+    along the row before it is judged ink (sensor noise averages out along a rule; the rule
+    does not). Only thin ink counts (ink running down for fewer than ``thickness`` pixels: a
+    letter's stem, a picture or a black bar do not), and a line's pixel has thin ink on
+    nearly all of the ``window`` pixels along it: a rule does, with the odd hole of noise or
+    JPEG; a row through letters run together by blur does not."""
+    import numpy as np
     from scipy.ndimage import maximum_filter1d, minimum_filter1d, uniform_filter1d
 
-    across = 1 - along
-    mask = ink.astype("uint8")
-    thick = maximum_filter1d(minimum_filter1d(mask, thickness, axis=across), thickness, axis=across)
-    thin = mask & (thick == 0)
-    covered = uniform_filter1d(thin.astype("float32"), window, axis=along) >= DEFAULT_RULE_COVERAGE
+    ink = ((uniform_filter1d(grey, smooth, axis=1, output=np.float32) if smooth > 1 else grey) < level).view(np.uint8)
+    thick = maximum_filter1d(minimum_filter1d(ink, thickness, axis=0), thickness, axis=0)
+    thin = ink & (thick == 0)
+    covered = uniform_filter1d(thin, window, axis=1, output=np.float32) >= DEFAULT_RULE_COVERAGE
     # a rule's last pixels have paper on one side of their window: its ends are given back
-    return maximum_filter1d(covered.astype("uint8"), window, axis=along) > 0
+    return maximum_filter1d(covered.view(np.uint8), window, axis=1) > 0
 
 
 def _odd(pixels: float) -> int:
