@@ -120,3 +120,17 @@ def test_a_line_that_crosses_one_rule_is_no_row_of_a_table():
     pen.line((600, 420, 900, 420), fill=0, width=2)  # a cell's underlined words, touching its column's rule
     grids = rules_to_grids(*image_to_rules(image), *image.size)
     assert [len(g.rows) for g in grids] == [5]
+
+
+def test_a_junction_of_rules_read_as_a_letter_is_no_word():
+    """bug: on an office scan of MC/INF/266, OCR read the 'T' where a column rule meets the
+    table's top rule as a word of the header ('T Main Areas of Interest'); the next page's
+    repeated header then differed from the first page's and the annex row cut by the page
+    break lost its last members (Tanzania, Zambia, Zimbabwe)."""
+    image = _page()
+    grids = rules_to_grids(*image_to_rules(image), *image.size)
+    words = [_word("Process", 220, 315), _word("Members", 620, 315), _word("Topics", 1020, 315),
+             Word("T", 996, 1004, 296, 318),  # on the rule at x=1000
+             _word("Bali", 220, 380), _word("UN", 620, 380), _word("Smuggling", 1020, 380)]
+    rest, rows = words_into_grids(words, grids)
+    assert [r.text for r in rows] == ["Process\tMembers\tTopics", "Bali\tUN\tSmuggling"]  # a short word in a cell stays

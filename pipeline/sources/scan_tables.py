@@ -31,6 +31,7 @@ DEFAULT_MIN_VERTICAL_SHARE = 0.03  # a vertical rule at least this share of the 
 DEFAULT_JOIN_PX = 3                # pixel rows (columns) of one rule's thickness, and slack at crossings
 DEFAULT_MIN_ROW_PX = 8             # a band between two rules narrower than this is a double rule
 DEFAULT_MAX_PAGE_SHARE = 0.95      # a "table" as wide and tall as the page is its border
+DEFAULT_MAX_JUNCTION_CHARS = 2  # a word this short lying across a column rule is the rule, read as letters
 RULE_AS_TEXT = re.compile(r"[|¦!\[\]{}()_—–\-=~:;.,'\"`]{1,3}")
 
 
@@ -196,11 +197,14 @@ def words_into_grids(words: list[Word], grids: list[Grid]) -> tuple[list[Word], 
     for grid in grids:
         x0, top, x1, bottom = grid.box
         inside = [w for w in rest if x0 <= (w.x0 + w.x1) / 2 <= x1 and top <= (w.top + w.bottom) / 2 <= bottom]
-        # a rule OCR read as a character ('|', '—') is no word of a cell
-        words_of_cells = [w for w in inside if not RULE_AS_TEXT.fullmatch(w.text)]
         if not inside:
             continue
         edges = _distinct(sorted({x for cols in grid.columns for x in cols}), DEFAULT_MIN_ROW_PX)
+        # a rule OCR read as a character ('|', '—'), or a junction of rules read as a letter
+        # (an office scan's 'T' where a column rule meets the top rule, which then kept the
+        # repeated header of the next page from matching the first page's)
+        words_of_cells = [w for w in inside if not RULE_AS_TEXT.fullmatch(w.text) and not (
+            len(w.text) <= DEFAULT_MAX_JUNCTION_CHARS and any(w.x0 - 1 <= x <= w.x1 + 1 for x in edges))]
         lines: list[Line] = []
         for (a, b), cols in zip(zip(grid.rows, grid.rows[1:]), grid.columns):
             band = [w for w in words_of_cells if a <= (w.top + w.bottom) / 2 < b]
