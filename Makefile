@@ -39,9 +39,8 @@ train: setup ## Fit the membership and event models to all gold (extractors/data
 test: setup ## Run the test suite
 	$(PY) -m pytest $(ARGS)
 
-notebook: setup ## Execute notebooks/explore.ipynb in place against output/ (after make extract)
-	@test -f output/documents.parquet || { echo "output/ has no tables yet: run 'make extract' first" >&2; exit 1; }
-	RCP_OUTPUT=$(CURDIR)/output $(VENV)/bin/jupyter-execute --inplace --kernel_name=python3 --timeout=600 notebooks/explore.ipynb
+notebook: setup ## Execute notebooks/explore.ipynb against output/ into output/notebooks/ (after make extract)
+	$(PY) -m pipeline notebook $(ARGS)
 
 bench: setup ## Time the pipeline against bare pdfplumber/tesseract on a scaled corpus (SCALE=small for a quick run); writes output/bench.json
 	$(PY) -m pipeline.evaluate.bench $(if $(SCALE),--scale $(SCALE)) $(if $(WORKERS),--workers $(WORKERS)) $(ARGS)

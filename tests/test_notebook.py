@@ -42,15 +42,21 @@ def tagged(nb, tag: str):
     return cell
 
 
-def test_notebook_runs_against_a_fresh_output(output, monkeypatch):
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    # Which interpreter the kernel runs: the kernel spec "python3" must resolve to this venv.
-    nb.cells.append(nbformat.v4.new_code_cell("import sys; print(sys.prefix)", metadata={"tags": ["interpreter"]}))
-    monkeypatch.setenv("RCP_OUTPUT", str(output))
-    client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=300,
-                                     resources={"metadata": {"path": str(NOTEBOOK.parent)}})
-    client.execute()  # raises CellExecutionError on any failing cell
+def test_notebook_runs_against_a_fresh_output(output, tmp_path):
+    """`make notebook` (python -m pipeline notebook) executes the notebook into the output
+    folder and never writes the tracked file (executing it in place left a dirty git status)."""
+    from pipeline.output.notebook import write_executed_notebook
 
+    tracked = tmp_path / "explore.ipynb"
+    source = nbformat.read(NOTEBOOK, as_version=4)
+    # Which interpreter the kernel runs: the kernel spec "python3" must resolve to this venv.
+    source.cells.append(nbformat.v4.new_code_cell("import sys; print(sys.prefix)", metadata={"tags": ["interpreter"]}))
+    nbformat.write(source, tracked)
+    before = tracked.read_bytes()
+    written = write_executed_notebook(output, tracked)  # raises CellExecutionError on any failing cell
+
+    assert tracked.read_bytes() == before and written == output / "notebooks" / "explore.ipynb"
+    nb = nbformat.read(written, as_version=4)
     assert outputs_text(tagged(nb, "interpreter")).strip() == sys.prefix
     assert str(output.resolve()) in outputs_text(tagged(nb, "setup")), "RCP_OUTPUT was not used"
     memberships = load(output)["memberships"]

@@ -105,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--errors", nargs="*", metavar="TYPE", choices=ERROR_TYPES,
                           help="also list missed and spurious items per document for these types "
                                f"(default with no TYPE: all of {', '.join(ERROR_TYPES)})")
+    notebook = commands.add_parser("notebook", help="execute notebooks/explore.ipynb against a run's output, "
+                                                    "into OUT/notebooks/explore.ipynb (the tracked file is only read)")
+    notebook.add_argument("--out", type=Path, default=Path("output"))
     train = commands.add_parser("train", help="fit the membership and event models to all the gold "
                                               "(extractors/data/membership_model.json, event_model.json)")
     train.add_argument("--model", type=Path, default=None, metavar="FILE",
@@ -129,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         return evaluate_command(args.out, args.clean, args.gold, errors,
                                 {"realdev": args.realdev, "realdev2": args.realdev2}, args.dev_pdfs,
                                 args.realworld_pdfs)
+    if args.command == "notebook":
+        return _notebook(args.out)
     if args.command == "train":
         from extractors.event_model import EVENT_MODEL_PATH
         from extractors.member_model import MODEL_PATH
@@ -173,3 +178,14 @@ def _extract(args) -> int:
     except BrokenPipeError:  # the summary piped into `head`: the run itself is done
         sys.stdout = open(os.devnull, "w")
     return summary.exit_code
+
+
+def _notebook(out_dir: Path) -> int:
+    from pipeline.errors import ExitCode
+    from pipeline.output.notebook import write_executed_notebook
+
+    if not (out_dir / "documents.parquet").exists():
+        print(f"error: {out_dir} has no tables yet: run `make extract` first")
+        return ExitCode.BAD_ARGS
+    print(f"written: {write_executed_notebook(out_dir)}")
+    return ExitCode.OK
