@@ -262,3 +262,47 @@ def test_a_low_quality_document_says_which_pages_and_why(tmp_path):
     header = html_page[html_page.index("<header>"):html_page.index("</header>")]
     assert "Low quality" in header and 'href="#page-2"' in header
     assert 'id="page-2"' in html_page  # the link's target
+
+
+TARGET_OUTLINE = (0xE8, 0xA2, 0x00)  # mark:target's outline colour in the page's CSS
+
+
+def screenshot_at(chromium: str, page: Path, fragment: str, folder: Path) -> Path:
+    """The page opened at #fragment in a 1280 × 900 frame, as a screenshot (headless
+    Chromium draws a blank page when it is asked for a fragment itself)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    png, frame = folder / "at.png", page.parent / f"frame-{fragment}.html"
+    frame.write_text('<!DOCTYPE html><html><head><title>frame</title><style>body{margin:0}'
+                     'iframe{border:0;width:1280px;height:900px}</style></head><body>'
+                     f'<iframe src="{page.name}#{fragment}"></iframe></body></html>', encoding="utf-8")
+    command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={folder / 'profile'}", f"--screenshot={png}", "--window-size=1280,900",
+               frame.resolve().as_uri()]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    finally:
+        frame.unlink()
+    assert done.returncode == 0, done.stderr[-2000:]
+    return png
+
+
+def test_a_linked_highlight_lands_below_the_sticky_header(review, chromium, tmp_path):
+    """bug: a row's link scrolled its highlight under the sticky header (101 px), so the
+    reviewer saw the text after it. Opened at an event's highlight halfway down the text,
+    its outline is on screen, below the header."""
+    from PIL import Image
+
+    options, paths, _ = review
+    page = next(p for p in paths if p.stem == "crm-ppt-report_2002-2003_es")
+    keys = [k for k in check_page(page).row_text if k.startswith("events-")]
+    key = keys[len(keys) // 2]
+    image = Image.open(screenshot_at(chromium, page, key, tmp_path)).convert("RGB")
+    width, height = image.size
+    pixels = image.load()
+    # the header's bottom border: the first grey row across the page under its title
+    header = next(y for y in range(20, height) if pixels[5, y] == pixels[width // 2, y] != (255, 255, 255))
+    outline = [y for y in range(0, height, 2) for x in range(0, width * 11 // 20, 3)
+               if all(abs(a - b) <= 6 for a, b in zip(pixels[x, y], TARGET_OUTLINE))]  # (a date's border is #d69a00)
+    assert outline, f"{key}: its outline is not on screen"
+    assert min(outline) > header, f"{key}: outline at y={min(outline)}, under the header (bottom {header})"

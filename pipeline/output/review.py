@@ -78,6 +78,7 @@ mark.event{background:#d8f3dc;border-bottom:3px solid #2f8f4e;padding-bottom:4px
 .key.proc{background:#cfe3ff}.key.date{background:#ffe7a8}.key.member{background:#f7d2ec}.key.event{background:#d8f3dc}
 .key.edit{text-decoration:underline wavy #d33}
 mark:target{outline:2px solid #e8a200}
+[id]{scroll-margin-top:140px} /* a link lands its target below the sticky header (100-125 px) */
 span.edit{text-decoration:underline wavy #d33;text-decoration-skip-ink:none;cursor:help}
 span.edit.del::after{content:"\\2038";color:#d33;font-size:80%;vertical-align:super}
 span.subtle{text-decoration:none}
