@@ -306,3 +306,22 @@ def test_a_linked_highlight_lands_below_the_sticky_header(review, chromium, tmp_
                if all(abs(a - b) <= 6 for a, b in zip(pixels[x, y], TARGET_OUTLINE))]  # (a date's border is #d69a00)
     assert outline, f"{key}: its outline is not on screen"
     assert min(outline) > header, f"{key}: outline at y={min(outline)}, under the header (bottom {header})"
+
+
+def test_the_header_jumps_to_each_table_with_its_count(review):
+    """In MC/INF/266 the events and memberships tables sat below 109 process rows, with no
+    way there but scrolling: the header links to each table's heading, with its row count."""
+    options, paths, _ = review
+    tables = load(options.out_dir, tables=list(HIGHLIGHTED))
+    for path in paths:
+        if path.name == "index.html":
+            continue
+        checker = check_page(path)
+        source = path.read_text(encoding="utf-8")
+        nav = source[source.index('<nav class="jump">'):source.index("</nav>")]
+        links = re.findall(r'<a href="#([^"]+)">([^<]+) \((\d+)\)</a>', nav)
+        assert [target for target, _, _ in links] == [f"table-{name}" for name in HIGHLIGHTED]
+        assert all(target in checker.ids for target, _, _ in links)
+        for name, (_, label, count) in zip(HIGHLIGHTED, links):
+            rows = tables[name][tables[name]["doc_id"] == path.stem]
+            assert label == name.replace("_", " ") and int(count) == len(rows)

@@ -53,6 +53,7 @@ h2{font-size:15px;margin:18px 0 6px}
 a{color:#1a56a8}
 .legend span.key{display:inline-block;margin-right:12px;padding:0 6px;border-radius:3px}
 .layout-toggle{margin-left:12px;font-size:13px;color:#555}
+nav.jump{font-size:13px;margin:2px 0}
 .quality-low{margin:4px 0;padding:2px 6px;background:#fff3cd;border:1px solid #e0c36c;border-radius:3px;font-size:13px}
 #layout{display:none}
 .layout-toggle::before{content:"\\2610  "}
@@ -165,6 +166,11 @@ def _safe_name(doc_id: str) -> str:
     return doc_id.replace("/", "_").replace("\\", "_")
 
 
+def table_anchor(table: str) -> str:
+    """The id of a table's heading on a review page, which the header's jump links target."""
+    return f"table-{table}"
+
+
 def row_key(table: str, n: int) -> str:
     """The id linking a highlighted span to its table row: '<table>-<n>', n 1-based within the document."""
     return f"{table}-{n}"
@@ -209,6 +215,9 @@ def document_page(doc: dict, clean_dir: Path, t: dict[str, Rows]) -> str:
     facts = " · ".join(f"{k}: {html.escape(str(doc[k]))}" for k in ("symbol", "doc_date", "language", "n_pages", "n_chars")
                        if not _missing(doc.get(k)))
     tables_html = "".join(_rows_table(name, t[name], placed) for name in HIGHLIGHTS)
+    # the tables one after another can be long (109 process rows above MC/INF/266's events)
+    jump = " · ".join(f'<a href="#{table_anchor(name)}">{name.replace("_", " ")} ({len(t[name])})</a>'
+                      for name in HIGHLIGHTS)
     page = f"""<!DOCTYPE html>
 <html lang="{_cell(doc.get('language')) or 'und'}">
 <head>
@@ -223,6 +232,7 @@ def document_page(doc: dict, clean_dir: Path, t: dict[str, Rows]) -> str:
 <header>
 <h1>{html.escape(doc_id)}</h1>
 <div><a href="index.html">all documents</a> · {facts}</div>
+<nav class="jump">tables: {jump}</nav>
 {quality_note(doc, t["pages"])}<div class="legend">{legend}<label class="layout-toggle" for="layout">show layout edits (reflow, markup, furniture: {counts["layout_edits"]})</label></div>
 </header>
 <main>
@@ -349,7 +359,7 @@ def _rows_table(name: str, rows: Rows, placed: set[str]) -> str:
     (a row whose offsets do not fit the clean text is marked 'not placed' instead)."""
     css, label = HIGHLIGHTS[name]
     if not rows:
-        return f'<h2><span class="key {css}">{label}</span> {name} (0)</h2><p>No rows.</p>'
+        return f'<h2 id="{table_anchor(name)}"><span class="key {css}">{label}</span> {name} (0)</h2><p>No rows.</p>'
     columns = [c for c in TABLES[name].column_names if c != "doc_id"]
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
     body = []  # the '#' cell links to the highlight (id of its first fragment)
@@ -361,7 +371,7 @@ def _rows_table(name: str, rows: Rows, placed: set[str]) -> str:
             body.append(f'<tr id="row-{key}"><td><a href="#{key}">{n}</a></td>{cells}</tr>')
         else:
             body.append(f'<tr id="row-{key}" class="unplaced"><td title="offsets outside the clean text">{n} ⚠</td>{cells}</tr>')
-    return (f'<h2><span class="key {css}">{label}</span> {name} ({len(rows)})</h2>'
+    return (f'<h2 id="{table_anchor(name)}"><span class="key {css}">{label}</span> {name} ({len(rows)})</h2>'
             f"<table><thead><tr><th>#</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
 
