@@ -325,3 +325,38 @@ def test_the_header_jumps_to_each_table_with_its_count(review):
         for name, (_, label, count) in zip(HIGHLIGHTED, links):
             rows = tables[name][tables[name]["doc_id"] == path.stem]
             assert label == name.replace("_", " ") and int(count) == len(rows)
+
+
+HEADER_PX = 130  # the sticky header's height at most, legend included
+
+
+def _colour_pixels(png: Path, colour: tuple[int, int, int], x_share: float = 0.55) -> int:
+    """Pixels of ``colour`` in the clean-text pane (the left part of the page, under the
+    header and its legend chips)."""
+    from PIL import Image
+
+    image = Image.open(png).convert("RGB")
+    pixels = image.load()
+    return sum(1 for y in range(HEADER_PX, image.height, 2) for x in range(0, int(image.width * x_share), 2)
+               if pixels[x, y] == colour)
+
+
+def test_a_legend_chip_hides_its_highlights_without_script(review, chromium, tmp_path):
+    """The legend chips looked like toggles and did nothing: each is now the label of a
+    checkbox whose ticked state hides that kind's highlights, in CSS only (the page keeps
+    its script-less CSP). Rendered with the events' box ticked: no event highlight colour
+    in the text, the dates' still there."""
+    options, paths, _ = review
+    page = next(p for p in paths if p.stem == "crm-ppt-report_2002-2003_es")
+    source = page.read_text(encoding="utf-8")
+    assert "<script" not in source and 'for="hide-event"' in source
+    ticked = page.parent / "ticked.html"
+    ticked.write_text(source.replace('id="hide-event">', 'id="hide-event" checked>'), encoding="utf-8")
+    event, date = (0xD8, 0xF3, 0xDC), (0xFF, 0xE7, 0xA8)  # the highlights' backgrounds
+    try:
+        shown, _ = screenshot(chromium, page, tmp_path / "shown")
+        hidden, _ = screenshot(chromium, ticked, tmp_path / "hidden")
+    finally:
+        ticked.unlink()
+    assert _colour_pixels(shown, event) > 200 and _colour_pixels(hidden, event) == 0
+    assert _colour_pixels(hidden, date) > 200

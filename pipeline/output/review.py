@@ -51,11 +51,20 @@ header{padding:10px 18px;background:#fff;border-bottom:1px solid #ddd;position:s
 h1{font-size:18px;margin:0 0 6px}
 h2{font-size:15px;margin:18px 0 6px}
 a{color:#1a56a8}
-.legend span.key{display:inline-block;margin-right:12px;padding:0 6px;border-radius:3px}
+.legend .key{display:inline-block;margin-right:12px;padding:0 6px;border-radius:3px}
 .layout-toggle{margin-left:12px;font-size:13px;color:#555}
 nav.jump{font-size:13px;margin:2px 0}
 .quality-low{margin:4px 0;padding:2px 6px;background:#fff3cd;border:1px solid #e0c36c;border-radius:3px;font-size:13px}
-#layout{display:none}
+#layout,input.hide{display:none}
+label.key{cursor:pointer;user-select:none}
+#hide-proc:checked ~ main mark.proc{background:none;border-bottom:none;padding-bottom:0}
+#hide-proc:checked ~ header label.key.proc{text-decoration:line-through;opacity:.6}
+#hide-date:checked ~ main mark.date{background:none;border-bottom:none;padding-bottom:0}
+#hide-date:checked ~ header label.key.date{text-decoration:line-through;opacity:.6}
+#hide-event:checked ~ main mark.event{background:none;border-bottom:none;padding-bottom:0}
+#hide-event:checked ~ header label.key.event{text-decoration:line-through;opacity:.6}
+#hide-member:checked ~ main mark.member{background:none;border-bottom:none;padding-bottom:0}
+#hide-member:checked ~ header label.key.member{text-decoration:line-through;opacity:.6}
 .layout-toggle::before{content:"\\2610  "}
 #layout:checked ~ header .layout-toggle::before{content:"\\2611  "}
 main{display:grid;grid-template-columns:minmax(0,11fr) minmax(0,9fr);gap:18px;padding:12px 18px}
@@ -210,7 +219,11 @@ def document_page(doc: dict, clean_dir: Path, t: dict[str, Rows]) -> str:
              for p in t["pages"] if not _missing(p["char_start"]) and 0 <= p["char_start"] <= len(text)]
     body = render_text(text, spans + edits, pages)
     title = f"Review: {doc_id}"
-    legend = "".join(f'<span class="key {css}">{label} ({counts[name]})</span>' for name, (css, label) in HIGHLIGHTS.items())
+    # each chip is the label of a hidden checkbox: ticked, its highlights are hidden (CSS
+    # only: the page runs no script); a struck-through chip shows what is hidden
+    legend = "".join(f'<label class="key {css}" for="hide-{css}" title="show or hide these highlights">'
+                     f'{label} ({counts[name]})</label>' for name, (css, label) in HIGHLIGHTS.items())
+    toggles = "".join(f'<input type="checkbox" class="hide" id="hide-{css}">' for css, _ in HIGHLIGHTS.values())
     legend += f'<span class="key edit" title="hover an edit to see the original text">repair edit ({counts["edits"]})</span>'
     facts = " · ".join(f"{k}: {html.escape(str(doc[k]))}" for k in ("symbol", "doc_date", "language", "n_pages", "n_chars")
                        if not _missing(doc.get(k)))
@@ -228,7 +241,7 @@ def document_page(doc: dict, clean_dir: Path, t: dict[str, Rows]) -> str:
 <style>{CSS}</style>
 </head>
 <body>
-<input type="checkbox" id="layout">
+<input type="checkbox" id="layout">{toggles}
 <header>
 <h1>{html.escape(doc_id)}</h1>
 <div><a href="index.html">all documents</a> · {facts}</div>
