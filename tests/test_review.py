@@ -360,3 +360,19 @@ def test_a_legend_chip_hides_its_highlights_without_script(review, chromium, tmp
         ticked.unlink()
     assert _colour_pixels(shown, event) > 200 and _colour_pixels(hidden, event) == 0
     assert _colour_pixels(hidden, date) > 200
+
+
+def test_the_index_shows_each_documents_quality_and_why_when_low():
+    from pipeline.output.review import index_page
+
+    documents = [{"doc_id": "report", "status": "ok", "quality": "ok", "format": "pdf", "n_pages": 3},
+                 {"doc_id": "scan", "status": "ok", "quality": "low", "quality_reason": "garbled OCR (23% of the words)",
+                  "format": "pdf", "n_pages": 2},
+                 {"doc_id": "broken", "status": "error", "quality": None, "error": "encrypted PDF"}]
+    page = index_page(documents, {"report", "scan"}, {})
+    rows = re.findall(r"<tr>(.*?)</tr>", page[page.index("<tbody>"):])
+    cells = [re.findall(r"<td>(.*?)</td>", row) for row in rows]
+    header = re.findall(r"<th>(.*?)</th>", page)
+    quality = header.index("quality")
+    assert [c[quality] for c in cells] == ["ok", "low (garbled OCR (23% of the words))", ""]
+    assert '<a href="scan.html">scan</a>' in cells[1][0] and cells[2][0] == "broken"

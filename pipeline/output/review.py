@@ -392,14 +392,18 @@ def index_page(documents: list[dict], with_page: set[str], counts: dict[str, dic
     """A table of all documents with their rows per table (``counts``: doc_id → table →
     rows), linking to the review pages."""
     counted = (*HIGHLIGHTS, "corrections")
-    head = "".join(f"<th>{h}</th>" for h in ("document", "status", "format", "pages", "language", "symbol", "date",
+    head = "".join(f"<th>{h}</th>" for h in ("document", "status", "quality", "format", "pages", "language", "symbol", "date",
                                             *(name.replace("_", " ") for name in counted), "error"))
     rows = []
     for doc in documents:
         doc_id = doc["doc_id"]
         link = (f'<a href="{html.escape(_safe_name(doc_id))}.html">{html.escape(doc_id)}</a>'
                 if doc_id in with_page else html.escape(doc_id))
-        cells = [link, *(_cell(doc.get(k)) for k in ("status", "format", "n_pages", "language", "symbol", "doc_date")),
+        # a low-quality document says why in its row, as its page's header does
+        quality = _cell(doc.get("quality")) + (f" ({_cell(doc.get('quality_reason'))})"
+                                               if doc.get("quality") == "low" and not _missing(doc.get("quality_reason")) else "")
+        cells = [link, _cell(doc.get("status")), quality,
+                 *(_cell(doc.get(k)) for k in ("format", "n_pages", "language", "symbol", "doc_date")),
                  *(str(counts.get(doc_id, {}).get(name, 0)) for name in counted), _cell(doc.get("error"))]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return f"""<!DOCTYPE html>
