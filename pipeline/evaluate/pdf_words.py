@@ -23,10 +23,8 @@ WORD = re.compile(r"[^\W_]+")
 LETTERS = re.compile(r"[^\W\d_]+")
 
 
-def pdftotext_text(pdf: Path, timeout_s: float = 120.0) -> str | None:
-    """``pdftotext -layout`` of the file, or None when poppler-utils is not installed."""
-    if shutil.which("pdftotext") is None:
-        return None
+def pdftotext_text(pdf: Path, timeout_s: float = 120.0) -> str:
+    """``pdftotext -layout`` of the file (poppler-utils must be installed)."""
     answer = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, timeout=timeout_s)
     return answer.stdout.decode("utf-8", errors="replace")
 
@@ -61,11 +59,9 @@ class PdfWords:
     glued_reference: int
 
 
-def pdf_words(pdf: Path, clean_text: str) -> PdfWords | None:
-    """The file's clean text against pdftotext's words (None without pdftotext)."""
+def pdf_words(pdf: Path, clean_text: str) -> PdfWords:
+    """The file's clean text against pdftotext's words."""
     reference = pdftotext_text(pdf)
-    if reference is None:
-        return None
     ref_words = text_to_words(reference)
     return PdfWords(pdf.name, sum(ref_words.values()), word_recall(ref_words, text_to_words(clean_text)),
                     glued_words(clean_text), glued_words(reference))
@@ -75,19 +71,17 @@ def folder_pdf_words(pdf_dir: Path, work_dir: Path) -> list[PdfWords] | None:
     """Every PDF of ``pdf_dir`` through the pipeline (cached in ``work_dir``), each scored
     against pdftotext; None when pdftotext is not installed."""
     from pipeline import load
-    from pipeline.evaluate.score import _extract_set
+    from pipeline.evaluate.score import extract_set
 
     if shutil.which("pdftotext") is None:
         return None
-    out_dir, clean_dir = _extract_set((pdf_dir,), work_dir)
+    out_dir, clean_dir = extract_set((pdf_dir,), work_dir)
     documents = load(out_dir, tables=["documents"])["documents"]
     doc_of = {Path(path).name: doc_id for path, doc_id in zip(documents["source_path"], documents["doc_id"])}
     rows = []
     for pdf in sorted(pdf_dir.glob("*.pdf")):
         clean = clean_dir / f"{doc_of.get(pdf.name, '')}.txt"
-        row = pdf_words(pdf, clean.read_text(encoding="utf-8") if clean.is_file() else "")
-        if row is not None:
-            rows.append(row)
+        rows.append(pdf_words(pdf, clean.read_text(encoding="utf-8") if clean.is_file() else ""))
     return rows
 
 

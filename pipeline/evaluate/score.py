@@ -120,10 +120,10 @@ def load_realdev_gold(realdev_dir: Path) -> dict[str, dict]:
 def extract_realdev(realdev_dir: Path, work_dir: Path, workers: int | None = None):
     """The realdev texts through the pipeline into ``work_dir``/{output,clean} (cached: an
     unchanged re-run costs nothing). Returns (out_dir, clean_dir)."""
-    return _extract_set((realdev_dir / "texts",), work_dir, workers)
+    return extract_set((realdev_dir / "texts",), work_dir, workers)
 
 
-def _extract_set(inputs: tuple[Path, ...], work_dir: Path, workers: int | None = None):
+def extract_set(inputs: tuple[Path, ...], work_dir: Path, workers: int | None = None):
     """An evaluation set's inputs through the pipeline into ``work_dir``/{output,clean}
     (cached: an unchanged re-run costs nothing). Returns (out_dir, clean_dir)."""
     from pipeline.run.options import RunOptions
@@ -157,7 +157,7 @@ def dev_pdf_scans(gold_dir: Path) -> dict[str, tuple[str, str]]:
 def extract_dev_pdfs(paths: list[Path], work_dir: Path):
     """The dev PDFs through the pipeline into ``work_dir``/{output,clean} (cached, as the
     realdev set is: OCR of the scans and the photo runs once). Returns (out_dir, clean_dir)."""
-    return _extract_set(tuple(paths), work_dir)
+    return extract_set(tuple(paths), work_dir)
 
 
 def realworld_report(pdf_dir: Path, work_dir: Path) -> str:

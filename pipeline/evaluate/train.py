@@ -22,7 +22,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.evaluate.score import DEFAULT_REAL_SETS, REALDEV_ROLES, Counts, _extract_set, load_gold, load_realdev_gold
+from pipeline.evaluate.score import DEFAULT_REAL_SETS, REALDEV_ROLES, Counts, extract_set, load_gold, load_realdev_gold
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENT_BLIND_SETS = {"blind_events": "*.json", "blind_events2": "*.json", "blind_events3": "*.json", "blind_reports": "*.events.json"}  # folder → its gold files
@@ -64,7 +64,7 @@ def set_candidates(gold_set: GoldSet, work_dir: Path) -> dict[str, list]:
     from extractors.membership_rows import document_membership_rows
     from pipeline import load
 
-    out_dir, clean_dir = _extract_set(gold_set.inputs, work_dir / gold_set.name)
+    out_dir, clean_dir = extract_set(gold_set.inputs, work_dir / gold_set.name)
     tables = load(out_dir, tables=["documents", "paragraphs"])
     documents = tables["documents"].set_index("doc_id")
     out = {}
@@ -235,7 +235,7 @@ def event_rows(gold_set: EventGoldSet, work_dir: Path) -> dict[str, list[dict]]:
 
     from pipeline import load
 
-    out_dir, _ = _extract_set(gold_set.inputs, work_dir / gold_set.name)
+    out_dir, _ = extract_set(gold_set.inputs, work_dir / gold_set.name)
     tables = load(out_dir, tables=["events", "event_candidates"])
     rows = pd.concat([tables["events"], tables["event_candidates"]], ignore_index=True)
     out = {}

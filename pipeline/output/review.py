@@ -57,14 +57,6 @@ nav.jump{font-size:13px;margin:2px 0}
 .quality-low{margin:4px 0;padding:2px 6px;background:#fff3cd;border:1px solid #e0c36c;border-radius:3px;font-size:13px}
 #layout,input.hide{display:none}
 label.key{cursor:pointer;user-select:none}
-#hide-proc:checked ~ main mark.proc{background:none;border-bottom:none;padding-bottom:0}
-#hide-proc:checked ~ header label.key.proc{text-decoration:line-through;opacity:.6}
-#hide-date:checked ~ main mark.date{background:none;border-bottom:none;padding-bottom:0}
-#hide-date:checked ~ header label.key.date{text-decoration:line-through;opacity:.6}
-#hide-event:checked ~ main mark.event{background:none;border-bottom:none;padding-bottom:0}
-#hide-event:checked ~ header label.key.event{text-decoration:line-through;opacity:.6}
-#hide-member:checked ~ main mark.member{background:none;border-bottom:none;padding-bottom:0}
-#hide-member:checked ~ header label.key.member{text-decoration:line-through;opacity:.6}
 .layout-toggle::before{content:"\\2610  "}
 #layout:checked ~ header .layout-toggle::before{content:"\\2611  "}
 main{display:grid;grid-template-columns:minmax(0,11fr) minmax(0,9fr);gap:18px;padding:12px 18px}
@@ -99,6 +91,10 @@ span.pb{display:block;border-top:2px dashed #999;margin:8px 0 2px;line-height:1.
 span.pb::before{content:"page " attr(data-page);font:11px system-ui,sans-serif;color:#777}
 span.pb:first-child{border-top:none;margin-top:0}
 """
+# a ticked legend chip hides its kind's highlights and strikes the chip through
+CSS += "".join(f"#hide-{css}:checked ~ main mark.{css}{{background:none;border-bottom:none;padding-bottom:0}}\n"
+               f"#hide-{css}:checked ~ header label.key.{css}{{text-decoration:line-through;opacity:.6}}\n"
+               for css, _ in HIGHLIGHTS.values())
 
 
 @dataclass(slots=True)

@@ -8,7 +8,8 @@ from pipeline.errors import UnreadableDocument
 from pipeline.sources.layout import LayoutSettings, words_to_page
 from pipeline.sources.ocr import OcrSettings, deskewed, image_resolution, image_to_words, mean_confidence, upscaled
 from pipeline.records import Line, PageMethod, PageText, Word
-from pipeline.sources.scan_tables import cell_lines_to_text, image_to_rules, rules_to_grids, words_into_grids
+from pipeline.sources.scan_tables import (cell_lines_to_text, image_to_rules, rules_to_grids, words_into_grids,
+                                          words_to_cell_lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +219,7 @@ def form_field_words(fields: list[tuple[str, tuple]], page_words: list[Word] = (
     for text, (x0, top, x1, bottom) in fields:
         # one word for the whole value (spread over the box, its words would interleave with
         # page text drawn inside the field), on a line under any such text (a label)
-        inside = [w.bottom for w in page_words if x0 <= (w.x0 + w.x1) / 2 <= x1 and top <= (w.top + w.bottom) / 2 <= bottom]
+        inside = [w.bottom for w in page_words if _inside((w.x0 + w.x1) / 2, (w.top + w.bottom) / 2, (x0, top, x1, bottom))]
         if inside:
             top, bottom = max(inside), max(inside) + (bottom - top)
         words.append(Word(text, x0, x1, top, bottom))
@@ -284,14 +285,7 @@ def _cell_lines(chars: list[dict], word_gap_ratio: float) -> list[tuple[float, s
     if not chars:
         return []
     words = WordExtractor(x_tolerance_ratio=word_gap_ratio, keep_blank_chars=False).extract_words(chars)
-    lines: list[list[dict]] = []
-    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
-        if lines and abs(lines[-1][0]["top"] - word["top"]) < 0.5 * (word["bottom"] - word["top"]):
-            lines[-1].append(word)
-        else:
-            lines.append([word])
-    return [(line[0]["top"], " ".join(w["text"] for w in sorted(line, key=lambda w: w["x0"])))
-            for line in lines if any(w["text"].strip() for w in line)]
+    return words_to_cell_lines([Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in words])
 
 
 def _inside(x: float, y: float, box: tuple) -> bool:

@@ -234,11 +234,17 @@ def cell_lines_to_text(text: str) -> str:
 
 
 def _cell_text(words: list[Word]) -> str:
-    """A cell's words in reading order: lines top to bottom, words left to right."""
+    """A cell's words in reading order, its lines joined."""
+    return cell_lines_to_text("\n".join(text for _, text in words_to_cell_lines(words)))
+
+
+def words_to_cell_lines(words: list[Word]) -> list[tuple[float, str]]:
+    """A table cell's words as its lines, top to bottom: (the line's top, its words left to
+    right). Scans and text layers alike."""
     lines: list[list[Word]] = []
     for w in sorted(words, key=lambda w: (w.top, w.x0)):
         if lines and abs(lines[-1][0].top - w.top) < 0.5 * max(w.bottom - w.top, 1.0):
             lines[-1].append(w)
         else:
             lines.append([w])
-    return cell_lines_to_text("\n".join(" ".join(w.text for w in sorted(ln, key=lambda w: w.x0)) for ln in lines))
+    return [(line[0].top, " ".join(w.text for w in sorted(line, key=lambda w: w.x0))) for line in lines]

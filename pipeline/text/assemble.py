@@ -27,7 +27,7 @@ def _furniture_key(text: str) -> str:
     """A margin line's text as pages repeat it: digits (page numbers) as '#', case and
     punctuation ignored (OCR reads one running head's dash as '—' on one page and '-' on
     the next: on an office scan of the OAS summary, 7 of its 28 heads stayed in the text)."""
-    return " ".join(re.sub(r"\d+", "#", re.sub(r"[^\w\d]+", " ", text.lower())).split())
+    return " ".join(re.sub(r"\d+", "#", re.sub(r"\W+", " ", text.lower())).split())
 
 
 def detect_furniture(pages: list[PageText], min_share: float = 0.5) -> list[set[int]]:
