@@ -97,3 +97,27 @@ def test_an_ocr_line_is_not_split_at_a_sentence_gap():
     # counterexample: tesseract's line across a real gutter (many word gaps wide) is split
     xs = [("left", 100, 180), ("column", 207, 330), ("ends", 357, 430), ("right", 700, 780), ("column", 807, 930)]
     assert len(words_to_lines(_ocr_line(xs, (2, 1, 3), height=23), S)) == 2
+
+
+def _line(text, top, height=10.0, x0=72.0, x1=540.0):
+    return Line(text, x0, x1, top, top + height)
+
+
+def test_a_running_head_apart_from_the_body_is_the_header_zone():
+    from pipeline.records import Zone
+    from pipeline.sources.layout import assign_zones
+
+    lines = [_line("Regional Conference on Migration", 24, 9), _line("Body text starts here", 72), _line("and runs on", 85)]
+    zones = [ln.zone for ln in assign_zones(lines, 792, LayoutSettings())]
+    assert zones == [Zone.HEADER, Zone.BODY, Zone.BODY]
+
+
+def test_lines_in_the_margin_band_that_run_on_into_the_body_are_body():
+    # bug: a paragraph starting inside the top band lost its first lines as a running head
+    from pipeline.records import Zone
+    from pipeline.sources.layout import assign_zones
+
+    lines = [_line("The movie opens with", 30), _line("a news report", 43), _line("advertising the way", 56),
+             _line("of life", 69), _line("- 3 -", 770, 8, 290, 320)]
+    zones = [ln.zone for ln in assign_zones(lines, 792, LayoutSettings())]
+    assert zones == [Zone.BODY] * 4 + [Zone.FOOTER]

@@ -23,6 +23,7 @@ class LayoutSettings:
     max_spanning_share: float = 0.35  # lines allowed to cross the gutter (titles, full-width text)
     margin_share: float = 0.07      # top/bottom bands where running headers and footers live
     paragraph_gap: float = 1.5      # vertical gap > this × typical line pitch starts a paragraph
+    running_leading: float = 0.6    # a margin line this × its height or less above/below body text runs on into it
     max_gutter_crossing: float = 0.08  # a column gutter: at most this share of baselines have a word across it …
     min_gutter_sides: float = 0.5      # … and at least this share have words on both sides of it
     gutter_gap: float = 0.8  # a line splits at a gutter where its words are this × line height apart (a space: ~0.3)
@@ -31,6 +32,9 @@ class LayoutSettings:
     footnote_size: float = 0.9
     footnote_size_alone: float = 0.85
     footnote_max_share: float = 0.6  # footnotes never take more than this share of the body lines
+
+
+DEFAULT_SAME_SIZE = 0.8  # two lines whose heights differ by less than this ratio are set in one size
 
 
 def words_to_lines(words: list[Word], settings: LayoutSettings) -> list[Line]:
@@ -248,17 +252,47 @@ def mark_paragraph_breaks(lines: list[Line], settings: LayoutSettings) -> list[L
 
 
 def assign_zones(lines: list[Line], height: float, settings: LayoutSettings) -> list[Line]:
+    """Lines in the top and bottom bands are the header and footer zones, unless they run
+    on into the body: a paragraph that starts high on the page is body text (on a public
+    PDF with one paragraph on every page, its first three lines were taken as a running
+    head repeated on eight pages and left the text)."""
     band = settings.margin_share * height
+    header = [ln for ln in lines if ln.bottom <= band]
+    footer = [ln for ln in lines if ln.top >= height - band and ln.bottom > band]
+    body = [ln for ln in lines if ln.bottom > band and ln.top < height - band]
+    header_body = _running_into(sorted(header, key=lambda ln: -ln.top), body, settings, below=True)
+    footer_body = _running_into(sorted(footer, key=lambda ln: ln.top), body, settings, below=False)
     zoned = []
     for line in lines:
         # running heads and footers are matched across pages as plain text
-        if line.bottom <= band:
+        if line.bottom <= band and id(line) not in header_body:
             zoned.append(replace(line, zone=Zone.HEADER, text=plain(line.text)))
-        elif line.top >= height - band:
+        elif line.top >= height - band and line.bottom > band and id(line) not in footer_body:
             zoned.append(replace(line, zone=Zone.FOOTER, text=plain(line.text)))
         else:
             zoned.append(line)
     return zoned
+
+
+def _running_into(margin: list[Line], body: list[Line], settings: LayoutSettings, below: bool) -> set[int]:
+    """ids of the margin lines that chain into the body at ordinary leading: each one close
+    to a line already in the chain (the body's nearest lines first), of similar size and
+    overlapping it across. ``margin``: nearest to the body first; ``below``: the body lies
+    below the margin (the header band)."""
+    chain = sorted(body, key=lambda ln: ln.top if below else -ln.bottom)[:4]
+    attached: set[int] = set()
+    for line in margin:
+        size = line.bottom - line.top
+        for other in chain:
+            other_size = other.bottom - other.top
+            gap = other.top - line.bottom if below else line.top - other.bottom
+            if (-0.5 * size < gap <= settings.running_leading * max(size, other_size)
+                    and min(size, other_size) >= DEFAULT_SAME_SIZE * max(size, other_size)
+                    and min(line.x1, other.x1) > max(line.x0, other.x0)):
+                attached.add(id(line))
+                chain.append(line)
+                break
+    return attached
 
 
 NOTE_OPENING = re.compile(r"^(?:<sup>)?(\d{1,3}|[*†‡])(?:</sup>)?(?:\s+|(?=[^\W\d_]))(?=\S)")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from types import SimpleNamespace
 
 from pipeline.errors import UnreadableDocument
 from pipeline.sources.layout import LayoutSettings, words_to_page
@@ -164,7 +165,7 @@ def _text_layer_page(job: PageJob) -> tuple[PageText, int] | None:
             # pdfplumber's table finder only on pages drawn with ruling lines: asking for
             # page.lines builds every object of the page, the cost _page_chars avoids
             tables = page_tables(page, job.settings.word_gap_ratio) if ruling >= DEFAULT_MIN_RULING else []
-            fields = page_form_fields(page)
+            annotations = page_annotation_texts(page)
         finally:
             _release_page(page)
     except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many types on broken files
@@ -174,7 +175,7 @@ def _text_layer_page(job: PageJob) -> tuple[PageText, int] | None:
         raise UnreadableDocument(f"cannot read PDF page {job.page} ({type(exc).__name__}: {exc})") from exc
     raw = chars_to_words(chars, job.settings.word_gap_ratio, height, [box for box, _ in tables])
     words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], italic=w["italic"]) for w in raw]
-    words += form_field_words(fields, words)
+    words += annotation_words(annotations, words)
     real_chars = sum(_real_chars(ch["text"]) for frame in chars.values() for ch in frame if "(cid:" not in ch["text"])
     if real_chars == 0:
         return None
@@ -184,11 +185,16 @@ def _text_layer_page(job: PageJob) -> tuple[PageText, int] | None:
 
 
 
-def page_form_fields(page) -> list[tuple[str, tuple[float, float, float, float]]]:
-    """The page's filled-in form fields: (value, (x0, top, x1, bottom)). Read from the page's
-    annotations one level deep (pdfplumber's ``page.annots`` resolves every reference
-    inside them and recursed without end on a federal register's page). Check boxes and
-    choices left blank ('/Off', ' ') have no value; a turned page's fields are not read."""
+DRAWN_ANNOTATIONS = ("FreeText", "Stamp")  # annotations whose appearance draws text on the page
+
+
+def page_annotation_texts(page) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """The text the page's annotations draw: (text, (x0, top, x1, bottom)). A filled-in form
+    field gives its value; a stamp or a typed-on comment (FreeText) the text of its
+    appearance, or its contents. Read from the page's annotations one level deep
+    (pdfplumber's ``page.annots`` resolves every reference inside them and recursed without
+    end on a federal register's page). Check boxes and choices left blank ('/Off', ' ') have
+    no value; a turned page's annotations are not read."""
     from pdfminer.pdftypes import resolve1
     from pdfminer.utils import decode_text
 
@@ -198,9 +204,15 @@ def page_form_fields(page) -> list[tuple[str, tuple[float, float, float, float]]
     fields = []
     for ref in resolve1(page.page_obj.annots) or []:
         annot = resolve1(ref)
-        if not isinstance(annot, dict) or getattr(resolve1(annot.get("Subtype")), "name", None) != "Widget":
+        if not isinstance(annot, dict):
             continue
-        value = resolve1(annot.get("V"))
+        kind = getattr(resolve1(annot.get("Subtype")), "name", None)
+        if kind == "Widget":
+            value = resolve1(annot.get("V"))
+        elif kind in DRAWN_ANNOTATIONS:
+            value = appearance_text(annot) or resolve1(annot.get("Contents"))
+        else:
+            continue
         text = " ".join((decode_text(value) if isinstance(value, bytes) else value if isinstance(value, str) else "").split())
         rect = [float(resolve1(v)) for v in resolve1(annot.get("Rect")) or []]
         if text and len(rect) == 4:
@@ -210,18 +222,56 @@ def page_form_fields(page) -> list[tuple[str, tuple[float, float, float, float]]
     return fields
 
 
-def form_field_words(fields: list[tuple[str, tuple]], page_words: list[Word] = ()) -> list[Word]:
-    """The values typed into a form's fields as words in the fields' boxes. A filled form
-    draws them from the fields' own appearance, not the page's text layer: on a federal
-    grant application the agency's name ('U.S. Department of Interior, Fish and Wildlife
-    Service') was missing from the clean text."""
+def appearance_text(annot: dict) -> str:
+    """The characters an annotation's normal appearance draws, in drawing order ('' when it
+    has none or pdfminer cannot read it). pdftotext shows a stamp's text; pdfplumber reads
+    only the page's own content."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LTChar
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    appearance = resolve1(annot.get("AP"))
+    stream = resolve1(appearance.get("N")) if isinstance(appearance, dict) else None
+    if not isinstance(stream, PDFStream):
+        return ""
+    try:
+        box = [float(resolve1(v)) for v in resolve1(stream.get("BBox")) or [0, 0, 0, 0]]
+        canvas = SimpleNamespace(mediabox=box, cropbox=box, rotate=0, pageid=0)
+        manager = PDFResourceManager()
+        device = PDFPageAggregator(manager)
+        device.begin_page(canvas, (1, 0, 0, 1, 0, 0))
+        PDFPageInterpreter(manager, device).render_contents(resolve1(stream.get("Resources")) or {}, [stream])
+        device.end_page(canvas)
+    except Exception:  # a broken appearance stream loses the stamp, not the page
+        return ""
+    chars: list[str] = []
+
+    def walk(item) -> None:
+        if isinstance(item, LTChar):
+            chars.append(item.get_text())
+        elif hasattr(item, "__iter__"):
+            for child in item:
+                walk(child)
+
+    walk(device.get_result())
+    return "".join(chars)
+
+
+def annotation_words(fields: list[tuple[str, tuple]], page_words: list[Word] = ()) -> list[Word]:
+    """The annotations' texts as words in their boxes. A filled form draws its values from
+    the fields' own appearance, not the page's text layer: on a federal grant application
+    the agency's name ('U.S. Department of Interior, Fish and Wildlife Service') was missing
+    from the clean text."""
     words = []
     for text, (x0, top, x1, bottom) in fields:
         # one word for the whole value (spread over the box, its words would interleave with
         # page text drawn inside the field), on a line under any such text (a label)
-        inside = [w.bottom for w in page_words if _inside((w.x0 + w.x1) / 2, (w.top + w.bottom) / 2, (x0, top, x1, bottom))]
+        # in the size of that text (a stamp's box is many lines tall)
+        inside = [w for w in page_words if _inside((w.x0 + w.x1) / 2, (w.top + w.bottom) / 2, (x0, top, x1, bottom))]
         if inside:
-            top, bottom = max(inside), max(inside) + (bottom - top)
+            top = max(w.bottom for w in inside)
+            bottom = top + min(bottom - top, max(w.bottom - w.top for w in inside))
         words.append(Word(text, x0, x1, top, bottom))
     return words
 
