@@ -20,7 +20,7 @@ from pipeline.run.runner import run
 from tests.conftest import RAW
 
 DOCS = (RAW / "crm-puebla-brochure_2004_ocr_es.txt", RAW / "crm-ppt-report_2002-2003_es.txt")
-HIGHLIGHTED = ("process_mentions", "dates", "events", "memberships")
+HIGHLIGHTED = ("process_mentions", "dates", "events", "memberships", "event_candidates", "membership_candidates")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 CHROMIUM = "/usr/bin/chromium"
 

@@ -163,7 +163,8 @@ def membership_panel(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         rows.append({"process_id": pid, "member_id": mid, "member_type": first["member_type"], "year": int(year),
                      "status": first["role"], "n_documents": group["doc_id"].nunique(),
                      "doc_ids": sorted(group["doc_id"].unique()), "evidence_doc_id": first["doc_id"],
-                     "evidence_char_start": int(first["char_start"]), "evidence_rule_id": first["rule_id"]})
+                     "evidence_char_start": None if is_missing(first["char_start"]) else int(first["char_start"]),
+                     "evidence_rule_id": first["rule_id"]})
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipeline.output.decisions import DECIDED_TABLES, decision_line
 from pipeline.output.storage import iter_document_tables, write_atomic
 from pipeline.output.tables import TABLES
 from pipeline.textedit import origin_from_runs
@@ -35,9 +36,16 @@ HIGHLIGHTS: dict[str, tuple[str, str]] = {
     "dates": ("date", "date"),
     "events": ("event", "event"),
     "memberships": ("member", "member"),
+    # rows the model scored under the confidence threshold: to check, not counted
+    "event_candidates": ("cand-event", "event to check"),
+    "membership_candidates": ("cand-member", "member to check"),
 }
 # Layering when two spans cover exactly the same text: the first listed is outermost.
-RANK = {"events": 0, "memberships": 1, "process_mentions": 2, "dates": 3, "edit": 4}
+RANK = {"events": 0, "event_candidates": 0, "memberships": 1, "membership_candidates": 1, "process_mentions": 2,
+        "dates": 3, "edit": 4}
+# the table a row's decision names: a candidate's is the table it would join
+DECIDED_AS = {n: d.name for d in DECIDED_TABLES.values() for n in (d.name, d.candidates) if n}
+MEMBER_ROLES = ("member", "observer", "participant")
 # Edits that change words are marked; the very numerous layout edits are hidden unless asked for.
 MARKED_STEPS = ("unicode", "ocr_confusion", "dehyphen", "bullet")
 # Long free-text columns wrap in the row tables; the others stay on one line.
@@ -70,14 +78,26 @@ th{background:#f0f0f0}
 td{white-space:nowrap}
 tr.unplaced{background:#fde2e2}
 table.index td{white-space:normal}
-td.wrap{white-space:normal;min-width:14em;max-width:30em}
+td.wrap{white-space:normal;min-width:12em;max-width:24em}
+details.more summary{cursor:pointer;list-style:none;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:24em}
+details.more[open] summary{display:none}
+details.more[open]{white-space:normal;min-width:20em}
 tr:target{outline:2px solid #e8a200}
 mark{color:inherit;border-radius:2px}
 mark.proc{background:#cfe3ff;border-bottom:2px solid #3a78d6}
 mark.date{background:#ffe7a8;border-bottom:2px solid #d69a00}
 mark.member{background:#f7d2ec;border-bottom:2px solid #b8418f}
 mark.event{background:#d8f3dc;border-bottom:3px solid #2f8f4e;padding-bottom:4px}
+mark.cand-member{border-bottom:2px dashed #b8418f}
+mark.cand-event{border-bottom:2px dashed #2f8f4e;padding-bottom:4px}
 .key.proc{background:#cfe3ff}.key.date{background:#ffe7a8}.key.member{background:#f7d2ec}.key.event{background:#d8f3dc}
+.key.cand-member{border-bottom:2px dashed #b8418f}.key.cand-event{border-bottom:2px dashed #2f8f4e}
+td.decide details{max-width:34em}
+td.decide summary{cursor:pointer;color:#1a56a8}
+td.decide code{display:block;white-space:pre;font-size:11px;background:#f4f4f4;margin:2px 0;padding:1px 3px;user-select:all}
+tr.rejected td{text-decoration:line-through;color:#888}
+tr.rejected td.decide{text-decoration:none}
+h2.to-check{border-top:2px dashed #bbb;padding-top:8px}
 .key.edit{text-decoration:underline wavy #d33}
 mark:target{outline:2px solid #e8a200}
 [id]{scroll-margin-top:140px} /* a link lands its target below the sticky header (100-125 px) */
@@ -132,6 +152,7 @@ def write_review_pages(out_dir: Path, clean_dir: Path, tables: dict[str, pd.Data
         per_document = ((doc, {name: rows.get(doc["doc_id"], []) for name, rows in by_doc.items()})
                         for doc in tables["documents"].to_dict("records"))
     review_dir = Path(out_dir) / REVIEW_DIR
+    decisions = _decisions_by_doc(Path(out_dir))
     written: list[Path] = []
     with_page: set[str] = set()
     documents: list[dict] = []
@@ -143,22 +164,30 @@ def write_review_pages(out_dir: Path, clean_dir: Path, tables: dict[str, pd.Data
         if doc["status"] != "ok" or not (Path(clean_dir) / f"{doc_id}.txt").exists():
             continue
         path = review_dir / f"{_safe_name(doc_id)}.html"
-        write_atomic(path, document_page(doc, Path(clean_dir), doc_tables))
+        write_atomic(path, document_page(doc, Path(clean_dir), doc_tables, decisions.get(doc_id, [])))
         written.append(path)
         with_page.add(doc_id)
     index = review_dir / "index.html"
-    write_atomic(index, index_page(documents, with_page, counts))
+    # decisions naming no document of the run, and malformed lines, are listed on the index
+    write_atomic(index, index_page(documents, with_page, counts, decisions.get(None, [])))
     written.append(index)
     for stale in set(review_dir.glob("*.html")) - set(written):
         stale.unlink(missing_ok=True)
     return written
 
 
-def _by_doc(frame: pd.DataFrame | None) -> dict[str, Rows]:
-    """Rows per document, in table order (one to_dict per table: per-group calls are slow)."""
-    grouped: dict[str, Rows] = {}
+def _decisions_by_doc(out_dir: Path) -> dict[str, Rows]:
+    """The last table writing's report on the reviewer decisions, per document."""
+    path = out_dir / "review_decisions.parquet"
+    return _by_doc(pd.read_parquet(path)) if path.exists() else {}
+
+
+def _by_doc(frame: pd.DataFrame | None) -> dict[str | None, Rows]:
+    """Rows per document, in table order (one to_dict per table: per-group calls are slow);
+    rows without a document under None."""
+    grouped: dict[str | None, Rows] = {}
     for row in ([] if frame is None else frame.to_dict("records")):
-        grouped.setdefault(row["doc_id"], []).append(row)
+        grouped.setdefault(None if _missing(row["doc_id"]) else row["doc_id"], []).append(row)
     return grouped
 
 
@@ -176,7 +205,7 @@ def table_anchor(table: str) -> str:
     return f"table-{table}"
 
 
-def row_key(table: str, n: int) -> str:
+def row_anchor(table: str, n: int) -> str:
     """The id linking a highlighted span to its table row: '<table>-<n>', n 1-based within the document."""
     return f"{table}-{n}"
 
@@ -191,10 +220,11 @@ def clean_to_source(clean_dir: Path, doc_id: str) -> np.ndarray | None:
     return np.maximum.accumulate(origin_from_runs(runs)) if runs else None
 
 
-def document_page(doc: dict, clean_dir: Path, t: dict[str, Rows]) -> str:
+def document_page(doc: dict, clean_dir: Path, t: dict[str, Rows], decisions: Rows = ()) -> str:
     """The HTML of one document's review page."""
     doc_id = doc["doc_id"]
     text = (clean_dir / f"{doc_id}.txt").read_text(encoding="utf-8")
+    t = {name: t.get(name, []) for name in (*HIGHLIGHTS, "corrections", "pages")}
     spans: list[Span] = []
     counts: Counter = Counter()
     placed: set[str] = set()
@@ -204,7 +234,7 @@ def document_page(doc: dict, clean_dir: Path, t: dict[str, Rows]) -> str:
             start, end = row["char_start"], row["char_end"]
             if _missing(start) or _missing(end) or not 0 <= start <= end <= len(text):
                 continue  # still listed in its table, flagged there as not placed
-            key = row_key(name, n)
+            key = row_anchor(name, n)
             placed.add(key)
             spans.append(Span(int(start), int(end), "mark", {"class": f"hl {css}", "data-row": key,
                                                              "title": f"{key}: {_summary(name, row)}"},
@@ -223,7 +253,11 @@ def document_page(doc: dict, clean_dir: Path, t: dict[str, Rows]) -> str:
     legend += f'<span class="key edit" title="hover an edit to see the original text">repair edit ({counts["edits"]})</span>'
     facts = " · ".join(f"{k}: {html.escape(str(doc[k]))}" for k in ("symbol", "doc_date", "language", "n_pages", "n_chars")
                        if not _missing(doc.get(k)))
-    tables_html = "".join(_rows_table(name, t[name], placed) for name in HIGHLIGHTS)
+    decided = {(DECIDED_AS[d["table"]], row_id): d for d in decisions if d["status"] != "invalid"
+               for row_id in (d["row_ids"] if d["row_ids"] is not None else ())}
+    sha = str(doc.get("sha256") or doc_id)
+    tables_html = "".join(_rows_table(name, t[name], placed, sha, decided) for name in HIGHLIGHTS)
+    tables_html += decisions_table(decisions)
     # the tables one after another can be long (109 process rows above MC/INF/266's events)
     jump = " · ".join(f'<a href="#{table_anchor(name)}">{name.replace("_", " ")} ({len(t[name])})</a>'
                       for name in HIGHLIGHTS)
@@ -281,7 +315,7 @@ def _summary(table: str, row: dict) -> str:
         return f"process {v('process_id')} ({v('rule_id')})"
     if table == "dates":
         return f"{v('date_iso')} ({v('precision')})"
-    if table == "events":
+    if DECIDED_AS.get(table) == "events":
         return f"{v('kind')}: {v('title')} {v('date_iso') or v('year')} {v('location')} [{v('process_id')}]".strip()
     return f"{v('member_id')} {v('role')} of {v('process_id')}"
 
@@ -363,30 +397,89 @@ def _cell(value) -> str:
     return "" if _missing(value) else html.escape(str(value))
 
 
-def _rows_table(name: str, rows: Rows, placed: set[str]) -> str:
+DEFAULT_CELL_CHARS = 60  # a longer value shows its start, the whole of it on a click
+
+
+def _compact_cell(value) -> str:
+    """A row table's cell: a long value (evidence, evidence ids) shortened to its start,
+    the whole value one click away (a details element: the page runs no script)."""
+    text = _cell(value)
+    if len(text) <= DEFAULT_CELL_CHARS:
+        return text
+    plain = "; ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+    return (f'<details class="more"><summary>{html.escape(plain[:DEFAULT_CELL_CHARS].rstrip())}…</summary>'
+            f"{text}</details>")
+
+
+def _rows_table(name: str, rows: Rows, placed: set[str], document: str = "", decided: dict | None = None) -> str:
     """The document's rows of one table; each row links to its highlight in the text
-    (a row whose offsets do not fit the clean text is marked 'not placed' instead)."""
+    (a row whose offsets do not fit the clean text is marked 'not placed' instead). Rows a
+    reviewer can decide on carry their decision and the lines to paste into the decisions
+    file."""
     css, label = HIGHLIGHTS[name]
+    to_check = name.endswith("_candidates")
+    css_class = ' class="to-check"' if to_check else ""
+    heading = (f'<h2 id="{table_anchor(name)}"{css_class}>'
+               f'<span class="key {css}">{label}</span> {name} ({len(rows)})</h2>')
+    if to_check:
+        heading += "<p>Under the model's confidence threshold: not in the tables unless a reviewer accepts them.</p>"
     if not rows:
-        return f'<h2 id="{table_anchor(name)}"><span class="key {css}">{label}</span> {name} (0)</h2><p>No rows.</p>'
-    columns = [c for c in TABLES[name].column_names if c != "doc_id"]
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+        return heading + "<p>No rows.</p>"
+    decidable = name in DECIDED_AS
+    columns = [c for c in TABLES[name].column_names if c not in ("doc_id", "source", "decision")]
+    head = ("<th>decision</th>" if decidable else "") + "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    id_column = DECIDED_TABLES[DECIDED_AS[name]].id_column if decidable else ""
     body = []  # the '#' cell links to the highlight (id of its first fragment)
     for n, row in enumerate(rows, start=1):
-        key = row_key(name, n)
-        cells = "".join(f'<td class="wrap">{_cell(row[c])}</td>' if c in WRAPPED else f"<td>{_cell(row[c])}</td>"
-                        for c in columns)
+        key = row_anchor(name, n)
+        decision = (decided or {}).get((DECIDED_AS.get(name), str(row.get(id_column)))) if decidable else None
+        cells = (decide_cell(name, row, document, decision) if decidable else "") + "".join(
+            f'<td class="wrap">{_compact_cell(row[c])}</td>' if c in WRAPPED else f"<td>{_compact_cell(row[c])}</td>"
+            for c in columns)
+        rejected = ' class="rejected"' if decision and decision["action"] == "reject" else ""
         if key in placed:
-            body.append(f'<tr id="row-{key}"><td><a href="#{key}">{n}</a></td>{cells}</tr>')
+            body.append(f'<tr id="row-{key}"{rejected}><td><a href="#{key}">{n}</a></td>{cells}</tr>')
         else:
             body.append(f'<tr id="row-{key}" class="unplaced"><td title="offsets outside the clean text">{n} ⚠</td>{cells}</tr>')
-    return (f'<h2 id="{table_anchor(name)}"><span class="key {css}">{label}</span> {name} ({len(rows)})</h2>'
-            f"<table><thead><tr><th>#</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+    return heading + f"<table><thead><tr><th>#</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def index_page(documents: list[dict], with_page: set[str], counts: dict[str, dict[str, int]]) -> str:
+def decide_cell(name: str, row: dict, document: str, decision: dict | None) -> str:
+    """The row's decision (or 'decide'), opening to the lines a reviewer pastes into
+    review/decisions.csv to accept it, reject it or (a membership) change its role."""
+    table = DECIDED_AS[name]
+    if decision:
+        change = f" {decision['change']}" if not _missing(decision.get("change")) else ""
+        summary = html.escape(f"{decision['action']}{change} (line {decision['line']})")
+    else:
+        summary = "decide"
+    lines = [decision_line(document, table, row, "accept"), decision_line(document, table, row, "reject")]
+    if table == "memberships":
+        lines += [decision_line(document, table, row, "set", f"role={role}") for role in MEMBER_ROLES
+                  if role != row.get("role")]
+    codes = "".join(f"<code>{html.escape(line)}</code>" for line in lines)
+    return f'<td class="decide"><details><summary>{summary}</summary>{codes}</details></td>'
+
+
+def decisions_table(decisions: Rows, title: str = "reviewer decisions") -> str:
+    """Reviewer decisions (review_decisions rows) with what became of each."""
+    if not decisions:
+        return ""
+    columns = ("line", *(("document",) if any(_missing(d.get("doc_id")) for d in decisions) else ()),
+               "table", "key", "action", "change", "reviewer", "note", "status", "detail")
+    head = "".join(f"<th>{c}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f'<td class="wrap">{_cell(d.get(c))}</td>' if c in ("key", "note", "detail")
+                                    else f"<td>{_cell(d.get(c))}</td>" for c in columns) + "</tr>"
+                   for d in sorted(decisions, key=lambda d: d["line"]))
+    return (f'<h2 id="{table_anchor("decisions")}">{title} ({len(decisions)})</h2>'
+            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def index_page(documents: list[dict], with_page: set[str], counts: dict[str, dict[str, int]],
+               stray_decisions: Rows = ()) -> str:
     """A table of all documents with their rows per table (``counts``: doc_id → table →
-    rows), linking to the review pages."""
+    rows), linking to the review pages; then the reviewer decisions that name no document
+    of the run or are malformed."""
     counted = (*HIGHLIGHTS, "corrections")
     head = "".join(f"<th>{h}</th>" for h in ("document", "status", "quality", "format", "pages", "language", "symbol", "date",
                                             *(name.replace("_", " ") for name in counted), "error"))
@@ -413,7 +506,8 @@ def index_page(documents: list[dict], with_page: set[str], counts: dict[str, dic
 <body>
 <header><h1>Review pages</h1><div>One page per document processed without error: the clean text with the extracted
 rows highlighted and the repair edits marked. Counts are rows per table.</div></header>
-<main style="display:block"><table class="index"><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></main>
+<main style="display:block"><table class="index"><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>
+{decisions_table(stray_decisions, "reviewer decisions applied to no document (malformed, or naming no document of this run)")}</main>
 </body>
 </html>
 """

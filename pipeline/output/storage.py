@@ -274,6 +274,12 @@ def read_any_cached(out_dir: Path, doc_id: str) -> dict | None:
     return cached if isinstance(cached.get("tables"), dict) and cached["tables"].get("documents") else None
 
 
+def conformed_rows(table: Table, rows: list[dict]) -> list[dict]:
+    """Rows with exactly the table's columns: unknown ones dropped, missing ones at their
+    declared default (rows cached before the column existed)."""
+    return [{c.name: row.get(c.name, c.default) for c in table.columns} for row in rows]
+
+
 def conform_cached(tables: dict[str, list[dict]]) -> dict[str, list[dict]] | None:
     """Rows of an earlier pipeline version with today's columns (unknown ones dropped, new
     ones empty), or None when they cannot satisfy today's declarations."""
@@ -281,7 +287,7 @@ def conform_cached(tables: dict[str, list[dict]]) -> dict[str, list[dict]] | Non
 
     out = {}
     for name, table in RUN_TABLES.items():
-        rows = [{c: row.get(c) for c in table.column_names} for row in tables.get(name, [])]
+        rows = conformed_rows(table, tables.get(name, []))
         try:
             rows_to_frame(table, rows)
         except TableError:
@@ -305,7 +311,8 @@ def iter_document_tables(out_dir: Path, names) -> "Iterator[tuple[dict, dict[str
     documents = read_tables(out_dir, names=("documents",))["documents"]
     for doc in documents.to_dict("records"):
         raw = cached_tables(out_dir, doc["doc_id"])
-        yield doc, {name: rows_to_frame(TABLES[name], raw.get(name, [])).to_dict("records") for name in names}
+        yield doc, {name: rows_to_frame(TABLES[name], conformed_rows(TABLES[name], raw.get(name, []))).to_dict("records")
+                    for name in names}
 
 
 def write_cached(out_dir: Path, doc_id: str, sha256: str, version: str, tables: dict, origin_runs,

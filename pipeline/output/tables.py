@@ -49,6 +49,7 @@ class Column:
     categories: tuple[str, ...] = ()
     separator: str = DEFAULT_LIST_SEPARATOR
     bound: str = "start"
+    default: object = None  # the value of rows written before the column existed (pipeline.output.storage.conform_cached)
 
     def __post_init__(self) -> None:
         if self.dtype not in DTYPES:
@@ -84,6 +85,7 @@ QUALITIES = ("ok", "low")
 PARAGRAPH_KINDS = ("text", "heading", "list", "table", "footnote")
 LANG_SOURCES = ("detected", "neighbour", "smoothed")
 PROCESS_SOURCES = ("registry", "discovered")
+SOURCES = ("rules", "reviewer")
 MEMBER_TYPES = ("country", "organization")
 ROLES = ("member", "observer", "participant")
 BASES = ("stated", "participation", "signatory", "founding", "table", "list")
@@ -125,9 +127,18 @@ def doc_id_column() -> Column:
     return Column("doc_id", "string", "Document id (documents.doc_id).", "mc-inf-266_2003_regional-dialogues_es-en")
 
 
-def clean_span_columns(what: str) -> tuple[Column, Column]:
-    return (Column("char_start", "int", f"Start offset of the {what} in corpus/clean/<doc_id>.txt.", "1520"),
-            Column("char_end", "int", f"End offset (exclusive) of the {what} in the clean text.", "1561"))
+def clean_span_columns(what: str, nullable: bool = False) -> tuple[Column, Column]:
+    empty = "; empty for a row a reviewer added" if nullable else ""
+    return (Column("char_start", "int", f"Start offset of the {what} in corpus/clean/<doc_id>.txt{empty}.", "1520",
+                   nullable=nullable),
+            Column("char_end", "int", f"End offset (exclusive) of the {what} in the clean text{empty}.", "1561",
+                   nullable=nullable))
+
+
+def review_columns() -> tuple[Column, Column]:
+    """Where a decided row stands with the reviewer (pipeline/output/decisions.py)."""
+    return (Column("source", "category", "rules: the row is as the rules found it; reviewer: a reviewer's decision added it or set a field (review_decisions says which).", "rules", categories=SOURCES, default="rules"),
+            Column("decision", "category", "The reviewer's decision on the row (review/decisions.csv): accept, set or add; empty when none.", "accept", nullable=True, categories=("accept", "set", "add")))
 
 
 def rule_column() -> Column:
@@ -311,13 +322,14 @@ def membership_columns() -> tuple[Column, ...]:
         Column("year", "int", "Year the statement holds for: the session's year for a participant; for a signatory, founder or joiner the one year its sentence states; else the document's cover year.", "2004", nullable=True),
         Column("event_id", "string", "For a participant: events.event_id of the session, when it is extracted (event_candidates.event_id when the event model held the session for review).", "e003", nullable=True),
         Column("note", "string", "A count the text states that differs from the names found ('the heading states 15, 4 names listed'); never filled in.", "the heading states 15, 4 names listed", nullable=True),
-        Column("page", "int", "Page of the first statement.", "1"),
-        *clean_span_columns("member's name (first statement)"),
+        Column("page", "int", "Page of the first statement; empty for a row a reviewer added.", "1", nullable=True),
+        *clean_span_columns("member's name (first statement)", nullable=True),
         Column("evidence", "string", "The sentence or table row stating it (first statement, shortened).", "Los países miembros son: Belice, Canadá, …"),
         rule_column(),
         Column("confidence", "float", "How sure the membership model is (0-1): a logistic regression over the row's evidence ids, weights in extractors/data/membership_model.json (make train). Rows under --min-confidence (default 0.6, the best pooled leave-one-document-out F1) are in membership_candidates instead.", "0.93"),
         Column("evidence_ids", "list", "Every piece of evidence that fired for the row's best candidate (extractors/patterns/membership_evidence.jsonl ids with their window, list shape, scope the process came from, the cue rule's basis).", "cue.member.before | list.size6 | scope.sentence", separator=" | "),
         Column("n_mentions", "int", "Statements of the same membership in the document.", "2"),
+        *review_columns(),
     )
 
 
@@ -355,13 +367,14 @@ def event_columns() -> tuple[Column, ...]:
         Column("location_rule_id", "string", "Id of the rule that read the place (location.*: after the title, in parentheses, after a held verb, elsewhere in the sentence, …); every place is a gazetteer name (extractors/places.py); empty without a location.", "location.held_in", nullable=True),
         Column("process_id", "string", "Process the sentence, paragraph or section ties the event to.", "rcm", nullable=True),
         lang_column(),
-        Column("page", "int", "Page of the first mention.", "3"),
-        *clean_span_columns("first mention"),
+        Column("page", "int", "Page of the first mention; empty for a row a reviewer added.", "3", nullable=True),
+        *clean_span_columns("first mention", nullable=True),
         Column("evidence", "string", "Text around the first mention.", "…Seminario sobre Migración y Salud (2004)…"),
         Column("rule_id", "string", "Id of the title step that found the event (extractors/patterns/event_rules.jsonl: event.titled.*, event.dated, event.list_item, …).", "event.titled.capitalised"),
         Column("year_rule_id", "string", "Id of the dating strategy that gave the year (extractors/patterns/event_rules.jsonl: year.*); empty when the event has no year.", "year.parens", nullable=True),
         Column("confidence", "float", "How sure the event model is (0-1): a logistic regression over the row's evidence ids, weights in extractors/data/event_model.json (make train). Rows under --min-event-confidence are in event_candidates instead.", "0.91"),
         Column("evidence_ids", "list", "The evidence the confidence rests on (extractors/event_model.py): the title rule, the dating strategy, date precision, place and process found, the title's shape, the document's number of events.", "event.titled.capitalised | year.parens | precision.day", separator=" | "),
+        *review_columns(),
     )
 
 
@@ -389,9 +402,53 @@ DATES = Table(
         *clean_span_columns("date"),
         lang_column(),
         rule_column(),
+        *review_columns(),
     ),
     primary_key=("doc_id", "date_id"),
     foreign_keys=(DOC_KEY,),
+)
+
+def reviewer_columns() -> tuple[Column, Column]:
+    return (Column("reviewer", "string", "Who decided.", "ana", nullable=True),
+            Column("note", "string", "The reviewer's note.", "p. 4 lists it among the observers", nullable=True))
+
+
+DECIDED_TABLE_NAMES = ("memberships", "membership_candidates", "events", "event_candidates", "dates")
+DECISION_STATUSES = ("applied", "no_row", "no_document", "row_exists", "invalid")
+
+REJECTED_ROWS = Table(
+    "rejected_rows",
+    "Rows a reviewer rejected in the decisions file (review/decisions.csv): out of their tables, kept here with the decision.",
+    (
+        Column("table", "category", "The table the row left.", "memberships", categories=DECIDED_TABLE_NAMES),
+        doc_id_column(),
+        Column("row_id", "string", "The row's id in that table (membership_id, event_id or date_id) in this run.", "mb0003"),
+        Column("row_key", "string", "The row's natural key, as the decisions file names it.", "process_id=rcm; member_id=BLZ; role=member"),
+        Column("line", "int", "Line of the decision in the decisions file.", "4"),
+        *reviewer_columns(),
+        Column("row", "string", "The whole row as the rules made it, as JSON.", '{"member_id": "BLZ", …}'),
+    ),
+    primary_key=("table", "doc_id", "row_id"),
+    foreign_keys=(DOC_KEY,),
+)
+
+REVIEW_DECISIONS = Table(
+    "review_decisions",
+    "Every decision of the decisions file (review/decisions.csv, or --decisions) and what became of it in this run.",
+    (
+        Column("line", "int", "Line in the decisions file (the header is line 1).", "4"),
+        Column("document", "string", "The document as the decision names it: the source file's sha256 (or its first 12+ hex digits), or a doc_id.", "3f1c…"),
+        Column("doc_id", "string", "The document of this run it names; empty when none.", "crm-ppt-report_2002-2003_es", nullable=True),
+        Column("table", "string", "memberships, events or dates.", "memberships"),
+        Column("key", "string", "The row's natural key: memberships process_id, member_id, role; events title, year; dates text, char_start.", "process_id=rcm; member_id=BLZ; role=member"),
+        Column("action", "string", "accept, reject, set (the fields in change) or add (a row made of key and change).", "set"),
+        Column("change", "string", "field=value pairs for set and add, joined by '; '.", "role=observer", nullable=True),
+        *reviewer_columns(),
+        Column("status", "category", "applied; no_row (no row of the document has the key: the rules no longer find it); no_document (no document of the run has that sha256 or doc_id); row_exists (an add whose row the rules now find); invalid (see detail).", "applied", categories=DECISION_STATUSES),
+        Column("row_ids", "list", "Ids of the rows the decision changed (membership_id, event_id or date_id; for an add, the new row's; for row_exists, the rows the rules found).", "mb0003", nullable=True),
+        Column("detail", "string", "Why a decision was not applied, or how its row was matched ('matched loosely on title').", "no row of the document has this key", nullable=True),
+    ),
+    primary_key=("line",),
 )
 
 PROCESS_PROFILES = Table(
@@ -465,7 +522,7 @@ MEMBERSHIP_PANEL = Table(
         Column("n_documents", "int", "Documents stating any role for that process, member and year.", "2"),
         Column("doc_ids", "list", "Those documents.", "crm-puebla-brochure_2004_ocr_es"),
         Column("evidence_doc_id", "string", "Document of the first statement of that status (by doc_id, then offset).", "crm-puebla-brochure_2004_ocr_es"),
-        Column("evidence_char_start", "int", "Its offset in that document's clean text.", "2215"),
+        Column("evidence_char_start", "int", "Its offset in that document's clean text; empty for a membership a reviewer added.", "2215", nullable=True),
         Column("evidence_rule_id", "string", "The rule that found it.", "member.es.noun_be"),
     ),
     primary_key=("process_id", "member_id", "year"),
@@ -488,7 +545,7 @@ EVALUATION = Table(
 
 RUN_TABLES: dict[str, Table] = {t.name: t for t in (
     DOCUMENTS, PAGES, CORRECTIONS, SECTIONS, PARAGRAPHS, DOCUMENT_TABLES, PROCESSES, PROCESS_MENTIONS, MEMBERSHIPS,
-    MEMBERSHIP_CANDIDATES, EVENTS, EVENT_CANDIDATES, DATES)}
+    MEMBERSHIP_CANDIDATES, EVENTS, EVENT_CANDIDATES, DATES, REJECTED_ROWS, REVIEW_DECISIONS)}
 EXTRACTED_TABLES = ("processes", "process_mentions", "memberships", "membership_candidates", "events",
                     "event_candidates", "dates")
 CORPUS_TABLES: dict[str, Table] = {t.name: t for t in (PROCESS_PROFILES, PROCESS_MEMBERS, MEMBERSHIP_PANEL,

@@ -69,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--min-event-confidence", type=float, default=DEFAULT_MIN_EVENT_CONFIDENCE, metavar="P",
                          help="events the model scores under this (0-1) go to event_candidates instead of events "
                               f"(default: {DEFAULT_MIN_EVENT_CONFIDENCE})")
+    extract.add_argument("--decisions", type=Path, default=None, metavar="FILE",
+                         help="reviewer decisions to apply when the tables are written: accept, reject, set or add "
+                              "rows (default: review/decisions.csv in --out; the run writes its header there when it "
+                              "is missing, and each review page prints the lines to paste)")
     extract.add_argument("--force", action="store_true", help="reprocess the given documents even if unchanged")
     extract.add_argument("--follow-links", action="store_true",
                          help="read links under an input folder whose target lies outside every input folder (by "
@@ -157,7 +161,7 @@ def _extract(args) -> int:
         options = RunOptions(
             inputs=tuple(args.paths), out_dir=args.out, clean_dir=args.clean, workers=args.workers,
             force=args.force, follow_links=args.follow_links, quiet=args.quiet, executor=args.executor, scheduler=args.scheduler,
-            doc_timeout=args.doc_timeout, doc_budget=args.doc_budget, mode=args.mode,
+            doc_timeout=args.doc_timeout, doc_budget=args.doc_budget, mode=args.mode, decisions=args.decisions,
             document=DocumentSettings(language=LanguageSettings(detector=args.language_detector),
                                       min_membership_confidence=args.min_confidence,
                                       min_event_confidence=args.min_event_confidence),
@@ -170,7 +174,7 @@ def _extract(args) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
-    except (MissingDependency, OutputBusy) as exc:  # the run cannot go on: its reason and exit code
+    except (MissingDependency, OutputBusy, BadOptions) as exc:  # the run cannot go on: its reason and exit code
         print(f"error: {exc.reason}", file=sys.stderr)
         return exc.exit_code
     try:

@@ -31,8 +31,15 @@ class RunOptions:
     doc_timeout: float = 900.0     # seconds one job of a document (a page, or its assembly) may run
     doc_budget: float = 3600.0     # seconds a document may take from its first page's start, all its pages together
     mode: str = "merge"            # merge, prune or replace: what happens to documents of earlier runs
+    decisions: Path | None = None  # the reviewer decisions file; None: review/decisions.csv in out_dir
     page: PageSettings = field(default_factory=PageSettings)
     document: DocumentSettings = field(default_factory=DocumentSettings)
+
+    @property
+    def decisions_file(self) -> Path:
+        from pipeline.output.decisions import DECISIONS_FILE
+
+        return self.decisions if self.decisions is not None else self.out_dir / DECISIONS_FILE
 
     def validated(self) -> "RunOptions":
         if self.workers < 1:
@@ -52,6 +59,8 @@ class RunOptions:
             raise BadOptions(f"unknown language detector {self.document.language.detector!r}")
         if self.mode not in CORPUS_MODES:
             raise BadOptions(f"mode must be one of {', '.join(CORPUS_MODES)} (got {self.mode})")
+        if self.decisions is not None and not self.decisions.is_file():
+            raise BadOptions(f"--decisions {self.decisions}: no such file")
         if self.out_dir.resolve() == self.clean_dir.resolve():
             raise BadOptions("--out and --clean must be different folders")
         for flag, folder in (("--out", self.out_dir), ("--clean", self.clean_dir)):

@@ -22,7 +22,7 @@ from pipeline.run.executors import make_pool
 from pipeline.run.corpus import (INDEX_NAME, CorpusEntry, CorpusPlan, Found, assign_doc_ids, discover, document_files,
                                  index_json, mark_output_folders, plan_corpus, read_index, resolved_key)
 from pipeline.sources.files import PAGED_FORMATS, format_of
-from pipeline.errors import ExitCode, exit_code_of, reason_of
+from pipeline.errors import BadOptions, ExitCode, exit_code_of, reason_of
 from pipeline.run.options import RunOptions
 from pipeline.sources.pdf import PageJob, extract_page, image_page_count, pdf_page_count
 from pipeline.records import SourceFile
@@ -32,6 +32,7 @@ from pipeline.output.corpus_outputs import write_corpus_outputs, write_corpus_ta
 from pipeline.output.storage import (TableWriter, cached_tables, commit_staged_documents, conform_cached,
                               discard_staged_documents, output_lock, read_any_cached, read_cached, staged_clean_dir,
                               staging_folder, switch_in, write_atomic, write_cached, write_data_dictionary, write_table)
+from pipeline.output.decisions import DecisionFile, apply_decisions, decisions_by_document, decisions_header, read_decision_file
 from pipeline.output.tables import RUN_TABLES
 
 
@@ -101,13 +102,15 @@ def _run(options: RunOptions) -> RunSummary:
     out_dir, clean_dir = options.out_dir, options.clean_dir
     mark_output_folders(out_dir, clean_dir)
     discard_staged_documents(clean_dir, out_dir)  # what an interrupted run left
+    decisions = decision_file(options)  # a malformed file stops the run before the work
     inputs = read_inputs(options)
     actions = plan(inputs, options)
     facts = execute(actions, options)
     summary = summarize(inputs, actions, facts, out_dir)
     ordered = [a.doc_id for a in actions if a.doc_id in facts]
     rewrite = write_outputs(ordered, facts, {a.doc_id for a in actions if a.do is Do.KEEP}, inputs, options,
-                            tables_changed=any(a.do is Do.EXTRACT for a in actions))
+                            tables_changed=any(a.do is Do.EXTRACT for a in actions), decisions=decisions)
+    summary.warnings += decision_warnings(out_dir)
     summary.seconds = time.perf_counter() - started
     write_corpus_outputs(out_dir, clean_dir, summary, tables_rewritten=rewrite)
     return summary
@@ -259,19 +262,44 @@ def summarize(inputs: Inputs, actions: list[Action], facts: dict[str, dict], out
     return summary
 
 
+def decision_file(options: RunOptions) -> DecisionFile:
+    """The run's reviewer decisions (pipeline/output/decisions.py)."""
+    try:
+        return read_decision_file(options.decisions_file)
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        raise BadOptions(f"decisions file: {exc}") from exc
+
+
+def decision_warnings(out_dir: Path) -> list[str]:
+    """A warning per decision the last table writing could not apply (from review_decisions.csv:
+    read with the csv module, so an unchanged re-run does not load pandas)."""
+    import csv
+
+    try:
+        with open(out_dir / "review_decisions.csv", encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError:
+        return []
+    return [f"decision on line {r['line']} ({r['action']} {r['table']} {r['key']}): {r['status']}: {r['detail']}"
+            for r in rows if r.get("status") != "applied"]
+
+
 def write_outputs(ordered: list[str], facts: dict[str, dict], stale: set[str], inputs: Inputs,
-                  options: RunOptions, tables_changed: bool) -> bool:
-    """The tables (when a document changed, or the corpus did), then the documents' clean
-    texts and cached results, the pruned documents' files removed, the corpus index.
-    Returns whether the tables were rewritten."""
+                  options: RunOptions, tables_changed: bool, decisions: DecisionFile = DecisionFile()) -> bool:
+    """The tables (when a document changed, the corpus did or the decisions did), then the
+    documents' clean texts and cached results, the pruned documents' files removed, the
+    corpus index. Returns whether the tables were rewritten."""
     out_dir, clean_dir = options.out_dir, options.clean_dir
-    rewrite = tables_changed or not _tables_unchanged(ordered, facts, out_dir)
+    rewrite = tables_changed or not _tables_unchanged(ordered, facts, out_dir, decisions.digest)
+    if options.decisions is None and not options.decisions_file.exists():
+        write_atomic(options.decisions_file, decisions_header())  # the file a reviewer fills in
     if rewrite:
         # every table is written into a staging folder, then all are switched in at once:
         # an interrupt while they are written (minutes, for a large corpus) leaves the
         # previous run's tables whole, never tables of two runs side by side
         stage = staging_folder(out_dir)
-        write_run_tables(ordered, out_dir, stale, into=stage)
+        write_run_tables(ordered, out_dir, stale, into=stage,
+                         decisions=decisions, documents=[facts[d]["document"] for d in ordered])
         write_data_dictionary(stage)
         write_corpus_tables(stage)
         switch_in(stage, out_dir)
@@ -282,7 +310,7 @@ def write_outputs(ordered: list[str], facts: dict[str, dict], stale: set[str], i
         for path in document_files(out_dir, clean_dir, entry.doc_id):
             path.unlink(missing_ok=True)
     if rewrite:
-        write_atomic(_tables_stamp(out_dir), _tables_key(ordered, facts))
+        write_atomic(_tables_stamp(out_dir), _tables_key(ordered, facts, decisions.digest))
     write_atomic(out_dir / ".cache" / INDEX_NAME, index_json(tuple(e for e in inputs.corpus.entries if e.doc_id in facts)))
     return rewrite
 
@@ -325,49 +353,57 @@ def _facts(tables: dict[str, list[dict]], exit_code: int | None = None) -> dict:
 
 
 def write_run_tables(ordered: list[str], out_dir: Path, stale: set[str] = frozenset(),
-                     into: Path | None = None) -> None:
+                     into: Path | None = None, decisions: DecisionFile = DecisionFile(),
+                     documents: list[dict] = ()) -> None:
     """Stream every document's cached rows (in ``out_dir``'s cache), in corpus order, into
     the run tables in ``into`` (default ``out_dir``): one document in memory at a time
-    (``stale``: documents whose rows are conformed to today's columns first). ``processes``
-    is corpus-level: the registry, then each discovered process once."""
+    (``stale``: documents whose rows are conformed to today's columns first), its reviewer
+    decisions applied. ``processes`` is corpus-level: the registry, then each discovered
+    process once. ``review_decisions``: what became of each decision."""
     from extractors import process_rows  # here: spaCy loads only when tables are written
 
     into = into or out_dir
     discovered: dict[str, dict] = {}
+    by_doc, report = decisions_by_document(list(decisions.decisions), list(documents))
+    report += decisions.problems
     with ExitStack() as stack:
-        writers = [(name, stack.enter_context(TableWriter(table, into)))
-                   for name, table in RUN_TABLES.items() if name != "processes"]
+        writers = {name: stack.enter_context(TableWriter(table, into))
+                   for name, table in RUN_TABLES.items() if name != "processes"}
         for doc_id in ordered:
             tables = cached_tables(out_dir, doc_id)
             if doc_id in stale:
                 tables = conform_cached(tables)
-            for name, writer in writers:
+            tables, rejected, applied = apply_decisions(tables, doc_id, by_doc.get(doc_id, []))
+            tables |= {"rejected_rows": rejected, "review_decisions": []}
+            report += applied
+            for name, writer in writers.items():
                 writer.write(tables.get(name, []))
             for row in tables.get("processes", []):
                 discovered.setdefault(row["process_id"], row)
+        writers["review_decisions"].write(sorted(report, key=lambda row: row["line"]))
         registry = {r["process_id"]: r for r in process_rows()}
         write_table(RUN_TABLES["processes"], list((registry | {k: v for k, v in discovered.items()
                                                                 if k not in registry}).values()), into)
 
 
-def _tables_key(ordered: list[str], facts: dict) -> str:
-    """What the run tables are made of: the pipeline version and, in order, each document's
-    cached result (identified by its documents row)."""
+def _tables_key(ordered: list[str], facts: dict, decisions_digest: str = "") -> str:
+    """What the run tables are made of: the pipeline version, in order each document's
+    cached result (identified by its documents row), and the reviewer decisions."""
     rows = [[facts[d]["document"].get(k) for k in ("doc_id", "source_path", "sha256", "pipeline_version",
                                                          "status")] for d in ordered]
-    return hashlib.sha256(json.dumps([PIPELINE_VERSION, rows]).encode()).hexdigest()
+    return hashlib.sha256(json.dumps([PIPELINE_VERSION, rows, decisions_digest]).encode()).hexdigest()
 
 
 def _tables_stamp(out_dir: Path) -> Path:
     return out_dir / ".cache" / "run_tables.key"
 
 
-def _tables_unchanged(ordered: list[str], facts: dict, out_dir: Path) -> bool:
-    """True when the table files on disk were written from exactly these cached results:
-    an unchanged re-run does not write them again."""
+def _tables_unchanged(ordered: list[str], facts: dict, out_dir: Path, decisions_digest: str = "") -> bool:
+    """True when the table files on disk were written from exactly these cached results and
+    decisions: an unchanged re-run does not write them again."""
     stamp = _tables_stamp(out_dir)
     try:
-        if stamp.read_text(encoding="utf-8") != _tables_key(ordered, facts):
+        if stamp.read_text(encoding="utf-8") != _tables_key(ordered, facts, decisions_digest):
             return False
     except OSError:
         return False

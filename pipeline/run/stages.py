@@ -18,6 +18,7 @@ from pipeline.text.language import LanguageSettings
 from pipeline.text.quality import quality_verdict, text_quality
 from pipeline.text.repair import RepairSettings
 from pipeline.text.sections import document_structure
+from pipeline.output.decisions import as_rules_rows
 from pipeline.output.tables import EXTRACTED_TABLES
 from extractors.event_model import DEFAULT_MIN_EVENT_CONFIDENCE
 from extractors.member_model import DEFAULT_MIN_CONFIDENCE
@@ -81,6 +82,7 @@ def pages_to_result(source: SourceFile, pages: list[PageText], settings: Documen
     extracted = extract_document(source.doc_id, document.text, paragraphs, document.page_of,
                                  document_year(document.text, doc_date), settings.min_membership_confidence,
                                  settings.min_event_confidence, doc_date)
+    extracted = as_rules_rows(extracted)
     lap("extractors")
     return DocumentResult(
         doc_id=source.doc_id,
