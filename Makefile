@@ -10,7 +10,7 @@ ARGS ?=
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup extract evaluate train test notebook clean-output
+.PHONY: help setup extract evaluate train test notebook screenshots bench clean-output
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-14s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ test: setup ## Run the test suite
 
 notebook: setup ## Execute notebooks/explore.ipynb against output/ into output/notebooks/ (after make extract)
 	$(PY) -m pipeline notebook $(ARGS)
+
+screenshots: setup ## Screenshots of the review index, the longest review page and the notebook's figures into output/screenshots/ (after make extract; needs chromium)
+	$(PY) -m pipeline screenshots $(ARGS)
 
 bench: setup ## Time the pipeline against bare pdfplumber/tesseract on a scaled corpus (SCALE=small for a quick run); writes output/bench.json
 	$(PY) -m pipeline.evaluate.bench $(if $(SCALE),--scale $(SCALE)) $(if $(WORKERS),--workers $(WORKERS)) $(ARGS)

@@ -268,23 +268,20 @@ TARGET_OUTLINE = (0xE8, 0xA2, 0x00)  # mark:target's outline colour in the page'
 
 
 def screenshot_at(chromium: str, page: Path, fragment: str, folder: Path) -> Path:
-    """The page opened at #fragment in a 1280 × 900 frame, as a screenshot (headless
-    Chromium draws a blank page when it is asked for a fragment itself)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    png, frame = folder / "at.png", page.parent / f"frame-{fragment}.html"
-    frame.write_text('<!DOCTYPE html><html><head><title>frame</title><style>body{margin:0}'
-                     'iframe{border:0;width:1280px;height:900px}</style></head><body>'
-                     f'<iframe src="{page.name}#{fragment}"></iframe></body></html>', encoding="utf-8")
-    command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={folder / 'profile'}", f"--screenshot={png}", "--window-size=1280,900",
-               frame.resolve().as_uri()]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=180)
-    finally:
-        frame.unlink()
-    assert done.returncode == 0, done.stderr[-2000:]
-    return png
+    """The page opened at #fragment in a 1280 × 900 frame, as a screenshot (`make
+    screenshots` draws its pages the same way)."""
+    from pipeline.output.screenshots import page_screenshot
+
+    return page_screenshot(chromium, page, folder / "at.png", fragment, (1280, 900))
+
+
+def test_make_screenshots_times_a_page_load(review, chromium, tmp_path):
+    from pipeline.output.screenshots import page_load_ms
+
+    options, paths, _ = review
+    ms = page_load_ms(chromium, next(p for p in paths if p.name != "index.html"), tmp_path / "profile")
+    assert ms is not None and ms > 0
+    assert not list(paths[0].parent.glob(".frame-*"))  # the frame page is removed
 
 
 def test_a_linked_highlight_lands_below_the_sticky_header(review, chromium, tmp_path):
@@ -306,6 +303,29 @@ def test_a_linked_highlight_lands_below_the_sticky_header(review, chromium, tmp_
                if all(abs(a - b) <= 6 for a, b in zip(pixels[x, y], TARGET_OUTLINE))]  # (a date's border is #d69a00)
     assert outline, f"{key}: its outline is not on screen"
     assert min(outline) > header, f"{key}: outline at y={min(outline)}, under the header (bottom {header})"
+
+
+def test_a_highlights_link_lands_its_row_below_the_sticky_header(review, chromium, tmp_path):
+    """Each highlight is followed by a small link to its row (a highlight could not be
+    found in the rows by anything but its number). Followed, the row's outline is on
+    screen in the rows pane, below the header."""
+    from PIL import Image
+
+    options, paths, _ = review
+    page = next(p for p in paths if p.stem == "crm-ppt-report_2002-2003_es")
+    source = page.read_text(encoding="utf-8")
+    targets = re.findall(r'<a class="to-row event" href="#(row-events-\d+)"', source)
+    assert len(targets) == len(set(targets)) >= 10  # one link per highlighted event
+    target = targets[len(targets) // 2]
+    assert f'<tr id="{target}"' in source
+    image = Image.open(screenshot_at(chromium, page, target, tmp_path)).convert("RGB")
+    width, height = image.size
+    pixels = image.load()
+    header = next(y for y in range(20, height) if pixels[5, y] == pixels[width // 2, y] != (255, 255, 255))
+    outline = [y for y in range(0, height, 2) for x in range(width * 11 // 20, width, 3)
+               if all(abs(a - b) <= 6 for a, b in zip(pixels[x, y], TARGET_OUTLINE))]
+    assert outline, f"{target}: its outline is not on screen"
+    assert min(outline) > header, f"{target}: outline at y={min(outline)}, under the header (bottom {header})"
 
 
 def test_the_header_jumps_to_each_table_with_its_count(review):

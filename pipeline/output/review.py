@@ -88,8 +88,8 @@ mark.proc{background:#cfe3ff;border-bottom:2px solid #3a78d6}
 mark.date{background:#ffe7a8;border-bottom:2px solid #d69a00}
 mark.member{background:#f7d2ec;border-bottom:2px solid #b8418f}
 mark.event{background:#d8f3dc;border-bottom:3px solid #2f8f4e;padding-bottom:4px}
-mark.cand-member{border-bottom:2px dashed #b8418f}
-mark.cand-event{border-bottom:2px dashed #2f8f4e;padding-bottom:4px}
+mark.cand-member{background:#fdf1f9;border-bottom:2px dashed #b8418f}
+mark.cand-event{background:#f1fbf3;border-bottom:2px dashed #2f8f4e;padding-bottom:4px}
 .key.proc{background:#cfe3ff}.key.date{background:#ffe7a8}.key.member{background:#f7d2ec}.key.event{background:#d8f3dc}
 .key.cand-member{border-bottom:2px dashed #b8418f}.key.cand-event{border-bottom:2px dashed #2f8f4e}
 td.decide details{max-width:34em}
@@ -107,12 +107,16 @@ span.subtle{text-decoration:none}
 span.subtle.del::after{content:none}
 #layout:checked ~ main span.subtle{text-decoration:underline dotted #999}
 #layout:checked ~ main span.subtle.del::after{content:"\\2038";color:#999}
+a.to-row{text-decoration:none;color:#777;font:9px/1 system-ui,sans-serif;vertical-align:super;margin-left:1px}
+a.to-row::after{content:attr(data-n)}
+a.to-row:hover{color:#1a56a8}
 span.pb{display:block;border-top:2px dashed #999;margin:8px 0 2px;line-height:1.2}
 span.pb::before{content:"page " attr(data-page);font:11px system-ui,sans-serif;color:#777}
 span.pb:first-child{border-top:none;margin-top:0}
 """
-# a ticked legend chip hides its kind's highlights and strikes the chip through
+# a ticked legend chip hides its kind's highlights (and their row links) and strikes the chip through
 CSS += "".join(f"#hide-{css}:checked ~ main mark.{css}{{background:none;border-bottom:none;padding-bottom:0}}\n"
+               f"#hide-{css}:checked ~ main a.to-row.{css}{{display:none}}\n"
                f"#hide-{css}:checked ~ header label.key.{css}{{text-decoration:line-through;opacity:.6}}\n"
                for css, _ in HIGHLIGHTS.values())
 
@@ -226,6 +230,7 @@ def document_page(doc: dict, clean_dir: Path, t: dict[str, Rows], decisions: Row
     text = (clean_dir / f"{doc_id}.txt").read_text(encoding="utf-8")
     t = {name: t.get(name, []) for name in (*HIGHLIGHTS, "corrections", "pages")}
     spans: list[Span] = []
+    links: list[Span] = []
     counts: Counter = Counter()
     placed: set[str] = set()
     for name, (css, _) in HIGHLIGHTS.items():
@@ -239,11 +244,15 @@ def document_page(doc: dict, clean_dir: Path, t: dict[str, Rows], decisions: Row
             spans.append(Span(int(start), int(end), "mark", {"class": f"hl {css}", "data-row": key,
                                                              "title": f"{key}: {_summary(name, row)}"},
                               RANK[name], {"id": key}))
+            # after the highlight, a small link to its row (a mark cannot be the link: marks
+            # nest, links may not); its number is drawn by CSS, so copied text stays clean
+            links.append(Span(int(end), int(end), "a", {"class": f"to-row {css}", "href": f"#row-{key}",
+                                                        "data-n": str(n), "title": f"{name} row {n}"}, RANK[name]))
     edits = _edit_spans(t["corrections"], clean_to_source(clean_dir, doc_id), counts)
     pages = [Span(int(p["char_start"]), int(p["char_start"]), "span",
                   {"class": "pb", "data-page": str(p["page"])}, -1, {"id": f"page-{p['page']}"})
              for p in t["pages"] if not _missing(p["char_start"]) and 0 <= p["char_start"] <= len(text)]
-    body = render_text(text, spans + edits, pages)
+    body = render_text(text, spans + edits, pages + links)
     title = f"Review: {doc_id}"
     # each chip is the label of a hidden checkbox: ticked, its highlights are hidden (CSS
     # only: the page runs no script); a struck-through chip shows what is hidden

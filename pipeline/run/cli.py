@@ -112,6 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
     notebook = commands.add_parser("notebook", help="execute notebooks/explore.ipynb against a run's output, "
                                                     "into OUT/notebooks/explore.ipynb (the tracked file is only read)")
     notebook.add_argument("--out", type=Path, default=Path("output"))
+    screenshots = commands.add_parser("screenshots", help="headless Chromium screenshots of the review index and the "
+                                                          "longest review page, and the notebook's figures, into "
+                                                          "OUT/screenshots (after extract; needs chromium)")
+    screenshots.add_argument("--out", type=Path, default=Path("output"))
     train = commands.add_parser("train", help="fit the membership and event models to all the gold "
                                               "(extractors/data/membership_model.json, event_model.json)")
     train.add_argument("--model", type=Path, default=None, metavar="FILE",
@@ -138,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
                                 args.realworld_pdfs)
     if args.command == "notebook":
         return _notebook(args.out)
+    if args.command == "screenshots":
+        return _screenshots(args.out)
     if args.command == "train":
         from extractors.event_model import EVENT_MODEL_PATH
         from extractors.member_model import MODEL_PATH
@@ -192,4 +198,23 @@ def _notebook(out_dir: Path) -> int:
         print(f"error: {out_dir} has no tables yet: run `make extract` first")
         return ExitCode.BAD_ARGS
     print(f"written: {write_executed_notebook(out_dir)}")
+    return ExitCode.OK
+
+
+def _screenshots(out_dir: Path) -> int:
+    from pipeline.errors import ExitCode, MissingDependency
+    from pipeline.output.screenshots import write_screenshots
+
+    if not (out_dir / "documents.parquet").exists():
+        print(f"error: {out_dir} has no tables yet: run `make extract` first")
+        return ExitCode.BAD_ARGS
+    try:
+        shots, timings = write_screenshots(out_dir)
+    except MissingDependency as exc:
+        print(f"error: {exc.reason}", file=sys.stderr)
+        return exc.exit_code
+    for path in shots:
+        print(f"written: {path}")
+    for page, ms in timings.items():
+        print(f"{page}: loaded in {'?' if ms is None else f'{ms:.0f}'} ms in headless Chromium")
     return ExitCode.OK
