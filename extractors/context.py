@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from extractors.dates import DateMention, find_dates, last_stated_year, relative_dates, reporting_period
 from extractors.names import NameMention, find_names
 from extractors import events, processes
-from extractors.nlp import doc_text
+from extractors.nlp import as_phrase_patterns, doc_text
 from extractors.processes import ProcessMention, names_in, process_mentions
 
 DOMINANT_SHARE = 0.8  # share of the process mentions that makes a process the document's own
@@ -48,8 +48,9 @@ def pipeline_for(lang: str) -> Language:
         ("processes", processes.patterns(nlp)),
         ("event_kinds", events.patterns(nlp, lang)),
     ):
-        ruler = nlp.add_pipe("span_ruler", name=f"ruler_{key}", config={"spans_key": key, "validate": True})
-        ruler.add_patterns(patterns)
+        ruler = nlp.add_pipe("span_ruler", name=f"ruler_{key}",
+                             config={"spans_key": key, "validate": True, "phrase_matcher_attr": "NORM"})
+        ruler.add_patterns(as_phrase_patterns(nlp, patterns))
     return nlp
 
 

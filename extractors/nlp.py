@@ -36,3 +36,19 @@ def norm_folding(doc: Doc) -> Doc:
 def phrase_to_pattern(nlp: Language, phrase: str) -> list[dict]:
     """A phrase → token pattern on folded norms, tokenised by the language's own tokenizer."""
     return [{"NORM": fold(token.text)} for token in nlp.make_doc(phrase)]
+
+
+def as_phrase_patterns(nlp: Language, patterns: list[dict]) -> list[dict]:
+    """Span ruler patterns with each plain sequence of folded norms written as a phrase,
+    which the ruler's PhraseMatcher (``phrase_matcher_attr="NORM"``) finds far faster than
+    its Matcher walks token patterns. A sequence becomes a phrase only when the phrase
+    tokenises back to exactly those norms, so the two find the same spans."""
+    out = []
+    for entry in patterns:
+        tokens = entry["pattern"]
+        if isinstance(tokens, list) and tokens and all(set(t) == {"NORM"} and isinstance(t["NORM"], str) for t in tokens):
+            phrase = " ".join(t["NORM"] for t in tokens)
+            if phrase_to_pattern(nlp, phrase) == tokens:
+                entry = {**entry, "pattern": phrase}
+        out.append(entry)
+    return out

@@ -85,3 +85,47 @@ def test_a_degree_sign_ordinal_numbers_a_session():
     text = "La 10° Conferencia Regional sobre Migración se llevó a cabo en Vancouver en abril de 2005."
     rows = extract_document("t", text, paragraphs_of(text, "es"), lambda _: 1, None)["events"]
     assert [(r["session_number"], r["year"]) for r in rows] == [(10, 2005)]
+
+
+def test_plain_word_frequencies_are_wordfreqs_own():
+    """repair looks a plain word's frequency up in wordfreq's list instead of through its
+    tokenizer: the same Zipf figure for known words, near misses and unknown ones."""
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    from pipeline.nlp.lexicon import PLAIN_WORD, plain_word_zipf
+
+    for lang in ("es", "en"):
+        words = [w for w in get_frequency_dict(lang, "best") if PLAIN_WORD.fullmatch(w)][::97]
+        assert len(words) > 1000
+        for word in words + [w + "q" for w in words[:500]] + ["migracion", "migración", "nifios", "zzqq"]:
+            assert plain_word_zipf(word, lang) == zipf_frequency(word, lang), (lang, word)
+
+
+def test_phrase_patterns_find_what_the_token_patterns_found():
+    """The rulers' plain norm sequences run as phrases (PhraseMatcher on NORM, issue 33):
+    on the seed reports they find the very spans, labels and ids the token patterns found."""
+    import spacy
+
+    from extractors import events, processes
+    from extractors.nlp import as_phrase_patterns
+    from tests.conftest import RAW
+
+    paragraphs = [p for path in sorted(RAW.glob("*.txt")) for p in path.read_text(encoding="utf-8").split("\n\n")
+                  if p.strip()]
+
+    def spans(as_phrases: bool, lang: str):
+        nlp = spacy.blank(lang)
+        nlp.add_pipe("norm_folding")
+        for key, patterns in (("processes", processes.patterns(nlp)), ("event_kinds", events.patterns(nlp, lang))):
+            config = {"spans_key": key, "phrase_matcher_attr": "NORM"} if as_phrases else {"spans_key": key}
+            ruler = nlp.add_pipe("span_ruler", name=key, config=config)
+            ruler.add_patterns(as_phrase_patterns(nlp, patterns) if as_phrases else patterns)
+            if as_phrases:
+                assert sum(isinstance(p["pattern"], str) for p in ruler.patterns) > 0.8 * len(patterns)
+        return [[(k, s.start, s.end, s.label_, s.id_) for k in ("processes", "event_kinds") for s in doc.spans[k]]
+                for doc in nlp.pipe(paragraphs)]
+
+    for lang in ("es", "en"):
+        found = spans(False, lang)
+        assert sum(map(len, found)) > 100
+        assert spans(True, lang) == found

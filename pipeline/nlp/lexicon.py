@@ -8,6 +8,7 @@ are what lets repair pick between candidates and state a margin.
 from __future__ import annotations
 
 import gettext
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -17,16 +18,47 @@ from pipeline.nlp.rule_files import read_records
 DATA = Path(__file__).resolve().parents[2] / "extractors" / "data"
 NAME_ZIPF = 4.0  # a word of a registry name counts as a common word
 
+# a word wordfreq reads as itself, one token: its frequency is one look-up in its list
+PLAIN_WORD = re.compile(r"[a-zñáéíóúüàèìòùâêîôûç]+")
+
+
 @lru_cache(maxsize=200_000)
 def zipf(word: str, lang: str) -> float:
     """Zipf frequency (0 = unknown, 3 = once per million words, 6 = very common)."""
-    from wordfreq import zipf_frequency
-
     lower = word.lower()
-    base = zipf_frequency(lower, lang)
+    base = plain_word_zipf(lower, lang) if PLAIN_WORD.fullmatch(lower) else None
+    if base is None:
+        from wordfreq import zipf_frequency
+
+        base = zipf_frequency(lower, lang)
     if lower in registry_words():
         return max(base, NAME_ZIPF)
     return base
+
+
+@lru_cache(maxsize=4)
+def frequencies(lang: str) -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    return get_frequency_dict(lang, "best")
+
+
+def plain_word_zipf(word: str, lang: str) -> float | None:
+    """wordfreq's ``zipf_frequency`` of a lower-case word of plain letters, without its
+    tokenizer (which took two thirds of repair's word judging; the same figure, checked in
+    tests/test_text_tools.py); None for a language wordfreq has no list of."""
+    try:
+        freq = frequencies(lang).get(word)
+    except (LookupError, ValueError):
+        return None
+    if not freq:
+        return 0.0
+    freq = max(freq, MIN_FREQUENCY)
+    freq = round(freq, math.floor(-math.log(freq, 10)) + 3)  # wordfreq's 3 significant digits
+    return round(math.log(freq, 10) + 9, 2)
+
+
+MIN_FREQUENCY = 1e-9  # Zipf 0: wordfreq's floor for zipf_frequency
 
 
 @lru_cache(maxsize=1)

@@ -157,14 +157,18 @@ def membership_panel(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     if m.empty:
         return pd.DataFrame(columns=columns)
     m = m[m["year"].notna()].assign(_rank=lambda d: d["role"].astype(str).map(STATUS_RANK))
-    rows = []
-    for (pid, mid, year), group in m.groupby(["process_id", "member_id", "year"], sort=True, observed=True):
-        first = group.sort_values(["_rank", "doc_id", "char_start"]).iloc[0]
-        rows.append({"process_id": pid, "member_id": mid, "member_type": first["member_type"], "year": int(year),
-                     "status": first["role"], "n_documents": group["doc_id"].nunique(),
-                     "doc_ids": sorted(group["doc_id"].unique()), "evidence_doc_id": first["doc_id"],
-                     "evidence_char_start": None if is_missing(first["char_start"]) else int(first["char_start"]),
-                     "evidence_rule_id": first["rule_id"]})
+    if m.empty:
+        return pd.DataFrame(columns=columns)
+    keys = ["process_id", "member_id", "year"]
+    # one sort, not one per group (a per-group sort took a second on the seed corpus)
+    first = m.sort_values(keys + ["_rank", "doc_id", "char_start"], kind="stable").drop_duplicates(keys)
+    documents = m.groupby(keys, sort=False, observed=True)["doc_id"].agg(lambda ids: sorted(set(ids)))
+    first = first.join(documents.rename("doc_ids"), on=keys)
+    rows = [{"process_id": r.process_id, "member_id": r.member_id, "member_type": r.member_type, "year": int(r.year),
+             "status": r.role, "n_documents": len(r.doc_ids), "doc_ids": r.doc_ids, "evidence_doc_id": r.doc_id,
+             "evidence_char_start": None if is_missing(r.char_start) else int(r.char_start),
+             "evidence_rule_id": r.rule_id}
+            for r in first.itertuples(index=False)]
     return pd.DataFrame(rows, columns=columns)
 
 

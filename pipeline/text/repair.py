@@ -228,8 +228,9 @@ def iter_tokens(text: str):
             yield chunk.start() + tok.start(), chunk.start() + tok.end(), tok.group(0)
 
 
-def document_vocabulary(text: str) -> frozenset[str]:
-    return frozenset(t.lower() for _, _, t in iter_tokens(text))
+def document_vocabulary(text: str, tokens=None) -> frozenset[str]:
+    """The text's words in lower case (``tokens``: its iter_tokens, when already listed)."""
+    return frozenset(t.lower() for _, _, t in (iter_tokens(text) if tokens is None else tokens))
 
 
 def is_ocr_damaged(text: str, settings: RepairSettings) -> bool:
@@ -237,10 +238,11 @@ def is_ocr_damaged(text: str, settings: RepairSettings) -> bool:
     turns into a common word make up at least ``damage_rate`` of its words."""
     if settings.ocr_damaged is not None:
         return settings.ocr_damaged
-    tokens = Counter(t for _, _, t in iter_tokens(text) if len(t) > 3 and not t.isupper())
+    listed = list(iter_tokens(text))
+    tokens = Counter(t for _, _, t in listed if len(t) > 3 and not t.isupper())
     if not tokens:
         return False
-    vocab = document_vocabulary(text)
+    vocab = document_vocabulary(text, listed)
     suspects = 0
     for token, count in tokens.items():  # a verdict depends on the word only: one per distinct word
         verdict = judge_word(token, "", vocab, settings, ocr_damaged=True)
@@ -250,12 +252,13 @@ def is_ocr_damaged(text: str, settings: RepairSettings) -> bool:
 
 def ocr_confusion_edits(text: str, settings: RepairSettings, damage=None) -> list[Edit]:
     damaged = (damage or is_ocr_damaged)(text, settings)
-    vocab = document_vocabulary(text)
+    listed = list(iter_tokens(text))
+    vocab = document_vocabulary(text, listed)
     edits = []
     blocks = paragraphs_with_language(text)
     block_index = 0
     verdicts: dict[tuple[str, str], Verdict | None] = {}  # the same word in the same language, the same verdict
-    for start, end, token in iter_tokens(text):
+    for start, end, token in listed:
         while block_index < len(blocks) - 1 and blocks[block_index][1] <= start:
             block_index += 1
         lang = blocks[block_index][2] if blocks else ""
@@ -278,12 +281,15 @@ LINE_BREAK_HYPHEN = re.compile(r"(?<![^\W\d_])([^\W\d_]+)-[ \t]*\n[ \t]*([^\W_]+
 
 def dehyphen_edits(text: str, settings: RepairSettings, damage=None) -> list[Edit]:
     """Join or keep each hyphen at a line end, on evidence (see the module docstring)."""
+    breaks = list(LINE_BREAK_HYPHEN.finditer(text))
+    if not breaks:
+        return []  # nothing to judge: neither the damage verdict nor the vocabulary is needed
     damaged = (damage or is_ocr_damaged)(text, settings)
     vocab = document_vocabulary(text)
     # hyphenated forms the document uses within a line (not at a line break)
     lowered = text.lower()
     edits = []
-    for m in LINE_BREAK_HYPHEN.finditer(text):
+    for m in breaks:
         first, second = m.group(1), m.group(2)
         span = (m.end(1), m.start(2))  # "-\n" and surrounding blanks
         joined = first + second
