@@ -6,6 +6,7 @@ once into a frozen ``DocumentContext`` that every rule family reads.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 from extractors.context import DocumentContext, ParagraphContext, document_context
@@ -17,6 +18,7 @@ from extractors.events import event_mentions, timeline_line_mentions
 from extractors.event_model import DEFAULT_MIN_EVENT_CONFIDENCE, scored_event_rows
 from extractors.member_model import DEFAULT_MIN_CONFIDENCE
 from extractors.membership_rows import EVIDENCE_CHARS, decided_membership_rows, document_membership_rows
+from extractors.nlp import mention_span, with_first_span
 from extractors.memberships import membership_rows_with_sessions
 from extractors.processes import process_rows
 from pipeline.nlp.titles import normalise_title
@@ -55,7 +57,9 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                 "char_start": base + d.start, "char_end": base + d.end, "rule_id": d.rule_id})
         for e in event_mentions(para) + timeline_lines.get(para.index, []):
             key = (normalise_title(e.title), e.year)
-            if key in events:
+            if key in events:  # a later mention of the same event: its place is kept
+                events[key] = replace(events[key], mention_spans=events[key].mention_spans + (
+                    mention_span(base + e.start, base + e.end),))
                 continue
             s_start = max(0, e.start - 150)
             events[key] = EventCandidate(
@@ -64,7 +68,7 @@ def extract_document(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
                 para.lang, page_of(base + e.start), base + e.start, base + e.end,
                 " ".join(para.text[s_start:e.end + 150].split())[:EVIDENCE_CHARS], e.rule_id, e.needs_date,
                 any((d.date_start, d.date_end) == (e.when.date_start, e.when.date_end) and "yearless" in d.rule_id
-                    for d in para.dates), e.title_rules)
+                    for d in para.dates), e.title_rules, (mention_span(base + e.start, base + e.end),))
 
     decided = document_event_rows(list(events.values()), context.paragraphs)
     sessions = scored_event_rows([event_row(doc_id, e) for e in decided], title_rules=[e.title_rules for e in decided])
@@ -91,7 +95,9 @@ def event_row(doc_id: str, e: EventCandidate) -> dict:
             "date_iso": iso_interval(e.date_start, e.date_end), "location": e.location and e.location.place,
             "location_rule_id": e.location and e.location.rule_id, "process_id": e.process_id,
             "page": e.page, "char_start": e.char_start, "char_end": e.char_end, "evidence": e.evidence,
-            "rule_id": e.rule_id, "year_rule_id": e.when.rule_id}
+            "rule_id": e.rule_id, "year_rule_id": e.when.rule_id,
+            "mention_spans": with_first_span(e.mention_spans, e.char_start, e.char_end)}
+
 
 
 def event_process(context: DocumentContext, para: ParagraphContext, start: int, end: int) -> str | None:

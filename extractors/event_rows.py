@@ -43,6 +43,7 @@ class EventCandidate:
     needs_date: bool    # a heading that is an event only once something dates it
     year_inferred: bool  # its date took its year from the text above, not from itself
     title_rules: tuple[str, ...] = ()  # the title grammar's ids (EventMention.title_rules)
+    mention_spans: tuple[str, ...] = ()  # 'start-end' of each mention with its title and year, in text order
 
     @property
     def year(self) -> int | None:

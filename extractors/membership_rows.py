@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from extractors.context import DocumentContext, ParagraphContext
 from extractors.dates import stated_years
+from extractors.nlp import mention_span
 from extractors.memberships import (MemberMention, OpenList, heading_list, is_subheading, list_mentions, names_only,
                                     numbered_sessions, statement_mentions, statement_process, table_mentions,
                                     with_count_note)
@@ -58,6 +59,7 @@ def document_membership_rows(context: DocumentContext) -> list[dict]:
         key = (process_id, f.member_id, f.role)
         if key in rows:
             rows[key]["n_mentions"] += 1
+            rows[key]["mention_spans"].append(mention_span(para.start + f.start, para.start + f.end))
         else:
             rows[key] = _membership_row(context, para, f, process_id, f"mb{len(rows) + 1:04d}")
 
@@ -178,16 +180,19 @@ def _membership_row(context: DocumentContext, para: ParagraphContext, f: MemberM
 
 def membership_row(context: DocumentContext, *, process_id: str, member_type: str, member_id: str, member_name: str,
                    role: str, basis: str, year: int | None, note: str | None, start: int, end: int,
-                   statement: tuple[int, int], rule_id: str, n_mentions: int = 1, membership_id: str = "") -> dict:
+                   statement: tuple[int, int], rule_id: str, n_mentions: int = 1, membership_id: str = "",
+                   mentions: tuple[str, ...] = ()) -> dict:
     """A row of the memberships table (offsets in the document text; ``_statement`` is the
-    span of the sentence stating it, dropped by ``membership_rows_with_sessions``)."""
+    span of the sentence stating it, dropped by ``membership_rows_with_sessions``;
+    ``mentions``: the spans of its later statements)."""
     return {
         "doc_id": context.doc_id, "membership_id": membership_id, "process_id": process_id,
         "member_type": member_type, "member_id": member_id, "member_name": member_name, "role": role,
         "basis": basis, "year": year, "event_id": None, "note": note, "page": context.page_of(start),
         "char_start": start, "char_end": end,
         "evidence": " ".join(context.text[statement[0]:statement[1]].split())[:EVIDENCE_CHARS],
-        "rule_id": rule_id, "n_mentions": n_mentions, "_statement": statement}
+        "rule_id": rule_id, "n_mentions": n_mentions, "mention_spans": [mention_span(start, end), *mentions],
+        "_statement": statement}
 
 
 # ---------------------------------------------------------------- decisions
@@ -205,18 +210,18 @@ def decided_membership_rows(context: DocumentContext, rule_rows: list[dict],
 
     by_key = {(r["process_id"], r["member_id"], r["role"]): r for r in rule_rows}
     best: dict[tuple, tuple[float, object]] = {}
-    counts: dict[tuple, int] = {}
+    spans: dict[tuple, list[str]] = {}
     for c in document_candidates(context, rule_rows):
         if c.process_id is None or c.process_id.startswith("discovered."):
             continue
         key = (c.process_id, c.member_id, c.role)
         score = confidence(c.evidence_ids)
-        counts[key] = counts.get(key, 0) + 1
+        spans.setdefault(key, []).append(mention_span(c.start, c.end))
         if key not in best or score > best[key][0]:
             best[key] = (score, c)
     rows = []
     for key, (score, c) in best.items():
-        row = by_key.get(key) or _candidate_row(context, c, strongest(c.evidence_ids), counts[key])
+        row = by_key.get(key) or _candidate_row(context, c, strongest(c.evidence_ids), spans[key])
         rows.append(row | {"confidence": round(score, 4), "evidence_ids": list(c.evidence_ids)})
     rows.sort(key=lambda r: r["char_start"])
     accepted = [r for r in rows if r["confidence"] >= min_confidence]
@@ -227,13 +232,15 @@ def decided_membership_rows(context: DocumentContext, rule_rows: list[dict],
     return accepted, held
 
 
-def _candidate_row(context: DocumentContext, c, strongest_id: str | None, n_mentions: int) -> dict:
-    """A membership row for a candidate no cue rule stated."""
+def _candidate_row(context: DocumentContext, c, strongest_id: str | None, spans: list[str]) -> dict:
+    """A membership row for a candidate no cue rule stated (``spans``: of every candidate
+    with its key, in text order)."""
+    own = mention_span(c.start, c.end)
     return membership_row(
         context, process_id=c.process_id, member_type=c.member_type, member_id=c.member_id,
         member_name=c.member_name, role=c.role, basis="list", year=context.year, note=None, start=c.start, end=c.end,
         statement=(c.evidence_start, c.evidence_end), rule_id=_list_rule_id(strongest_id),
-        n_mentions=n_mentions)
+        n_mentions=len(spans), mentions=tuple(dict.fromkeys(s for s in spans if s != own)))
 
 
 def _list_rule_id(strongest_id: str | None) -> str:

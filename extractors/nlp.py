@@ -52,3 +52,14 @@ def as_phrase_patterns(nlp: Language, patterns: list[dict]) -> list[dict]:
                 entry = {**entry, "pattern": phrase}
         out.append(entry)
     return out
+
+
+def mention_span(start: int, end: int) -> str:
+    """A mention's offsets in the clean text as the tables write them: 'start-end'."""
+    return f"{start}-{end}"
+
+
+def with_first_span(spans, start: int, end: int) -> list[str]:
+    """A row's mentions with its own (char_start-char_end) first, each once."""
+    first = mention_span(start, end)
+    return [first, *dict.fromkeys(s for s in spans if s != first)]

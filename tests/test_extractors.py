@@ -787,3 +787,23 @@ def test_a_news_item_is_about_the_numbered_session_it_names_first():
     rows = found_events(extract_document("t", history, paragraphs_of(history, "es"), lambda _: 1, 2019,
                                          doc_date="2019-03-14"))
     assert [r["year_rule_id"] for r in rows] != ["year.news_lead"]
+
+
+def test_a_row_lists_every_place_the_document_states_it():
+    """A membership stated twice and an event mentioned twice: each row's mention_spans
+    gives both places (its own first), which the review page highlights and links."""
+    text = ("Los Estados miembros de la Conferencia Regional sobre Migración son Belice, Canadá y Costa Rica.\n\n"
+            "El Seminario sobre Migración y Salud (2004) se celebró en Antigua.\n\n"
+            "En la Conferencia Regional sobre Migración, los Estados miembros son Belice, Canadá y Costa Rica.\n\n"
+            "El Seminario sobre Migración y Salud (2004) reunió a los países miembros.")
+    rows = extract(text)
+    belize = [r for r in rows["memberships"] + rows["membership_candidates"] if r["member_id"] == "BLZ"]
+    assert len(belize) == 1
+    spans = [tuple(map(int, s.split("-"))) for s in belize[0]["mention_spans"]]
+    assert spans[0] == (belize[0]["char_start"], belize[0]["char_end"]) and len(spans) == 2
+    assert [text[a:b] for a, b in spans] == ["Belice", "Belice"]
+    seminar = [r for r in found_events(rows) if r["title"].startswith("Seminario sobre Migración y Salud")]
+    assert len(seminar) == 1
+    spans = [tuple(map(int, s.split("-"))) for s in seminar[0]["mention_spans"]]
+    assert len(spans) == 2 and spans[0] == (seminar[0]["char_start"], seminar[0]["char_end"])
+    assert all(text[a:b].startswith("Seminario sobre Migración y Salud") for a, b in spans)

@@ -314,8 +314,8 @@ def test_a_highlights_link_lands_its_row_below_the_sticky_header(review, chromiu
     options, paths, _ = review
     page = next(p for p in paths if p.stem == "crm-ppt-report_2002-2003_es")
     source = page.read_text(encoding="utf-8")
-    targets = re.findall(r'<a class="to-row event" href="#(row-events-\d+)"', source)
-    assert len(targets) == len(set(targets)) >= 10  # one link per highlighted event
+    targets = list(dict.fromkeys(re.findall(r'<a class="to-row event" href="#(row-events-\d+)"', source)))
+    assert len(targets) >= 10  # a link after each highlighted event (and each of its later mentions)
     target = targets[len(targets) // 2]
     assert f'<tr id="{target}"' in source
     image = Image.open(screenshot_at(chromium, page, target, tmp_path)).convert("RGB")
@@ -326,6 +326,26 @@ def test_a_highlights_link_lands_its_row_below_the_sticky_header(review, chromiu
                if all(abs(a - b) <= 6 for a, b in zip(pixels[x, y], TARGET_OUTLINE))]
     assert outline, f"{target}: its outline is not on screen"
     assert min(outline) > header, f"{target}: outline at y={min(outline)}, under the header (bottom {header})"
+
+
+def test_a_row_links_to_every_mention_and_each_mention_back(review):
+    """A membership or event stated more than once: its row links to each mention's
+    highlight, and each later mention is highlighted with its own link back to the row."""
+    _, paths, _ = review
+    linked = 0
+    for path in paths:
+        if path.name == "index.html":
+            continue
+        checker, source = check_page(path), path.read_text(encoding="utf-8")
+        for key, later in re.findall(r'<a href="#((?:memberships|events|membership_candidates|event_candidates)-\d+)">1</a>'
+                                     r'((?: <a href="#\1-m\d+">\d+</a>)+)', source):
+            targets = re.findall(r'href="#([^"]+)"', later)
+            assert all(t in checker.ids for t in targets)
+            for target in targets:
+                mark = source[source.index(f'id="{target}"'):]
+                assert re.search(rf'<a class="to-row [\w-]+" href="#row-{key}"', mark[:mark.index("</mark>") + 200])
+            linked += 1
+    assert linked >= 3
 
 
 def test_the_header_jumps_to_each_table_with_its_count(review):

@@ -248,6 +248,13 @@ def document_page(doc: dict, clean_dir: Path, t: dict[str, Rows], decisions: Row
             # nest, links may not); its number is drawn by CSS, so copied text stays clean
             links.append(Span(int(end), int(end), "a", {"class": f"to-row {css}", "href": f"#row-{key}",
                                                         "data-n": str(n), "title": f"{name} row {n}"}, RANK[name]))
+            # the row's later mentions, each highlighted and linked back to it as well
+            for k, (again, again_end) in enumerate(later_mentions(row, len(text)), start=2):
+                spans.append(Span(again, again_end, "mark", {"class": f"hl {css}", "data-mention": key,
+                                                             "title": f"{key} (mention {k}): {_summary(name, row)}"},
+                                  RANK[name], {"id": f"{key}-m{k}"}))
+                links.append(Span(again_end, again_end, "a", {"class": f"to-row {css}", "href": f"#row-{key}",
+                                                              "data-n": str(n), "title": f"{name} row {n}"}, RANK[name]))
     edits = _edit_spans(t["corrections"], clean_to_source(clean_dir, doc_id), counts)
     pages = [Span(int(p["char_start"]), int(p["char_start"]), "span",
                   {"class": "pb", "data-page": str(p["page"])}, -1, {"id": f"page-{p['page']}"})
@@ -265,7 +272,7 @@ def document_page(doc: dict, clean_dir: Path, t: dict[str, Rows], decisions: Row
     decided = {(DECIDED_AS[d["table"]], row_id): d for d in decisions if d["status"] != "invalid"
                for row_id in (d["row_ids"] if d["row_ids"] is not None else ())}
     sha = str(doc.get("sha256") or doc_id)
-    tables_html = "".join(_rows_table(name, t[name], placed, sha, decided) for name in HIGHLIGHTS)
+    tables_html = "".join(_rows_table(name, t[name], placed, sha, decided, len(text)) for name in HIGHLIGHTS)
     tables_html += decisions_table(decisions)
     # the tables one after another can be long (109 process rows above MC/INF/266's events)
     jump = " · ".join(f'<a href="#{table_anchor(name)}">{name.replace("_", " ")} ({len(t[name])})</a>'
@@ -295,6 +302,25 @@ def document_page(doc: dict, clean_dir: Path, t: dict[str, Rows], decisions: Row
 </html>
 """
     return page
+
+
+def later_mentions(row: dict, text_length: int) -> list[tuple[int, int]]:
+    """The row's mentions after its first (``mention_spans``), as offsets that fit the text."""
+    spans = row.get("mention_spans")
+    if not isinstance(spans, (list, tuple, np.ndarray)) or len(spans) < 2:
+        return []
+    out = []
+    for span in list(spans)[1:]:
+        start, _, end = str(span).partition("-")
+        if start.isdigit() and end.isdigit() and 0 <= int(start) <= int(end) <= text_length:
+            out.append((int(start), int(end)))
+    return out
+
+
+def mention_links(key: str, row: dict, text_length: int) -> str:
+    """The row's mentions as links to their highlights: its first, then each later one."""
+    later = later_mentions(row, text_length)
+    return " ".join([f'<a href="#{key}">1</a>'] + [f'<a href="#{key}-m{k}">{k}</a>' for k in range(2, len(later) + 2)])
 
 
 def quality_note(doc: dict, pages: Rows) -> str:
@@ -420,7 +446,8 @@ def _compact_cell(value) -> str:
             f"{text}</details>")
 
 
-def _rows_table(name: str, rows: Rows, placed: set[str], document: str = "", decided: dict | None = None) -> str:
+def _rows_table(name: str, rows: Rows, placed: set[str], document: str = "", decided: dict | None = None,
+               text_length: int = 0) -> str:
     """The document's rows of one table; each row links to its highlight in the text
     (a row whose offsets do not fit the clean text is marked 'not placed' instead). Rows a
     reviewer can decide on carry their decision and the lines to paste into the decisions
@@ -443,6 +470,7 @@ def _rows_table(name: str, rows: Rows, placed: set[str], document: str = "", dec
         key = row_anchor(name, n)
         decision = (decided or {}).get((DECIDED_AS.get(name), str(row.get(id_column)))) if decidable else None
         cells = (decide_cell(name, row, document, decision) if decidable else "") + "".join(
+            f"<td>{mention_links(key, row, text_length)}</td>" if c == "mention_spans" and key in placed else
             f'<td class="wrap">{_compact_cell(row[c])}</td>' if c in WRAPPED else f"<td>{_compact_cell(row[c])}</td>"
             for c in columns)
         rejected = ' class="rejected"' if decision and decision["action"] == "reject" else ""

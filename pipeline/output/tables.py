@@ -329,6 +329,7 @@ def membership_columns() -> tuple[Column, ...]:
         Column("confidence", "float", "How sure the membership model is (0-1): a logistic regression over the row's evidence ids, weights in extractors/data/membership_model.json (make train). Rows under --min-confidence (default 0.6, the best pooled leave-one-document-out F1) are in membership_candidates instead.", "0.93"),
         Column("evidence_ids", "list", "Every piece of evidence that fired for the row's best candidate (extractors/patterns/membership_evidence.jsonl ids with their window, list shape, scope the process came from, the cue rule's basis).", "cue.member.before | list.size6 | scope.sentence", separator=" | "),
         Column("n_mentions", "int", "Statements of the same membership in the document.", "2"),
+        Column("mention_spans", "list", "Where the document states it: each statement's name as 'start-end' offsets in the clean text, the first being char_start-char_end, each place once; empty for a row a reviewer added.", "402-408; 1530-1536", nullable=True),
         *review_columns(),
     )
 
@@ -374,6 +375,7 @@ def event_columns() -> tuple[Column, ...]:
         Column("year_rule_id", "string", "Id of the dating strategy that gave the year (extractors/patterns/event_rules.jsonl: year.*); empty when the event has no year.", "year.parens", nullable=True),
         Column("confidence", "float", "How sure the event model is (0-1): a logistic regression over the row's evidence ids, weights in extractors/data/event_model.json (make train). Rows under --min-event-confidence are in event_candidates instead.", "0.91"),
         Column("evidence_ids", "list", "The evidence the confidence rests on (extractors/event_model.py): the title rule, the dating strategy, date precision, place and process found, the title's shape, the document's number of events.", "event.titled.capitalised | year.parens | precision.day", separator=" | "),
+        Column("mention_spans", "list", "Where the document mentions it with the same title and year: 'start-end' offsets in the clean text, the first being char_start-char_end, each place once; empty for a row a reviewer added.", "798-838; 2210-2250", nullable=True),
         *review_columns(),
     )
 
