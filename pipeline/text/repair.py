@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 from pipeline.nlp.fold import strip_accents
 from pipeline.sources.decode import NOTE_LINE
@@ -144,18 +144,8 @@ def judge_word(word: str, lang: str, doc_vocab: frozenset[str], settings: Repair
     if word.isupper() and len(word) <= 6:
         return None  # acronyms are left alone unless a digit slipped in
     lower = word.lower()
-    langs = (lang,) if lang else ("es", "en")
-    z0 = max(zipf(lower, lg) for lg in langs)
-    subs = single_edits(lower, SUBSTITUTIONS)
-    accents = single_edits(lower, ACCENTS) if "en" not in langs or len(langs) > 1 else set()
-    if lang == "en":
-        accents = set()
-    scored = []
-    for cand in subs | accents:
-        z = max(zipf(cand, lg) for lg in langs)
-        if cand in doc_vocab:
-            z += settings.doc_vocab_bonus
-        scored.append((z, cand, "accent" if cand in accents else "substitution"))
+    z0, candidates = word_candidates(lower, lang)
+    scored = [(z + settings.doc_vocab_bonus if cand in doc_vocab else z, cand, kind) for z, cand, kind in candidates]
     if not scored:
         return None
     scored.sort(reverse=True)
@@ -175,6 +165,19 @@ def judge_word(word: str, lang: str, doc_vocab: frozenset[str], settings: Repair
     if z1 - z0 >= settings.word_margin and z1 >= settings.word_candidate_zipf:
         return Verdict(recase(best, word), rule, round(z1 - z0, 2), True)
     return None
+
+
+@lru_cache(maxsize=20_000)  # about 1 KB each: 20 MB a worker at most
+def word_candidates(lower: str, lang: str) -> tuple[float, tuple[tuple[float, str, str], ...]]:
+    """A lower-case word's frequency and its one-edit candidates with theirs (accent or
+    substitution), in either language when ``lang`` is '': what a verdict needs besides the
+    document, worked out once per process (the same words recur across a corpus)."""
+    langs = (lang,) if lang else ("es", "en")
+    z0 = max(zipf(lower, lg) for lg in langs)
+    subs = single_edits(lower, SUBSTITUTIONS)
+    accents = single_edits(lower, ACCENTS) if lang != "en" else set()
+    return z0, tuple((max(zipf(cand, lg) for lg in langs), cand, "accent" if cand in accents else "substitution")
+                     for cand in subs | accents)
 
 
 def _judge_digit_slip(word: str, lang: str, settings: RepairSettings, ocr_damaged: bool) -> Verdict | None:
