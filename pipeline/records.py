@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from pipeline.textedit import Edit
+
+if TYPE_CHECKING:  # numpy is imported where arrays are made: an unchanged re-run never needs it
+    import numpy as np
 
 
 class PageMethod(StrEnum):

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported where origins are made: an unchanged re-run never needs it
+    import numpy as np
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,8 @@ class Rewrite:
 
 
 def identity_origin(text: str) -> np.ndarray:
+    import numpy as np
+
     return np.arange(len(text) + 1, dtype=np.int64)
 
 
@@ -48,6 +51,8 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> Rewrite:
     Replacement characters map to the start of the span they replace, so a
     clean offset inside a rewritten word points at that word in the source.
     """
+    import numpy as np
+
     ordered = sorted(edits, key=lambda e: (e.start, e.end))
     applied = [e for e in ordered if e.applied]
     pieces: list[str] = []
@@ -83,6 +88,8 @@ def compose(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
 
 def runs_of(origin: np.ndarray) -> list[tuple[int, int, int]]:
     """Compact form of an origin array: (clean_start, source_start, length) runs of +1 steps."""
+    import numpy as np
+
     if len(origin) == 0:
         return []
     breaks = np.flatnonzero(np.diff(origin) != 1) + 1
@@ -92,5 +99,7 @@ def runs_of(origin: np.ndarray) -> list[tuple[int, int, int]]:
 
 
 def origin_from_runs(runs: list[tuple[int, int, int]]) -> np.ndarray:
+    import numpy as np
+
     parts = [np.arange(src, src + n, dtype=np.int64) for _, src, n in runs]
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)

@@ -175,3 +175,19 @@ def test_decisions_pasted_from_the_review_page_survive_a_re_run_with_changed_rul
     # the page now shows each decision on its row
     text = page.read_text(encoding="utf-8")
     assert "reject (line 2)" in text and f"set role={new_role} (line 3)" in text and "accept (line 4)" in text
+
+
+def test_the_decisions_header_a_run_writes_leaves_the_next_run_unchanged(tmp_path):
+    """bug: the first run wrote the decisions file's header, and the next run took the new
+    file for changed decisions and wrote every table again."""
+    source = ROOT / "corpus" / "raw" / "crm-ppt-report_2002-2003_es.txt"
+    options = RunOptions(inputs=(source,), out_dir=tmp_path / "o", clean_dir=tmp_path / "c", quiet=True, workers=1,
+                         executor="serial").validated()
+    run(options)
+    written = (tmp_path / "o" / "memberships.parquet").stat().st_mtime_ns
+    run(options)
+    assert (tmp_path / "o" / "memberships.parquet").stat().st_mtime_ns == written
+    with open(tmp_path / "o" / "review" / "decisions.csv", "a", encoding="utf-8") as handle:
+        handle.write("\n")  # a blank line is no decision either
+    run(options)
+    assert (tmp_path / "o" / "memberships.parquet").stat().st_mtime_ns == written

@@ -24,8 +24,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rapidfuzz import fuzz
-
 from pipeline.nlp.fold import fold
 from pipeline.output.tables import TABLES, Table
 
@@ -146,7 +144,12 @@ def read_decision_file(path: Path) -> DecisionFile:
     if not path.is_file():
         return DecisionFile(path)
     decisions, problems = read_decisions(path)
-    return DecisionFile(path, tuple(decisions), tuple(problems), hashlib.sha256(path.read_bytes()).hexdigest())
+    if not decisions and not problems:  # the header alone (as a run writes it): no decisions
+        return DecisionFile(path)
+    # of what the lines say, not the bytes: the tables are written again when a decision changes
+    said = json.dumps([[list(d.key), list(d.change), d.line, d.document, d.table, d.action, d.reviewer, d.note]
+                       for d in decisions] + list(problems), ensure_ascii=False, sort_keys=True)
+    return DecisionFile(path, tuple(decisions), tuple(problems), hashlib.sha256(said.encode()).hexdigest())
 
 
 def decisions_header() -> str:
@@ -291,6 +294,8 @@ def _matching_rows(tables: dict, decided: DecidedTable, doc_id: str, key: dict) 
     same = [(name, row) for name, row in rows
             if all(fold(key_value(row.get(f))).casefold() == fold(key[f]).casefold() for f in fixed)]
     if decided.loose == "title":
+        from rapidfuzz import fuzz
+
         scored = [(fuzz.ratio(fold(key_value(row.get("title"))).casefold(), fold(key["title"]).casefold()), name, row)
                   for name, row in same]
         scored = [s for s in scored if s[0] >= DEFAULT_TITLE_SIMILARITY]

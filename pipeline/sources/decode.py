@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-import ftfy
 
 from pipeline.errors import NotText
 from pipeline.textedit import Edit, Rewrite, apply_edits, compose, regex_edits
@@ -43,10 +42,12 @@ def fix_unicode_lines(text: str) -> list[Edit]:
     """ftfy per line (mojibake, ligatures), NFC; one edit per changed line. HTML entities are
     left as written: an HTML input's were decoded once by its parser, and in a text file
     '&lt;b&gt;' is what the author typed. Bidi controls are removed, one logged edit each."""
+    from ftfy import fix_text  # here: an unchanged re-run imports this module, not ftfy
+
     edits = []
     for match in re.finditer(r"[^\n]+", text):
         line = match.group(0)
-        fixed = ftfy.fix_text(line, normalization="NFC", unescape_html=False, uncurl_quotes=False)
+        fixed = fix_text(line, normalization="NFC", unescape_html=False, uncurl_quotes=False)
         if BIDI_CONTROLS.search(fixed) and fixed == line:
             edits += [Edit(match.start() + m.start(), match.start() + m.end(), "", "unicode", "bidi_control")
                       for m in BIDI_CONTROLS.finditer(line)]

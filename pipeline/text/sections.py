@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
 
 from pipeline.sources.decode import NOTE_LINE
 from pipeline.text.language import LanguageSettings, assign_languages
@@ -112,7 +111,7 @@ def heading_hints(document: Document) -> set[int]:
     hints = set()
     for edit in document.edits:
         if edit.rule == "md_heading" and edit.applied:
-            clean = int(np.searchsorted(document.origin, edit.end, side="left"))
+            clean = int(document.origin.searchsorted(edit.end, side="left"))
             hints.add(document.text.rfind("\n", 0, clean) + 1)
     return hints
 
