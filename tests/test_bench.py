@@ -19,3 +19,19 @@ def test_the_benchmark_times_each_stage_of_the_runners_own_stage_function(tmp_pa
     assert all(t >= 0 for t in times.values()) and n_pages == 1
     runner = pages_to_result(source, [page])
     assert tables == runner.tables and n_chars == len(runner.clean_text)
+
+
+def test_the_ceilings_read_what_they_time(tmp_path):
+    """make bench's ceilings: PDFium reads every page of the text-layer PDF and spaCy's bare
+    tokenizer every text file (their figures are timings, checked by reading the report)."""
+    import shutil
+
+    from pipeline.evaluate.bench import TEXT_PDF, bare_pypdfium2, spacy_tokenizer
+    from pipeline.sources.pdf import pdf_page_count
+
+    pdfium = bare_pypdfium2(TEXT_PDF, 2)
+    assert pdfium["pages"] == pdf_page_count(str(TEXT_PDF)) and pdfium["chars"] > 1000
+    for path in sorted(RAW.glob("*.txt"))[:2]:
+        shutil.copy(path, tmp_path / path.name)
+    tokens = spacy_tokenizer(tmp_path)
+    assert tokens["tokens"] > 1000 and tokens["mb"] > 0
