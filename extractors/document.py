@@ -18,7 +18,8 @@ from extractors.events import event_mentions, timeline_line_mentions
 from extractors.event_model import DEFAULT_MIN_EVENT_CONFIDENCE, scored_event_rows
 from extractors.member_model import DEFAULT_MIN_CONFIDENCE
 from extractors.membership_rows import EVIDENCE_CHARS, decided_membership_rows, document_membership_rows
-from extractors.nlp import mention_span, with_first_span
+from extractors.nlp import with_first_span
+from pipeline.output.tables import mention_span
 from extractors.memberships import membership_rows_with_sessions
 from extractors.processes import process_rows
 from pipeline.nlp.titles import normalise_title

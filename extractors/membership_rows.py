@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from extractors.context import DocumentContext, ParagraphContext
 from extractors.dates import stated_years
-from extractors.nlp import mention_span
+from pipeline.output.tables import mention_span
 from extractors.memberships import (MemberMention, OpenList, heading_list, is_subheading, list_mentions, names_only,
                                     numbered_sessions, statement_mentions, statement_process, table_mentions,
                                     with_count_note)

@@ -10,6 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.nlp.fold import fold
+from pipeline.output.tables import mention_span
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -52,11 +53,6 @@ def as_phrase_patterns(nlp: Language, patterns: list[dict]) -> list[dict]:
                 entry = {**entry, "pattern": phrase}
         out.append(entry)
     return out
-
-
-def mention_span(start: int, end: int) -> str:
-    """A mention's offsets in the clean text as the tables write them: 'start-end'."""
-    return f"{start}-{end}"
 
 
 def with_first_span(spans, start: int, end: int) -> list[str]:

@@ -191,3 +191,12 @@ def test_the_decisions_header_a_run_writes_leaves_the_next_run_unchanged(tmp_pat
         handle.write("\n")  # a blank line is no decision either
     run(options)
     assert (tmp_path / "o" / "memberships.parquet").stat().st_mtime_ns == written
+
+
+def test_the_decided_tables_are_the_declared_ones():
+    """rejected_rows.table declares the tables a decided row may leave; decisions.py names
+    them with their keys: the two lists are one."""
+    from pipeline.output.decisions import ROW_TABLES
+    from pipeline.output.tables import DECIDED_TABLE_NAMES
+
+    assert set(ROW_TABLES) == set(DECIDED_TABLE_NAMES)

@@ -215,9 +215,9 @@ def screenshot(chromium: str, page: Path, folder: Path) -> tuple[Path, list[str]
     """Render page to folder/page.png; return the PNG and the console lines Chromium logged."""
     folder.mkdir(parents=True, exist_ok=True)
     png = folder / "page.png"
-    command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={folder / 'profile'}", f"--screenshot={png}", "--window-size=1280,2000",
+    from pipeline.output.screenshots import CHROMIUM_FLAGS
+
+    command = [chromium, *CHROMIUM_FLAGS, "--disable-quic", f"--user-data-dir={folder / 'profile'}", f"--screenshot={png}", "--window-size=1280,2000",
                "--enable-logging=stderr", "--v=0", page.resolve().as_uri()]
     done = subprocess.run(command, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr[-2000:]

@@ -213,6 +213,12 @@ def _pdfplumber_pages(path: str, pages: list[int]) -> int:
 def bare_pdfplumber(path: Path, workers: int) -> dict:
     """pdfplumber's own extract_text on every page, the pages split evenly over the workers
     (each opens the PDF once)."""
+    return bare_pages(_pdfplumber_pages, path, workers)
+
+
+def bare_pages(read_pages, path: Path, workers: int) -> dict:
+    """``read_pages(path, pages)`` over every page of the PDF, the pages split evenly over
+    the workers, their pool started before the clock."""
     from pipeline.sources.pdf import pdf_page_count
 
     n = pdf_page_count(str(path))
@@ -220,7 +226,7 @@ def bare_pdfplumber(path: Path, workers: int) -> dict:
     with ProcessPoolExecutor(workers, initializer=_init_bare) as pool:
         list(pool.map(int, [0] * workers))  # start the workers before the clock
         started = time.perf_counter()
-        chars = sum(pool.map(_pdfplumber_pages, [str(path)] * workers, chunks))
+        chars = sum(pool.map(read_pages, [str(path)] * workers, chunks))
         seconds = time.perf_counter() - started
     return {"seconds": round(seconds, 3), "pages": n, "chars": chars, "pages_per_s": round(n / seconds, 2)}
 
@@ -377,16 +383,7 @@ def _pdfium_pages(path: str, pages: list[int]) -> int:
 def bare_pypdfium2(path: Path, workers: int) -> dict:
     """PDFium's text of every page (``get_text_range``), split over the workers as
     ``bare_pdfplumber`` does: the ceiling of text-layer ingestion."""
-    from pipeline.sources.pdf import pdf_page_count
-
-    n = pdf_page_count(str(path))
-    chunks = [list(range(1 + i, n + 1, workers)) for i in range(workers)]
-    with ProcessPoolExecutor(workers, initializer=_init_bare) as pool:
-        list(pool.map(int, [0] * workers))
-        started = time.perf_counter()
-        chars = sum(pool.map(_pdfium_pages, [str(path)] * workers, chunks))
-        seconds = time.perf_counter() - started
-    return {"seconds": round(seconds, 3), "pages": n, "chars": chars, "pages_per_s": round(n / seconds, 2)}
+    return bare_pages(_pdfium_pages, path, workers)
 
 
 def spacy_tokenizer(folder: Path) -> dict:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.nlp.fold import fold
-from pipeline.output.tables import TABLES, Table
+from pipeline.output.tables import TABLES, Table, review_columns
 
 DECISION_COLUMNS = ("document", "table", "key", "action", "change", "reviewer", "note")
 ACTIONS = ("accept", "reject", "set", "add")
@@ -52,6 +52,10 @@ DECIDED_TABLES = {t.name: t for t in (
     DecidedTable("events", ("title", "year"), "event_candidates", "event_id", "er", "title"),
     DecidedTable("dates", ("text", "char_start"), None, "date_id", "dr", "char_start"),
 )}
+# every table a decided row may be in → its DecidedTable (a candidate's is the table it would join)
+ROW_TABLES = {name: d for d in DECIDED_TABLES.values() for name in (d.name, d.candidates) if name}
+# a row no reviewer has touched: the review columns at their declared defaults
+UNREVIEWED = {column.name: column.default for column in review_columns()}
 REVIEWER = "reviewer"  # rule_id of an added row; source of a row a reviewer changed
 DEFAULT_TITLE_SIMILARITY = 90   # rapidfuzz ratio of folded titles for a loose match
 DEFAULT_OFFSET_SLACK = 2_000    # characters a date's offset may move between runs (repair changed)
@@ -81,9 +85,7 @@ class Decision:
 
 def as_rules_rows(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
     """The extractors' rows of the decided tables as no reviewer has touched them yet."""
-    names = [n for d in DECIDED_TABLES.values() for n in (d.name, d.candidates) if n]
-    return tables | {name: [row | {"source": "rules", "decision": None} for row in tables[name]]
-                     for name in names if name in tables}
+    return tables | {name: [row | UNREVIEWED for row in tables[name]] for name in ROW_TABLES if name in tables}
 
 
 def text_to_pairs(text: str) -> tuple[tuple[str, str], ...]:
@@ -256,15 +258,9 @@ def decisions_by_document(decisions: list[Decision], documents: list[dict]) -> t
 def apply_decisions(tables: dict[str, list[dict]], doc_id: str,
                     decisions: list[Decision] = ()) -> tuple[dict[str, list[dict]], list[dict], list[dict]]:
     """One document's tables with its decisions applied in file order: (tables, rejected
-    rows, a report row per decision). Every row of a decided table comes out with its
-    ``source`` and ``decision``."""
-    names = [n for d in DECIDED_TABLES.values() for n in (d.name, d.candidates) if n]
-    tables = dict(tables) | {name: [dict(row) for row in tables.get(name, [])] for name in names}
-    for name in names:
-        for row in tables[name]:
-            if row.get("source") is None:  # rows cached by an earlier version, conformed
-                row["source"] = "rules"
-            row.setdefault("decision", None)
+    rows, a report row per decision). The rows come with their ``source`` and
+    ``decision`` (``as_rules_rows``; an earlier version's, from their declared defaults)."""
+    tables = dict(tables) | {name: [dict(row) for row in tables.get(name, [])] for name in ROW_TABLES}
     rejected, report = [], []
     for decision in decisions:
         decided = DECIDED_TABLES[decision.table]

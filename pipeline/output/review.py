@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.output.decisions import DECIDED_TABLES, decision_line
+from pipeline.output.decisions import ROW_TABLES, decision_line
 from pipeline.output.storage import iter_document_tables, write_atomic
-from pipeline.output.tables import TABLES
+from pipeline.output.tables import TABLES, span_bounds
 from pipeline.textedit import origin_from_runs
 
 REVIEW_DIR = "review"
@@ -44,8 +44,7 @@ HIGHLIGHTS: dict[str, tuple[str, str]] = {
 RANK = {"events": 0, "event_candidates": 0, "memberships": 1, "membership_candidates": 1, "process_mentions": 2,
         "dates": 3, "edit": 4}
 # the table a row's decision names: a candidate's is the table it would join
-DECIDED_AS = {n: d.name for d in DECIDED_TABLES.values() for n in (d.name, d.candidates) if n}
-MEMBER_ROLES = ("member", "observer", "participant")
+DECIDED_AS = {name: decided.name for name, decided in ROW_TABLES.items()}
 # Edits that change words are marked; the very numerous layout edits are hidden unless asked for.
 MARKED_STEPS = ("unicode", "ocr_confusion", "dehyphen", "bullet")
 # Long free-text columns wrap in the row tables; the others stay on one line.
@@ -244,17 +243,13 @@ def document_page(doc: dict, clean_dir: Path, t: dict[str, Rows], decisions: Row
             spans.append(Span(int(start), int(end), "mark", {"class": f"hl {css}", "data-row": key,
                                                              "title": f"{key}: {_summary(name, row)}"},
                               RANK[name], {"id": key}))
-            # after the highlight, a small link to its row (a mark cannot be the link: marks
-            # nest, links may not); its number is drawn by CSS, so copied text stays clean
-            links.append(Span(int(end), int(end), "a", {"class": f"to-row {css}", "href": f"#row-{key}",
-                                                        "data-n": str(n), "title": f"{name} row {n}"}, RANK[name]))
+            links.append(row_link(int(end), name, n))
             # the row's later mentions, each highlighted and linked back to it as well
             for k, (again, again_end) in enumerate(later_mentions(row, len(text)), start=2):
                 spans.append(Span(again, again_end, "mark", {"class": f"hl {css}", "data-mention": key,
                                                              "title": f"{key} (mention {k}): {_summary(name, row)}"},
                                   RANK[name], {"id": f"{key}-m{k}"}))
-                links.append(Span(again_end, again_end, "a", {"class": f"to-row {css}", "href": f"#row-{key}",
-                                                              "data-n": str(n), "title": f"{name} row {n}"}, RANK[name]))
+                links.append(row_link(again_end, name, n))
     edits = _edit_spans(t["corrections"], clean_to_source(clean_dir, doc_id), counts)
     pages = [Span(int(p["char_start"]), int(p["char_start"]), "span",
                   {"class": "pb", "data-page": str(p["page"])}, -1, {"id": f"page-{p['page']}"})
@@ -304,17 +299,20 @@ def document_page(doc: dict, clean_dir: Path, t: dict[str, Rows], decisions: Row
     return page
 
 
+def row_link(at: int, table: str, n: int) -> Span:
+    """The small link after a highlight to its row (a mark cannot be the link: marks nest,
+    links may not); its number is drawn by CSS, so copied text stays clean."""
+    return Span(at, at, "a", {"class": f"to-row {HIGHLIGHTS[table][0]}", "href": f"#row-{row_anchor(table, n)}",
+                              "data-n": str(n), "title": f"{table} row {n}"}, RANK[table])
+
+
 def later_mentions(row: dict, text_length: int) -> list[tuple[int, int]]:
     """The row's mentions after its first (``mention_spans``), as offsets that fit the text."""
     spans = row.get("mention_spans")
     if not isinstance(spans, (list, tuple, np.ndarray)) or len(spans) < 2:
         return []
-    out = []
-    for span in list(spans)[1:]:
-        start, _, end = str(span).partition("-")
-        if start.isdigit() and end.isdigit() and 0 <= int(start) <= int(end) <= text_length:
-            out.append((int(start), int(end)))
-    return out
+    bounds = (span_bounds(span) for span in list(spans)[1:])
+    return [b for b in bounds if b is not None and 0 <= b[0] <= b[1] <= text_length]
 
 
 def mention_links(key: str, row: dict, text_length: int) -> str:
@@ -464,7 +462,7 @@ def _rows_table(name: str, rows: Rows, placed: set[str], document: str = "", dec
     decidable = name in DECIDED_AS
     columns = [c for c in TABLES[name].column_names if c not in ("doc_id", "source", "decision")]
     head = ("<th>decision</th>" if decidable else "") + "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    id_column = DECIDED_TABLES[DECIDED_AS[name]].id_column if decidable else ""
+    id_column = ROW_TABLES[name].id_column if decidable else ""
     body = []  # the '#' cell links to the highlight (id of its first fragment)
     for n, row in enumerate(rows, start=1):
         key = row_anchor(name, n)
@@ -492,8 +490,8 @@ def decide_cell(name: str, row: dict, document: str, decision: dict | None) -> s
         summary = "decide"
     lines = [decision_line(document, table, row, "accept"), decision_line(document, table, row, "reject")]
     if table == "memberships":
-        lines += [decision_line(document, table, row, "set", f"role={role}") for role in MEMBER_ROLES
-                  if role != row.get("role")]
+        lines += [decision_line(document, table, row, "set", f"role={role}")
+                  for role in TABLES[table].column("role").categories if role != row.get("role")]
     codes = "".join(f"<code>{html.escape(line)}</code>" for line in lines)
     return f'<td class="decide"><details><summary>{summary}</summary>{codes}</details></td>'
 

@@ -135,6 +135,17 @@ def clean_span_columns(what: str, nullable: bool = False) -> tuple[Column, Colum
                    nullable=nullable))
 
 
+def mention_span(start: int, end: int) -> str:
+    """One place of a row's ``mention_spans``: 'start-end' offsets in the clean text."""
+    return f"{start}-{end}"
+
+
+def span_bounds(span) -> tuple[int, int] | None:
+    """(start, end) of a ``mention_span``; None when it is not one."""
+    start, _, end = str(span).partition("-")
+    return (int(start), int(end)) if start.isdigit() and end.isdigit() else None
+
+
 def review_columns() -> tuple[Column, Column]:
     """Where a decided row stands with the reviewer (pipeline/output/decisions.py)."""
     return (Column("source", "category", "rules: the row is as the rules found it; reviewer: a reviewer's decision added it or set a field (review_decisions says which).", "rules", categories=SOURCES, default="rules"),

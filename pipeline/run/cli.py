@@ -190,12 +190,19 @@ def _extract(args) -> int:
     return summary.exit_code
 
 
+def _without_tables(out_dir: Path) -> bool:
+    """True (and said) when ``out_dir`` holds no tables yet."""
+    if (out_dir / "documents.parquet").exists():
+        return False
+    print(f"error: {out_dir} has no tables yet: run `make extract` first")
+    return True
+
+
 def _notebook(out_dir: Path) -> int:
     from pipeline.errors import ExitCode
     from pipeline.output.notebook import write_executed_notebook
 
-    if not (out_dir / "documents.parquet").exists():
-        print(f"error: {out_dir} has no tables yet: run `make extract` first")
+    if _without_tables(out_dir):
         return ExitCode.BAD_ARGS
     print(f"written: {write_executed_notebook(out_dir)}")
     return ExitCode.OK
@@ -205,8 +212,7 @@ def _screenshots(out_dir: Path) -> int:
     from pipeline.errors import ExitCode, MissingDependency
     from pipeline.output.screenshots import write_screenshots
 
-    if not (out_dir / "documents.parquet").exists():
-        print(f"error: {out_dir} has no tables yet: run `make extract` first")
+    if _without_tables(out_dir):
         return ExitCode.BAD_ARGS
     try:
         shots, timings = write_screenshots(out_dir)

@@ -201,7 +201,7 @@ def page_annotation_texts(page) -> list[tuple[str, tuple[float, float, float, fl
     if page.rotation or not page.page_obj.annots:
         return []
     x_origin, y_top = float(page.mediabox[0]), float(page.mediabox[3])
-    fields = []
+    texts = []
     for ref in resolve1(page.page_obj.annots) or []:
         annot = resolve1(ref)
         if not isinstance(annot, dict):
@@ -218,8 +218,8 @@ def page_annotation_texts(page) -> list[tuple[str, tuple[float, float, float, fl
         if text and len(rect) == 4:
             x0, x1 = sorted((rect[0], rect[2]))
             y0, y1 = sorted((rect[1], rect[3]))
-            fields.append((text, (x0 - x_origin, y_top - y1, x1 - x_origin, y_top - y0)))
-    return fields
+            texts.append((text, (x0 - x_origin, y_top - y1, x1 - x_origin, y_top - y0)))
+    return texts
 
 
 def appearance_text(annot: dict) -> str:
@@ -258,13 +258,13 @@ def appearance_text(annot: dict) -> str:
     return "".join(chars)
 
 
-def annotation_words(fields: list[tuple[str, tuple]], page_words: list[Word] = ()) -> list[Word]:
+def annotation_words(texts: list[tuple[str, tuple]], page_words: list[Word] = ()) -> list[Word]:
     """The annotations' texts as words in their boxes. A filled form draws its values from
     the fields' own appearance, not the page's text layer: on a federal grant application
     the agency's name ('U.S. Department of Interior, Fish and Wildlife Service') was missing
     from the clean text."""
     words = []
-    for text, (x0, top, x1, bottom) in fields:
+    for text, (x0, top, x1, bottom) in texts:
         # one word for the whole value (spread over the box, its words would interleave with
         # page text drawn inside the field), on a line under any such text (a label)
         # in the size of that text (a stamp's box is many lines tall)
