@@ -25,7 +25,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from extractors.text import expand_pieces
@@ -61,13 +61,23 @@ class Rule:
     needs: re.Pattern[str] | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Grammar:
     rules: tuple[Rule, ...]
     months: dict[str, int]  # folded lower-case name or abbreviation (no period) -> 1..12
     month_names: frozenset[str]  # folded full month names of both languages (no abbreviations)
     year: re.Pattern[str]   # a stated year, bare or inside a date (the "year" piece)
     relative: tuple[tuple[dict, re.Pattern[str]], ...] = ()  # dates said from the document's date
+
+    @cached_property
+    def rules_by_lang(self) -> dict[str | None, tuple[tuple[Rule, ...], tuple[re.Pattern[str], ...]]]:
+        """For 'es', 'en' and None (both): the rules tried, in order, and the month pieces
+        they need (each searched once per text, not once per rule)."""
+        out = {}
+        for lang in (None, *LANGUAGES):
+            rules = tuple(r for r in self.rules if lang is None or r.lang in (lang, "any"))
+            out[lang] = rules, tuple(dict.fromkeys(r.needs for r in rules if r.needs is not None))
+        return out
 
 
 @dataclass(slots=True)
@@ -199,20 +209,18 @@ def find_dates(text: str, lang: str | None = None, default_year: int | None = No
     grammar = load_grammar()
     folded = fold_keeping_offsets(text)
     cands: list[_Candidate] = []
-    has_months: dict[re.Pattern, bool] = {}
-    for rule in grammar.rules:
-        if lang is not None and rule.lang not in (lang, "any"):
+    rules, needed = grammar.rules_by_lang[lang]
+    has_months = {needs: needs.search(folded) is not None for needs in needed}
+    for rule in rules:
+        if rule.needs is not None and not has_months[rule.needs]:
             continue
-        if rule.needs is not None:
-            if rule.needs not in has_months:
-                has_months[rule.needs] = rule.needs.search(folded) is not None
-            if not has_months[rule.needs]:
-                continue
         for match in rule.regex.finditer(folded):
             c = _candidate(match, rule, grammar.months)
             # A candidate with its own year that cannot be a date must not hide a shorter one.
             if c.years[1] is None or _mention(c, text, None) is not None:
                 cands.append(c)
+    if not cands:
+        return []
 
     mentions: list[DateMention] = []
     years = anchor_years(folded)

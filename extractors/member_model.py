@@ -23,7 +23,10 @@ def load_model(path: Path = MODEL_PATH) -> dict:
 def confidence(evidence_ids, model: dict | None = None) -> float:
     model = load_model() if model is None else model
     weights = model["weights"]
-    z = model["intercept"] + sum(weights.get(i, 0.0) for i in set(evidence_ids))
+    # fsum is exact, so the sum does not depend on the set's order, which changes with the
+    # process's string hashing: two candidates whose weights tie exactly no longer won in
+    # turn from one run to the next (a row's mention, evidence and spans changed)
+    z = math.fsum([model["intercept"], *(weights.get(i, 0.0) for i in set(evidence_ids))])
     return 1.0 / (1.0 + math.exp(-z))
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from extractors.nlp import DATA, PATTERNS
 from extractors.text import expand_pieces
 from pipeline.nlp.fold import fold, fold_lower_keeping_offsets
+from pipeline.nlp.literals import gated
 from pipeline.nlp.sentences import sentence_bounds
 from pipeline.nlp.rule_files import read_records
 from pipeline.nlp.words import COORDINATORS, DEFINITE_ARTICLES, DISJUNCTIONS
@@ -149,7 +150,7 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
     from extractors.event_titles import ORDINAL_NUMBERS  # one ordinal lexicon, the event rules'
 
     pieces["ordinal_word"] = r"\b(?:" + "|".join(sorted(ORDINAL_NUMBERS, key=len, reverse=True)) + r")\b"
-    compile_ = lambda pattern: re.compile(expand_pieces(pattern, pieces))  # noqa: E731
+    compile_ = lambda pattern: gated(expand_pieces(pattern, pieces))  # noqa: E731
     cues = tuple(CueRule(e["id"], e["lang"], e["role"], e["basis"], e["side"], compile_(e["pattern"]),
                          e.get("needs") == "session", tuple(e.get("member_types", ())),
                          e.get("list_starts") == "at_once", e.get("year_from") == "sentence",

@@ -208,3 +208,20 @@ def test_a_country_enumerated_with_world_regions_is_a_region_there():
     assert "AUS" not in found and {"CAN", "NOR"} <= set(found)
     found = by_member(candidates("En la CRM participan Canadá, Centroamérica y el Caribe, y México.", "es"))
     assert {"CAN", "MEX"} <= set(found)
+
+
+def test_confidence_does_not_depend_on_string_hashing():
+    """bug: confidence summed the weights in the order of a set of evidence ids, which
+    changes with PYTHONHASHSEED; two candidates whose weights tie exactly then won in turn
+    from run to run (11_es_discurso_crm: Mexico's row took its second mention under one
+    seed). The sum is now exact, so every process gives the same float."""
+    import subprocess
+    import sys
+
+    snippet = ("from extractors.member_model import confidence\n"
+               "ids = [f'e{i}' for i in range(40)]\n"
+               "model = {'intercept': -0.3, 'weights': {i: (n * 0.6180339887) % 1 - 0.41 for n, i in enumerate(ids)}}\n"
+               "print(repr(confidence(ids, model)))\n")
+    seen = {subprocess.run([sys.executable, "-c", snippet], env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)},
+                           capture_output=True, text=True, check=True).stdout for seed in range(6)}
+    assert len(seen) == 1, seen

@@ -7,6 +7,7 @@ vocabulary, registry names — never on strings of particular documents.
 """
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -144,21 +145,32 @@ def judge_word(word: str, lang: str, doc_vocab: frozenset[str], settings: Repair
     if word.isupper() and len(word) <= 6:
         return None  # acronyms are left alone unless a digit slipped in
     lower = word.lower()
-    z0, candidates = word_candidates(lower, lang)
-    scored = [(z + settings.doc_vocab_bonus if cand in doc_vocab else z, cand, kind) for z, cand, kind in candidates]
-    if not scored:
+    found = word_candidates(lower, lang)
+    z0, candidates = found.zipf, found.candidates
+    known = z0 >= settings.known_zipf
+    bonus = settings.doc_vocab_bonus
+    # Verdicts that cannot come out, ruled out before the candidates are scored: the bounds
+    # hold whatever the document's vocabulary (it adds at most the bonus to a candidate)
+    if not candidates or known and not ocr_damaged:
         return None
-    scored.sort(reverse=True)
-    z1, best, kind = scored[0]
-    z2 = scored[1][0] if len(scored) > 1 else 0.0
+    if not known and found.best_zipf + bonus < settings.candidate_zipf:
+        return None
+    if known and lang != "es" and found.best_accent_zipf + bonus < max(z0 + settings.word_margin,
+                                                                        settings.word_candidate_zipf):
+        return None
+    scored = [(z + bonus if cand in doc_vocab else z, cand, kind) for z, cand, kind in candidates]
+    # candidates are distinct words, so the two largest are the first two of a sort, ties and all
+    top = heapq.nlargest(2, scored)
+    z1, best, kind = top[0]
+    z2 = top[1][0] if len(top) > 1 else 0.0
     rule = f"{kind} {lower}→{best} (zipf {z1:.2f} vs {z0:.2f}; runner-up {z2:.2f})"
-    if z0 < settings.known_zipf:  # an unknown word
+    if not known:  # an unknown word
         if z1 < settings.candidate_zipf:
             return None
         clear = z1 - z2 >= settings.nonword_margin
         return Verdict(recase(best, word), rule, round(z1 - max(z0, z2), 2), clear and ocr_damaged)
     # a known word: only an accent variant that is far more common, in damaged text
-    if kind != "accent" or strip_accents(best) != lower or not ocr_damaged:
+    if kind != "accent" or strip_accents(best) != lower:
         return None
     if lang == "es" and best in spanish_name_words() and lower not in spanish_name_words():
         return Verdict(recase(best, word), rule + "; Spanish name", 1.0, True)
@@ -167,8 +179,18 @@ def judge_word(word: str, lang: str, doc_vocab: frozenset[str], settings: Repair
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class WordCandidates:
+    """A lower-case word's frequency and its one-edit candidates (zipf, word, 'accent' or
+    'substitution'), with the highest candidate frequencies, which bound every verdict."""
+    zipf: float
+    candidates: tuple[tuple[float, str, str], ...]
+    best_zipf: float = 0.0
+    best_accent_zipf: float = 0.0
+
+
 @lru_cache(maxsize=20_000)  # about 1 KB each: 20 MB a worker at most
-def word_candidates(lower: str, lang: str) -> tuple[float, tuple[tuple[float, str, str], ...]]:
+def word_candidates(lower: str, lang: str) -> WordCandidates:
     """A lower-case word's frequency and its one-edit candidates with theirs (accent or
     substitution), in either language when ``lang`` is '': what a verdict needs besides the
     document, worked out once per process (the same words recur across a corpus)."""
@@ -176,8 +198,10 @@ def word_candidates(lower: str, lang: str) -> tuple[float, tuple[tuple[float, st
     z0 = max(zipf(lower, lg) for lg in langs)
     subs = single_edits(lower, SUBSTITUTIONS)
     accents = single_edits(lower, ACCENTS) if lang != "en" else set()
-    return z0, tuple((max(zipf(cand, lg) for lg in langs), cand, "accent" if cand in accents else "substitution")
-                     for cand in subs | accents)
+    candidates = tuple((max(zipf(cand, lg) for lg in langs), cand, "accent" if cand in accents else "substitution")
+                       for cand in subs | accents)
+    return WordCandidates(z0, candidates, max((z for z, _, _ in candidates), default=0.0),
+                          max((z for z, _, kind in candidates if kind == "accent"), default=0.0))
 
 
 def _judge_digit_slip(word: str, lang: str, settings: RepairSettings, ocr_damaged: bool) -> Verdict | None:
