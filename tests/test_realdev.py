@@ -18,7 +18,7 @@ def evaluation(realdev_run):
 
 
 def test_realdev_gold_uses_our_process_and_organisation_ids(realdev_run):
-    from extractors.processes import registry
+    from extractors.process_registry import registry
 
     gold, _, _ = realdev_run
     ours = {e["process_id"] for e in registry()}

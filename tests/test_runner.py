@@ -513,3 +513,30 @@ def test_a_sigkill_in_the_table_phase_leaves_tables_clean_texts_and_cache_that_a
     assert len(events) and all(" ".join(text[s:e].split())[:20] in " ".join(r.split())
                                for s, e, r in zip(events["char_start"], events["char_end"], events["evidence"]))
     assert run(options(tmp_path, first)).processed == 1  # changed: processed again, not reused
+
+
+def test_a_run_makes_the_corpus_tables_once(tmp_path, monkeypatch):
+    """bug: a first run into a new --out made the corpus tables with the run tables, then
+    again because the review index and manifest did not exist yet (a tenth of the driver's
+    time). An unchanged re-run whose review index was deleted makes them once, in place."""
+    from pipeline.output import corpus_outputs
+    from pipeline.run import runner
+
+    calls = []
+    original = corpus_outputs.write_corpus_tables
+
+    def counted(folder):
+        calls.append(folder)
+        return original(folder)
+
+    monkeypatch.setattr(corpus_outputs, "write_corpus_tables", counted)
+    monkeypatch.setattr(runner, "write_corpus_tables", counted)
+    run(options(tmp_path, GOOD_TEXT))
+    assert len(calls) == 1
+    first = load(tmp_path / "out", tables=["membership_panel", "event_catalog"])
+    (tmp_path / "out" / "review" / "index.html").unlink()
+    assert run(options(tmp_path, GOOD_TEXT)).reused == 1
+    assert len(calls) == 2 and calls[1] == tmp_path / "out"
+    assert (tmp_path / "out" / "review" / "index.html").exists()
+    for name, frame in load(tmp_path / "out", tables=["membership_panel", "event_catalog"]).items():
+        pd.testing.assert_frame_equal(frame, first[name])

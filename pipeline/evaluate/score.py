@@ -62,7 +62,7 @@ def realdev_process_ids(registry_csv: Path) -> dict[str, str]:
     then acronyms); an id that matches nothing stays as it is (and cannot be found)."""
     import csv
 
-    from extractors.processes import registry
+    from extractors.process_registry import registry
 
     ours = list(registry())
     names = lambda e: {_name_key(n) for n in (e.get("name_en"), e.get("name_es"), *e.get("aliases", [])) if n}  # noqa: E731

@@ -38,9 +38,16 @@ def zipf(word: str, lang: str) -> float:
 
 @lru_cache(maxsize=4)
 def frequencies(lang: str) -> dict[str, float]:
-    from wordfreq import get_frequency_dict
+    """wordfreq's frequency list of a language (kept on disk per wordfreq version, which
+    reads faster than wordfreq's own files, pipeline.nlp.derived)."""
+    from pipeline.nlp.derived import derived
 
-    return get_frequency_dict(lang, "best")
+    def build() -> dict[str, float]:
+        from wordfreq import get_frequency_dict
+
+        return get_frequency_dict(lang, "best")
+
+    return derived(f"wordfreq_{lang}", build, ("wordfreq",))
 
 
 def plain_word_zipf(word: str, lang: str) -> float | None:

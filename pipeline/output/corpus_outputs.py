@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,9 +58,11 @@ def write_corpus_outputs(out_dir: Path, clean_dir: Path, summary, tables_rewritt
             return
     from pipeline import load
 
-    if not tables_rewritten or not all((out_dir / name).exists() for name in CORPUS_OUTPUT_FILES):
-        # the run tables were kept, the corpus tables derived from them are not current:
-        # made again in place (a rewrite made them with the run tables, in its stage)
+    if not tables_rewritten:
+        # the run tables were kept, the outputs derived from them are not current: the corpus
+        # tables are made again in place (a rewrite made them with the run tables, in its
+        # stage; making them again because the review index or manifest did not exist yet
+        # did the corpus tables twice in every first run)
         write_corpus_tables(out_dir)
     tables = load(out_dir, tables=["documents"])
     write_datapackage(out_dir)
@@ -111,7 +114,10 @@ def event_catalog(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     if events.empty:
         return pd.DataFrame(columns=EVENT_CATALOG.column_names), events
     groups: dict[str, list[int]] = {}
-    loose: list[tuple[str, str, object, str]] = []  # (key, kind, year, folded title)
+    # (kind, year) → [(key, folded title)] in order of first appearance: an event is compared
+    # with the earlier titles of its kind and year only (one list of all made the catalog
+    # quadratic in the corpus's events)
+    loose: dict[tuple[str, object], list[tuple[str, str]]] = {}
     ids = []
     for i, e in enumerate(events.itertuples()):
         kind, year, number = str(e.kind), (None if pd.isna(e.year) else int(e.year)), e.session_number
@@ -119,29 +125,47 @@ def event_catalog(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             key = f"{e.process_id}-{kind}-{int(number)}"
         else:
             title = normalise_title(e.title)
-            key = next((k for k, kk, y, t in loose if kk == kind and y == year and (
-                t == title or year is not None and title_similarity(t, title) >= CATALOG_TITLE_SIMILARITY)), None)
+            bucket = loose.setdefault((kind, year), [])
+            key = next((k for k, t in bucket if t == title or year is not None and
+                        title_similarity(t, title) >= CATALOG_TITLE_SIMILARITY), None)
             if key is None:
                 key = f"{year or 'undated'}-{kind}-{'-'.join(title.split()[:8])}"[:90]
-                loose.append((key, kind, year, title))
+                bucket.append((key, title))
         groups.setdefault(key, []).append(i)
         ids.append(key)
+    columns = {c: events[c].tolist() for c in ("title", "date_start", "date_end", "year", "process_id", "kind",
+                                               "session_number", "location", "doc_id")}
     rows = []
     for key, members in groups.items():
-        g = events.iloc[members]
-        titles = g["title"].value_counts()
-        best = max(titles[titles == titles.max()].index, key=len)
-        starts = [d for d in g["date_start"] if not is_missing(d)]
-        ends = [d for d in g["date_end"] if not is_missing(d)]
-        years = [int(y) for y in g["year"] if not is_missing(y)]
-        rows.append({"catalog_id": key, "process_id": next((p for p in g["process_id"] if isinstance(p, str)), None),
-                     "kind": g["kind"].iloc[0], "session_number": next((int(n) for n in g["session_number"] if not is_missing(n)), None),
-                     "title": best, "year": min(years) if years else None,
+        value = lambda column: [columns[column][i] for i in members]  # noqa: E731
+        doc_ids = value("doc_id")
+        starts = [d for d in value("date_start") if not is_missing(d)]
+        ends = [d for d in value("date_end") if not is_missing(d)]
+        years = [int(y) for y in value("year") if not is_missing(y)]
+        rows.append({"catalog_id": key, "process_id": next((p for p in value("process_id") if isinstance(p, str)), None),
+                     "kind": value("kind")[0],
+                     "session_number": next((int(n) for n in value("session_number") if not is_missing(n)), None),
+                     "title": _most_said_title(events, members, value("title")), "year": min(years) if years else None,
                      "date_start": min(starts) if starts else None, "date_end": max(ends) if ends else None,
-                     "location": next((loc for loc in g["location"] if isinstance(loc, str)), None),
-                     "n_documents": g["doc_id"].nunique(), "doc_ids": sorted(g["doc_id"].unique())})
+                     "location": next((loc for loc in value("location") if isinstance(loc, str)), None),
+                     "n_documents": len(set(doc_ids)), "doc_ids": sorted(set(doc_ids))})
     catalog = pd.DataFrame(rows, columns=EVENT_CATALOG.column_names).sort_values(["year", "catalog_id"], na_position="last")
     return catalog.reset_index(drop=True), events.assign(catalog_id=ids)
+
+
+def _most_said_title(events: pd.DataFrame, members: list[int], titles: list) -> object:
+    """The title a catalog entry's rows give most often, the longest of those; counted in
+    Python, with pandas' value_counts (whose order decides) only for a tie it would break."""
+    counts = Counter(t for t in titles if not is_missing(t))
+    if not counts:
+        return max(events.iloc[members]["title"].value_counts().index, key=len)  # (raises, as before)
+    top = max(counts.values())
+    longest = max(len(t) for t, n in counts.items() if n == top)
+    finalists = [t for t, n in counts.items() if n == top and len(t) == longest]
+    if len(finalists) == 1:
+        return finalists[0]
+    counted = events.iloc[members]["title"].value_counts()
+    return max(counted[counted == counted.max()].index, key=len)
 
 
 STATUS_RANK = {"member": 0, "observer": 1, "participant": 2}  # the strongest status first
