@@ -14,6 +14,9 @@ PDF made by repeating the seed PDFs' pages) and times, on those same files, in o
   pytesseract ``image_to_data``, spa+eng, OMP_THREAD_LIMIT=1, one page per job on the
   same number of worker processes) (``ocr_ratio`` = pipeline ÷ bare);
 - the seed corpus once, then unchanged again (warm: everything reused from the cache);
+- many small documents (1,000 at the default scale, a few paragraphs of a seed text each)
+  as one ``python -m pipeline extract`` process: seconds, the driver's peak RSS and the
+  largest worker's (``scale_run``);
 - each stage separately (ingest, repair, sections/language, extractors, writing), by
   calling the stage functions directly on the scaled corpus's documents in worker
   processes; rates per stage are per worker (pages or characters per worker-second).
@@ -47,9 +50,11 @@ class Scale:
     text_docs: int
     text_pdf_pages: int
     scanned_pages: int
+    small_docs: int = 1000
 
 
-SCALES = {"small": Scale(20, 20, 4), "default": Scale(200, 104, 20)}
+SCALES = {"small": Scale(20, 20, 4, 100), "default": Scale(200, 104, 20, 1000)}
+DEFAULT_SMALL_DOC_CHARS = 2000  # a small document: a few paragraphs of a seed report
 
 
 # --- the scaled corpus -------------------------------------------------------------------
@@ -67,6 +72,24 @@ def build_corpus(folder: Path, scale: Scale) -> dict[str, Path]:
     text_pdf = repeat_pages(TEXT_PDF, scale.text_pdf_pages, folder / "pdf" / "textlayer_long.pdf")
     scanned = repeat_pages(SCANNED_PDF, scale.scanned_pages, folder / "scan" / "scanned_long.pdf")
     return {"texts": texts, "text_pdf": text_pdf, "scanned": scanned}
+
+
+def small_documents(folder: Path, n: int, chars: int = DEFAULT_SMALL_DOC_CHARS) -> Path:
+    """``n`` text files of about ``chars`` characters: the seed texts' paragraphs in order,
+    cut into pieces, used in turn, each with its own last line."""
+    paragraphs = [p for seed in sorted(SEED.glob("*.txt")) for p in seed.read_text(encoding="utf-8").split("\n\n")
+                  if p.strip()]
+    pieces, current = [], []
+    for paragraph in paragraphs:
+        current.append(paragraph)
+        if sum(map(len, current)) >= chars:
+            pieces.append("\n\n".join(current))
+            current = []
+    folder.mkdir(parents=True)
+    for i in range(n):
+        (folder / f"small_{i:05d}.txt").write_text(f"{pieces[i % len(pieces)]}\n\nBenchmark document {i:05d}.\n",
+                                                    encoding="utf-8")
+    return folder
 
 
 def repeat_pages(source: Path, n_pages: int, target: Path) -> Path:
@@ -194,6 +217,36 @@ def _fields(options) -> dict:
     return {f.name: getattr(options, f.name) for f in fields(options)}
 
 
+def scale_run(folder: Path, work: Path, workers: int) -> dict:
+    """The pipeline over many small documents as its own process (the CLI, cold): seconds,
+    the driver's peak RSS and the largest worker's, sampled every 0.2 s."""
+    import subprocess
+
+    import psutil
+
+    out = work / "scale"
+    command = [sys.executable, "-m", "pipeline", "extract", str(folder), "--out", str(out / "out"),
+               "--clean", str(out / "clean"), "--workers", str(workers), "--quiet", "--force"]
+    driver_peak = worker_peak = 0
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    watched = psutil.Process(process.pid)
+    while process.poll() is None:
+        try:
+            driver_peak = max(driver_peak, watched.memory_info().rss)
+            for child in watched.children(recursive=False):
+                worker_peak = max(worker_peak, child.memory_info().rss)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            pass
+        time.sleep(0.2)
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise RuntimeError(f"scale run failed ({process.returncode}): {process.stderr.read().decode()[-2000:]}")
+    n = len(list(folder.glob("*.txt")))
+    return {"seconds": round(seconds, 2), "documents": n, "documents_per_s": round(n / seconds, 1),
+            "driver_peak_mb": _mb(driver_peak), "worker_max_mb": _mb(worker_peak)}
+
+
 # --- bare baselines ---------------------------------------------------------------------------
 
 def _init_bare() -> None:
@@ -218,16 +271,15 @@ def bare_pdfplumber(path: Path, workers: int) -> dict:
 
 def bare_pages(read_pages, path: Path, workers: int) -> dict:
     """``read_pages(path, pages)`` over every page of the PDF, the pages split evenly over
-    the workers, their pool started before the clock."""
+    the workers, their pool started inside the clock as the pipeline's is (issue 33)."""
     from pipeline.sources.pdf import pdf_page_count
 
     n = pdf_page_count(str(path))
     chunks = [list(range(1 + i, n + 1, workers)) for i in range(workers)]
+    started = time.perf_counter()
     with ProcessPoolExecutor(workers, initializer=_init_bare) as pool:
-        list(pool.map(int, [0] * workers))  # start the workers before the clock
-        started = time.perf_counter()
         chars = sum(pool.map(read_pages, [str(path)] * workers, chunks))
-        seconds = time.perf_counter() - started
+    seconds = time.perf_counter() - started
     return {"seconds": round(seconds, 3), "pages": n, "chars": chars, "pages_per_s": round(n / seconds, 2)}
 
 
@@ -247,18 +299,17 @@ def _tesseract_page(path: str, page: int, dpi: int, languages: str, psm: int) ->
 
 def bare_tesseract(path: Path, workers: int) -> dict:
     """Render each page at the pipeline's dpi and run tesseract on it, one page per job on
-    the same number of processes, OMP_THREAD_LIMIT=1."""
+    the same number of processes, OMP_THREAD_LIMIT=1; the pool started inside the clock."""
     from pipeline.sources.ocr import OcrSettings
     from pipeline.sources.pdf import pdf_page_count
 
     ocr = OcrSettings()
     n = pdf_page_count(str(path))
+    started = time.perf_counter()
     with ProcessPoolExecutor(workers, initializer=_init_bare) as pool:
-        list(pool.map(int, [0] * workers))
-        started = time.perf_counter()
         chars = sum(pool.map(_tesseract_page, [str(path)] * n, range(1, n + 1), [ocr.dpi] * n,
                              [ocr.languages] * n, [ocr.psm] * n))
-        seconds = time.perf_counter() - started
+    seconds = time.perf_counter() - started
     return {"seconds": round(seconds, 3), "pages": n, "chars": chars, "pages_per_s": round(n / seconds, 2),
             "dpi": ocr.dpi, "languages": ocr.languages}
 
@@ -434,6 +485,9 @@ def render(report: dict) -> str:
         f"ocr_ratio (pipeline / bare tesseract):       {report['ocr_ratio']:.2f}   (target <= 1.05)",
         f"seed corpus: cold {report['seed_cold_s']:.2f} s (target <= 12); unchanged re-run {report['warm_s']:.2f} s in "
         f"process, {report['warm_cli_s']:.2f} s as a new `python -m pipeline extract` (target <= 0.3)",
+        f"scale run, {report['scale_run']['documents']} small documents: {report['scale_run']['seconds']:.1f} s "
+        f"(target <= 60 for 1,000); driver peak {report['scale_run']['driver_peak_mb']} MB (target <= 300), "
+        f"worker {report['scale_run']['worker_max_mb']} MB (target <= 500)",
         "",
         f"{'stage (per worker)':<34}{'w-seconds':>9}{'pages':>7}{'pages/s':>9}{'chars/s':>11}",
     ]
@@ -448,8 +502,8 @@ def render(report: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.evaluate.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=tuple(SCALES), default="default",
-                        help="small: 20 text documents, 20 PDF pages, 4 scanned pages (quick); "
-                             "default: 200, 104, 20")
+                        help="small: 20 text documents, 20 PDF pages, 4 scanned pages, 100 small "
+                             "documents (quick); default: 200, 104, 20, 1,000")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--out", type=Path, default=Path("output"), help="where bench.json goes (default: output)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary corpus and outputs")
@@ -494,6 +548,8 @@ def bench(scale: Scale, scale_name: str, workers: int, work: Path) -> dict:
     tess = bare_tesseract(corpus["scanned"], workers)
     step("seed corpus, cold then unchanged")
     warm = warm_runs(work, workers)
+    step(f"{scale.small_docs} small documents, as a process")
+    scale_ = scale_run(small_documents(work / "corpus" / "small", scale.small_docs), work, workers)
     step("stages one by one")
     stages = stage_timings(corpus, work, workers)
     for run_ in (cold, texts, text_pdf, scanned):
@@ -502,7 +558,8 @@ def bench(scale: Scale, scale_name: str, workers: int, work: Path) -> dict:
         "scale": scale_name,
         "workers": workers,
         "corpus": {"text_docs": scale.text_docs, "text_pdf_pages": scale.text_pdf_pages,
-                   "scanned_pages": scale.scanned_pages},
+                   "scanned_pages": scale.scanned_pages, "small_docs": scale.small_docs},
+        "scale_run": scale_,
         "cold_s": cold["seconds"],
         "cold": cold,
         **warm,
