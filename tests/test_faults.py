@@ -39,7 +39,9 @@ def fake_tesseract(folder: Path, body: str) -> str:
 
 
 def run_options(folder: Path, out: Path, tesseract: str = "tesseract", **kw) -> RunOptions:
-    page = PageSettings(ocr=OcrSettings(tesseract_cmd=tesseract, timeout_s=120))
+    # the command, also for the real tesseract: the faults are a command's (killed, hung), and
+    # the clean run they are compared with must read the pages with the same tesseract
+    page = PageSettings(ocr=OcrSettings(tesseract_cmd=tesseract, timeout_s=120, engine="cli"))
     return RunOptions(inputs=(folder,), out_dir=out / "out", clean_dir=out / "clean", quiet=True,
                       workers=2, executor="process", page=page, **kw).validated()
 

@@ -563,3 +563,66 @@ def test_word_recall_counts_words_and_forgives_mirrored_reading():
     assert word_recall(text_to_words("eht sreciffo"), text_to_words("the officers")) == 1.0
     assert word_recall(text_to_words(""), text_to_words("anything")) is None
     assert glued_words("BAIN,JMATTHEW LEGISLATIVECORRESPONDENTTOJUL15 fine words") == 1
+
+
+# --- the OCR engines (issue 33: tesseract's library, loaded once per worker) -------------
+
+@pytest.mark.ocr
+def test_the_library_reads_a_page_as_the_command_does(made):
+    """tesserocr's words and boxes against the tesseract command's on the same image: the
+    same text (within a character or two: the wheel's tesseract may be newer) and boxes."""
+    pytest.importorskip("tesserocr")
+    from PIL import Image
+
+    from pipeline.sources.ocr import OcrSettings, image_to_words, tesseract_api
+
+    assert tesseract_api(OcrSettings()) is not None  # 'auto' takes the library when it is there
+    with Image.open(made["png"]) as image:
+        image.load()
+        by_cli = image_to_words(image, OcrSettings(engine="cli"))
+        by_api = image_to_words(image, OcrSettings(engine="api"))
+    text = lambda words: " ".join(w.text for w in words)  # noqa: E731
+    assert len(by_cli) > 50 and cer(text(by_cli), text(by_api)) < 0.01
+    same = [(a, b) for a, b in zip(by_cli, by_api) if a.text == b.text]
+    assert len(same) >= 0.95 * len(by_cli)
+    assert all(abs(a.x0 - b.x0) <= 2 and abs(a.top - b.top) <= 2 and a.line_key == b.line_key for a, b in same[:20])
+
+
+def test_a_tesseract_command_of_its_own_is_used_as_the_command():
+    """A tesseract_cmd other than the default (a build of one's own, the tests' fakes) is
+    run as a command: the library would read other language data than the command's."""
+    from pipeline.sources.ocr import OcrSettings, tesseract_api
+
+    assert tesseract_api(OcrSettings(tesseract_cmd="/opt/tesseract-5/bin/tesseract")) is None
+    assert tesseract_api(OcrSettings(engine="cli")) is None
+
+
+@pytest.mark.ocr
+def test_the_library_is_loaded_once_and_gives_up_at_the_page_timeout(made):
+    pytest.importorskip("tesserocr")
+    from PIL import Image
+
+    from pipeline.errors import OcrError
+    from pipeline.sources.ocr import OcrSettings, image_to_words, tesseract_api
+
+    assert tesseract_api(OcrSettings()) is tesseract_api(OcrSettings(timeout_s=5))
+    with Image.open(made["png"]) as image:
+        image.load()
+        with pytest.raises(OcrError, match="gave up"):
+            image_to_words(image, OcrSettings(engine="api", timeout_s=0.001))
+        assert image_to_words(image, OcrSettings(engine="api"))  # the API is usable after a timeout
+
+
+def test_the_ocr_engine_is_an_option():
+    from dataclasses import replace
+
+    from pipeline.errors import BadOptions
+    from pipeline.run.cli import build_parser
+    from pipeline.run.options import RunOptions
+    from pipeline.sources.ocr import OcrSettings
+    from pipeline.sources.pdf import PageSettings
+
+    assert build_parser().parse_args(["extract", "--ocr-engine", "cli"]).ocr_engine == "cli"
+    assert build_parser().parse_args(["extract"]).ocr_engine == "auto"
+    with pytest.raises(BadOptions, match="OCR engine"):
+        replace(RunOptions(inputs=(ROOT / "corpus" / "raw",)), page=PageSettings(ocr=OcrSettings(engine="gpu"))).validated()

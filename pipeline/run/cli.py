@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pipeline.errors import BadOptions, ExitCode, MissingDependency, OutputBusy
 from pipeline.run.options import ERROR_TYPES, RunOptions
+from pipeline.sources.ocr import OCR_ENGINES
 from extractors.event_model import DEFAULT_MIN_EVENT_CONFIDENCE
 from extractors.member_model import DEFAULT_MIN_CONFIDENCE
 
@@ -85,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     corpus.add_argument("--replace", dest="mode", action="store_const", const="replace",
                         help="the output holds only the given documents (earlier ones are dropped)")
     extract.add_argument("--quiet", action="store_true", help="no progress bar")
+    extract.add_argument("--ocr-engine", choices=OCR_ENGINES, default="auto",
+                         help="tesseract as a library loaded once per worker (api, through tesserocr), as a "
+                              "command per page (cli), or the library when installed (auto, the default)")
     extract.add_argument("--language-detector", choices=("lingua", "langdetect"), default="lingua",
                          help="paragraph language detector (default: lingua, measured best on the gold spans)")
 
@@ -162,6 +166,8 @@ def _extract(args) -> int:
     from pipeline.text.language import LanguageSettings
     from pipeline.run.runner import run
     from pipeline.run.stages import DocumentSettings
+    from pipeline.sources.ocr import OcrSettings
+    from pipeline.sources.pdf import PageSettings
 
     try:
         options = RunOptions(
@@ -171,6 +177,7 @@ def _extract(args) -> int:
             document=DocumentSettings(language=LanguageSettings(detector=args.language_detector),
                                       min_membership_confidence=args.min_confidence,
                                       min_event_confidence=args.min_event_confidence),
+            page=PageSettings(ocr=OcrSettings(engine=args.ocr_engine)),
         ).validated()
     except BadOptions as exc:
         print(f"error: {exc.reason}", file=sys.stderr)

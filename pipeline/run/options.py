@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pipeline.errors import BadOptions
 from pipeline.run.corpus import MODES as CORPUS_MODES
+from pipeline.sources.ocr import OCR_ENGINES
 from pipeline.sources.pdf import PageSettings
 from pipeline.run.stages import DocumentSettings
 
@@ -55,6 +56,8 @@ class RunOptions:
         for path in self.inputs:
             if not path.exists():
                 raise BadOptions(f"input not found: {path}")
+        if self.page.ocr.engine not in OCR_ENGINES:
+            raise BadOptions(f"unknown OCR engine {self.page.ocr.engine!r} (one of {', '.join(OCR_ENGINES)})")
         if self.document.language.detector not in ("lingua", "langdetect"):
             raise BadOptions(f"unknown language detector {self.document.language.detector!r}")
         if self.mode not in CORPUS_MODES:

@@ -2,10 +2,16 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.errors import OcrError, TesseractCrashed, TesseractMissing
 from pipeline.records import Word
+
+
+DEFAULT_TESSERACT_CMD = "tesseract"
+OCR_ENGINES = ("auto", "api", "cli")  # see OcrSettings.engine
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,8 +20,14 @@ class OcrSettings:
     dpi: int = 200                # render resolution; on the 150 dpi seed scan 200 matched 300 dpi accuracy (CER 0.17%) in 70% of the time
     psm: int = 3                  # fully automatic page segmentation
     timeout_s: float = 180.0      # per page
-    tesseract_cmd: str = "tesseract"
+    tesseract_cmd: str = DEFAULT_TESSERACT_CMD
     threads: int = 1              # OMP_THREAD_LIMIT: parallelism comes from pages, not threads
+    # "api": tesseract's library through tesserocr, its language data loaded once per worker;
+    # "cli": a tesseract process per page through pytesseract; "auto": the library when
+    # tesserocr imports and tesseract_cmd is the default one (whose language data it reads),
+    # else the command. On the 4 first pages of the seed scan the library took 9.5 s where the
+    # command took 13.2 s (each page's process loaded spa+eng again and read a PNG written for it)
+    engine: str = "auto"
     # a photographed or badly fed page is turned upright before OCR: on the dev phone photo
     # (1.5° skew) tesseract's segmentation read 2,772 of a page's 4,521 characters, 4,523 deskewed
     deskew: bool = True
@@ -87,14 +99,25 @@ def not_a_tesseract(cmd: str) -> str | None:
 
 def image_to_words(image, settings: OcrSettings) -> list[Word]:
     """OCR one PIL image; words in tesseract's reading order, keyed by (block, par, line)."""
-    import pytesseract
-
     # Why: tesseract's OpenMP threads fight each other and the page-level pool
     # (measured 14 s/page threaded vs 2.6 s/page single-threaded on 2 cores).
     os.environ["OMP_THREAD_LIMIT"] = str(settings.threads)
+    api = tesseract_api(settings) if settings.engine != "cli" else None
+    if api is not None:
+        return tsv_dict_to_words(api_image_to_data(api, image, settings))
+    if settings.engine == "api":
+        raise OcrError("tesserocr (tesseract's library) is not installed or finds no language data; "
+                       "use the engine 'cli' or 'auto'")
+    return tsv_dict_to_words(cli_image_to_data(image, settings))
+
+
+def cli_image_to_data(image, settings: OcrSettings) -> dict:
+    """pytesseract's image_to_data dict, from a tesseract process."""
+    import pytesseract
+
     pytesseract.pytesseract.tesseract_cmd = settings.tesseract_cmd
     try:
-        data = pytesseract.image_to_data(
+        return pytesseract.image_to_data(
             image,
             lang=settings.languages,
             config=f"--psm {settings.psm}",
@@ -112,7 +135,73 @@ def image_to_words(image, settings: OcrSettings) -> list[Word]:
     except SystemExit as exc:  # pytesseract exits the process when `tesseract --version` is no version
         raise TesseractMissing(f"{settings.tesseract_cmd} on PATH does not report a tesseract version: "
                                f"is it tesseract? ({INSTALL_TESSERACT})") from exc
-    return tsv_dict_to_words(data)
+
+
+TSV_COLUMNS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num",
+               "left", "top", "width", "height", "conf", "text")
+
+
+@lru_cache(maxsize=4)
+def tessdata_folder(cmd: str) -> str | None:
+    """The folder of the language data ``cmd`` reads ($TESSDATA_PREFIX, else what
+    ``tesseract --list-langs`` names), so that the library reads the same files."""
+    import subprocess
+
+    if os.environ.get("TESSDATA_PREFIX"):
+        return os.environ["TESSDATA_PREFIX"]
+    try:
+        answer = subprocess.run([cmd, "--list-langs"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    found = re.search(r'"([^"]+)"', answer.stdout + answer.stderr)
+    return found.group(1) if found else None
+
+
+@lru_cache(maxsize=2)
+def _api(tessdata: str, languages: str, psm: int):
+    import tesserocr
+
+    return tesserocr.PyTessBaseAPI(path=tessdata, lang=languages, psm=psm)
+
+
+def tesseract_api(settings: OcrSettings):
+    """The process's tesserocr API for these settings (built once: the language data is
+    loaded once per worker), or None when the command is to be used: engine 'cli', a
+    tesseract_cmd other than the default, tesserocr not installed, or no language data
+    (then the command reports what is missing, as before)."""
+    if settings.engine == "cli" or settings.engine == "auto" and settings.tesseract_cmd != DEFAULT_TESSERACT_CMD:
+        return None
+    tessdata = tessdata_folder(settings.tesseract_cmd)
+    if tessdata is None:
+        return None
+    try:
+        return _api(tessdata, settings.languages, settings.psm)
+    except ImportError:  # tesserocr is not installed
+        return None
+    except RuntimeError:  # the languages' data is not in that folder
+        return None
+
+
+def api_image_to_data(api, image, settings: OcrSettings) -> dict:
+    """The dict pytesseract's image_to_data gives, from the library: the same TSV columns.
+    The image's resolution is what the command would read from the PNG pytesseract writes
+    (none: tesseract estimates it from the text, as the command does)."""
+    api.SetImage(image)
+    dpi = image.info.get("dpi")
+    api.SetSourceResolution(int(round(float(dpi[0]))) if dpi and float(dpi[0]) > 1 else 0)
+    if not api.Recognize(max(1, int(settings.timeout_s * 1000))):  # milliseconds; 0 would be none
+        api.Clear()
+        raise OcrError(f"tesseract gave up on the page (over {settings.timeout_s:.0f} s, or it failed)")
+    tsv = api.GetTSVText(0)
+    api.Clear()
+    data: dict[str, list] = {column: [] for column in TSV_COLUMNS}
+    for line in tsv.splitlines():
+        values = line.split("\t")
+        if len(values) < len(TSV_COLUMNS):
+            values += [""] * (len(TSV_COLUMNS) - len(values))
+        for column, value in zip(TSV_COLUMNS, values):
+            data[column].append(value)
+    return data
 
 
 SKEW_STEP_DEGREES = 0.25
