@@ -80,3 +80,15 @@ def test_bidi_controls_are_removed_as_logged_edits():
     rewrite = rewrite_chain(source, fix_unicode_lines, markup_edits)
     assert rewrite.text == "Seminario oidalaS sobre retorno\n"
     assert [(source[e.start:e.end], e.rule) for e in rewrite.edits] == [("\u202e", "bidi_control"), ("\u202c", "bidi_control")]
+
+
+def test_plain_ascii_lines_skip_ftfy_and_lines_with_controls_do_not():
+    """Issue 33: a line of printable ASCII and tabs is left alone without asking ftfy (it
+    changes none); a line with a control character or a terminal escape still goes to ftfy."""
+    from ftfy import fix_text
+
+    assert fix_unicode_lines("The Colombo Process\tmet in 2003.\nIt & others (a/b) 'met'.\n") == []
+    for line in ("Terminal \x1b[31mred\x1b[0m text", "A null\x00 byte", "Caf\u00c3\u00a9 mojibake"):
+        edits = fix_unicode_lines(line + "\n")
+        assert len(edits) == 1 and edits[0].replacement == fix_text(line, normalization="NFC", unescape_html=False,
+                                                                    uncurl_quotes=False)

@@ -223,3 +223,30 @@ def test_a_token_longer_than_any_word_is_not_judged():
     assert judge_word("migracion" * 10_000, "es", frozenset(), RepairSettings(), True) is None
     # counterexample: a real damaged word is still judged
     assert judge_word("Poblacién", "es", frozenset(), RepairSettings(), True) is not None
+
+
+def test_tokens_skip_address_chunks_as_a_search_per_chunk_did():
+    """iter_tokens runs one pass over the text (issue 33); what it yields is what the
+    per-chunk definition gives: the tokens of every whitespace-delimited chunk that holds no
+    address mark ('@', '://', 'www.' at its start, '.org' and the like, '/')."""
+    import random
+    import re
+
+    from pipeline.text.repair import TOKEN, iter_tokens
+
+    protected = re.compile(r"@|://|^www\.|\.(?:org|int|com|net|gov)\b|/", re.I)
+
+    def per_chunk(text):
+        for chunk in re.finditer(r"\S+", text):
+            if not protected.search(chunk.group(0)):
+                for tok in TOKEN.finditer(chunk.group(0)):
+                    yield chunk.start() + tok.start(), chunk.start() + tok.end(), tok.group(0)
+
+    rng = random.Random(7)
+    alphabet = list("ab é-'’/@:.wWorgORG_ \n\t\u00a0\u2003x1")
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    texts += ["Véase www.oim.int o WWW.IOM.INT", "escriba a info@oim.int, gracias", "x.orgy y x.org",
+              "http://a.b/c después", "MC/INF/259 del Consejo"]
+    for text in texts:
+        assert list(iter_tokens(text)) == list(per_chunk(text)), text
+    assert [t for *_, t in iter_tokens("MC/INF/259 del Consejo")] == ["del", "Consejo"]

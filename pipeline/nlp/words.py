@@ -23,10 +23,13 @@ DISJUNCTIONS = frozenset("or o u".split())
 TOPIC_LINKS = frozenset("on for of about sobre para de del acerca".split())  # 'Workshop on …', 'Taller sobre …'
 
 
+LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
 def function_word_counts(text: str) -> tuple[int, int]:
     """(Spanish, English) function words among the words of ``text``."""
-    tokens = re.findall(r"[^\W\d_]+", text.lower())
-    return sum(t in SPANISH_FUNCTION_WORDS for t in tokens), sum(t in ENGLISH_FUNCTION_WORDS for t in tokens)
+    tokens = LETTER_RUN.findall(text.lower())
+    return sum(map(SPANISH_FUNCTION_WORDS.__contains__, tokens)), sum(map(ENGLISH_FUNCTION_WORDS.__contains__, tokens))
 
 
 def guess_language(text: str) -> str:

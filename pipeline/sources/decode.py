@@ -38,6 +38,9 @@ def bytes_to_text(data: bytes) -> tuple[str, str]:
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
+NOT_PLAIN_ASCII = re.compile(r"[^\t\x20-\x7e]")
+
+
 def fix_unicode_lines(text: str) -> list[Edit]:
     """ftfy per line (mojibake, ligatures), NFC; one edit per changed line. HTML entities are
     left as written: an HTML input's were decoded once by its parser, and in a text file
@@ -47,6 +50,8 @@ def fix_unicode_lines(text: str) -> list[Edit]:
     edits = []
     for match in re.finditer(r"[^\n]+", text):
         line = match.group(0)
+        if not NOT_PLAIN_ASCII.search(line):
+            continue  # printable ASCII and tabs: nothing ftfy would change (no mojibake, no controls)
         fixed = fix_text(line, normalization="NFC", unescape_html=False, uncurl_quotes=False)
         if BIDI_CONTROLS.search(fixed) and fixed == line:
             edits += [Edit(match.start() + m.start(), match.start() + m.end(), "", "unicode", "bidi_control")

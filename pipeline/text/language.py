@@ -82,7 +82,7 @@ def lexicon_vote(text: str) -> str | None:
 
 
 def guess_paragraph(text: str, settings: LanguageSettings) -> LanguageGuess:
-    letters = sum(ch.isalpha() for ch in text)
+    letters = sum(map(str.isalpha, text))
     words = re.findall(r"[^\W\d_]{2,}", text)
     fw = function_word_scores(text)
     if letters < settings.min_letters or len(words) < settings.min_words:

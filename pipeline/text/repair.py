@@ -98,8 +98,10 @@ ACCENTS: tuple[tuple[str, str], ...] = (
 ROMAN_WITH_L = re.compile(r"(?=[IVXl]*[IVX])(?=[IVXl]*l)[IVXl]{2,5}")
 DIGIT_AS_LETTER = {"0": "O", "1": "I", "5": "S", "8": "B"}
 TOKEN = re.compile(r"[^\W_][\w’'-]*[^\W_]|[^\W_]")
-CHUNK = re.compile(r"\S+")
-PROTECTED_CHUNK = re.compile(r"@|://|^www\.|\.(?:org|int|com|net|gov)\b|/", re.I)
+# what makes a whitespace-delimited chunk an address (e-mail, URL, path), whose words repair
+# leaves alone; 'www.' counts at the start of a chunk only
+PROTECTED_MARK = re.compile(r"@|://|(?<!\S)www\.|\.(?:org|int|com|net|gov)\b|/", re.I)
+SPACE = re.compile(r"\s")
 
 
 def single_edits(word: str, table) -> set[str]:
@@ -247,12 +249,32 @@ def paragraphs_with_language(text: str, window: int = 3) -> list[tuple[int, int,
 
 
 def iter_tokens(text: str):
-    """(start, end, token) of words that repair may touch: not in e-mails, URLs or symbols."""
-    for chunk in CHUNK.finditer(text):
-        if PROTECTED_CHUNK.search(chunk.group(0)):
+    """(start, end, token) of words that repair may touch: not in e-mails, URLs or symbols.
+    One pass of TOKEN over the text (a token never crosses whitespace), skipping the chunks
+    an address mark is in: a search per chunk was a twentieth of a text run (issue 33)."""
+    protected = protected_chunks(text)
+    k = 0
+    for tok in TOKEN.finditer(text):
+        start = tok.start()
+        while k < len(protected) and protected[k][1] <= start:
+            k += 1
+        if k < len(protected) and protected[k][0] <= start:
             continue
-        for tok in TOKEN.finditer(chunk.group(0)):
-            yield chunk.start() + tok.start(), chunk.start() + tok.end(), tok.group(0)
+        yield start, tok.end(), tok.group(0)
+
+
+def protected_chunks(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each whitespace-delimited chunk holding a PROTECTED_MARK, in order."""
+    spans: list[tuple[int, int]] = []
+    for mark in PROTECTED_MARK.finditer(text):
+        if spans and mark.start() < spans[-1][1]:
+            continue  # another mark of the same chunk
+        start = mark.start()
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        space = SPACE.search(text, mark.end())
+        spans.append((start, space.start() if space else len(text)))
+    return spans
 
 
 def document_vocabulary(text: str, tokens=None) -> frozenset[str]:
