@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from extractors.dates import DateMention, find_dates, last_stated_year, relative_dates, reporting_period
 from extractors.names import NameMention, find_names
 from extractors import events, processes
-from extractors.nlp import as_phrase_patterns, doc_text
+from extractors.nlp import as_phrase_patterns, doc_text, is_orth_sequence
 from extractors.processes import ProcessMention, names_in, process_mentions
 
 DOMINANT_SHARE = 0.8  # share of the process mentions that makes a process the document's own
@@ -50,7 +50,10 @@ def pipeline_for(lang: str) -> Language:
     ):
         ruler = nlp.add_pipe("span_ruler", name=f"ruler_{key}",
                              config={"spans_key": key, "validate": True, "phrase_matcher_attr": "NORM"})
-        ruler.add_patterns(as_phrase_patterns(nlp, patterns))
+        patterns = as_phrase_patterns(nlp, patterns)
+        ruler.add_patterns([p for p in patterns if not is_orth_sequence(p["pattern"])])
+        if orth := [p for p in patterns if is_orth_sequence(p["pattern"])]:
+            nlp.add_pipe("orth_phrase_spans", name=f"orth_{key}", config={"spans_key": key}).add_patterns(orth)
     return nlp
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
 
 from pipeline.nlp.fold import fold
 from pipeline.output.tables import mention_span
@@ -53,6 +54,47 @@ def as_phrase_patterns(nlp: Language, patterns: list[dict]) -> list[dict]:
                 entry = {**entry, "pattern": phrase}
         out.append(entry)
     return out
+
+
+def is_orth_sequence(pattern) -> bool:
+    """A token pattern of exact ORTH values only ([{"ORTH": "CRM"}]): what a PhraseMatcher
+    over ORTH finds as well as a Matcher does."""
+    return isinstance(pattern, list) and bool(pattern) and all(
+        set(t) == {"ORTH"} and isinstance(t["ORTH"], str) for t in pattern)
+
+
+class OrthPhraseSpans:
+    """The ORTH sequences of a span ruler's patterns, found by a PhraseMatcher over ORTH and
+    put in the ruler's span group as the ruler itself would (each span once, the group
+    sorted): the ruler's Matcher took 23 ms a 45 KB report for 24 one-token acronym
+    patterns, a PhraseMatcher 0.3 ms (issue 33). Placed right after its ruler."""
+
+    def __init__(self, nlp: Language, spans_key: str) -> None:
+        self.vocab = nlp.vocab
+        self.key = spans_key
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.labels: dict[int, tuple[str, str]] = {}
+
+    def add_patterns(self, patterns: list[dict]) -> None:
+        for entry in patterns:
+            label, span_id = entry["label"], entry.get("id", "")
+            key = repr((label, span_id))  # as the span ruler names its match keys
+            self.labels[self.vocab.strings.add(key)] = (label, span_id)
+            # the pattern's tokens as they are, not re-tokenised: [{"ORTH": "IGAD-RCP"}] is one token
+            self.matcher.add(key, [Doc(self.vocab, words=[t["ORTH"] for t in entry["pattern"]])])
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = {Span(doc, start, end, label=self.labels[key][0], span_id=self.labels[key][1])
+                 for key, start, end in self.matcher(doc) if start != end}
+        if found:
+            group = list(doc.spans[self.key]) if self.key in doc.spans else []
+            doc.spans[self.key] = sorted(set(group) | found)
+        return doc
+
+
+@Language.factory("orth_phrase_spans", default_config={"spans_key": "sc"})
+def make_orth_phrase_spans(nlp: Language, name: str, spans_key: str) -> OrthPhraseSpans:
+    return OrthPhraseSpans(nlp, spans_key)
 
 
 def with_first_span(spans, start: int, end: int) -> list[str]:

@@ -250,3 +250,29 @@ def test_tokens_skip_address_chunks_as_a_search_per_chunk_did():
     for text in texts:
         assert list(iter_tokens(text)) == list(per_chunk(text)), text
     assert [t for *_, t in iter_tokens("MC/INF/259 del Consejo")] == ["del", "Consejo"]
+
+
+def test_line_languages_from_window_sums_are_those_of_the_joined_window():
+    """Issue 33: paragraphs_with_language sums its lines' function-word counts over each
+    window instead of counting the joined window again; the verdicts are those of guessing
+    each window's joined text, as before (a line over 200 characters speaks for itself)."""
+    import random
+
+    from pipeline.nlp.words import guess_language
+    from pipeline.text.repair import paragraphs_with_language
+
+    def by_joined_windows(text, window=3):
+        lines, out, cursor = text.split("\n"), [], 0
+        last = guess_language(text) or "es"
+        for i, line in enumerate(lines):
+            lang = guess_language(line) if len(line) > 200 else ""
+            lang = lang or guess_language("\n".join(lines[max(0, i - window): i + window + 1])) or last
+            out.append((cursor, cursor + len(line) + 1, lang))
+            cursor, last = cursor + len(line) + 1, lang
+        return out
+
+    rng = random.Random(2)
+    words = ["de", "la", "el", "the", "of", "and", "y", "en", "in", "que", "for", "\n", "Migración", "x" * 210]
+    for _ in range(500):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 80)))
+        assert paragraphs_with_language(text) == by_joined_windows(text)

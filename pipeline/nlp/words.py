@@ -34,7 +34,11 @@ def function_word_counts(text: str) -> tuple[int, int]:
 
 def guess_language(text: str) -> str:
     """'es', 'en' or '' from function words: a cheap, deterministic per-paragraph guess."""
-    es, en = function_word_counts(text)
+    return language_of_counts(*function_word_counts(text))
+
+
+def language_of_counts(es: int, en: int) -> str:
+    """guess_language's verdict from (Spanish, English) function-word counts."""
     if es == en:
         return ""
     return "es" if es > en else "en"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from itertools import accumulate
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -17,7 +18,7 @@ from pipeline.nlp.fold import strip_accents
 from pipeline.sources.decode import NOTE_LINE
 from pipeline.nlp.lexicon import registry_acronyms, spanish_name_words, zipf
 from pipeline.nlp.titles import BAR_CELLS, DEFAULT_TITLE_LINE_CHARS, is_all_caps
-from pipeline.nlp.words import guess_language
+from pipeline.nlp.words import function_word_counts, language_of_counts
 from pipeline.textedit import Edit
 
 
@@ -233,16 +234,20 @@ def paragraphs_with_language(text: str, window: int = 3) -> list[tuple[int, int,
     """(start, end, language guess) per line, judged on the line and ``window`` lines around
     it: narrow enough to follow a switch between a Spanish body and an English annex within
     a page, wide enough for a verdict. Undecided lines inherit the previous verdict."""
-    doc_lang = guess_language(text) or "es"
     spans, lines, cursor = [], text.split("\n"), 0
     for line in lines:
         spans.append((cursor, cursor + len(line)))
         cursor += len(line) + 1
+    # function words are letter runs, which never cross a line end: a window's counts are
+    # the sums of its lines' (counted once each, not once per window they are in)
+    counts = [function_word_counts(line) for line in lines]
+    es_before, en_before = [0, *accumulate(c[0] for c in counts)], [0, *accumulate(c[1] for c in counts)]
+    doc_lang = language_of_counts(es_before[-1], en_before[-1]) or "es"
     out, last = [], doc_lang
     for i, (start, end) in enumerate(spans):
-        context = "\n".join(lines[max(0, i - window): i + window + 1])
-        lang = guess_language(lines[i]) if len(lines[i]) > 200 else ""
-        lang = lang or guess_language(context) or last
+        low, high = max(0, i - window), min(len(lines), i + window + 1)
+        lang = language_of_counts(*counts[i]) if len(lines[i]) > 200 else ""
+        lang = lang or language_of_counts(es_before[high] - es_before[low], en_before[high] - en_before[low]) or last
         out.append((start, end + 1, lang))
         last = lang
     return out
