@@ -148,18 +148,23 @@ def judge_word(word: str, lang: str, doc_vocab: frozenset[str], settings: Repair
     if word.isupper() and len(word) <= 6:
         return None  # acronyms are left alone unless a digit slipped in
     lower = word.lower()
-    found = word_candidates(lower, lang)
-    z0, candidates = found.zipf, found.candidates
+    z0, best_accent_zipf = accent_bound(lower, lang)
     known = z0 >= settings.known_zipf
     bonus = settings.doc_vocab_bonus
     # Verdicts that cannot come out, ruled out before the candidates are scored: the bounds
-    # hold whatever the document's vocabulary (it adds at most the bonus to a candidate)
-    if not candidates or known and not ocr_damaged:
+    # hold whatever the document's vocabulary (it adds at most the bonus to a candidate). A
+    # known word is mostly ruled out by its accent variants alone, before its substitutions
+    # are made and looked up (most of the damage verdict's time, issue 33)
+    if known and not ocr_damaged:
+        return None
+    if known and lang != "es" and best_accent_zipf + bonus < max(z0 + settings.word_margin,
+                                                                 settings.word_candidate_zipf):
+        return None
+    found = word_candidates(lower, lang)
+    candidates = found.candidates
+    if not candidates:
         return None
     if not known and found.best_zipf + bonus < settings.candidate_zipf:
-        return None
-    if known and lang != "es" and found.best_accent_zipf + bonus < max(z0 + settings.word_margin,
-                                                                        settings.word_candidate_zipf):
         return None
     scored = [(z + bonus if cand in doc_vocab else z, cand, kind) for z, cand, kind in candidates]
     # candidates are distinct words, so the two largest are the first two of a sort, ties and all
@@ -185,11 +190,20 @@ def judge_word(word: str, lang: str, doc_vocab: frozenset[str], settings: Repair
 @dataclass(frozen=True, slots=True)
 class WordCandidates:
     """A lower-case word's frequency and its one-edit candidates (zipf, word, 'accent' or
-    'substitution'), with the highest candidate frequencies, which bound every verdict."""
+    'substitution'), with the highest candidate frequency, which bounds every verdict."""
     zipf: float
     candidates: tuple[tuple[float, str, str], ...]
     best_zipf: float = 0.0
-    best_accent_zipf: float = 0.0
+
+
+@lru_cache(maxsize=50_000)  # two floats each
+def accent_bound(lower: str, lang: str) -> tuple[float, float]:
+    """(the word's frequency, its most frequent accent variant's), in either language when
+    ``lang`` is '': as word_candidates gives them, without the substitutions."""
+    langs = (lang,) if lang else ("es", "en")
+    accents = single_edits(lower, ACCENTS) if lang != "en" else set()
+    return (max(zipf(lower, lg) for lg in langs),
+            max((max(zipf(cand, lg) for lg in langs) for cand in accents), default=0.0))
 
 
 @lru_cache(maxsize=20_000)  # about 1 KB each: 20 MB a worker at most
@@ -203,8 +217,7 @@ def word_candidates(lower: str, lang: str) -> WordCandidates:
     accents = single_edits(lower, ACCENTS) if lang != "en" else set()
     candidates = tuple((max(zipf(cand, lg) for lg in langs), cand, "accent" if cand in accents else "substitution")
                        for cand in subs | accents)
-    return WordCandidates(z0, candidates, max((z for z, _, _ in candidates), default=0.0),
-                          max((z for z, _, kind in candidates if kind == "accent"), default=0.0))
+    return WordCandidates(z0, candidates, max((z for z, _, _ in candidates), default=0.0))
 
 
 def _judge_digit_slip(word: str, lang: str, settings: RepairSettings, ocr_damaged: bool) -> Verdict | None:
