@@ -416,3 +416,20 @@ def test_the_index_shows_each_documents_quality_and_why_when_low():
     quality = header.index("quality")
     assert [c[quality] for c in cells] == ["ok", "low (garbled OCR (23% of the words))", ""]
     assert '<a href="scan.html">scan</a>' in cells[1][0] and cells[2][0] == "broken"
+
+
+def test_pages_written_by_a_process_pool_are_the_drivers(review):
+    """Issue 33: a large run writes its review pages through a process pool's map (each job
+    reads its document's rows from the result cache); the pages and the index are byte for
+    byte those the driver writes itself, in the same order."""
+    from pipeline.run.executors import DEFAULT_PARALLEL_OUTPUT_JOBS, output_map
+
+    options, paths, _ = review
+    before = {p: p.read_bytes() for p in paths}
+    with output_map("process", 2, DEFAULT_PARALLEL_OUTPUT_JOBS) as map_:
+        assert map_ is not map
+        again = write_review_pages(options.out_dir, options.clean_dir, map_=map_)
+    assert again == paths
+    assert {p: p.read_bytes() for p in again} == before
+    with output_map("process", 2, DEFAULT_PARALLEL_OUTPUT_JOBS - 1) as map_:
+        assert map_ is map  # a small run's pages are written in the driver

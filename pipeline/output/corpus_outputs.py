@@ -41,7 +41,7 @@ def write_corpus_tables(tables_dir: Path) -> None:
     write_table(EVENTS, events.to_dict("records"), tables_dir)
 
 
-def write_corpus_outputs(out_dir: Path, clean_dir: Path, summary, tables_rewritten: bool = True) -> None:
+def write_corpus_outputs(out_dir: Path, clean_dir: Path, summary, tables_rewritten: bool = True, map_=map) -> None:
     """Called by the runner once the tables are in ``out_dir``: the data package, the run
     manifest and the review pages. When the run tables were not rewritten (an unchanged
     re-run), everything derived from them still holds: only the manifest's facts about this
@@ -73,7 +73,7 @@ def write_corpus_outputs(out_dir: Path, clean_dir: Path, summary, tables_rewritt
         from pipeline.output.review import write_review_pages
     except ImportError:  # the review pages are optional output
         return
-    write_review_pages(out_dir, clean_dir)
+    write_review_pages(out_dir, clean_dir, map_=map_)  # map_: how the pages are run (executors.output_map)
 
 
 def _unique(values) -> list[str] | None:

@@ -16,13 +16,14 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from pipeline.output.decisions import ROW_TABLES, decision_line
-from pipeline.output.storage import iter_document_tables, write_atomic
+from pipeline.output.storage import document_tables, read_tables, write_atomic
 from pipeline.output.tables import TABLES, span_bounds
 from pipeline.textedit import origin_from_runs
 
@@ -140,36 +141,32 @@ class Span:
         return f"</{self.tag}>"
 
 
-def write_review_pages(out_dir: Path, clean_dir: Path, tables: dict[str, pd.DataFrame] | None = None) -> list[Path]:
+def write_review_pages(out_dir: Path, clean_dir: Path, tables: dict[str, pd.DataFrame] | None = None,
+                       map_=map) -> list[Path]:
     """Write output/review/<doc_id>.html for every document with status ok, then index.html.
 
     Returns the written paths (document pages in table order, the index last). Pages of
     documents no longer in the output are removed so the folder matches the tables.
+    ``map_`` runs the pages (a process pool's map writes them in parallel; each job reads its
+    document's rows from the result cache, so the corpus is never in memory); with
+    ``tables`` given, the pages come from those frames, here.
     """
-    names = (*HIGHLIGHTS, "corrections", "pages")
-    if tables is None:
-        # one document's rows at a time, from the result cache: the corpus is never in memory
-        per_document = iter_document_tables(Path(out_dir), names)
-    else:
-        by_doc = {name: _by_doc(tables.get(name)) for name in names}
-        per_document = ((doc, {name: rows.get(doc["doc_id"], []) for name, rows in by_doc.items()})
-                        for doc in tables["documents"].to_dict("records"))
     review_dir = Path(out_dir) / REVIEW_DIR
     decisions = _decisions_by_doc(Path(out_dir))
-    written: list[Path] = []
-    with_page: set[str] = set()
-    documents: list[dict] = []
-    counts: dict[str, dict[str, int]] = {}
-    for doc, doc_tables in per_document:
-        doc_id = doc["doc_id"]
-        documents.append(doc)
-        counts[doc_id] = {name: len(rows) for name, rows in doc_tables.items()}
-        if doc["status"] != "ok" or not (Path(clean_dir) / f"{doc_id}.txt").exists():
-            continue
-        path = review_dir / f"{_safe_name(doc_id)}.html"
-        write_atomic(path, document_page(doc, Path(clean_dir), doc_tables, decisions.get(doc_id, [])))
-        written.append(path)
-        with_page.add(doc_id)
+    if tables is None:
+        documents = read_tables(Path(out_dir), names=("documents",))["documents"].to_dict("records")
+        results = list(map_(partial(review_page_job, Path(out_dir), Path(clean_dir)), documents,
+                            [decisions.get(doc["doc_id"], []) for doc in documents]))
+    else:
+        by_doc = {name: _by_doc(tables.get(name)) for name in REVIEWED_TABLES}
+        documents = tables["documents"].to_dict("records")
+        results = [document_review_page(Path(out_dir), Path(clean_dir), doc,
+                                        {name: rows.get(doc["doc_id"], []) for name, rows in by_doc.items()},
+                                        decisions.get(doc["doc_id"], []))
+                   for doc in documents]
+    written = [path for _, path in results if path is not None]
+    with_page = {doc["doc_id"] for doc, (_, path) in zip(documents, results) if path is not None}
+    counts = {doc["doc_id"]: doc_counts for doc, (doc_counts, _) in zip(documents, results)}
     index = review_dir / "index.html"
     # decisions naming no document of the run, and malformed lines, are listed on the index
     write_atomic(index, index_page(documents, with_page, counts, decisions.get(None, [])))
@@ -177,6 +174,29 @@ def write_review_pages(out_dir: Path, clean_dir: Path, tables: dict[str, pd.Data
     for stale in set(review_dir.glob("*.html")) - set(written):
         stale.unlink(missing_ok=True)
     return written
+
+
+REVIEWED_TABLES = (*HIGHLIGHTS, "corrections", "pages")
+
+
+def review_page_job(out_dir: Path, clean_dir: Path, doc: dict, doc_decisions: Rows
+                    ) -> tuple[dict[str, int], Path | None]:
+    """One document's review page from its cached rows (a job: runs in any process)."""
+    return document_review_page(out_dir, clean_dir, doc, document_tables(out_dir, doc["doc_id"], REVIEWED_TABLES),
+                                doc_decisions)
+
+
+def document_review_page(out_dir: Path, clean_dir: Path, doc: dict, doc_tables: dict[str, list[dict]],
+                         doc_decisions: Rows) -> tuple[dict[str, int], Path | None]:
+    """(the document's row counts, the page written or None when it gets none: not ok, or
+    its clean text is gone)."""
+    counts = {name: len(rows) for name, rows in doc_tables.items()}
+    doc_id = doc["doc_id"]
+    if doc["status"] != "ok" or not (clean_dir / f"{doc_id}.txt").exists():
+        return counts, None
+    path = out_dir / REVIEW_DIR / f"{_safe_name(doc_id)}.html"
+    write_atomic(path, document_page(doc, clean_dir, doc_tables, doc_decisions))
+    return counts, path
 
 
 def _decisions_by_doc(out_dir: Path) -> dict[str, Rows]:

@@ -6,7 +6,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from pipeline.errors import OutputBusy, TableError
 from pipeline.output.tables import (TABLES, Table, arrow_schema, csv_unsafe, data_dictionary, frame_to_csv_frame,
@@ -304,22 +304,19 @@ def cached_tables(out_dir: Path, doc_id: str) -> dict[str, list[dict]]:
     return json.loads(path.read_text(encoding="utf-8"))["tables"]
 
 
-def iter_document_tables(out_dir: Path, names) -> "Iterator[tuple[dict, dict[str, list[dict]]]]":
-    """Per document of the documents table, in order: its documents row and its rows of the
-    tables ``names`` as its worker wrote them (today's columns; dates as the ISO text the
-    rows hold, as days at their column's bound like the tables), read one document at a time
-    from the result cache. Not made into declared frames: that took a third of a small run's
-    time, for pages that only print the values."""
-    documents = read_tables(out_dir, names=("documents",))["documents"]
-    dates = {name: [c for c in TABLES[name].columns if c.dtype == "date"] for name in names}
-    for doc in documents.to_dict("records"):
-        raw = cached_tables(out_dir, doc["doc_id"])
-        tables = {name: conformed_rows(TABLES[name], raw.get(name, [])) for name in names}
-        for name, columns in dates.items():
-            for row in tables[name]:
-                for column in columns:
-                    row[column.name] = value_to_date(row[column.name], column.bound)
-        yield doc, tables
+def document_tables(out_dir: Path, doc_id: str, names) -> dict[str, list[dict]]:
+    """One document's rows of the tables ``names`` as its worker wrote them (today's
+    columns; dates as the ISO text the rows hold, as days at their column's bound like the
+    tables), read from the result cache. Not made into declared frames: that took a third of
+    a small run's time, for pages that only print the values."""
+    raw = cached_tables(out_dir, doc_id)
+    tables = {name: conformed_rows(TABLES[name], raw.get(name, [])) for name in names}
+    for name in names:
+        columns = [c for c in TABLES[name].columns if c.dtype == "date"]
+        for row in tables[name]:
+            for column in columns:
+                row[column.name] = value_to_date(row[column.name], column.bound)
+    return tables
 
 
 def write_cached(out_dir: Path, doc_id: str, sha256: str, version: str, tables: dict, origin_runs,

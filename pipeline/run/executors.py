@@ -24,9 +24,27 @@ import signal
 import sys
 import uuid
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from functools import partial
 
 from pipeline.run.limits import limit_address_space
 from pipeline.errors import MissingDependency, WorkerCrashed
+
+
+DEFAULT_PARALLEL_OUTPUT_JOBS = 50  # fewer output jobs (review pages) run in the driver: a pool's start costs more
+
+
+@contextmanager
+def output_map(kind: str, workers: int, n_jobs: int):
+    """The ``map`` the run's output jobs (one review page per document) go through: a fresh
+    local process pool's for a process-pool run of several workers and at least
+    DEFAULT_PARALLEL_OUTPUT_JOBS jobs (its forked workers start with the driver's imports),
+    else the builtin, in this process. Results come back in order either way."""
+    if kind != "process" or workers < 2 or n_jobs < DEFAULT_PARALLEL_OUTPUT_JOBS:
+        yield map
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield partial(pool.map, chunksize=max(1, n_jobs // (4 * workers)))
 
 
 def make_pool(kind: str, workers: int, scheduler: str | None = None):

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline import PIPELINE_VERSION
-from pipeline.run.executors import make_pool
+from pipeline.run.executors import make_pool, output_map
 from pipeline.run.corpus import (INDEX_NAME, CorpusEntry, CorpusPlan, Found, assign_doc_ids, discover, document_files,
                                  index_json, mark_output_folders, plan_corpus, read_index, resolved_key)
 from pipeline.sources.files import PAGED_FORMATS, format_of
@@ -112,7 +112,8 @@ def _run(options: RunOptions) -> RunSummary:
                             tables_changed=any(a.do is Do.EXTRACT for a in actions), decisions=decisions)
     summary.warnings += decision_warnings(out_dir)
     summary.seconds = time.perf_counter() - started
-    write_corpus_outputs(out_dir, clean_dir, summary, tables_rewritten=rewrite)
+    with output_map(options.executor, options.workers, len(ordered)) as map_:
+        write_corpus_outputs(out_dir, clean_dir, summary, tables_rewritten=rewrite, map_=map_)
     return summary
 
 
