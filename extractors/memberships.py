@@ -29,7 +29,7 @@ from pathlib import Path
 from extractors.nlp import DATA, PATTERNS
 from extractors.text import expand_pieces
 from pipeline.nlp.fold import fold, fold_lower_keeping_offsets
-from pipeline.nlp.literals import gated
+from pipeline.nlp.literals import GatedPattern, gated
 from pipeline.nlp.sentences import sentence_bounds
 from pipeline.nlp.rule_files import read_records
 from pipeline.nlp.words import COORDINATORS, DEFINITE_ARTICLES, DISJUNCTIONS
@@ -80,7 +80,7 @@ class CueRule:
     role: str
     basis: str
     side: str                 # before (the list follows) or after (the list precedes)
-    pattern: re.Pattern[str]
+    pattern: GatedPattern  # re.Pattern with a literal gate (pipeline.nlp.literals)
     needs_session: bool
     member_types: tuple[str, ...]
     list_at_once: bool = False    # the first name follows the cue with nothing but articles between
@@ -95,7 +95,7 @@ class Blocker:
     id: str
     applies_to: tuple[str, ...]  # "all", a basis ("participation") or rule ids
     where: str                   # sentence, before_cue (its subject), gap (cue to list), cue (checked in code)
-    pattern: re.Pattern[str]
+    pattern: GatedPattern
     all_but: tuple[str, ...] = ()  # with applies_to "all": rule ids it spares
 
     def applies(self, rule: "CueRule") -> bool:
@@ -113,7 +113,7 @@ class RoleRule:
     id: str
     role: str
     basis: str
-    pattern: re.Pattern[str]
+    pattern: GatedPattern
     lang: str = "any"
 
 
@@ -125,8 +125,8 @@ class Grammar:
     roles_after: tuple[RoleRule, ...]
     lines: tuple[RoleRule, ...]       # 'Republic of Kenya – Member State': a name, a dash, a role
     numbers: dict[str, int]           # folded number word → value
-    group_label: re.Pattern[str]      # 'eleven Asian countries of origin –', 'once países:'
-    subheadings: tuple[re.Pattern[str], ...] = ()  # 'Estados:' inside a headed list
+    group_label: GatedPattern         # 'eleven Asian countries of origin –', 'once países:'
+    subheadings: tuple[GatedPattern, ...] = ()  # 'Estados:' inside a headed list
 
 
 @dataclass(frozen=True, slots=True)
