@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -308,21 +307,20 @@ def test_mentions_are_frozen():
         m.id = "ARG"  # type: ignore[misc]
 
 
-# ---------------------------------------------------------------- speed
+# ---------------------------------------------------------------- long texts
 
 
-def test_100_kb_is_fast():
+def test_100_kb_in_one_text():
+    """A 100 KB text is read whole (its speed is make bench's to measure, not a test's)."""
     paragraph = (
         "The Regional Conference on Migration (Belize, Canada, Costa Rica, El Salvador, Guatemala, "
         "Honduras, Mexico, Nicaragua, Panama, the Dominican Republic and the United States) met with "
         "IOM, UNHCR and ECLAC. La OIM y la CEPAL/CELADE apoyaron a Guatamala y Nicaraqua.\n"
     )
     text = paragraph * (100_000 // len(paragraph) + 1)
-    find_names("warm up the tables")
-    started = time.perf_counter()
     found = find_names(text)
-    assert time.perf_counter() - started < 1.0
     assert len(found) > 5_000
+    assert {m.text for m in found if m.end <= len(paragraph)} >= {"Belize", "Canada", "Mexico", "IOM", "UNHCR"}
 
 
 def test_a_government_named_by_its_demonym_is_its_country():

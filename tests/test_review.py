@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import subprocess
-import time
 from collections import defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
@@ -95,28 +94,25 @@ def check_page(path: Path) -> PageChecker:
 
 @pytest.fixture(scope="module")
 def review(tmp_path_factory):
-    """Two small documents through the pipeline, then the review pages (timed)."""
+    """Two small documents through the pipeline, then the review pages."""
     folder = tmp_path_factory.mktemp("review")
     options = RunOptions(inputs=DOCS, out_dir=folder / "output", clean_dir=folder / "clean", quiet=True).validated()
     run(options)
-    started = time.perf_counter()
-    paths = write_review_pages(options.out_dir, options.clean_dir)
-    return options, paths, time.perf_counter() - started
+    return options, write_review_pages(options.out_dir, options.clean_dir)
 
 
 def test_one_page_per_document_and_an_index(review):
-    options, paths, seconds = review
+    options, paths = review
     names = sorted(p.name for p in paths)
     assert names == sorted([f"{p.stem}.html" for p in DOCS] + ["index.html"])
     assert all(p.parent == options.out_dir / "review" for p in paths)
-    assert seconds < 5, f"review pages took {seconds:.2f} s"
     index = check_page(options.out_dir / "review" / "index.html")
     links = {a["href"] for tag, a in index.elements if tag == "a"}
     assert links == {f"{p.stem}.html" for p in DOCS}
 
 
 def test_pages_are_valid_html_with_every_row_highlighted(review):
-    options, _, _ = review
+    options, _ = review
     tables = load(options.out_dir)
     for source in DOCS:
         doc_id = source.stem
@@ -135,7 +131,7 @@ def test_pages_are_valid_html_with_every_row_highlighted(review):
 
 
 def test_repair_edits_and_pages_are_marked(review):
-    options, _, _ = review
+    options, _ = review
     doc_id = DOCS[0].stem  # the OCR brochure: bullets, OCR confusions, line-break hyphens
     page = check_page(options.out_dir / "review" / f"{doc_id}.html")
     corrections = load(options.out_dir)["corrections"]
@@ -151,7 +147,7 @@ def test_repair_edits_and_pages_are_marked(review):
 
 
 def test_pages_are_self_contained(review):
-    options, paths, _ = review
+    options, paths = review
     for path in paths:
         page = check_page(path)
         tags = {tag for tag, _ in page.elements}
@@ -234,7 +230,7 @@ def test_console_error_detection_works(chromium, tmp_path):
 
 
 def test_pages_render_in_headless_chromium(review, chromium, tmp_path):
-    options, paths, _ = review
+    options, paths = review
     for path in paths:
         png, console = screenshot(chromium, path, tmp_path / path.stem)
         assert console == [], f"{path.name}: {console}"
@@ -278,7 +274,7 @@ def screenshot_at(chromium: str, page: Path, fragment: str, folder: Path) -> Pat
 def test_make_screenshots_times_a_page_load(review, chromium, tmp_path):
     from pipeline.output.screenshots import page_load_ms
 
-    options, paths, _ = review
+    options, paths = review
     ms = page_load_ms(chromium, next(p for p in paths if p.name != "index.html"), tmp_path / "profile")
     assert ms is not None and ms > 0
     assert not list(paths[0].parent.glob(".frame-*"))  # the frame page is removed
@@ -290,7 +286,7 @@ def test_a_linked_highlight_lands_below_the_sticky_header(review, chromium, tmp_
     its outline is on screen, below the header."""
     from PIL import Image
 
-    options, paths, _ = review
+    options, paths = review
     page = next(p for p in paths if p.stem == "crm-ppt-report_2002-2003_es")
     keys = [k for k in check_page(page).row_text if k.startswith("events-")]
     key = keys[len(keys) // 2]
@@ -311,7 +307,7 @@ def test_a_highlights_link_lands_its_row_below_the_sticky_header(review, chromiu
     screen in the rows pane, below the header."""
     from PIL import Image
 
-    options, paths, _ = review
+    options, paths = review
     page = next(p for p in paths if p.stem == "crm-ppt-report_2002-2003_es")
     source = page.read_text(encoding="utf-8")
     targets = list(dict.fromkeys(re.findall(r'<a class="to-row event" href="#(row-events-\d+)"', source)))
@@ -331,7 +327,7 @@ def test_a_highlights_link_lands_its_row_below_the_sticky_header(review, chromiu
 def test_a_row_links_to_every_mention_and_each_mention_back(review):
     """A membership or event stated more than once: its row links to each mention's
     highlight, and each later mention is highlighted with its own link back to the row."""
-    _, paths, _ = review
+    _, paths = review
     linked = 0
     for path in paths:
         if path.name == "index.html":
@@ -351,7 +347,7 @@ def test_a_row_links_to_every_mention_and_each_mention_back(review):
 def test_the_header_jumps_to_each_table_with_its_count(review):
     """In MC/INF/266 the events and memberships tables sat below 109 process rows, with no
     way there but scrolling: the header links to each table's heading, with its row count."""
-    options, paths, _ = review
+    options, paths = review
     tables = load(options.out_dir, tables=list(HIGHLIGHTED))
     for path in paths:
         if path.name == "index.html":
@@ -386,7 +382,7 @@ def test_a_legend_chip_hides_its_highlights_without_script(review, chromium, tmp
     checkbox whose ticked state hides that kind's highlights, in CSS only (the page keeps
     its script-less CSP). Rendered with the events' box ticked: no event highlight colour
     in the text, the dates' still there."""
-    options, paths, _ = review
+    options, paths = review
     page = next(p for p in paths if p.stem == "crm-ppt-report_2002-2003_es")
     source = page.read_text(encoding="utf-8")
     assert "<script" not in source and 'for="hide-event"' in source
@@ -424,7 +420,7 @@ def test_pages_written_by_a_process_pool_are_the_drivers(review):
     byte those the driver writes itself, in the same order."""
     from pipeline.run.executors import DEFAULT_PARALLEL_OUTPUT_JOBS, output_map
 
-    options, paths, _ = review
+    options, paths = review
     before = {p: p.read_bytes() for p in paths}
     with output_map("process", 2, DEFAULT_PARALLEL_OUTPUT_JOBS) as map_:
         assert map_ is not map
