@@ -8,7 +8,7 @@ from pathlib import Path
 from pipeline.errors import BadOptions
 from pipeline.run.corpus import MODES as CORPUS_MODES
 from pipeline.sources.ocr import OCR_ENGINES
-from pipeline.sources.pdf import PageSettings
+from pipeline.sources.pdf import TEXT_LAYER_READERS, PageSettings
 from pipeline.run.stages import DocumentSettings
 
 
@@ -56,6 +56,8 @@ class RunOptions:
         for path in self.inputs:
             if not path.exists():
                 raise BadOptions(f"input not found: {path}")
+        if self.page.text_layer not in TEXT_LAYER_READERS:
+            raise BadOptions(f"unknown text layer reader {self.page.text_layer!r} (one of {', '.join(TEXT_LAYER_READERS)})")
         if self.page.ocr.engine not in OCR_ENGINES:
             raise BadOptions(f"unknown OCR engine {self.page.ocr.engine!r} (one of {', '.join(OCR_ENGINES)})")
         if self.document.language.detector not in ("lingua", "langdetect"):
