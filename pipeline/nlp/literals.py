@@ -10,12 +10,11 @@ gate never changes what a pattern finds: it answers False only when no match can
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 try:  # the parser behind re.compile: private, so a Python that moves it gets no gates, not errors
-    from re import _constants as sre, _parser as sre_parse
+    from re import _parser as sre_parse
 except ImportError:  # pragma: no cover
-    sre = sre_parse = None
+    sre_parse = None
 
 DEFAULT_MIN_LITERAL = 2  # a gate on single characters (',', 'a') would pass nearly every text
 
@@ -81,30 +80,20 @@ def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
     return _required(list(parsed))
 
 
-@dataclass(frozen=True, slots=True)
-class LiteralGate:
-    """``may_match(text)`` is False only when ``pattern`` cannot match anywhere in ``text``."""
-
-    literals: frozenset[str] | None
-
-    def may_match(self, text: str) -> bool:
-        return self.literals is None or any(literal in text for literal in self.literals)
-
-
-def literal_gate(pattern: re.Pattern[str]) -> LiteralGate:
-    return LiteralGate(required_literals(pattern))
-
-
 class GatedPattern:
     """A compiled pattern whose ``search``, ``finditer`` and ``findall`` first check its
     literal gate against the whole text (a match inside pos..endpos is a match in the text).
     ``match`` and ``fullmatch`` try one position, where the gate would cost more than it saves."""
 
-    __slots__ = ("regex", "gate")
+    __slots__ = ("regex", "literals")
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
-        self.gate = literal_gate(regex)
+        self.literals = required_literals(regex)
+
+    def may_match(self, text: str) -> bool:
+        """False only when the pattern cannot match anywhere in ``text``."""
+        return self.literals is None or any(literal in text for literal in self.literals)
 
     @property
     def pattern(self) -> str:
@@ -119,13 +108,13 @@ class GatedPattern:
         return self.regex.groupindex
 
     def search(self, text: str, *span) -> re.Match[str] | None:
-        return self.regex.search(text, *span) if self.gate.may_match(text) else None
+        return self.regex.search(text, *span) if self.may_match(text) else None
 
     def finditer(self, text: str, *span):
-        return self.regex.finditer(text, *span) if self.gate.may_match(text) else iter(())
+        return self.regex.finditer(text, *span) if self.may_match(text) else iter(())
 
     def findall(self, text: str, *span) -> list:
-        return self.regex.findall(text, *span) if self.gate.may_match(text) else []
+        return self.regex.findall(text, *span) if self.may_match(text) else []
 
     def match(self, text: str, *span) -> re.Match[str] | None:
         return self.regex.match(text, *span)
@@ -134,7 +123,7 @@ class GatedPattern:
         return self.regex.fullmatch(text, *span)
 
     def __repr__(self) -> str:
-        return f"GatedPattern({self.regex!r}, literals={sorted(self.gate.literals or ())})"
+        return f"GatedPattern({self.regex!r}, literals={sorted(self.literals or ())})"
 
 
 def gated(pattern: str | re.Pattern[str], flags: int = 0) -> GatedPattern:

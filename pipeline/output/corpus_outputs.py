@@ -157,8 +157,6 @@ def _most_said_title(events: pd.DataFrame, members: list[int], titles: list) -> 
     """The title a catalog entry's rows give most often, the longest of those; counted in
     Python, with pandas' value_counts (whose order decides) only for a tie it would break."""
     counts = Counter(t for t in titles if not is_missing(t))
-    if not counts:
-        return max(events.iloc[members]["title"].value_counts().index, key=len)  # (raises, as before)
     top = max(counts.values())
     longest = max(len(t) for t, n in counts.items() if n == top)
     finalists = [t for t, n in counts.items() if n == top and len(t) == longest]

@@ -102,7 +102,7 @@ def image_to_words(image, settings: OcrSettings) -> list[Word]:
     # Why: tesseract's OpenMP threads fight each other and the page-level pool
     # (measured 14 s/page threaded vs 2.6 s/page single-threaded on 2 cores).
     os.environ["OMP_THREAD_LIMIT"] = str(settings.threads)
-    api = tesseract_api(settings) if settings.engine != "cli" else None
+    api = tesseract_api(settings)
     if api is not None:
         return tsv_dict_to_words(api_image_to_data(api, image, settings))
     if settings.engine == "api":
@@ -176,9 +176,7 @@ def tesseract_api(settings: OcrSettings):
         return None
     try:
         return _api(tessdata, settings.languages, settings.psm)
-    except ImportError:  # tesserocr is not installed
-        return None
-    except RuntimeError:  # the languages' data is not in that folder
+    except (ImportError, RuntimeError):  # tesserocr not installed; the languages' data not in that folder
         return None
 
 

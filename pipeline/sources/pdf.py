@@ -269,10 +269,7 @@ def pdfium_page_chars(path: str, page_no: int) -> tuple[dict[tuple, list[dict]],
                 (x0, y0), (x1, y1) = _to_frame(frame, x0, y0, x1, y1)
             # PDFium marks a hyphen that ends a line as U+0002; the page draws a hyphen
             glyph = "-" if code == 2 else chr(code)
-            by_frame.setdefault(frame, []).append({
-                "text": glyph, "x0": x0, "x1": x1, "top": height - y1, "bottom": height - y0,
-                "doctop": doctop + height - y1, "upright": True, "size": y1 - y0, "px": centre[0], "py": centre[1],
-                "italic": italic, "sup": False})
+            by_frame.setdefault(frame, []).append(char_record(glyph, (x0, y0, x1, y1), height, doctop, centre, italic))
         for chars in by_frame.values():
             mark_superscripts(chars)
         return by_frame, width, height
@@ -508,16 +505,25 @@ def _page_chars(page) -> tuple[dict[tuple, list[dict]], int, list[float]]:
                     (x0, y0), (x1, y1) = _to_frame(frame, x0, y0, x1, y1)
                 # the glyph box's height in its own frame is its font size (pdfminer's size is
                 # the page-space height, an advance width for text turned 90°)
-                by_frame.setdefault(frame, []).append({
-                    "text": obj.get_text(), "x0": x0, "x1": x1, "top": height - y1, "bottom": height - y0,
-                    "doctop": doctop + height - y1, "upright": True, "size": y1 - y0,
-                    "px": (obj.x0 + obj.x1) / 2 + mb_x0, "py": height - (obj.y0 + obj.y1) / 2 + mb_top,
-                    "italic": _is_italic(obj.fontname), "sup": False})
+                centre = ((obj.x0 + obj.x1) / 2 + mb_x0, height - (obj.y0 + obj.y1) / 2 + mb_top)
+                by_frame.setdefault(frame, []).append(
+                    char_record(obj.get_text(), (x0, y0, x1, y1), height, doctop, centre, _is_italic(obj.fontname)))
 
     walk(page.layout)
     for chars in by_frame.values():
         mark_superscripts(chars)
     return by_frame, ruling, rules
+
+
+def char_record(text: str, box: tuple[float, float, float, float], height: float, doctop: float,
+                centre: tuple[float, float], italic: bool) -> dict:
+    """A character as the word grouping reads it (pdfplumber's char keys), from its box in
+    its text frame (x0, y0, x1, y1, y up), the page height, the page's doctop and the
+    character's centre on the page."""
+    x0, y0, x1, y1 = box
+    return {"text": text, "x0": x0, "x1": x1, "top": height - y1, "bottom": height - y0,
+            "doctop": doctop + height - y1, "upright": True, "size": y1 - y0, "px": centre[0], "py": centre[1],
+            "italic": italic, "sup": False}
 
 
 DEFAULT_MIN_SEPARATOR = 20.0        # pt: a footnote separator rule is at least this long …

@@ -189,9 +189,9 @@ def judge_word(word: str, lang: str, doc_vocab: frozenset[str], settings: Repair
 
 @dataclass(frozen=True, slots=True)
 class WordCandidates:
-    """A lower-case word's frequency and its one-edit candidates (zipf, word, 'accent' or
-    'substitution'), with the highest candidate frequency, which bounds every verdict."""
-    zipf: float
+    """A lower-case word's one-edit candidates (zipf, word, 'accent' or 'substitution'), with
+    the highest candidate frequency, which bounds every verdict (the word's own frequency is
+    accent_bound's)."""
     candidates: tuple[tuple[float, str, str], ...]
     best_zipf: float = 0.0
 
@@ -208,16 +208,15 @@ def accent_bound(lower: str, lang: str) -> tuple[float, float]:
 
 @lru_cache(maxsize=20_000)  # about 1 KB each: 20 MB a worker at most
 def word_candidates(lower: str, lang: str) -> WordCandidates:
-    """A lower-case word's frequency and its one-edit candidates with theirs (accent or
+    """A lower-case word's one-edit candidates with their frequencies (accent or
     substitution), in either language when ``lang`` is '': what a verdict needs besides the
     document, worked out once per process (the same words recur across a corpus)."""
     langs = (lang,) if lang else ("es", "en")
-    z0 = max(zipf(lower, lg) for lg in langs)
     subs = single_edits(lower, SUBSTITUTIONS)
     accents = single_edits(lower, ACCENTS) if lang != "en" else set()
     candidates = tuple((max(zipf(cand, lg) for lg in langs), cand, "accent" if cand in accents else "substitution")
                        for cand in subs | accents)
-    return WordCandidates(z0, candidates, max((z for z, _, _ in candidates), default=0.0))
+    return WordCandidates(candidates, max((z for z, _, _ in candidates), default=0.0))
 
 
 def _judge_digit_slip(word: str, lang: str, settings: RepairSettings, ocr_damaged: bool) -> Verdict | None:
