@@ -126,24 +126,42 @@ def _blocker_matcher(vocab):
     return matcher
 
 
-def _blocker_matches(doc: Doc) -> set[tuple]:
-    """Found once per paragraph: (key, token) where each before-pattern ends and each
-    after- and trigger pattern starts, and (key, start, end) of each inside-pattern."""
-    found = doc.user_data.get("event_blocker_matches")
+@lru_cache(maxsize=1)
+def blocker_reach() -> int | None:
+    """The most tokens a blocker pattern spans, or None when one is unbounded ('+', '*')."""
+    lengths = []
+    for b in blockers():
+        for p in (*b.before, *b.after, *b.inside, *([[b.trigger]] if b.trigger else [])):
+            if any(t.get("OP") in ("+", "*") for t in p):
+                return None
+            lengths.append(len(p))
+    return max(lengths, default=0)
+
+
+def _blocker_matches(doc: Doc, start: int, end: int) -> set[tuple]:
+    """(key, token) where each before-pattern ends and each after- and trigger pattern
+    starts, and (key, start, end) of each inside-pattern, among the matches a pattern can
+    make that touch tokens start..end: the Matcher runs over those tokens and a pattern's
+    reach either side (the whole paragraph only when a pattern is unbounded), as walking
+    every paragraph took 7% of extraction. Cached per paragraph and window."""
+    cache = doc.user_data.setdefault("event_blocker_matches", {})
+    found = cache.get((start, end))
     if found is None:
+        reach = blocker_reach()
+        lo, hi = (0, len(doc)) if reach is None else (max(0, start - reach), min(len(doc), end + reach))
         strings = doc.vocab.strings
         found = set()
-        for key, start, end in _blocker_matcher(doc.vocab)(doc):
-            name = strings[key]
-            found.add((name, start, end) if name.endswith(":inside") else
-                      (name, end if name.endswith(":before") else start))
-        doc.user_data["event_blocker_matches"] = found
+        for key, m_start, m_end in _blocker_matcher(doc.vocab)(doc[lo:hi]):
+            name, m_start, m_end = strings[key], m_start + lo, m_end + lo
+            found.add((name, m_start, m_end) if name.endswith(":inside") else
+                      (name, m_end if name.endswith(":before") else m_start))
+        cache[(start, end)] = found
     return found
 
 
 def blocker_of(doc: Doc, trigger: Span) -> str | None:
     """The id of the first blocker that says this kind word names no event, or None."""
-    found = _blocker_matches(doc)
+    found = _blocker_matches(doc, trigger.start, trigger.end)
     for n, b in enumerate(blockers()):
         if b.inside or b.kinds and trigger.label_ not in b.kinds:
             continue
@@ -156,7 +174,7 @@ def blocker_of(doc: Doc, trigger: Span) -> str | None:
 
 def span_blocker(doc: Doc, start: int, end: int, step: str) -> str | None:
     """The id of the first ``inside`` blocker of ``step`` with a match in tokens start..end."""
-    found = _blocker_matches(doc)
+    found = _blocker_matches(doc, start, end)
     for n, b in enumerate(blockers()):
         if b.inside and b.step == step and any(f[0] == f"{n}:inside" and start <= f[1] and f[2] <= end
                                               for f in found if len(f) == 3):
