@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from extractors.dates import DateMention, find_dates, last_stated_year, relative_dates, reporting_period
 from extractors.names import NameMention, find_names
 from extractors import events, processes
-from extractors.nlp import as_phrase_patterns, doc_text, is_orth_sequence
+from extractors.nlp import as_phrase_patterns, doc_text, is_gated
 from extractors.processes import ProcessMention, names_in, process_mentions
 
 DOMINANT_SHARE = 0.8  # share of the process mentions that makes a process the document's own
@@ -51,9 +51,9 @@ def pipeline_for(lang: str) -> Language:
         ruler = nlp.add_pipe("span_ruler", name=f"ruler_{key}",
                              config={"spans_key": key, "validate": True, "phrase_matcher_attr": "NORM"})
         patterns = as_phrase_patterns(nlp, patterns)
-        ruler.add_patterns([p for p in patterns if not is_orth_sequence(p["pattern"])])
-        if orth := [p for p in patterns if is_orth_sequence(p["pattern"])]:
-            nlp.add_pipe("orth_phrase_spans", name=f"orth_{key}", config={"spans_key": key}).add_patterns(orth)
+        ruler.add_patterns([p for p in patterns if not is_gated(p["pattern"])])
+        if gated := [p for p in patterns if is_gated(p["pattern"])]:
+            nlp.add_pipe("gated_spans", name=f"gated_{key}", config={"spans_key": key}).add_patterns(gated)
     return nlp
 
 
@@ -173,6 +173,6 @@ def with_other_language_dates(dates: list, text: str, other: str) -> list:
     """A paragraph in one language may carry a date in the other ('17 November 2005' in the
     header of a Spanish paper): the other language's dates are added when they state their
     own year and overlap none found."""
-    extra = [d for d in find_dates(text, other) if "yearless" not in d.rule_id
+    extra = [d for d in find_dates(text, other, only_if_year=True) if "yearless" not in d.rule_id
              and not any(d.start < x.end and x.start < d.end for x in dates)]
     return sorted(dates + extra, key=lambda d: d.start) if extra else dates

@@ -195,7 +195,8 @@ def _resolve_overlaps(cands: list[_Candidate]) -> list[_Candidate]:
 
 
 def find_dates(text: str, lang: str | None = None, default_year: int | None = None,
-               period: tuple[str, str] | None = None, doc_year: int | None = None) -> list[DateMention]:
+               period: tuple[str, str] | None = None, doc_year: int | None = None,
+               only_if_year: bool = False) -> list[DateMention]:
     """Dates and date ranges of ``text`` in text order, non-overlapping.
 
     ``lang`` ("es", "en" or None for both) selects the rules; ``default_year`` is the year of
@@ -203,11 +204,15 @@ def find_dates(text: str, lang: str | None = None, default_year: int | None = No
     (ISO start and end of the period the document reports on) holds that date in exactly
     one year. A year-less date said relative to now ('el próximo 12 de septiembre', 'last
     5 March') takes ``doc_year``, the year of the document's own date, when it is known.
+    ``only_if_year``: none at all when the text states no year (for a caller that keeps
+    only the dates a year-stating rule found, which then cannot match; the scan is skipped).
     """
     if lang not in (None, *LANGUAGES):
         raise ValueError(f"lang must be 'es', 'en' or None, not {lang!r}")
     grammar = load_grammar()
     folded = fold_keeping_offsets(text)
+    if only_if_year and not YEAR_DIGITS.search(folded):
+        return []
     cands: list[_Candidate] = []
     rules, needed = grammar.rules_by_lang[lang]
     has_months = {needs: needs.search(folded) is not None for needs in needed}
@@ -324,6 +329,9 @@ def anchor_years(text: str) -> list[tuple[int, int]]:
             if not YEAR_SPAN_BEFORE.search(text, max(0, pos - 8), pos)]
 
 
+# what every rule but the yearless ones matches somewhere (the year piece without its bounds;
+# tests/test_dates.py checks the rules)
+YEAR_DIGITS = re.compile(r"1[89][0-9]{2}|20[0-9]{2}")
 YEAR_SPAN_BEFORE = re.compile(r"(?:19|20)\d{2}\s*[–—-]\s*$")
 
 

@@ -204,8 +204,9 @@ def _scan(
     hits: list[_Hit] = []
     i = 0
     while i < len(tokens):
-        if not tokens[i].word:
-            i += 1
+        token = tokens[i]
+        if not token.word or token.norm not in names and token.raw not in acronyms:
+            i += 1  # no alias starts here (the walks below would stop at their first step)
             continue
         name = _walk(names, tokens, i, _NORM)
         if name and name.entry.id is not None and not _capitalised(tokens, name):

@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
+from spacy.attrs import NORM, ORTH
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.fold import fold
@@ -63,16 +64,30 @@ def is_orth_sequence(pattern) -> bool:
         set(t) == {"ORTH"} and isinstance(t["ORTH"], str) for t in pattern)
 
 
-class OrthPhraseSpans:
-    """The ORTH sequences of a span ruler's patterns, found by a PhraseMatcher over ORTH and
-    put in the ruler's span group as the ruler itself would (each span once, the group
-    sorted): the ruler's Matcher took 23 ms a 45 KB report for 24 one-token acronym
-    patterns, a PhraseMatcher 0.3 ms (issue 33). Placed right after its ruler."""
+def required_values(pattern: list[dict]) -> frozenset[tuple[str, str]]:
+    """(attribute, value) pairs any match of a token pattern has among its tokens: the plain
+    NORM and ORTH values of its tokens without an operator."""
+    return frozenset((attr, token[attr]) for token in pattern if "OP" not in token
+                     for attr in ("NORM", "ORTH") if isinstance(token.get(attr), str))
+
+
+class GatedSpans:
+    """The span ruler's patterns it finds slowly, found faster and put in the ruler's span
+    group as the ruler itself would (each span once, the group sorted). Placed right after
+    its ruler.
+
+    - exact ORTH sequences ([{"ORTH": "CRM"}]) by a PhraseMatcher over ORTH: the ruler's
+      Matcher took 23 ms a 45 KB report for 24 one-token acronym patterns, this 0.3 ms;
+    - other token patterns by a Matcher that runs on a paragraph only when it holds every
+      plain NORM/ORTH value of one of them (required_values): five such patterns (a title
+      word before 'Process'...) cost the ruler more than its 164 phrases (issue 33)."""
 
     def __init__(self, nlp: Language, spans_key: str) -> None:
         self.vocab = nlp.vocab
         self.key = spans_key
-        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.phrases = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.gates: list[tuple[tuple[int, ...], tuple[int, ...]]] = []  # per token pattern: NORM, ORTH hashes
         self.labels: dict[int, tuple[str, str]] = {}
 
     def add_patterns(self, patterns: list[dict]) -> None:
@@ -80,21 +95,40 @@ class OrthPhraseSpans:
             label, span_id = entry["label"], entry.get("id", "")
             key = repr((label, span_id))  # as the span ruler names its match keys
             self.labels[self.vocab.strings.add(key)] = (label, span_id)
-            # the pattern's tokens as they are, not re-tokenised: [{"ORTH": "IGAD-RCP"}] is one token
-            self.matcher.add(key, [Doc(self.vocab, words=[t["ORTH"] for t in entry["pattern"]])])
+            if is_orth_sequence(entry["pattern"]):
+                # the pattern's tokens as they are, not re-tokenised: [{"ORTH": "IGAD-RCP"}] is one token
+                self.phrases.add(key, [Doc(self.vocab, words=[t["ORTH"] for t in entry["pattern"]])])
+            else:
+                self.matcher.add(key, [entry["pattern"]])
+                needs = required_values(entry["pattern"])
+                self.gates.append(tuple(tuple(self.vocab.strings.add(v) for a, v in sorted(needs) if a == attr)
+                                        for attr in ("NORM", "ORTH")))
+
+    def _gate_open(self, doc: Doc) -> bool:
+        if not self.gates:
+            return False
+        values = doc.to_array([NORM, ORTH])
+        norms, orths = set(values[:, 0].tolist()), set(values[:, 1].tolist())
+        return any(norms.issuperset(n) and orths.issuperset(o) for n, o in self.gates)
 
     def __call__(self, doc: Doc) -> Doc:
+        matches = list(self.phrases(doc)) + (list(self.matcher(doc)) if self._gate_open(doc) else [])
         found = {Span(doc, start, end, label=self.labels[key][0], span_id=self.labels[key][1])
-                 for key, start, end in self.matcher(doc) if start != end}
+                 for key, start, end in matches if start != end}
         if found:
             group = list(doc.spans[self.key]) if self.key in doc.spans else []
             doc.spans[self.key] = sorted(set(group) | found)
         return doc
 
 
-@Language.factory("orth_phrase_spans", default_config={"spans_key": "sc"})
-def make_orth_phrase_spans(nlp: Language, name: str, spans_key: str) -> OrthPhraseSpans:
-    return OrthPhraseSpans(nlp, spans_key)
+def is_gated(pattern) -> bool:
+    """A span ruler pattern GatedSpans finds faster: any but a phrase (a string)."""
+    return not isinstance(pattern, str)
+
+
+@Language.factory("gated_spans", default_config={"spans_key": "sc"})
+def make_gated_spans(nlp: Language, name: str, spans_key: str) -> GatedSpans:
+    return GatedSpans(nlp, spans_key)
 
 
 def with_first_span(spans, start: int, end: int) -> list[str]:

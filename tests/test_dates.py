@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from extractors.dates import RULES_PATH, DateMention, find_dates, reporting_period
+from extractors.dates import RULES_PATH, YEAR_DIGITS, DateMention, find_dates, load_grammar, reporting_period
 
 
 def spans(text: str, lang: str | None = None, default_year: int | None = None) -> list[tuple]:
@@ -26,6 +26,23 @@ def test_rule_ids_are_unique_and_rules_have_examples():
         assert r["description"] and r["lang"] in ("es", "en", "any")
         if r["kind"] == "rule":
             assert r["id"].startswith("date.") and r["examples"]
+
+
+def test_every_rule_but_the_yearless_ones_matches_a_year():
+    # find_dates(only_if_year=True) skips texts without YEAR_DIGITS on this ground
+    for lang in ("es", "en", None):
+        rules, _ = load_grammar().rules_by_lang[lang]
+        for rule in rules:
+            if "yearless" not in rule.id:
+                assert "(?P<y" in rule.regex.pattern, rule.id
+                for example in next(r for r in RULES if r["id"] == rule.id)["examples"]:
+                    assert YEAR_DIGITS.search(example), (rule.id, example)
+
+
+def test_only_if_year_finds_nothing_without_a_year_and_everything_with_one():
+    assert find_dates("el 12 de marzo", "es", 2004) and not find_dates("el 12 de marzo", "es", 2004, only_if_year=True)
+    text = "el 12 de marzo y el 3 de abril de 2004"
+    assert find_dates(text, "es", only_if_year=True) == find_dates(text, "es")
 
 
 @pytest.mark.parametrize("rule,example", [(r, ex) for r in RULES if r["kind"] == "rule" for ex in r["examples"]],

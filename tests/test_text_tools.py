@@ -131,29 +131,35 @@ def test_phrase_patterns_find_what_the_token_patterns_found():
         assert spans(True, lang) == found
 
 
-def test_orth_sequences_found_as_phrases_give_the_spans_the_ruler_gave():
-    """The rulers' exact-ORTH token patterns (acronyms: 'CRM', 'IGAD RCP') run in a
-    PhraseMatcher over ORTH beside the ruler (issue 33): the pipeline's span groups are the
-    ones the ruler gives with those patterns back in its own Matcher, on the seed reports."""
+def test_gated_spans_give_the_spans_the_ruler_gave():
+    """The rulers' token patterns run beside the ruler (issue 33): exact ORTH sequences
+    (acronyms: 'CRM', 'IGAD RCP') in a PhraseMatcher over ORTH, the others ('<Title>
+    Process') in a Matcher opened by the values they need. The pipeline's span groups are
+    the ones the ruler gives with those patterns back in its own Matcher, on the seed
+    reports and on sentences where each gated pattern matches."""
     from extractors import processes
     from extractors.context import pipeline_for
-    from extractors.nlp import as_phrase_patterns, is_orth_sequence
+    from extractors.nlp import as_phrase_patterns, is_gated, is_orth_sequence
     from tests.conftest import RAW
 
     paragraphs = [p for path in sorted(RAW.glob("*.txt")) for p in path.read_text(encoding="utf-8").split("\n\n")
-                  if p.strip()] + ["La CRM, el IGAD RCP y MIDSA; la crm no.", "IGAD-RCP and the RCM met."]
+                  if p.strip()] + ["La CRM, el IGAD RCP y MIDSA; la crm no.", "IGAD-RCP and the RCM met.",
+                                   "El Proceso de Quito y el Diálogo sobre Migración para el Desarrollo.",
+                                   "The Almaty Process, the Migration Dialogue for Southern Africa and the "
+                                   "Intergovernmental Asia-Pacific Regional Consultations on Refugees met."]
     for lang in ("es", "en"):
         fast = pipeline_for(lang)
-        assert "orth_processes" in fast.pipe_names
+        assert "gated_processes" in fast.pipe_names
         reference = pipeline_for.__wrapped__(lang)
-        reference.remove_pipe("orth_processes")
-        orth = [p for p in as_phrase_patterns(reference, processes.patterns(reference)) if is_orth_sequence(p["pattern"])]
-        assert len(orth) >= 20
-        reference.get_pipe("ruler_processes").add_patterns(orth)
+        reference.remove_pipe("gated_processes")
+        gated = [p for p in as_phrase_patterns(reference, processes.patterns(reference)) if is_gated(p["pattern"])]
+        assert sum(map(is_orth_sequence, (p["pattern"] for p in gated))) >= 20 and len(gated) >= 25
+        reference.get_pipe("ruler_processes").add_patterns(gated)
         def spans(nlp):
             docs = [nlp(p) for p in paragraphs]
             return [[(s.start, s.end, s.label_, s.id_) for s in doc.spans["processes"]] for doc in docs]
 
         found = spans(reference)
         assert sum(map(len, found)) > 50
+        assert sum(s[2] == "DISCOVERED" for doc in found for s in doc) >= 4
         assert spans(fast) == found
