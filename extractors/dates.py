@@ -30,6 +30,7 @@ from pathlib import Path
 
 from extractors.text import expand_pieces
 from pipeline.nlp.fold import fold, fold_keeping_offsets
+from pipeline.nlp.literals import GatedPattern, gated
 from pipeline.nlp.rule_files import read_records
 from pipeline.nlp.words import LANGUAGES
 
@@ -58,7 +59,7 @@ class Rule:
     order: int          # line order in the JSONL: breaks ties between equally long matches
     # the month names the rule cannot match without (its month piece): a text without any is
     # not searched with it (most paragraphs name no month; the rules are most of the time)
-    needs: re.Pattern[str] | None = None
+    needs: GatedPattern | None = None  # the month names the rule needs, if it needs one
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,8 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
                 months[fold_keeping_offsets(name).lower()] = number
         elif e["kind"] == "piece":
             pieces[e["name"]] = e["pattern"]
-    month_pieces = {name: re.compile(expand_pieces("{%s}" % name, pieces), re.IGNORECASE)
+    # gated: most paragraphs name no month, and a rule needing one is then not tried
+    month_pieces = {name: gated(expand_pieces("{%s}" % name, pieces), re.IGNORECASE)
                     for name in (e["piece"] for e in entries if e["kind"] == "months")}
     rules = tuple(
         Rule(e["id"], e["lang"], re.compile(expand_pieces(e["pattern"], pieces), re.IGNORECASE), order,

@@ -39,6 +39,26 @@ def test_every_rule_but_the_yearless_ones_matches_a_year():
                     assert YEAR_DIGITS.search(example), (rule.id, example)
 
 
+def test_month_gates_never_hide_a_month():
+    """A rule needing a month is tried only where its month piece's literal gate opens
+    (pipeline.nlp.literals): on every example, upper-cased too, the gate opens wherever
+    the month piece matches."""
+    from pipeline.nlp.fold import fold_keeping_offsets
+
+    checked = 0
+    for lang in ("es", "en", None):
+        for rule in load_grammar().rules_by_lang[lang][0]:
+            if rule.needs is None:
+                continue
+            for example in next(r for r in RULES if r["id"] == rule.id)["examples"]:
+                for text in (example, example.upper(), f"“{example}”"):
+                    folded = fold_keeping_offsets(text)
+                    if rule.needs.regex.search(folded):
+                        checked += 1
+                        assert rule.needs.may_match(folded), (rule.id, text)
+    assert checked > 100
+
+
 def test_only_if_year_finds_nothing_without_a_year_and_everything_with_one():
     assert find_dates("el 12 de marzo", "es", 2004) and not find_dates("el 12 de marzo", "es", 2004, only_if_year=True)
     text = "el 12 de marzo y el 3 de abril de 2004"

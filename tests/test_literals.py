@@ -25,11 +25,23 @@ def test_required_literals(pattern, expected):
     r"(?:miembros)?\s*\d+",   # nothing but an optional literal
     r"[a-z]+\s+y",             # a literal shorter than DEFAULT_MIN_LITERAL
     r"(?:member|\w+)\s+\d",   # a branch one of whose arms requires nothing
-    r"miembro",                # with IGNORECASE (below)
+    r"(?:ſeptiembre|enero)",   # with IGNORECASE (below): a literal beyond ASCII
 ])
 def test_no_literal_required(pattern):
-    flags = re.IGNORECASE if pattern == "miembro" else 0
+    flags = re.IGNORECASE if "ſ" in pattern else 0
     assert required_literals(re.compile(pattern, flags)) is None
+
+
+def test_a_pattern_ignoring_case_is_gated_on_ascii_texts_only():
+    """Ignoring case, 'Miembro' and 'MIEMBRO' match 'miembro' (the gate reads an ASCII text
+    in lower case), and re matches 's' to 'ſ' and 'k' to 'K' (Kelvin): a text beyond ASCII
+    is never gated."""
+    pattern = gated(r"\bmiembro|setiembre\b", re.IGNORECASE)
+    assert pattern.literals == {"miembro", "setiembre"}
+    assert pattern.search("Los MIEMBROS") and pattern.search("en Setiembre")
+    assert pattern.search("ſetiembre") and pattern.may_match("ſetiembre")
+    assert not pattern.may_match("los observadores") and pattern.search("los observadores") is None
+    assert pattern.may_match("los observadores – ") and pattern.search("los observadores – ") is None
 
 
 def test_case_insensitive_parts_require_nothing():

@@ -70,14 +70,20 @@ def _required(items) -> frozenset[str] | None:
 
 def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Strings one of which is in every text ``pattern`` matches in; None when the pattern
-    may match without any (or ignores case, or cannot be parsed here)."""
-    if sre_parse is None or pattern.flags & re.IGNORECASE or not isinstance(pattern.pattern, str):
+    may match without any (or cannot be parsed here). For a pattern that ignores case: the
+    literals in lower case, one of which every ASCII text it matches in holds in lower case
+    (None unless they are all ASCII: re matches 's' to 'ſ' and 'k' to 'K' ignoring case)."""
+    if sre_parse is None or not isinstance(pattern.pattern, str):
         return None
+    ignore_case = bool(pattern.flags & re.IGNORECASE)
     try:
-        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+        parsed = sre_parse.parse(pattern.pattern, pattern.flags & ~re.IGNORECASE)
     except Exception:  # noqa: BLE001 - a pattern re compiled but this parser refuses: no gate
         return None
-    return _required(list(parsed))
+    literals = _required(list(parsed))
+    if literals is None or not ignore_case:
+        return literals
+    return frozenset(map(str.lower, literals)) if all(map(str.isascii, literals)) else None
 
 
 class GatedPattern:
@@ -85,15 +91,23 @@ class GatedPattern:
     literal gate against the whole text (a match inside pos..endpos is a match in the text).
     ``match`` and ``fullmatch`` try one position, where the gate would cost more than it saves."""
 
-    __slots__ = ("regex", "literals")
+    __slots__ = ("regex", "literals", "ignore_case")
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
         self.literals = required_literals(regex)
+        self.ignore_case = bool(regex.flags & re.IGNORECASE)
 
     def may_match(self, text: str) -> bool:
-        """False only when the pattern cannot match anywhere in ``text``."""
-        return self.literals is None or any(literal in text for literal in self.literals)
+        """False only when the pattern cannot match anywhere in ``text`` (a pattern that
+        ignores case: checked on ASCII texts only, whose lower case is exact)."""
+        if self.literals is None:
+            return True
+        if self.ignore_case:
+            if not text.isascii():
+                return True
+            text = text.lower()
+        return any(literal in text for literal in self.literals)
 
     @property
     def pattern(self) -> str:
