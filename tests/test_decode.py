@@ -1,7 +1,7 @@
 import pytest
 
 from pipeline.errors import NotText
-from pipeline.sources.decode import bytes_to_text, fix_unicode_lines, html_to_text, markup_edits, rewrite_chain
+from pipeline.sources.decode import FTFY_INERT, bytes_to_text, fix_unicode_lines, html_to_text, markup_edits, rewrite_chain
 
 
 def clean(text: str) -> str:
@@ -92,3 +92,33 @@ def test_plain_ascii_lines_skip_ftfy_and_lines_with_controls_do_not():
         edits = fix_unicode_lines(line + "\n")
         assert len(edits) == 1 and edits[0].replacement == fix_text(line, normalization="NFC", unescape_html=False,
                                                                     uncurl_quotes=False)
+
+
+def test_lines_of_ftfy_inert_characters_are_what_ftfy_leaves_alone():
+    """fix_unicode_lines skips a line of printable ASCII and FTFY_INERT without asking ftfy
+    (issue 33): in no string of one to three such characters does ftfy's mojibake heuristic
+    see damage, and fix_text changes none of them nor random lines of them. Mojibake made
+    of the same letters' neighbours is still fixed."""
+    import itertools
+    import random
+    import string
+
+    from ftfy import fix_text
+    from ftfy.badness import is_bad
+
+    ascii_part = [c for c in string.printable if c not in "\r\n\x0b\x0c"]
+    inert = list(FTFY_INERT)
+    for n in (1, 2):
+        for chars in itertools.product(inert + ascii_part, repeat=n):
+            text = "".join(chars)
+            assert not is_bad(text) and fix_text(text, normalization="NFC", unescape_html=False,
+                                                    uncurl_quotes=False) == text, text
+    for chars in itertools.product(inert + list("aZ .1'\"-"), repeat=3):
+        text = "".join(chars)
+        assert not is_bad(text), text
+    rng = random.Random(33)
+    for _ in range(3000):
+        text = "".join(rng.choices(inert + ascii_part, k=rng.randint(4, 40)))
+        assert fix_text(text, normalization="NFC", unescape_html=False, uncurl_quotes=False) == text, text
+    edits = fix_unicode_lines("la migraciÃ³n y los niÃ±os\nla migración y los niños")
+    assert [(e.start, e.replacement) for e in edits] == [(0, "la migración y los niños")]

@@ -38,7 +38,13 @@ def bytes_to_text(data: bytes) -> tuple[str, str]:
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
-NOT_PLAIN_ASCII = re.compile(r"[^\t\x20-\x7e]")
+# Characters of Spanish, Portuguese and French text that ftfy leaves alone in any line made
+# of them and printable ASCII: in no string of up to three such characters does ftfy's
+# mojibake heuristic see damage, and fix_text changes none of up to six (tests/test_decode.py
+# checks both). Upper-case À-Ñ, 'ª', 'º', '¿', '¡', quotation marks and 'Ù' are not among
+# them: next to other characters they read as mojibake ('Ã³', 'Ù…').
+FTFY_INERT = "°·ÒÓÔÕÚÛàáâãçèéêëìíîïñòóôõùúûü–—’…"
+NOT_FTFY_INERT = re.compile(f"[^\t\x20-\x7e{FTFY_INERT}]")
 
 
 def fix_unicode_lines(text: str) -> list[Edit]:
@@ -50,8 +56,8 @@ def fix_unicode_lines(text: str) -> list[Edit]:
     edits = []
     for match in re.finditer(r"[^\n]+", text):
         line = match.group(0)
-        if not NOT_PLAIN_ASCII.search(line):
-            continue  # printable ASCII and tabs: nothing ftfy would change (no mojibake, no controls)
+        if not NOT_FTFY_INERT.search(line):
+            continue  # printable ASCII, tabs and letters ftfy leaves alone: nothing it would change
         fixed = fix_text(line, normalization="NFC", unescape_html=False, uncurl_quotes=False)
         if BIDI_CONTROLS.search(fixed) and fixed == line:
             edits += [Edit(match.start() + m.start(), match.start() + m.end(), "", "unicode", "bidi_control")
