@@ -427,17 +427,22 @@ def _ends_in_colon(text: str, cue: _Cue, s_end: int) -> bool:
     return text[cue.start:s_end].rstrip().endswith(":") and s_end >= len(text.rstrip()) - 1
 
 
+SHORT_PARENTHESIS = re.compile(r"\([^()]{0,%d}\)" % MAX_PAREN_CHARS)
+DIGIT = re.compile(r"\d")
+LETTERS = re.compile(r"[^\W\d_]+")
+
+
 def is_list_gap(gap: str, words_allowed: bool = True) -> bool:
     """True when ``gap`` may stand between two names of one list: separators, articles,
     conjunctions, a parenthesis, capitalised words (a name the registry lacks), no prose."""
-    bare = re.sub(r"\([^()]{0,%d}\)" % MAX_PAREN_CHARS, " ", gap)
+    bare = SHORT_PARENTHESIS.sub(" ", gap)
     for pattern in (load_grammar().group_label, LOCATIVE_IN_LIST):
         for m in pattern.finditer(fold_lower_keeping_offsets(bare)):
             bare = bare[:m.start()] + " " * (m.end() - m.start()) + bare[m.end():]
-    if re.search(r"\d", bare) or "\n\n" in bare:
+    if DIGIT.search(bare) or "\n\n" in bare:
         return False
     capitalised = 0
-    for word in re.findall(r"[^\W\d_]+", bare):
+    for word in LETTERS.findall(bare):
         if fold(word) in LIST_WORDS:
             continue
         if not words_allowed:

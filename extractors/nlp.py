@@ -42,9 +42,10 @@ class NormFolding:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        orths, where = numpy.unique(doc.to_array(ORTH), return_inverse=True)
-        norms = numpy.array([self._norm(orth) for orth in orths.tolist()], dtype=orths.dtype)
-        doc.from_array([NORM], norms[where].reshape(-1, 1))
+        orths, norm_of = doc.to_array(ORTH), self.norm_of
+        norms = numpy.fromiter([norm_of[o] if o in norm_of else self._norm(o) for o in orths.tolist()],
+                               dtype=orths.dtype, count=len(orths))
+        doc.from_array([NORM], norms.reshape(-1, 1))
         return doc
 
     def _norm(self, orth: int) -> int:

@@ -78,6 +78,29 @@ def test_an_initialism_ends_a_sentence_only_before_a_new_one(text, pos, sentence
     assert text[start:end] == sentence
 
 
+def test_sentence_start_is_the_scan_up_to_the_position():
+    """sentence_start looks its answer up in the starts found once per text (issue 33): at
+    every word of the seed reports' paragraphs it is what a scan of the text up to the
+    word gives (the look-ahead seeing one character past it, as before)."""
+    import re
+
+    from pipeline.nlp.sentences import SENTENCE_START, ends_sentence, sentence_start
+    from tests.conftest import RAW
+
+    def scanned(text, pos):
+        starts = [m.end() for m in SENTENCE_START.finditer(text, 0, min(len(text), pos + 1))
+                  if m.end() <= pos and ends_sentence(text, m.start())]
+        return starts[-1] if starts else 0
+
+    checked = 0
+    for path in sorted(RAW.glob("*.txt")):
+        for paragraph in path.read_text(encoding="utf-8").split("\n\n")[:40]:
+            for m in re.finditer(r"\w+", paragraph):
+                assert sentence_start(paragraph, m.start()) == scanned(paragraph, m.start())
+                checked += sentence_start(paragraph, m.start()) > 0
+    assert checked > 1000
+
+
 def test_a_degree_sign_ordinal_numbers_a_session():
     # bug: '10°' was split into '10' and '°', so 'la 10° Conferencia …' had no ordinal
     from extractors import extract_document

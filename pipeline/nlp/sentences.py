@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from functools import lru_cache
 
 from pipeline.nlp.fold import fold
 
@@ -17,21 +19,25 @@ LABEL_WORDS = frozenset(fold(w) for w in (
     "phase fase level nivel item punto plan option opción category categoría").split())
 SENTENCE_END = re.compile(r"[.;!?](?=\s+[A-ZÁÉÍÓÚÑ“\"(•]|\s*$)|\n")
 SENTENCE_START = re.compile(r"[.;!?]\s+(?=[A-ZÁÉÍÓÚÑ“\"(•])|\n")
+WORDS_BEFORE_STOP = re.compile(r"(?:(\w+)\s+)?([\w.]+)$")
+INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+PROSE_AFTER = re.compile(r"\s*[(a-z]")
+CAPITAL = re.compile(r"[A-Z]")
 
 
 def ends_sentence(text: str, stop: int) -> bool:
     """Whether the punctuation at ``stop`` closes a sentence."""
     if text[stop] != ".":
         return True
-    word = re.search(r"(?:(\w+)\s+)?([\w.]+)$", text[max(0, stop - 24):stop])
+    word = WORDS_BEFORE_STOP.search(text[max(0, stop - 24):stop])
     if word is None:
         return True
     if word.group(2).lower() in ABBREVIATIONS:
         return False
-    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word.group(2)) and re.match(r"\s*[(a-z]", text[stop + 1:stop + 4]):
+    if INITIALISM.fullmatch(word.group(2)) and PROSE_AFTER.match(text[stop + 1:stop + 4]):
         return False  # 'Washington, D.C. (marzo de 2000)': an initialism, the sentence goes on
     # an initial ("J. Smith"), but not a label ("Annex A.", "Grupo B.")
-    return not (re.fullmatch(r"[A-Z]", word.group(2)) and fold(word.group(1) or "") not in LABEL_WORDS)
+    return not (CAPITAL.fullmatch(word.group(2)) and fold(word.group(1) or "") not in LABEL_WORDS)
 
 
 def sentence_end(text: str, pos: int) -> int:
@@ -43,11 +49,21 @@ def sentence_end(text: str, pos: int) -> int:
 
 
 def sentence_start(text: str, pos: int) -> int:
-    # one character past pos, so the look-ahead of a break just before pos sees the capital
-    # at pos ('… Singapore. France, …': the sentence at 'France' starts there)
-    starts = [m.end() for m in SENTENCE_START.finditer(text, 0, min(len(text), pos + 1))
-              if m.end() <= pos and ends_sentence(text, m.start())]
-    return starts[-1] if starts else 0
+    """Offset where the sentence at ``pos`` starts: past the last break at or before ``pos``
+    ('… Singapore. France, …': the sentence at 'France' starts there)."""
+    starts = sentence_starts(text)
+    i = bisect_right(starts, pos)
+    return starts[i - 1] if i else 0
+
+
+@lru_cache(maxsize=256)
+def sentence_starts(text: str) -> tuple[int, ...]:
+    """Every offset a sentence of ``text`` starts at after a break, in order: found once
+    per text, as the extractors ask for the start of many sentences of one paragraph. A
+    break is found alike in the whole text and in the text up to the capital it needs, so
+    at a word this is the scan up to the word (tested); inside the white space of a break
+    that holds a line break, the sentence is the one after the whole break."""
+    return tuple(m.end() for m in SENTENCE_START.finditer(text) if ends_sentence(text, m.start()))
 
 
 def sentence_bounds(text: str, pos: int) -> tuple[int, int]:

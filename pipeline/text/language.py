@@ -14,6 +14,9 @@ from pipeline.nlp.words import ENGLISH_FUNCTION_WORDS, LANGUAGE_VALUES, SPANISH_
 
 
 
+WORD_OF_LETTERS = re.compile(r"[^\W\d_]{2,}")
+
+
 @dataclass(frozen=True, slots=True)
 class LanguageSettings:
     detector: str = "lingua"       # or "langdetect"
@@ -83,7 +86,7 @@ def lexicon_vote(text: str) -> str | None:
 
 def guess_paragraph(text: str, settings: LanguageSettings) -> LanguageGuess:
     letters = sum(map(str.isalpha, text))
-    words = re.findall(r"[^\W\d_]{2,}", text)
+    words = WORD_OF_LETTERS.findall(text)
     fw = function_word_scores(text)
     if letters < settings.min_letters or len(words) < settings.min_words:
         vote = lexicon_vote(text) if words and len(words) <= 12 and not _names_only(words) else None
