@@ -294,9 +294,17 @@ def protected_chunks(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def document_vocabulary(text: str, tokens=None) -> frozenset[str]:
-    """The text's words in lower case (``tokens``: its iter_tokens, when already listed)."""
-    return frozenset(t.lower() for _, _, t in (iter_tokens(text) if tokens is None else tokens))
+@lru_cache(maxsize=2)
+def listed_tokens(text: str) -> tuple[tuple[int, int, str], ...]:
+    """iter_tokens of a text, listed once: the damage verdict, de-hyphenation and the OCR
+    confusions all read the words of the same text when no step between them edited it."""
+    return tuple(iter_tokens(text))
+
+
+@lru_cache(maxsize=2)
+def document_vocabulary(text: str) -> frozenset[str]:
+    """The text's words in lower case."""
+    return frozenset(t.lower() for _, _, t in listed_tokens(text))
 
 
 def is_ocr_damaged(text: str, settings: RepairSettings) -> bool:
@@ -304,11 +312,10 @@ def is_ocr_damaged(text: str, settings: RepairSettings) -> bool:
     turns into a common word make up at least ``damage_rate`` of its words."""
     if settings.ocr_damaged is not None:
         return settings.ocr_damaged
-    listed = list(iter_tokens(text))
-    tokens = Counter(t for _, _, t in listed if len(t) > 3 and not t.isupper())
+    tokens = Counter(t for _, _, t in listed_tokens(text) if len(t) > 3 and not t.isupper())
     if not tokens:
         return False
-    vocab = document_vocabulary(text, listed)
+    vocab = document_vocabulary(text)
     suspects = 0
     for token, count in tokens.items():  # a verdict depends on the word only: one per distinct word
         verdict = judge_word(token, "", vocab, settings, ocr_damaged=True)
@@ -318,8 +325,8 @@ def is_ocr_damaged(text: str, settings: RepairSettings) -> bool:
 
 def ocr_confusion_edits(text: str, settings: RepairSettings, damage=None) -> list[Edit]:
     damaged = (damage or is_ocr_damaged)(text, settings)
-    listed = list(iter_tokens(text))
-    vocab = document_vocabulary(text, listed)
+    listed = listed_tokens(text)
+    vocab = document_vocabulary(text)
     edits = []
     blocks = paragraphs_with_language(text)
     block_index = 0
