@@ -350,12 +350,15 @@ def _is_word(word: str) -> bool:
     return any(zipf_frequency(part, lang) >= KNOWN_WORD_ZIPF for part in word.split() for lang in ("en", "es"))
 
 
-def _fuzzy_pick(word: str, table: _CountryTable, n_words: int) -> _Entry | None:
+@functools.lru_cache(maxsize=1 << 14)
+def _fuzzy_pick(word: str, n_words: int) -> _Entry | None:
     """The one country within one edit of ``word``, if unambiguous and plausible.
 
     Guards, all on the conservative side: same initial, at least six letters,
-    not a demonym-like last-letter difference, not a real word.
+    not a demonym-like last-letter difference, not a real word. Cached: a report asks
+    about the same capitalised words and pairs paragraph after paragraph.
     """
+    table = _country_table()
     group = table.fuzzy.get((n_words, word[0]))
     if not group or len(word) < FUZZY_MIN_LEN:
         return None
@@ -366,7 +369,7 @@ def _fuzzy_pick(word: str, table: _CountryTable, n_words: int) -> _Entry | None:
     return next(iter(picks.values()))
 
 
-def _fuzzy_hits(tokens: list[_Token], covered: set[int], table: _CountryTable) -> list[_Hit]:
+def _fuzzy_hits(tokens: list[_Token], covered: set[int]) -> list[_Hit]:
     """OCR slips: one capitalised word or two adjacent words, at most one edit away."""
 
     def free(k: int) -> bool:
@@ -377,13 +380,13 @@ def _fuzzy_hits(tokens: list[_Token], covered: set[int], table: _CountryTable) -
     taken: set[int] = set()
     for i in range(len(tokens) - 1):
         if free(i) and free(i + 1) and tokens[i].raw[0].isupper():
-            entry = _fuzzy_pick(f"{tokens[i].norm} {tokens[i + 1].norm}", table, 2)
+            entry = _fuzzy_pick(f"{tokens[i].norm} {tokens[i + 1].norm}", 2)
             if entry:
                 hits.append(_Hit(i, i + 2, entry._replace(rule_id="country.fuzzy")))
                 taken.update((i, i + 1))
     for i in range(len(tokens)):
         if free(i) and i not in taken and tokens[i].raw[0].isupper():
-            entry = _fuzzy_pick(tokens[i].norm, table, 1)
+            entry = _fuzzy_pick(tokens[i].norm, 1)
             if entry:
                 hits.append(_Hit(i, i + 1, entry._replace(rule_id="country.fuzzy")))
     return hits
@@ -421,7 +424,7 @@ def _country_hits(text: str, tokens: list[_Token]) -> list[_Hit]:
     exact = [h for h in exact if text[tokens[h.j - 1].end : tokens[h.j - 1].end + 1] not in CURRENCY]
     confirmed = [h for h in exact if not h.entry.list_only]
     listed = [h for h in exact if h.entry.list_only and _in_list(tokens, h, confirmed)]
-    hits = confirmed + listed + _fuzzy_hits(tokens, covered, table)
+    hits = confirmed + listed + _fuzzy_hits(tokens, covered)
     return sorted(hits, key=lambda h: h.i)
 
 
