@@ -470,8 +470,10 @@ def _header_above(context: DocumentContext, para: ParagraphContext) -> tuple | N
     return None
 
 
+@lru_cache(maxsize=1024)
 def _header_roles(line: str) -> tuple | None:
-    """The column roles of a header row: some cell names a role and none a state."""
+    """The column roles of a header row: some cell names a role and none a state. Cached:
+    each name of each row of a table asks about the rows above it."""
     bounds = _cells(line)
     header = tuple(next((role for role, pattern in COLUMN_ROLES if pattern.search(fold(line[a:b]))), None)
                    for a, b in bounds)
