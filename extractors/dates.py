@@ -30,7 +30,7 @@ from pathlib import Path
 
 from extractors.text import expand_pieces
 from pipeline.nlp.fold import fold, fold_keeping_offsets
-from pipeline.nlp.literals import GatedPattern, gated
+from pipeline.nlp.literals import GatedPattern, first_char_lookahead, gated
 from pipeline.nlp.rule_files import read_records
 from pipeline.nlp.words import LANGUAGES
 
@@ -127,7 +127,8 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
     month_pieces = {name: gated(expand_pieces("{%s}" % name, pieces), re.IGNORECASE)
                     for name in (e["piece"] for e in entries if e["kind"] == "months")}
     rules = tuple(
-        Rule(e["id"], e["lang"], re.compile(expand_pieces(e["pattern"], pieces), re.IGNORECASE), order,
+        Rule(e["id"], e["lang"], first_char_lookahead(re.compile(expand_pieces(e["pattern"], pieces), re.IGNORECASE)),
+             order,
              next((regex for name, regex in month_pieces.items() if re.search(r"\{%s[:}]" % name, e["pattern"])), None))
         for order, e in enumerate(x for x in entries if x["kind"] == "rule"))
     relative = tuple((e, re.compile(e["pattern"], re.I)) for e in entries if e["kind"] == "relative")

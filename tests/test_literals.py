@@ -6,7 +6,7 @@ import pytest
 
 from extractors.memberships import RULES_PATH, load_grammar
 from pipeline.nlp.fold import fold
-from pipeline.nlp.literals import gated, required_literals
+from pipeline.nlp.literals import first_char_lookahead, gated, required_literals
 from pipeline.nlp.rule_files import read_records
 
 
@@ -79,3 +79,46 @@ def test_membership_gates_never_hide_a_match():
                 assert pattern.search(text) is not None
     assert checked > 100  # the examples do exercise the patterns
     assert sum(p.literals is not None for p in patterns) >= len(grammar.cues)
+
+
+@pytest.mark.parametrize("pattern, flags, lookahead", [
+    (r"(?:desde\s+)?(?<!\w)\d+", 0, r"(?=[\u0064\d])"),        # an optional word, a look-behind, then digits
+    (r"\bfoo|\d+", 0, r"(?=[\u0066\d])"),                          # the alternation stays whole behind it
+    (r"(?-i:May)\s+\d", re.IGNORECASE, r"(?=[\u004d])"),          # case kept inside: the class ignoring it finds more
+    (r"a?b*", 0, None),                                             # may match the empty string
+    (r"(?i:ab)c", 0, None),                                          # case ignored inside only: 'A' would be missed
+    (r".x|[^a]y", 0, None),                                          # any character, a negated class
+    (r"(?i)abc", 0, None),                                           # global flags stay first
+])
+def test_first_char_lookahead(pattern, flags, lookahead):
+    compiled = re.compile(pattern, flags)
+    found = first_char_lookahead(compiled)
+    if lookahead is None:
+        assert found is compiled
+    else:
+        assert found.pattern == f"{lookahead}(?:{pattern})" and found.flags == compiled.flags
+
+
+def test_first_char_lookahead_finds_what_the_date_rules_find():
+    """The date rules run with a look-ahead on their first characters (issue 33): on the
+    seed reports' paragraphs, their examples and those upper-cased, each finds exactly the
+    matches (spans and groups) the rule finds without it."""
+    from extractors.dates import RULES_PATH as DATE_RULES
+    from extractors.dates import load_grammar as load_date_grammar
+    from pipeline.nlp.fold import fold_keeping_offsets
+    from tests.conftest import RAW
+
+    examples = [x for r in read_records(DATE_RULES) for x in r.get("examples", []) if isinstance(x, str)]
+    texts = [fold_keeping_offsets(t) for t in examples + [e.upper() for e in examples] + [
+        p for path in sorted(RAW.glob("*.txt")) for p in path.read_text(encoding="utf-8").split("\n\n")]]
+    rules = {r.id: r for lang in ("es", "en") for r in load_date_grammar().rules_by_lang[lang][0]}
+    assert sum(r.regex.pattern.startswith("(?=[") for r in rules.values()) >= 30
+    matched = 0
+    for rule in rules.values():
+        plain = re.compile(rule.regex.pattern.split(")(?:", 1)[1][:-1], rule.regex.flags) \
+            if rule.regex.pattern.startswith("(?=[") else rule.regex
+        for text in texts:
+            spans = [(m.span(), m.groupdict()) for m in plain.finditer(text)]
+            assert [(m.span(), m.groupdict()) for m in rule.regex.finditer(text)] == spans, (rule.id, text[:60])
+            matched += len(spans)
+    assert matched > 300

@@ -6,6 +6,11 @@ Most rule patterns are tried on every paragraph and match in a few: a cue needs 
 substring searches in C, where running the pattern costs a scan with backtracking from every
 position (a fifth of the extractors' time went to patterns that found nothing, issue 33). A
 gate never changes what a pattern finds: it answers False only when no match can exist.
+
+The same parse gives the characters a match can start with (``first_char_lookahead``): a
+pattern opening with optional words and look-behinds (an optional 'desde' or 'entre', then a
+day number) is tried in full at every position, where a look-ahead on its first characters
+fails at once.
 """
 from __future__ import annotations
 
@@ -143,3 +148,87 @@ class GatedPattern:
 def gated(pattern: str | re.Pattern[str], flags: int = 0) -> GatedPattern:
     """``re.compile`` with a literal gate (see the module docstring)."""
     return GatedPattern(pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags))
+
+
+# one character class item of the parser → its text in a class
+_CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s",
+               "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W"}
+_ZERO_WIDTH = ("AT", "ASSERT", "ASSERT_NOT")
+GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+
+
+def _char(code: int) -> str:
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _class_items(items) -> list[str] | None:
+    out = []
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            out.append(_char(av))
+        elif name == "RANGE":
+            out.append(f"{_char(av[0])}-{_char(av[1])}")
+        elif name == "CATEGORY" and str(av) in _CATEGORIES:
+            out.append(_CATEGORIES[str(av)])
+        else:  # a negated class, a category the map lacks: unknown
+            return None
+    return out
+
+
+def _first(items) -> tuple[list[str] | None, bool]:
+    """(class items one of which every non-empty match of the parsed sequence starts with,
+    or None when unknown; whether the sequence can match the empty string)."""
+    found: list[str] = []
+    for op, av in items:
+        name = str(op)
+        if name in _ZERO_WIDTH:
+            continue  # consumes nothing: the first character comes after it
+        if name == "LITERAL":
+            return found + [_char(av)], False
+        if name == "IN":
+            more = _class_items(av)
+            return (None, False) if more is None else (found + more, False)
+        if name == "SUBPATTERN":
+            _group, add_flags, del_flags, sub = av
+            if add_flags or del_flags & ~re.IGNORECASE:
+                # flags added inside: '(?i:a)' starts with 'A' too, which a class outside
+                # would miss. Case turned off is fine: the class, ignoring case, finds more.
+                return None, False
+            more, nullable = _first(sub)
+        elif name == "BRANCH":
+            parts = [_first(sub) for sub in av[1]]
+            if any(p[0] is None for p in parts):
+                return None, False
+            more, nullable = [i for p in parts for i in p[0]], any(p[1] for p in parts)
+        elif name in _REPEATS:
+            low, _high, sub = av
+            more, nullable = _first(sub)
+            nullable = nullable or low == 0
+        elif name == "ATOMIC_GROUP":
+            more, nullable = _first(av)
+        else:  # any character, a back-reference, a conditional: unknown
+            return None, False
+        if more is None:
+            return None, False
+        found += more
+        if not nullable:
+            return found, False
+    return found, True
+
+
+def first_char_lookahead(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` with a look-ahead on the characters its matches can start with put in
+    front: the same matches (a match's first character is one of them, and the look-ahead
+    consumes nothing), found without trying the whole pattern at every other position.
+    The pattern itself when they are unknown or it can match the empty string."""
+    if (sre_parse is None or not isinstance(pattern.pattern, str) or GLOBAL_FLAGS.match(pattern.pattern)
+            or pattern.flags & re.VERBOSE):
+        return pattern  # (global flags must stay first; a comment would swallow the closing parenthesis)
+    try:
+        first, nullable = _first(list(sre_parse.parse(pattern.pattern, pattern.flags)))
+    except Exception:  # noqa: BLE001 - a pattern re compiled but this parser refuses: unchanged
+        return pattern
+    if first is None or nullable or not first:
+        return pattern
+    return re.compile(f"(?=[{''.join(dict.fromkeys(first))}])(?:{pattern.pattern})", pattern.flags)
