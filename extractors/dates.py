@@ -131,8 +131,9 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
              order,
              next((regex for name, regex in month_pieces.items() if re.search(r"\{%s[:}]" % name, e["pattern"])), None))
         for order, e in enumerate(x for x in entries if x["kind"] == "rule"))
-    relative = tuple((e, re.compile(e["pattern"], re.I)) for e in entries if e["kind"] == "relative")
-    return Grammar(rules, months, frozenset(month_names), re.compile(expand_pieces("{year:y}", pieces)), relative)
+    relative = tuple((e, first_char_lookahead(re.compile(e["pattern"], re.I))) for e in entries if e["kind"] == "relative")
+    return Grammar(rules, months, frozenset(month_names), first_char_lookahead(re.compile(expand_pieces("{year:y}", pieces))),
+                   relative)
 
 
 def _iso(year: int, month: int, day: int | None) -> str | None:

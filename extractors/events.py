@@ -25,6 +25,7 @@ from extractors.nlp import PATTERNS, doc_text, phrase_to_pattern
 from extractors.places import known_city, known_place
 from extractors.text import PLACE_NAME
 from pipeline.nlp.fold import fold
+from pipeline.nlp.literals import first_char_lookahead
 from pipeline.nlp.sentences import sentence_end as _sentence_end, sentence_start as _sentence_start
 from pipeline.nlp.rule_files import read_records
 from pipeline.nlp.titles import is_title_line, normalise_title
@@ -714,15 +715,16 @@ def coordinated_sessions(mention: EventMention) -> list[EventMention]:
 # previous one's process
 _SESSION_NUMBER = r"(?P<number>\b(?:[IVXL]{1,7}|\d{1,2}(?:st|nd|rd|th|ª|º|°)?))"
 _TIMELINE_PLACE = rf"(?P<place>{PLACE_NAME}(?:,\s*{PLACE_NAME})?)"
-TIMELINE_ITEMS = (
+TIMELINE_ITEMS = tuple(map(first_char_lookahead, (  # tried on every paragraph: a look-ahead skips most positions
     re.compile(_SESSION_NUMBER + r"\s+(?:(?P<acronym>[A-Z][A-Za-z+]{1,9})\s+)?(?:in|en)\s+" + _TIMELINE_PLACE
                + r"\s*\(\s*(?P<year>(?:19|20)\d{2})\s*\)"),
     re.compile(_SESSION_NUMBER + r"\s+(?P<acronym>[A-Z][A-Za-z+]{1,9})\s*[–—-]\s*(?P<year>(?:19|20)\d{2})\s*[–—-]\s*"
                + _TIMELINE_PLACE),
     # a table row, year first, the place in its last cell: '2008 | VIII CSM | 17-19 sept. | Montevideo, Uruguay'
-    re.compile(r"(?m)^[ \t]*(?P<year>(?:19|20)\d{2})[ \t]*(?:[|\t]|\s[–—-]\s)[ \t]*" + _SESSION_NUMBER
-               + r"\s+(?P<acronym>[A-Z][A-Za-z+]{1,9})\b[^\n]*(?:[|\t]|\s[–—-]\s)[ \t]*" + _TIMELINE_PLACE + r"[ \t]*$"),
-)
+    re.compile(r"^[ \t]*(?P<year>(?:19|20)\d{2})[ \t]*(?:[|\t]|\s[–—-]\s)[ \t]*" + _SESSION_NUMBER
+               + r"\s+(?P<acronym>[A-Z][A-Za-z+]{1,9})\b[^\n]*(?:[|\t]|\s[–—-]\s)[ \t]*" + _TIMELINE_PLACE + r"[ \t]*$",
+               re.MULTILINE),
+)))
 TIMELINE_GAP = re.compile(r"\s*(?:[;,]|\n|\s(?:and|y)\s)\s*(?:(?:and|y)\s+)?")
 MIN_TIMELINE_ITEMS = 3
 

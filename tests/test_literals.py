@@ -110,9 +110,10 @@ def test_first_char_lookahead(pattern, flags, lookahead):
 
 
 def test_first_char_lookahead_finds_what_the_date_rules_find():
-    """The date rules run with a look-ahead on their first characters (issue 33): on the
-    seed reports' paragraphs, their examples and those upper-cased, each finds exactly the
-    matches (spans and groups) the rule finds without it."""
+    """The date rules, the relative dates, the year and the timeline patterns run with a
+    look-ahead on their first characters (issue 33): on the seed reports' paragraphs, the
+    date rules' examples and those upper-cased, each finds exactly the matches (spans and
+    groups) it finds without it."""
     from extractors.dates import RULES_PATH as DATE_RULES
     from extractors.dates import load_grammar as load_date_grammar
     from pipeline.nlp.fold import fold_keeping_offsets
@@ -121,13 +122,18 @@ def test_first_char_lookahead_finds_what_the_date_rules_find():
     examples = [x for r in read_records(DATE_RULES) for x in r.get("examples", []) if isinstance(x, str)]
     texts = [fold_keeping_offsets(t) for t in examples + [e.upper() for e in examples] + [
         p for path in sorted(RAW.glob("*.txt")) for p in path.read_text(encoding="utf-8").split("\n\n")]]
-    rules = {r.id: r for lang in ("es", "en") for r in load_date_grammar().rules_by_lang[lang][0]}
-    assert sum(r.regex.pattern.startswith("(?=[") for r in rules.values()) >= 30
+    from extractors.events import TIMELINE_ITEMS
+
+    grammar = load_date_grammar()
+    patterns = {r.id: r.regex for lang in ("es", "en") for r in grammar.rules_by_lang[lang][0]}
+    patterns |= {e["id"]: regex for e, regex in grammar.relative} | {"year": grammar.year}
+    patterns |= {f"timeline{n}": regex for n, regex in enumerate(TIMELINE_ITEMS)}
+    assert sum(regex.pattern.startswith("(?=[") for regex in patterns.values()) >= 40
     matched = 0
-    for rule in rules.values():
-        plain = _without_lookahead(rule.regex)
+    for name, regex in patterns.items():
+        plain = _without_lookahead(regex)
         for text in texts:
             spans = [(m.span(), m.groupdict()) for m in plain.finditer(text)]
-            assert [(m.span(), m.groupdict()) for m in rule.regex.finditer(text)] == spans, (rule.id, text[:60])
+            assert [(m.span(), m.groupdict()) for m in regex.finditer(text)] == spans, (name, text[:60])
             matched += len(spans)
     assert matched > 300
