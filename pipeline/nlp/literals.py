@@ -217,18 +217,35 @@ def _first(items) -> tuple[list[str] | None, bool]:
     return found, True
 
 
+def _fails_fast(items) -> bool:
+    """Whether re already rejects a position at once: the pattern opens (after anchors such
+    as '^' or '\\b') with a character or a class, which it checks first or searches for;
+    a look-ahead there only adds its own cost (measured on the markup rules)."""
+    for op, av in items:
+        name = str(op)
+        if name == "AT":
+            continue
+        if name in _REPEATS:  # '#{1,6}', '[ \\t]*': a repeated character or class
+            body = list(av[2])
+            return len(body) == 1 and str(body[0][0]) in ("LITERAL", "IN")
+        return name in ("LITERAL", "IN")
+    return False
+
+
 def first_char_lookahead(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """``pattern`` with a look-ahead on the characters its matches can start with put in
     front: the same matches (a match's first character is one of them, and the look-ahead
     consumes nothing), found without trying the whole pattern at every other position.
-    The pattern itself when they are unknown or it can match the empty string."""
+    The pattern itself when they are unknown, when it can match the empty string, or
+    when it opens with a character or class (re rejects a position at once there)."""
     if (sre_parse is None or not isinstance(pattern.pattern, str) or GLOBAL_FLAGS.match(pattern.pattern)
             or pattern.flags & re.VERBOSE):
         return pattern  # (global flags must stay first; a comment would swallow the closing parenthesis)
     try:
-        first, nullable = _first(list(sre_parse.parse(pattern.pattern, pattern.flags)))
+        parsed = list(sre_parse.parse(pattern.pattern, pattern.flags))
+        first, nullable = _first(parsed)
     except Exception:  # noqa: BLE001 - a pattern re compiled but this parser refuses: unchanged
         return pattern
-    if first is None or nullable or not first:
+    if first is None or nullable or not first or _fails_fast(parsed):
         return pattern
     return re.compile(f"(?=[{''.join(dict.fromkeys(first))}])(?:{pattern.pattern})", pattern.flags)

@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 
 
 from pipeline.errors import NotText
+from pipeline.nlp.literals import first_char_lookahead
 from pipeline.textedit import Edit, Rewrite, apply_edits, compose, regex_edits
 
 
@@ -94,6 +95,8 @@ MARKUP_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("md_italic", MD_ITALIC, r"\1"),
     ("md_line_break", re.compile(r"[ \t]{2,}$", re.M), ""),
 )
+# run over whole texts: a look-ahead on their first characters skips most positions at once
+MARKUP_RULES = tuple((rule, first_char_lookahead(pattern), replacement) for rule, pattern, replacement in MARKUP_RULES)
 
 
 # what the page layout writes into a PDF's or image's text: reference marks and italics
