@@ -98,3 +98,18 @@ def test_text_cells_a_spreadsheet_would_run_are_escaped_in_the_csv_only(tmp_path
     (tmp_path / "documents.parquet").unlink()  # read back from the CSV alone: the true values
     assert list(read_tables(tmp_path, ["documents"])["documents"]["source_path"]) == [r["source_path"] for r in rows]
     assert "apostrophe" in data_dictionary({"corrections": CORRECTIONS})
+
+
+def test_csv_cells_of_lists_dates_and_text_with_their_missing_values():
+    """frame_to_csv_frame reads Arrow-backed columns in one call (issue 33): lists joined,
+    dates as days, text made safe, and None, empty and missing values as before."""
+    from pipeline.output.tables import Column, Table, frame_to_csv_frame, rows_to_frame
+
+    table = Table("t", "a test table", (
+        Column("items", "list", "items", separator="; ", nullable=True), Column("day", "date", "a day", nullable=True),
+        Column("text", "string", "text", nullable=True), Column("n", "int", "a number", nullable=True)))
+    rows = [{"items": ["a", "=b"], "day": "2004-03", "text": "=x", "n": 1},
+            {"items": [], "day": None, "text": None, "n": None},
+            {"items": None, "day": "2004-03-05", "text": "plain, with comma", "n": 3}]
+    csv = frame_to_csv_frame(table, rows_to_frame(table, rows)).to_csv(index=False, lineterminator="\n")
+    assert csv == 'items,day,text,n\na; =b,2004-03-01,\'=x,1\n,,,\n,2004-03-05,"plain, with comma",3\n'
