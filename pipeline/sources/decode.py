@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 
 
 from pipeline.errors import NotText
-from pipeline.nlp.literals import first_char_lookahead
 from pipeline.textedit import Edit, Rewrite, apply_edits, compose, regex_edits
 
 
@@ -95,8 +95,16 @@ MARKUP_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("md_italic", MD_ITALIC, r"\1"),
     ("md_line_break", re.compile(r"[ \t]{2,}$", re.M), ""),
 )
-# run over whole texts: a look-ahead on their first characters skips most positions at once
-MARKUP_RULES = tuple((rule, first_char_lookahead(pattern), replacement) for rule, pattern, replacement in MARKUP_RULES)
+
+
+@lru_cache(maxsize=1)
+def scanning_markup_rules() -> tuple[tuple[str, re.Pattern[str], str], ...]:
+    """MARKUP_RULES as they run over whole texts: with a look-ahead on their first
+    characters, which skips most positions at once. Made when first needed, not when an
+    unchanged re-run imports this module."""
+    from pipeline.nlp.literals import first_char_lookahead
+
+    return tuple((rule, first_char_lookahead(pattern), replacement) for rule, pattern, replacement in MARKUP_RULES)
 
 
 # what the page layout writes into a PDF's or image's text: reference marks and italics
@@ -108,7 +116,7 @@ def markup_edits(text: str, rules: tuple[str, ...] | None = None) -> list[Edit]:
     non-overlapping by construction (each rule sees the rest)."""
     taken: list[tuple[int, int]] = []
     edits: list[Edit] = []
-    for rule, pattern, replacement in MARKUP_RULES:
+    for rule, pattern, replacement in scanning_markup_rules():
         if rules is not None and rule not in rules:
             continue
         for edit in regex_edits(text, pattern, replacement, "markup", rule):
