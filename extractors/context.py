@@ -128,7 +128,12 @@ def document_context(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
     section_id) and find their process mentions, names and dates. Dates are read in order:
     a date without a year takes the last year stated above it, and the period a report
     covers (stated near its start) dates what follows."""
-    docs = [pipeline_for(_rule_language(p["lang"]))(text[p["char_start"]:p["char_end"]]) for p in paragraphs]
+    docs = []
+    for p in paragraphs:
+        ptext = text[p["char_start"]:p["char_end"]]
+        doc = pipeline_for(_rule_language(p["lang"]))(ptext)
+        doc.user_data["text"] = ptext  # what doc_text would build again: spaCy's tokens keep the text whole
+        docs.append(doc)
     named = set().union(*(names_in(d) for d in docs)) if docs else set()
     context = DocumentContext(doc_id, text, page_of, year)
     built = []
