@@ -360,8 +360,10 @@ def _candidate(context: DocumentContext, names: NameList, item, para: ParagraphC
                            rule["rule_id"] if rule is not None else None, rule["basis"] if rule is not None else "list")
 
 
+@lru_cache(maxsize=256)
 def _nearest_role(before: str) -> str | None:
-    """The role word closest before a list ('9 Member States (A, B) and 4 Observers (C)')."""
+    """The role word closest before a list ('9 Member States (A, B) and 4 Observers (C)').
+    Cached: every name of a list asks about the same text before it."""
     found = [(m.end(), role) for role, pattern in (("observer", OBSERVER_WORD), ("member", MEMBER_WORD))
              for m in pattern.finditer(before)]
     return max(found)[1] if found else None
