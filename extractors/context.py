@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from extractors.dates import DateMention, find_dates, last_stated_year, relative_dates, reporting_period
 from extractors.names import NameMention, find_names
 from extractors import events, processes
-from extractors.nlp import as_phrase_patterns, doc_text, is_gated
+from extractors.nlp import as_phrase_patterns, doc_text
 from extractors.processes import ProcessMention, names_in, process_mentions
 
 DOMINANT_SHARE = 0.8  # share of the process mentions that makes a process the document's own
@@ -48,12 +48,8 @@ def pipeline_for(lang: str) -> Language:
         ("processes", processes.patterns(nlp)),
         ("event_kinds", events.patterns(nlp, lang)),
     ):
-        ruler = nlp.add_pipe("span_ruler", name=f"ruler_{key}",
-                             config={"spans_key": key, "validate": True, "phrase_matcher_attr": "NORM"})
-        patterns = as_phrase_patterns(nlp, patterns)
-        ruler.add_patterns([p for p in patterns if not is_gated(p["pattern"])])
-        if gated := [p for p in patterns if is_gated(p["pattern"])]:
-            nlp.add_pipe("gated_spans", name=f"gated_{key}", config={"spans_key": key}).add_patterns(gated)
+        nlp.add_pipe("rule_spans", name=f"spans_{key}", config={"spans_key": key}).add_patterns(
+            as_phrase_patterns(nlp, patterns))
     return nlp
 
 

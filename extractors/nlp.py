@@ -1,6 +1,6 @@
 """spaCy pieces the rule extractors share: where their data and patterns live, the component
 that folds token norms, phrase patterns on folded norms, a Doc's text built once. The
-pipeline itself (blank Spanish/English models with span rulers whose patterns are data) is
+pipeline itself (blank Spanish/English models whose rule patterns, data, RuleSpans finds) is
 built in extractors.context, above the modules whose patterns it loads."""
 from __future__ import annotations
 
@@ -66,9 +66,9 @@ def phrase_to_pattern(nlp: Language, phrase: str) -> list[dict]:
 
 
 def as_phrase_patterns(nlp: Language, patterns: list[dict]) -> list[dict]:
-    """Span ruler patterns with each plain sequence of folded norms written as a phrase,
-    which the ruler's PhraseMatcher (``phrase_matcher_attr="NORM"``) finds far faster than
-    its Matcher walks token patterns. A sequence becomes a phrase only when the phrase
+    """Rule patterns with each plain sequence of folded norms written as a phrase, which a
+    PhraseMatcher over NORM (RuleSpans', as a span ruler's) finds far faster than a Matcher
+    walks token patterns. A sequence becomes a phrase only when the phrase
     tokenises back to exactly those norms, so the two find the same spans."""
     out = []
     for entry in patterns:
@@ -95,36 +95,44 @@ def required_values(pattern: list[dict]) -> frozenset[tuple[str, str]]:
                      for attr in ("NORM", "ORTH") if isinstance(token.get(attr), str))
 
 
-class GatedSpans:
-    """The span ruler's patterns it finds slowly, found faster and put in the ruler's span
-    group as the ruler itself would (each span once, the group sorted). Placed right after
-    its ruler.
+class RuleSpans:
+    """A span ruler's work, done faster: the spans of every pattern, each once and sorted, in
+    ``doc.spans[spans_key]`` (an empty group when there are none), as spaCy's span ruler
+    (no filter) puts them there, without its per-call overhead (issue 33):
 
+    - phrases (strings) by a PhraseMatcher over NORM, each phrase tokenised and its norms
+      folded as the pipeline does (the ruler ran the components before it on its phrases);
     - exact ORTH sequences ([{"ORTH": "CRM"}]) by a PhraseMatcher over ORTH: the ruler's
       Matcher took 23 ms a 45 KB report for 24 one-token acronym patterns, this 0.3 ms;
     - other token patterns by a Matcher that runs on a paragraph only when it holds every
       plain NORM/ORTH value of one of them (required_values): five such patterns (a title
-      word before 'Process'...) cost the ruler more than its 164 phrases (issue 33)."""
+      word before 'Process'...) cost the ruler more than its 164 phrases.
+    Placed after norm_folding."""
 
     def __init__(self, nlp: Language, spans_key: str) -> None:
         self.vocab = nlp.vocab
         self.key = spans_key
-        self.phrases = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.make_doc = nlp.make_doc
+        self.fold_norms = nlp.get_pipe("norm_folding")
+        self.norm_phrases = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.orth_phrases = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.matcher = Matcher(nlp.vocab, validate=True)
         self.gates: list[tuple[tuple[int, ...], tuple[int, ...]]] = []  # per token pattern: NORM, ORTH hashes
         self.labels: dict[int, tuple[str, str]] = {}
 
     def add_patterns(self, patterns: list[dict]) -> None:
         for entry in patterns:
-            label, span_id = entry["label"], entry.get("id", "")
+            label, span_id, pattern = entry["label"], entry.get("id", ""), entry["pattern"]
             key = repr((label, span_id))  # as the span ruler names its match keys
             self.labels[self.vocab.strings.add(key)] = (label, span_id)
-            if is_orth_sequence(entry["pattern"]):
+            if isinstance(pattern, str):
+                self.norm_phrases.add(key, [self.fold_norms(self.make_doc(pattern))])
+            elif is_orth_sequence(pattern):
                 # the pattern's tokens as they are, not re-tokenised: [{"ORTH": "IGAD-RCP"}] is one token
-                self.phrases.add(key, [Doc(self.vocab, words=[t["ORTH"] for t in entry["pattern"]])])
+                self.orth_phrases.add(key, [Doc(self.vocab, words=[t["ORTH"] for t in pattern])])
             else:
-                self.matcher.add(key, [entry["pattern"]])
-                needs = required_values(entry["pattern"])
+                self.matcher.add(key, [pattern])
+                needs = required_values(pattern)
                 self.gates.append(tuple(tuple(self.vocab.strings.add(v) for a, v in sorted(needs) if a == attr)
                                         for attr in ("NORM", "ORTH")))
 
@@ -136,23 +144,18 @@ class GatedSpans:
         return any(norms.issuperset(n) and orths.issuperset(o) for n, o in self.gates)
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = list(self.phrases(doc)) + (list(self.matcher(doc)) if self._gate_open(doc) else [])
-        found = {Span(doc, start, end, label=self.labels[key][0], span_id=self.labels[key][1])
-                 for key, start, end in matches if start != end}
-        if found:
-            group = list(doc.spans[self.key]) if self.key in doc.spans else []
-            doc.spans[self.key] = sorted(set(group) | found)
+        matches = self.norm_phrases(doc) + self.orth_phrases(doc)
+        if self._gate_open(doc):
+            matches += self.matcher(doc)
+        labels = self.labels
+        doc.spans[self.key] = sorted({Span(doc, start, end, label=labels[key][0], span_id=labels[key][1])
+                                      for key, start, end in matches if start != end})
         return doc
 
 
-def is_gated(pattern) -> bool:
-    """A span ruler pattern GatedSpans finds faster: any but a phrase (a string)."""
-    return not isinstance(pattern, str)
-
-
-@Language.factory("gated_spans", default_config={"spans_key": "sc"})
-def make_gated_spans(nlp: Language, name: str, spans_key: str) -> GatedSpans:
-    return GatedSpans(nlp, spans_key)
+@Language.factory("rule_spans", default_config={"spans_key": "sc"})
+def make_rule_spans(nlp: Language, name: str, spans_key: str) -> RuleSpans:
+    return RuleSpans(nlp, spans_key)
 
 
 def with_first_span(spans, start: int, end: int) -> list[str]:

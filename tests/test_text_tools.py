@@ -154,35 +154,42 @@ def test_phrase_patterns_find_what_the_token_patterns_found():
         assert spans(True, lang) == found
 
 
-def test_gated_spans_give_the_spans_the_ruler_gave():
-    """The rulers' token patterns run beside the ruler (issue 33): exact ORTH sequences
-    (acronyms: 'CRM', 'IGAD RCP') in a PhraseMatcher over ORTH, the others ('<Title>
-    Process') in a Matcher opened by the values they need. The pipeline's span groups are
-    the ones the ruler gives with those patterns back in its own Matcher, on the seed
-    reports and on sentences where each gated pattern matches."""
-    from extractors import processes
+def test_rule_spans_give_the_spans_the_span_ruler_gave():
+    """The rule patterns run in extractors.nlp.RuleSpans, not spaCy's span ruler (issue 33):
+    phrases in a PhraseMatcher over NORM, exact ORTH sequences (acronyms: 'CRM', 'IGAD RCP')
+    in one over ORTH, the others ('<Title> Process') in a Matcher opened by the values they
+    need. The pipeline's span groups are the ones span rulers holding the same patterns
+    give, on the seed reports and on sentences where each gated pattern matches."""
+    from extractors import events, processes
     from extractors.context import pipeline_for
-    from extractors.nlp import as_phrase_patterns, is_gated, is_orth_sequence
+    from extractors.nlp import as_phrase_patterns, is_orth_sequence
     from tests.conftest import RAW
 
     paragraphs = [p for path in sorted(RAW.glob("*.txt")) for p in path.read_text(encoding="utf-8").split("\n\n")
                   if p.strip()] + ["La CRM, el IGAD RCP y MIDSA; la crm no.", "IGAD-RCP and the RCM met.",
                                    "El Proceso de Quito y el Diálogo sobre Migración para el Desarrollo.",
                                    "The Almaty Process, the Migration Dialogue for Southern Africa and the "
-                                   "Intergovernmental Asia-Pacific Regional Consultations on Refugees met."]
+                                   "Intergovernmental Asia-Pacific Regional Consultations on Refugees met.", "", "—"]
+    keys = ("processes", "event_kinds")
     for lang in ("es", "en"):
         fast = pipeline_for(lang)
-        assert "gated_processes" in fast.pipe_names
+        assert [f"spans_{key}" for key in keys] == fast.pipe_names[1:]
         reference = pipeline_for.__wrapped__(lang)
-        reference.remove_pipe("gated_processes")
-        gated = [p for p in as_phrase_patterns(reference, processes.patterns(reference)) if is_gated(p["pattern"])]
-        assert sum(map(is_orth_sequence, (p["pattern"] for p in gated))) >= 20 and len(gated) >= 25
-        reference.get_pipe("ruler_processes").add_patterns(gated)
+        for key, patterns in (("processes", processes.patterns(reference)), ("event_kinds", events.patterns(reference, lang))):
+            reference.remove_pipe(f"spans_{key}")
+            ruler = reference.add_pipe("span_ruler", name=f"ruler_{key}",
+                                       config={"spans_key": key, "validate": True, "phrase_matcher_attr": "NORM"})
+            patterns = as_phrase_patterns(reference, patterns)
+            ruler.add_patterns(patterns)
+            if key == "processes":
+                assert sum(is_orth_sequence(p["pattern"]) for p in patterns) >= 20
+                assert sum(isinstance(p["pattern"], list) and not is_orth_sequence(p["pattern"]) for p in patterns) >= 5
+
         def spans(nlp):
             docs = [nlp(p) for p in paragraphs]
-            return [[(s.start, s.end, s.label_, s.id_) for s in doc.spans["processes"]] for doc in docs]
+            return [[(key, s.start, s.end, s.label_, s.id_) for key in keys for s in doc.spans[key]] for doc in docs]
 
         found = spans(reference)
-        assert sum(map(len, found)) > 50
-        assert sum(s[2] == "DISCOVERED" for doc in found for s in doc) >= 4
+        assert sum(map(len, found)) > 100
+        assert sum(s[3] == "DISCOVERED" for doc in found for s in doc) >= 4
         assert spans(fast) == found
