@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from extractors.dates import DateMention, find_dates, last_stated_year, relative_dates, reporting_period
 from extractors.names import NameMention, find_names
 from extractors import events, processes
-from extractors.nlp import as_phrase_patterns, doc_text
+from extractors.nlp import as_phrase_patterns, doc_text, paragraph_doc
 from extractors.processes import ProcessMention, names_in, process_mentions
 
 DOMINANT_SHARE = 0.8  # share of the process mentions that makes a process the document's own
@@ -124,12 +124,8 @@ def document_context(doc_id: str, text: str, paragraphs: list[dict], page_of: Ca
     section_id) and find their process mentions, names and dates. Dates are read in order:
     a date without a year takes the last year stated above it, and the period a report
     covers (stated near its start) dates what follows."""
-    docs = []
-    for p in paragraphs:
-        ptext = text[p["char_start"]:p["char_end"]]
-        doc = pipeline_for(_rule_language(p["lang"]))(ptext)
-        doc.user_data["text"] = ptext  # what doc_text would build again: spaCy's tokens keep the text whole
-        docs.append(doc)
+    docs = [paragraph_doc(pipeline_for(_rule_language(p["lang"])), text[p["char_start"]:p["char_end"]])
+            for p in paragraphs]
     named = set().union(*(names_in(d) for d in docs)) if docs else set()
     context = DocumentContext(doc_id, text, page_of, year)
     built = []

@@ -333,7 +333,8 @@ def anchor_years(text: str) -> list[tuple[int, int]]:
             if not YEAR_SPAN_BEFORE.search(text, max(0, pos - 8), pos)]
 
 
-# what every rule but the yearless ones matches somewhere (the year piece without its bounds;
+# what every rule but the yearless ones matches somewhere (the year piece without its bounds:
+# not the piece itself, which date.num.dmy_slash's own year after '/' would fail;
 # tests/test_dates.py checks the rules)
 YEAR_DIGITS = re.compile(r"1[89][0-9]{2}|20[0-9]{2}")
 YEAR_SPAN_BEFORE = re.compile(r"(?:19|20)\d{2}\s*[–—-]\s*$")

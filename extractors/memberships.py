@@ -32,7 +32,7 @@ from pipeline.nlp.fold import fold, fold_lower_keeping_offsets
 from pipeline.nlp.literals import GatedPattern, gated
 from pipeline.nlp.sentences import sentence_bounds
 from pipeline.nlp.rule_files import read_records
-from pipeline.nlp.words import COORDINATORS, DEFINITE_ARTICLES, DISJUNCTIONS
+from pipeline.nlp.words import COORDINATORS, DEFINITE_ARTICLES, DISJUNCTIONS, LETTER_RUN
 
 RULES_PATH = PATTERNS / "membership_rules.jsonl"
 PARTICIPANT_HEADER = re.compile(r"particip|member|miembro|observ", re.I)
@@ -429,7 +429,6 @@ def _ends_in_colon(text: str, cue: _Cue, s_end: int) -> bool:
 
 SHORT_PARENTHESIS = re.compile(r"\([^()]{0,%d}\)" % MAX_PAREN_CHARS)
 DIGIT = re.compile(r"\d")
-LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def is_list_gap(gap: str, words_allowed: bool = True) -> bool:
@@ -442,7 +441,7 @@ def is_list_gap(gap: str, words_allowed: bool = True) -> bool:
     if DIGIT.search(bare) or "\n\n" in bare:
         return False
     capitalised = 0
-    for word in LETTERS.findall(bare):
+    for word in LETTER_RUN.findall(bare):
         if fold(word) in LIST_WORDS:
             continue
         if not words_allowed:
