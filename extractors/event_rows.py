@@ -442,12 +442,14 @@ def _dated_by_descriptor(events: list[EventCandidate], paragraphs: tuple[Paragra
         if head and len(head.group(1).split()) >= 2:
             heads.setdefault(fold(head.group(1)), []).append(n)
     out = list(events)
+    folded = None
     for head, indices in heads.items():
         if len(indices) != 1 or events[indices[0]].year is not None:
             continue
+        folded = folded or [fold_lower_keeping_offsets(p.text) for p in paragraphs]  # once, for every head
         pattern = re.compile(r"(?<![\w-])" + re.escape(head) + r"(?![\w-])")
-        dated = [(d, place_after(p.text, m.end(), p.dates)) for p in paragraphs
-                 for m in pattern.finditer(fold_lower_keeping_offsets(p.text)) if not p.text[m.start()].isupper()
+        dated = [(d, place_after(p.text, m.end(), p.dates)) for p, text in zip(paragraphs, folded)
+                 for m in pattern.finditer(text) if not p.text[m.start()].isupper()
                  for d in p.dates if m.end() <= d.start <= m.end() + DESCRIPTOR_DATE_REACH][:2]
         if len(dated) == 1:
             (date, place), event = dated[0], events[indices[0]]

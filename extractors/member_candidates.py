@@ -28,6 +28,7 @@ from extractors.memberships import (MEMBER_STATES_AFTER, _without_qualifiers, is
                                     numbered_sessions, statement_process)
 from extractors.names import find_names
 from extractors.nlp import DATA, PATTERNS
+from pipeline.nlp.caches import per_document
 from pipeline.nlp.fold import fold, fold_lower_keeping_offsets
 from pipeline.nlp.sentences import sentence_bounds, sentence_start
 from pipeline.nlp.rule_files import read_records
@@ -236,7 +237,7 @@ def _intro_index(context: DocumentContext, first: int) -> int | None:
 
 def _inline_lists(para: ParagraphContext, names: list) -> list[NameList]:
     text = para.text
-    folded = _folded(text)
+    folded = fold_lower_keeping_offsets(text)
     sentence_of = {n.start: sentence_start(text, n.start) for n in names}
     groups: list[list] = []
     for n in names:
@@ -264,18 +265,13 @@ def _inline_lists(para: ParagraphContext, names: list) -> list[NameList]:
     return out
 
 
-@lru_cache(maxsize=1024)
-def _folded(text: str) -> str:
-    return fold_lower_keeping_offsets(text)
-
-
-@lru_cache(maxsize=4096)
+@per_document(maxsize=4096)
 def _window_evidence(window: str, text: str) -> tuple[str, ...]:
     """The evidence records that fire in one window's text, as '<id>.<window>'."""
     return tuple(f"{rule.id}.{window}" for rule in evidence_rules() if window in rule.windows and rule.pattern.search(text))
 
 
-@lru_cache(maxsize=1024)
+@per_document(maxsize=1024)
 def _list_evidence(before: str, after: str, heading: str, sentence: str) -> tuple[str, ...]:
     """The evidence a list's items share: its windows, the blockers of the cue rules, a
     numbered session in its sentence (computed once per list)."""
@@ -300,7 +296,7 @@ def _size_bucket(n: int) -> str:
 
 def _candidate(context: DocumentContext, names: NameList, item, para: ParagraphContext, rule: dict | None,
                doc_evidence: str) -> MemberCandidate:
-    folded_para = _folded(para.text)
+    folded_para = fold_lower_keeping_offsets(para.text)
     # up to the next name: what follows the last item of a list is not about it
     next_name = min((n.start for n in para.names if n.start >= item.end), default=len(para.text))
     item_window = folded_para[item.end:min(next_name, item.end + DEFAULT_ITEM_WINDOW)]
@@ -360,7 +356,7 @@ def _candidate(context: DocumentContext, names: NameList, item, para: ParagraphC
                            rule["rule_id"] if rule is not None else None, rule["basis"] if rule is not None else "list")
 
 
-@lru_cache(maxsize=256)
+@per_document(maxsize=256)
 def _nearest_role(before: str) -> str | None:
     """The role word closest before a list ('9 Member States (A, B) and 4 Observers (C)').
     Cached: every name of a list asks about the same text before it."""
@@ -423,7 +419,7 @@ def _attributed_process(context: DocumentContext, names: NameList, para: Paragra
             return before.process_id, "sentence"
         # named only after the list: 'A, B and C are members of X'; but in a relative clause
         # ('… signed the Declaration, which recognises X') X is what was talked about
-        if not RELATIVE_CLAUSE.search(_folded(para.text), names.items[-1].end, inside[0].start):
+        if not RELATIVE_CLAUSE.search(fold_lower_keeping_offsets(para.text), names.items[-1].end, inside[0].start):
             return inside[0].process_id, "sentence_after"
         # its own evidence id: the section or document scope would take the same mention
         return inside[0].process_id, "relative_clause"
@@ -472,7 +468,7 @@ def _header_above(context: DocumentContext, para: ParagraphContext) -> tuple | N
     return None
 
 
-@lru_cache(maxsize=1024)
+@per_document(maxsize=1024)
 def _header_roles(line: str) -> tuple | None:
     """The column roles of a header row: some cell names a role and none a state. Cached:
     each name of each row of a table asks about the rows above it."""
@@ -484,7 +480,7 @@ def _header_roles(line: str) -> tuple | None:
     return None
 
 
-@lru_cache(maxsize=256)
+@per_document(maxsize=256)
 def _table_rows(text: str, header: tuple | None = None) -> tuple:
     """(row start, row end, ((cell start, cell end, role), ...)) of each row under a header
     that names member or observer columns."""

@@ -73,3 +73,28 @@ def test_place_populations_from_the_cache_are_the_gazetteer(tmp_path, monkeypatc
         assert places.place_populations() == first == places._place_populations()
     finally:
         places.place_populations.cache_clear()
+
+
+def test_a_documents_cached_answers_do_not_outlive_it(tmp_path):
+    """Text-keyed caches are per document (issue 33): the document stage empties them, so a
+    document never reuses an earlier one's answers (the benchmark's copies did) nor holds
+    its texts."""
+    from pipeline.nlp.caches import _PER_DOCUMENT, start_document
+    from pipeline.nlp.fold import fold_lower_keeping_offsets
+    from pipeline.nlp.words import function_word_counts
+    from pipeline.run.stages import text_source_to_result
+    from pipeline.sources.files import path_to_source
+
+    assert fold_lower_keeping_offsets in _PER_DOCUMENT and function_word_counts in _PER_DOCUMENT
+    earlier = "Texto de un documento anterior, según la Conferencia."
+    fold_lower_keeping_offsets(earlier)
+    fold_lower_keeping_offsets(earlier)
+    assert fold_lower_keeping_offsets.cache_info().hits >= 1
+    report = tmp_path / "b.txt"
+    report.write_text("The Bali Process met in Bali in 2002. La Conferencia se reunió en Panamá.\n", encoding="utf-8")
+    text_source_to_result(path_to_source(report, "b"))
+    misses = fold_lower_keeping_offsets.cache_info().misses
+    fold_lower_keeping_offsets(earlier)
+    assert fold_lower_keeping_offsets.cache_info().misses == misses + 1  # gone with its document
+    start_document()
+    assert all(c.cache_info().currsize == 0 for c in _PER_DOCUMENT)

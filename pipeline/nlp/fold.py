@@ -4,6 +4,8 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+from pipeline.nlp.caches import per_document
+
 
 # letters that carry no combining mark to drop but are the same letter to a reader
 _LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ı": "i"})
@@ -68,6 +70,12 @@ def fold_keeping_offsets(text: str) -> str:
     return text if text.isascii() else text.translate(_FOLDS)
 
 
+# the extractors fold the same paragraph (or a slice of it) for rule after rule: a
+# report's paragraph came here five times on average, each a full translate
+DEFAULT_FOLDED_TEXTS_CACHED = 1024
+
+
+@per_document(maxsize=DEFAULT_FOLDED_TEXTS_CACHED)
 def fold_lower_keeping_offsets(text: str) -> str:
     """``fold_keeping_offsets`` in lower case (a character whose lower case is longer, such
     as 'İ', is kept as it is, so the length never changes)."""

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from functools import lru_cache
+
+from pipeline.nlp.caches import per_document
 
 from pipeline.nlp.fold import fold
 
@@ -56,7 +57,7 @@ def sentence_start(text: str, pos: int) -> int:
     return starts[i - 1] if i else 0
 
 
-@lru_cache(maxsize=256)
+@per_document(maxsize=256)
 def sentence_starts(text: str) -> tuple[int, ...]:
     """Every offset a sentence of ``text`` starts at after a break, in order: found once
     per text, as the extractors ask for the start of many sentences of one paragraph. A

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.nlp.caches import per_document
+
 LANGUAGES = ("es", "en")                 # the languages the rules read
 LANGUAGE_VALUES = (*LANGUAGES, "other")  # a paragraph's or document's language
 
@@ -26,6 +28,7 @@ TOPIC_LINKS = frozenset("on for of about sobre para de del acerca".split())  # '
 LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
+@per_document(maxsize=1024)  # language guesses and the repair both count a paragraph's words
 def function_word_counts(text: str) -> tuple[int, int]:
     """(Spanish, English) function words among the words of ``text``."""
     tokens = LETTER_RUN.findall(text.lower())

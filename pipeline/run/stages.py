@@ -10,6 +10,7 @@ from typing import Callable
 
 from pipeline import PIPELINE_VERSION
 from pipeline.errors import ExitCode
+from pipeline.nlp.caches import start_document
 from pipeline.sources.files import PAGED_FORMATS, check_unchanged, text_file_to_page
 from pipeline.text.assemble import pages_to_document
 from pipeline.records import Document, Line, PageMethod, PageText, SourceFile
@@ -68,6 +69,7 @@ def pages_to_result(source: SourceFile, pages: list[PageText], settings: Documen
     times the stages the runner runs, not a copy of them)."""
     from pipeline.textedit import runs_of
 
+    start_document()  # the previous document's cached answers go
     if source.format in PAGED_FORMATS:
         check_unchanged(source)  # its pages were read one by one, maybe while it changed
     document = pages_to_document(source, pages, settings.repair)

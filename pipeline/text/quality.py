@@ -7,7 +7,8 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+
+from pipeline.nlp.caches import per_document
 
 DEFAULT_MIN_WORDS = 20                  # fewer words than this: too little to judge by shares
 DEFAULT_MIN_DICTIONARY_SHARE = 0.5      # of the words of 3+ letters, known in Spanish or English
@@ -29,7 +30,7 @@ class TextQuality:
     main_foreign_script: str | None  # 'CJK', 'ARABIC', 'CYRILLIC', … when there is one
 
 
-@lru_cache(maxsize=4)  # a one-page document's page is its whole text: its row and its page's ask
+@per_document(maxsize=4)  # a one-page document's page is its whole text: its row and its page's ask
 def text_quality(text: str) -> TextQuality:
     words = WORD.findall(text)
     n_letters = sum(map(len, words))

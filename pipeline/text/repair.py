@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
+from pipeline.nlp.caches import per_document
 from pipeline.nlp.fold import strip_accents
 from pipeline.sources.decode import NOTE_LINE
 from pipeline.nlp.lexicon import registry_acronyms, spanish_name_words, zipf
@@ -294,14 +295,14 @@ def protected_chunks(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-@lru_cache(maxsize=2)
+@per_document(maxsize=2)
 def listed_tokens(text: str) -> tuple[tuple[int, int, str], ...]:
     """iter_tokens of a text, listed once: the damage verdict, de-hyphenation and the OCR
     confusions all read the words of the same text when no step between them edited it."""
     return tuple(iter_tokens(text))
 
 
-@lru_cache(maxsize=2)
+@per_document(maxsize=2)
 def document_vocabulary(text: str) -> frozenset[str]:
     """The text's words in lower case."""
     return frozenset(t.lower() for _, _, t in listed_tokens(text))
