@@ -30,6 +30,7 @@ from extractors.names import find_names
 from extractors.nlp import DATA, PATTERNS
 from pipeline.nlp.caches import per_document
 from pipeline.nlp.fold import fold, fold_lower_keeping_offsets
+from pipeline.nlp.literals import GatedPattern
 from pipeline.nlp.sentences import sentence_bounds, sentence_start
 from pipeline.nlp.rule_files import read_records
 
@@ -69,12 +70,12 @@ ROLE_BREAK = re.compile(r"\b(?:observ\w*|members?|miembros?|participant\w*|chair
 class EvidenceRule:
     id: str
     windows: tuple[str, ...]
-    pattern: re.Pattern[str]
+    pattern: GatedPattern  # a window seldom holds the words of a rule: the literal gate answers first
 
 
 @lru_cache(maxsize=1)
 def evidence_rules() -> tuple[EvidenceRule, ...]:
-    return tuple(EvidenceRule(e["id"], tuple(e["windows"]), re.compile(e["pattern"])) for e in read_records(EVIDENCE_PATH))
+    return tuple(EvidenceRule(e["id"], tuple(e["windows"]), GatedPattern(re.compile(e["pattern"]))) for e in read_records(EVIDENCE_PATH))
 
 
 @dataclass(frozen=True, slots=True)

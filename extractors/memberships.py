@@ -327,6 +327,8 @@ def _cues(grammar: Grammar, folded: str, names: list, lang: str) -> list[_Cue]:
             continue
         if rule.side == "before":
             matches = list(rule.pattern.finditer(folded))
+        elif not rule.pattern.may_match(folded):  # the gate, once, not at every end
+            continue
         else:  # a predicate after a list: tried where a name (or a parenthesis after one) ends
             matches = [m for m in (rule.pattern.match(folded, pos) for pos in ends) if m]
         for m in matches:

@@ -128,18 +128,22 @@ def _tokens(text: str) -> list[_Token]:
     "St. Lucia") and hard otherwise, so a sentence end splits names.
     """
     out: list[_Token] = []
+    # tuple.__new__, not _Token(...): the named tuple's own __new__ is a Python call per token
+    # of every paragraph (issue 33)
+    token = tuple.__new__
     for m in _TOKEN_RE.finditer(text):
         raw = m.group()
+        start, end = m.span()
         if raw == ".":
             if out and out[-1].word and len(out[-1].raw) <= 2:
                 continue
-            out.append(_Token(".", raw, m.start(), m.end(), False))
+            out.append(token(_Token, (".", raw, start, end, False)))
         elif raw[0] in "\t\n":
-            out.append(_Token(_HARD_WS, raw, m.start(), m.end(), False))
+            out.append(token(_Token, (_HARD_WS, raw, start, end, False)))
         elif raw[0].isalnum():
-            out.append(_Token(_fold(raw), raw, m.start(), m.end(), True))
+            out.append(token(_Token, (_fold(raw), raw, start, end, True)))
         else:
-            out.append(_Token(raw, raw, m.start(), m.end(), False))
+            out.append(token(_Token, (raw, raw, start, end, False)))
     return out
 
 
