@@ -30,7 +30,7 @@ from pathlib import Path
 
 from extractors.text import expand_pieces
 from pipeline.nlp.fold import fold, fold_keeping_offsets
-from pipeline.nlp.literals import GatedPattern, first_char_lookahead, gated
+from pipeline.nlp.literals import GatedPattern, LiteralScan, first_char_lookahead, gated
 from pipeline.nlp.rule_files import read_records
 from pipeline.nlp.words import LANGUAGES
 
@@ -79,6 +79,11 @@ class Grammar:
             rules = tuple(r for r in self.rules if lang is None or r.lang in (lang, "any"))
             out[lang] = rules, tuple(dict.fromkeys(r.needs for r in rules if r.needs is not None))
         return out
+
+    @cached_property
+    def month_gates(self) -> dict[str | None, LiteralScan]:
+        """Per language, the literal gates of the month pieces its rules need, in one pass."""
+        return {lang: LiteralScan(needed) for lang, (_, needed) in self.rules_by_lang.items()}
 
 
 @dataclass(slots=True)
@@ -219,7 +224,8 @@ def find_dates(text: str, lang: str | None = None, default_year: int | None = No
         return []
     cands: list[_Candidate] = []
     rules, needed = grammar.rules_by_lang[lang]
-    has_months = {needs: needs.search(folded) is not None for needs in needed}
+    has_months = {needs: may_match and needs.regex.search(folded) is not None
+                  for needs, may_match in zip(needed, grammar.month_gates[lang].open(folded))}
     for rule in rules:
         if rule.needs is not None and not has_months[rule.needs]:
             continue

@@ -30,7 +30,7 @@ from extractors.names import find_names
 from extractors.nlp import DATA, PATTERNS
 from pipeline.nlp.caches import per_document
 from pipeline.nlp.fold import fold, fold_lower_keeping_offsets
-from pipeline.nlp.literals import GatedPattern
+from pipeline.nlp.literals import GatedPattern, LiteralScan
 from pipeline.nlp.sentences import sentence_bounds, sentence_start
 from pipeline.nlp.rule_files import read_records
 
@@ -266,10 +266,16 @@ def _inline_lists(para: ParagraphContext, names: list) -> list[NameList]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _evidence_scan() -> LiteralScan:
+    return LiteralScan(rule.pattern for rule in evidence_rules())
+
+
 @per_document(maxsize=4096)
 def _window_evidence(window: str, text: str) -> tuple[str, ...]:
     """The evidence records that fire in one window's text, as '<id>.<window>'."""
-    return tuple(f"{rule.id}.{window}" for rule in evidence_rules() if window in rule.windows and rule.pattern.search(text))
+    return tuple(f"{rule.id}.{window}" for rule, may_match in zip(evidence_rules(), _evidence_scan().open(text))
+                 if may_match and window in rule.windows and rule.pattern.regex.search(text))
 
 
 @per_document(maxsize=1024)

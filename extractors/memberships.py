@@ -29,7 +29,7 @@ from pathlib import Path
 from extractors.nlp import DATA, PATTERNS
 from extractors.text import expand_pieces
 from pipeline.nlp.fold import fold, fold_lower_keeping_offsets
-from pipeline.nlp.literals import GatedPattern, gated
+from pipeline.nlp.literals import GatedPattern, LiteralScan, gated
 from pipeline.nlp.sentences import sentence_bounds
 from pipeline.nlp.rule_files import read_records
 from pipeline.nlp.words import COORDINATORS, DEFINITE_ARTICLES, DISJUNCTIONS, LETTER_RUN
@@ -127,6 +127,7 @@ class Grammar:
     numbers: dict[str, int]           # folded number word → value
     group_label: GatedPattern         # 'eleven Asian countries of origin –', 'once países:'
     subheadings: tuple[GatedPattern, ...] = ()  # 'Estados:' inside a headed list
+    cue_gates: LiteralScan | None = None  # the cues' literal gates, answered in one pass per paragraph
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +168,8 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
     subheadings = tuple(compile_(e["pattern"]) for e in entries if e["kind"] == "subheading")
     group_label = compile_(r"\b(?:\d{1,3}|{number})\s+(?:[^\W\d_][\w'’-]*\s+){0,6}?[^\W\d_][\w'’-]*"
                            r"\s*(?:[:–—(]|,\s*(?:namely|a\s+saber|i\.e\.|that\s+is)\b)")
-    return Grammar(cues, headings, blockers, roles_after, lines, numbers, group_label, subheadings)
+    return Grammar(cues, headings, blockers, roles_after, lines, numbers, group_label, subheadings,
+                   LiteralScan(rule.pattern for rule in cues))
 
 
 def _applies_to(value) -> tuple[str, ...]:
@@ -322,13 +324,11 @@ def _cues(grammar: Grammar, folded: str, names: list, lang: str) -> list[_Cue]:
     # a relative clause between a list and its predicate: 'Mauritania, which left ECOWAS in 2000, has …'
     ends |= {m.end() - 1 for pos in list(ends) if (m := RELATIVE_CLAUSE.match(folded, pos))}
     ends = sorted(ends)
-    for rule in grammar.cues:
-        if rule.lang not in (lang, "any"):
+    for rule, may_match in zip(grammar.cues, grammar.cue_gates.open(folded)):
+        if rule.lang not in (lang, "any") or not may_match:  # the gate, once, not at every end
             continue
         if rule.side == "before":
-            matches = list(rule.pattern.finditer(folded))
-        elif not rule.pattern.may_match(folded):  # the gate, once, not at every end
-            continue
+            matches = list(rule.pattern.regex.finditer(folded))
         else:  # a predicate after a list: tried where a name (or a parenthesis after one) ends
             matches = [m for m in (rule.pattern.match(folded, pos) for pos in ends) if m]
         for m in matches:

@@ -139,3 +139,28 @@ def test_first_char_lookahead_finds_what_the_date_rules_find():
             assert [(m.span(), m.groupdict()) for m in regex.finditer(text)] == spans, (name, text[:60])
             matched += len(spans)
     assert matched > 300
+
+
+def test_one_scan_opens_exactly_the_gates_each_pattern_opens():
+    """LiteralScan (issue 33) answers a family's gates in one pass: on the membership
+    grammar's and evidence file's examples, folded and not, in upper case, with accents, and
+    on texts where one literal sits inside another ('membership' holds 'member'), its answer
+    is each pattern's own may_match."""
+    from extractors.member_candidates import evidence_rules
+    from pipeline.nlp.literals import LiteralScan
+
+    grammar = load_grammar()
+    patterns = [r.pattern for r in (*grammar.cues, *grammar.headings, *grammar.lines)] + [
+        r.pattern for r in evidence_rules()]
+    patterns += [gated(r"\bmarzo\b", re.IGNORECASE), gated(r"[a-z]+ia"), gated(r"(?i)observ(?:er|ador)s?")]
+    texts = [t if isinstance(t, str) else t["text"] for record in read_records(RULES_PATH)
+             for t in (*(record.get("examples") or ()), *(record.get("counterexamples") or ()))]
+    texts += [fold(t) for t in texts] + [t.upper() for t in texts[:40]]
+    texts += ["", "membership", "MARZO de 2004", "Marzo, Perú", "observadores", "OBSERVER STATUS — Canadá"]
+    scan = LiteralScan(patterns)
+    opened = 0
+    for text in texts:
+        answers = scan.open(text)
+        assert list(answers) == [p.may_match(text) for p in patterns], text[:80]
+        opened += sum(answers)
+    assert 0 < opened < len(texts) * len(patterns)  # some gates open, some stay shut

@@ -148,6 +148,45 @@ class GatedPattern:
         return f"GatedPattern({self.regex!r}, literals={sorted(self.literals or ())})"
 
 
+class LiteralScan:
+    """The gates of a family of patterns (a rule file's) answered together: one pass of an
+    Aho-Corasick automaton over a text finds every literal of every pattern in it, where
+    ``may_match`` searched the text once per literal per pattern (the membership evidence
+    windows: 240 literals, 22 patterns, a third of their time in those searches, issue 33).
+    ``open(text)[i]`` is exactly ``patterns[i].may_match(text)``."""
+
+    def __init__(self, patterns) -> None:
+        import ahocorasick
+
+        self.patterns = tuple(patterns)
+        literals = {lit for p in self.patterns if p.literals for lit in p.literals}
+        self.automaton = ahocorasick.Automaton()
+        for literal in sorted(literals - {""}):
+            self.automaton.add_word(literal, literal)
+        if len(self.automaton):
+            self.automaton.make_automaton()
+        self.any_ignore_case = any(p.ignore_case and p.literals is not None for p in self.patterns)
+
+    def _present(self, text: str) -> set[str]:
+        present = {literal for _, literal in self.automaton.iter(text)} if len(self.automaton) else set()
+        return present | {""}  # the empty literal is in every text, as ``in`` says
+
+    def open(self, text: str) -> tuple[bool, ...]:
+        """Per pattern: False only when it cannot match anywhere in ``text``."""
+        present = self._present(text)
+        ascii_text = text.isascii()
+        lower = self._present(text.lower()) if self.any_ignore_case and ascii_text else set()
+        return tuple(_gate_opens(p, present, lower, ascii_text) for p in self.patterns)
+
+
+def _gate_opens(pattern: GatedPattern, present: set[str], lower: set[str], ascii_text: bool) -> bool:
+    if pattern.literals is None:
+        return True
+    if pattern.ignore_case:  # GatedPattern.may_match: gated on ASCII texts only
+        return not ascii_text or not pattern.literals.isdisjoint(lower)
+    return not pattern.literals.isdisjoint(present)
+
+
 def gated(pattern: str | re.Pattern[str], flags: int = 0) -> GatedPattern:
     """``re.compile`` with a literal gate (see the module docstring)."""
     return GatedPattern(pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags))
