@@ -540,3 +540,34 @@ def test_a_run_makes_the_corpus_tables_once(tmp_path, monkeypatch):
     assert (tmp_path / "out" / "review" / "index.html").exists()
     for name, frame in load(tmp_path / "out", tables=["membership_panel", "event_catalog"]).items():
         pd.testing.assert_frame_equal(frame, first[name])
+
+
+def test_run_tables_written_in_groups_by_a_pool_are_the_tables_written_at_once(tmp_path):
+    """issue 33: with an output pool the run tables are written in two groups by its
+    processes; the groups cover every run table once and give the same files, byte for byte."""
+    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
+
+    from pipeline.output.decisions import DecisionFile
+    from pipeline.output.tables import RUN_TABLES
+    from pipeline.run.runner import RUN_TABLE_GROUPS, write_run_tables
+
+    grouped = [name for group in RUN_TABLE_GROUPS for name in group]
+    assert sorted(grouped) == sorted(RUN_TABLES)
+    second = tmp_path / "second.txt"
+    second.write_text("La Conferencia Regional sobre Migración (CRM) se reunió en Panamá en mayo de 2004. "
+                      "Son miembros Belice, Canadá, Costa Rica y México.\n", encoding="utf-8")
+    run(options(tmp_path, GOOD_TEXT, second))
+    out = tmp_path / "out"
+    documents = load(out)["documents"]
+    ordered = list(documents["doc_id"])
+    at_once, in_groups = tmp_path / "at_once", tmp_path / "in_groups"
+    write_run_tables(ordered, out, into=at_once)
+    write = partial(write_run_tables, ordered, out, set(), in_groups, DecisionFile(), [])
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        list(pool.map(write, RUN_TABLE_GROUPS))
+    files = sorted(p.name for p in at_once.iterdir())
+    assert files == sorted(p.name for p in in_groups.iterdir()) and len(files) == 2 * len(RUN_TABLES)
+    for name in files:
+        assert (at_once / name).read_bytes() == (in_groups / name).read_bytes(), name
+    assert (at_once / "memberships.csv").read_text(encoding="utf-8").count("\n") > 2

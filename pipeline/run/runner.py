@@ -13,6 +13,7 @@ from contextlib import ExitStack
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from functools import partial
 from enum import Enum
 from pathlib import Path
 from typing import Callable
@@ -108,11 +109,12 @@ def _run(options: RunOptions) -> RunSummary:
     facts = execute(actions, options)
     summary = summarize(inputs, actions, facts, out_dir)
     ordered = [a.doc_id for a in actions if a.doc_id in facts]
-    rewrite = write_outputs(ordered, facts, {a.doc_id for a in actions if a.do is Do.KEEP}, inputs, options,
-                            tables_changed=any(a.do is Do.EXTRACT for a in actions), decisions=decisions)
-    summary.warnings += decision_warnings(out_dir)
-    summary.seconds = time.perf_counter() - started
     with output_map(options.executor, options.workers, len(ordered)) as map_:
+        rewrite = write_outputs(ordered, facts, {a.doc_id for a in actions if a.do is Do.KEEP}, inputs, options,
+                                tables_changed=any(a.do is Do.EXTRACT for a in actions), decisions=decisions,
+                                map_=map_)
+        summary.warnings += decision_warnings(out_dir)
+        summary.seconds = time.perf_counter() - started
         write_corpus_outputs(out_dir, clean_dir, summary, tables_rewritten=rewrite, map_=map_)
     return summary
 
@@ -285,11 +287,23 @@ def decision_warnings(out_dir: Path) -> list[str]:
             for r in rows if r.get("status") != "applied"]
 
 
+# the run tables in two groups of about equal writing time (200 seed copies: about 1.0 s
+# each, of the 2.4 s the driver took for all), each written by a process of the output pool
+# when the run has one: one core sat idle while the driver wrote them all (issue 33)
+RUN_TABLE_GROUPS = (
+    ("memberships", "dates", "paragraphs", "sections", "documents", "pages", "tables", "rejected_rows",
+     "review_decisions", "processes"),
+    ("membership_candidates", "corrections", "events", "process_mentions", "event_candidates"),
+)
+
+
 def write_outputs(ordered: list[str], facts: dict[str, dict], stale: set[str], inputs: Inputs,
-                  options: RunOptions, tables_changed: bool, decisions: DecisionFile = DecisionFile()) -> bool:
+                  options: RunOptions, tables_changed: bool, decisions: DecisionFile = DecisionFile(),
+                  map_=map) -> bool:
     """The tables (when a document changed, the corpus did or the decisions did), then the
     documents' clean texts and cached results, the pruned documents' files removed, the
-    corpus index. Returns whether the tables were rewritten."""
+    corpus index. Returns whether the tables were rewritten. ``map_``: how the run tables'
+    groups are written (executors.output_map: by a process pool's processes, or here)."""
     out_dir, clean_dir = options.out_dir, options.clean_dir
     rewrite = tables_changed or not _tables_unchanged(ordered, facts, out_dir, decisions.digest)
     if options.decisions is None and not options.decisions_file.exists():
@@ -299,8 +313,11 @@ def write_outputs(ordered: list[str], facts: dict[str, dict], stale: set[str], i
         # an interrupt while they are written (minutes, for a large corpus) leaves the
         # previous run's tables whole, never tables of two runs side by side
         stage = staging_folder(out_dir)
-        write_run_tables(ordered, out_dir, stale, into=stage,
-                         decisions=decisions, documents=[facts[d]["document"] for d in ordered])
+        write = partial(write_run_tables, ordered, out_dir, stale, stage, decisions, [facts[d]["document"] for d in ordered])
+        if map_ is map:
+            write(None)  # all tables in one pass here: two would read every cached result twice
+        else:
+            list(map_(write, RUN_TABLE_GROUPS, chunksize=1))  # a group per process, not both in one chunk
         write_data_dictionary(stage)
         write_corpus_tables(stage)
         switch_in(stage, out_dir)
@@ -355,12 +372,13 @@ def _facts(tables: dict[str, list[dict]], exit_code: int | None = None) -> dict:
 
 def write_run_tables(ordered: list[str], out_dir: Path, stale: set[str] = frozenset(),
                      into: Path | None = None, decisions: DecisionFile = DecisionFile(),
-                     documents: list[dict] = ()) -> None:
+                     documents: list[dict] = (), names: tuple[str, ...] | None = None) -> None:
     """Stream every document's cached rows (in ``out_dir``'s cache), in corpus order, into
     the run tables in ``into`` (default ``out_dir``): one document in memory at a time
     (``stale``: documents whose rows are conformed to today's columns first), its reviewer
     decisions applied. ``processes`` is corpus-level: the registry, then each discovered
-    process once. ``review_decisions``: what became of each decision."""
+    process once. ``review_decisions``: what became of each decision. ``names``: only
+    these tables (default all)."""
     from extractors import process_rows  # here: spaCy loads only when tables are written
 
     into = into or out_dir
@@ -368,8 +386,8 @@ def write_run_tables(ordered: list[str], out_dir: Path, stale: set[str] = frozen
     by_doc, report = decisions_by_document(list(decisions.decisions), list(documents))
     report += decisions.problems
     with ExitStack() as stack:
-        writers = {name: stack.enter_context(TableWriter(table, into))
-                   for name, table in RUN_TABLES.items() if name != "processes"}
+        writers = {name: stack.enter_context(TableWriter(table, into)) for name, table in RUN_TABLES.items()
+                   if name != "processes" and (names is None or name in names)}
         for doc_id in ordered:
             tables = cached_tables(out_dir, doc_id)
             if doc_id in stale:
@@ -381,7 +399,10 @@ def write_run_tables(ordered: list[str], out_dir: Path, stale: set[str] = frozen
                 writer.write(tables.get(name, []))
             for row in tables.get("processes", []):
                 discovered.setdefault(row["process_id"], row)
-        writers["review_decisions"].write(sorted(report, key=lambda row: row["line"]))
+        if "review_decisions" in writers:
+            writers["review_decisions"].write(sorted(report, key=lambda row: row["line"]))
+        if names is not None and "processes" not in names:
+            return
         registry = {r["process_id"]: r for r in process_rows()}
         write_table(RUN_TABLES["processes"], list((registry | {k: v for k, v in discovered.items()
                                                                 if k not in registry}).values()), into)
