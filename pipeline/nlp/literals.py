@@ -153,38 +153,49 @@ class LiteralScan:
     Aho-Corasick automaton over a text finds every literal of every pattern in it, where
     ``may_match`` searched the text once per literal per pattern (the membership evidence
     windows: 240 literals, 22 patterns, a third of their time in those searches, issue 33).
-    ``open(text)[i]`` is exactly ``patterns[i].may_match(text)``."""
+    ``open(text)[i]`` is true exactly when ``patterns[i].may_match(text)`` is."""
 
     def __init__(self, patterns) -> None:
-        import ahocorasick
-
         self.patterns = tuple(patterns)
-        literals = {lit for p in self.patterns if p.literals for lit in p.literals}
-        self.automaton = ahocorasick.Automaton()
-        for literal in sorted(literals - {""}):
-            self.automaton.add_word(literal, literal)
-        if len(self.automaton):
-            self.automaton.make_automaton()
-        self.any_ignore_case = any(p.ignore_case and p.literals is not None for p in self.patterns)
+        # a pattern without literals is always open; one ignoring case is open on a text
+        # that is not ASCII (GatedPattern.may_match gates those on ASCII texts only)
+        self.always = bytearray(p.literals is None or "" in p.literals for p in self.patterns)
+        self.not_ascii = bytearray(p.ignore_case for p in self.patterns)
+        self.exact = _automaton({i: p.literals for i, p in enumerate(self.patterns) if not p.ignore_case})
+        self.lower = _automaton({i: p.literals for i, p in enumerate(self.patterns) if p.ignore_case})
 
-    def _present(self, text: str) -> set[str]:
-        present = {literal for _, literal in self.automaton.iter(text)} if len(self.automaton) else set()
-        return present | {""}  # the empty literal is in every text, as ``in`` says
+    def open(self, text: str) -> bytearray:
+        """Per pattern, 1 or 0: 0 only when it cannot match anywhere in ``text``."""
+        opened = bytearray(self.always)
+        if self.exact is not None:
+            for indexes in {v for _, v in self.exact.iter(text)}:
+                for i in indexes:
+                    opened[i] = 1
+        if self.lower is not None:
+            if not text.isascii():
+                return bytearray(a | b for a, b in zip(opened, self.not_ascii))
+            for indexes in {v for _, v in self.lower.iter(text.lower())}:
+                for i in indexes:
+                    opened[i] = 1
+        return opened
 
-    def open(self, text: str) -> tuple[bool, ...]:
-        """Per pattern: False only when it cannot match anywhere in ``text``."""
-        present = self._present(text)
-        ascii_text = text.isascii()
-        lower = self._present(text.lower()) if self.any_ignore_case and ascii_text else set()
-        return tuple(_gate_opens(p, present, lower, ascii_text) for p in self.patterns)
 
+def _automaton(literals_of: dict[int, frozenset[str] | None]):
+    """An Aho-Corasick automaton whose every literal gives the patterns (indexes) it opens."""
+    import ahocorasick
 
-def _gate_opens(pattern: GatedPattern, present: set[str], lower: set[str], ascii_text: bool) -> bool:
-    if pattern.literals is None:
-        return True
-    if pattern.ignore_case:  # GatedPattern.may_match: gated on ASCII texts only
-        return not ascii_text or not pattern.literals.isdisjoint(lower)
-    return not pattern.literals.isdisjoint(present)
+    opens: dict[str, list[int]] = {}
+    for i, literals in literals_of.items():
+        for literal in literals or ():
+            if literal:
+                opens.setdefault(literal, []).append(i)
+    if not opens:
+        return None
+    automaton = ahocorasick.Automaton()
+    for literal, indexes in sorted(opens.items()):
+        automaton.add_word(literal, tuple(indexes))
+    automaton.make_automaton()
+    return automaton
 
 
 def gated(pattern: str | re.Pattern[str], flags: int = 0) -> GatedPattern:
