@@ -193,3 +193,22 @@ def test_rule_spans_give_the_spans_the_span_ruler_gave():
         assert sum(map(len, found)) > 100
         assert sum(s[3] == "DISCOVERED" for doc in found for s in doc) >= 4
         assert spans(fast) == found
+
+
+def test_the_fold_of_a_long_text_is_the_fold_of_its_characters_marks_dropped():
+    """issue 33: long texts drop their combining marks with one translate table; the fold is
+    still casefold, NFKD, every combining mark dropped, the plain-letter table, NFC, over the
+    Latin, Greek and Cyrillic blocks, compatibility forms and stacked marks."""
+    import unicodedata
+
+    from pipeline.nlp.fold import _LETTERS, fold
+
+    def reference(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        return unicodedata.normalize("NFC", kept.translate(_LETTERS))
+
+    text = "".join(chr(c) for c in range(0xA0, 0x530)) + " Øresund Nº ﬁ İstanbul ǅ ẞ e\u0301\u0323x Migración"
+    assert len(text) > 40 and fold(text) == reference(text)
+    assert fold("Conferencia Regional sobre Migración, Niños y Señoras — Øresund") == \
+        "conferencia regional sobre migracion, ninos y senoras — oresund"

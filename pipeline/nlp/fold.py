@@ -24,12 +24,25 @@ def _fold_word(word: str) -> str:
     return _fold(word)
 
 
+class _CombiningMarks(dict):
+    """code point → '' for a combining mark, else the character: a ``str.translate`` table
+    that drops the marks in one C-level pass (a generator over the characters of every
+    long text took 2% of a report's time), filled as characters are first seen."""
+
+    def __missing__(self, code: int) -> str:
+        character = chr(code)
+        self[code] = kept = "" if unicodedata.combining(character) else character
+        return kept
+
+
+_WITHOUT_COMBINING_MARKS = _CombiningMarks()
+
+
 def _fold(text: str) -> str:
     if text.isascii():  # no accent, no compatibility form: casefold is lower
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-                                 .translate(_LETTERS))
+    return unicodedata.normalize("NFC", decomposed.translate(_WITHOUT_COMBINING_MARKS).translate(_LETTERS))
 
 
 def fold_each(texts) -> set[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 from functools import lru_cache
 
 from pipeline.nlp.words import ENGLISH_FUNCTION_WORDS, LANGUAGE_VALUES, SPANISH_FUNCTION_WORDS, function_word_counts
@@ -85,7 +86,8 @@ def lexicon_vote(text: str) -> str | None:
 
 
 def guess_paragraph(text: str, settings: LanguageSettings) -> LanguageGuess:
-    letters = sum(map(str.isalpha, text))
+    # counted up to the threshold only: whether there are that many is all that is asked
+    letters = sum(1 for _ in islice(filter(str.isalpha, text), settings.min_letters))
     words = WORD_OF_LETTERS.findall(text)
     fw = function_word_scores(text)
     if letters < settings.min_letters or len(words) < settings.min_words:
