@@ -30,6 +30,7 @@ from pathlib import Path
 
 from extractors.text import expand_pieces
 from pipeline.nlp.fold import fold, fold_keeping_offsets
+from pipeline.nlp.caches import per_document
 from pipeline.nlp.literals import GatedPattern, LiteralScan, first_char_lookahead, gated
 from pipeline.nlp.rule_files import read_records
 from pipeline.nlp.words import LANGUAGES
@@ -327,9 +328,10 @@ def relative_dates(text: str, lang: str | None, doc_date: str | None) -> list[Da
     return sorted(out, key=lambda d: d.start)
 
 
-def stated_years(text: str) -> list[tuple[int, int]]:
+@per_document(maxsize=2048)  # the event rows ask it of every paragraph, several times
+def stated_years(text: str) -> tuple[tuple[int, int], ...]:
     """(offset, year) of every four-digit year the text states, bare or inside a date."""
-    return [(m.start(), int(m.group("y"))) for m in load_grammar().year.finditer(text)]
+    return tuple((m.start(), int(m.group("y"))) for m in load_grammar().year.finditer(text))
 
 
 def anchor_years(text: str) -> list[tuple[int, int]]:

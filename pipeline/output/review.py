@@ -16,7 +16,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -134,7 +134,7 @@ class Span:
 
     def open(self, first: bool) -> str:
         attrs = {**self.attrs, **(self.first_only if first else {})}
-        joined = "".join(f' {k}="{html.escape(v, quote=True)}"' for k, v in attrs.items())
+        joined = "".join(f' {k}="{escaped(v)}"' for k, v in attrs.items())
         return f"<{self.tag}{joined}>"
 
     def close(self) -> str:
@@ -444,10 +444,26 @@ def render_text(text: str, spans: list[Span], markers: list[Span] = ()) -> str:
     return "".join(out)
 
 
+DEFAULT_ESCAPES_CACHED_CHARS = 40  # cell and attribute values this short repeat: ids, roles, names
+
+
+@lru_cache(maxsize=1 << 14)
+def _escaped_short(text: str) -> str:
+    return html.escape(text)
+
+
+def escaped(text: str) -> str:
+    """``html.escape`` (quotes too); a short value's escape is kept, as a page escapes the
+    same ids, roles and names in row after row (a third of a page's time, issue 33)."""
+    return _escaped_short(text) if len(text) <= DEFAULT_ESCAPES_CACHED_CHARS else html.escape(text)
+
+
 def _cell(value) -> str:
+    if value.__class__ is str:  # most cells: never missing
+        return escaped(value)
     if isinstance(value, (list, tuple)):
         value = "; ".join(map(str, value))
-    return "" if _missing(value) else html.escape(str(value))
+    return "" if _missing(value) else escaped(str(value))
 
 
 DEFAULT_CELL_CHARS = 60  # a longer value shows its start, the whole of it on a click
