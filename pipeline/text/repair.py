@@ -149,13 +149,17 @@ def judge_word(word: str, lang: str, doc_vocab: frozenset[str], settings: Repair
     if word.isupper() and len(word) <= 6:
         return None  # acronyms are left alone unless a digit slipped in
     lower = word.lower()
+    # Verdicts that cannot come out, ruled out before the candidates are scored: the bounds
+    # hold whatever the document's vocabulary (it adds at most the bonus to a candidate). A
+    # known word in undamaged text, on its own frequency (accent_bound's first figure),
+    # before its accent variants are made and looked up; a known word is otherwise mostly
+    # ruled out by its accent variants alone, before its substitutions are (most of the
+    # damage verdict's time, issue 33)
+    if not ocr_damaged and word_zipf(lower, lang) >= settings.known_zipf:
+        return None
     z0, best_accent_zipf = accent_bound(lower, lang)
     known = z0 >= settings.known_zipf
     bonus = settings.doc_vocab_bonus
-    # Verdicts that cannot come out, ruled out before the candidates are scored: the bounds
-    # hold whatever the document's vocabulary (it adds at most the bonus to a candidate). A
-    # known word is mostly ruled out by its accent variants alone, before its substitutions
-    # are made and looked up (most of the damage verdict's time, issue 33)
     if known and not ocr_damaged:
         return None
     if known and lang != "es" and best_accent_zipf + bonus < max(z0 + settings.word_margin,
@@ -197,14 +201,17 @@ class WordCandidates:
     best_zipf: float = 0.0
 
 
+def word_zipf(lower: str, lang: str) -> float:
+    """A lower-case word's frequency in ``lang``, in the likelier language when ``lang`` is ''."""
+    return zipf(lower, lang) if lang else max(zipf(lower, "es"), zipf(lower, "en"))
+
+
 @lru_cache(maxsize=50_000)  # two floats each
 def accent_bound(lower: str, lang: str) -> tuple[float, float]:
     """(the word's frequency, its most frequent accent variant's), in either language when
     ``lang`` is '': as word_candidates gives them, without the substitutions."""
-    langs = (lang,) if lang else ("es", "en")
     accents = single_edits(lower, ACCENTS) if lang != "en" else set()
-    return (max(zipf(lower, lg) for lg in langs),
-            max((max(zipf(cand, lg) for lg in langs) for cand in accents), default=0.0))
+    return word_zipf(lower, lang), max((word_zipf(cand, lang) for cand in accents), default=0.0)
 
 
 @lru_cache(maxsize=20_000)  # about 1 KB each: 20 MB a worker at most
