@@ -18,9 +18,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.nlp.words import LETTER_RUN
+
 DEFAULT_GLUED_LETTERS = 25  # a token of this many letters is words run together (Spanish and English words are shorter)
 WORD = re.compile(r"[^\W_]+")
-LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def pdftotext_text(pdf: Path, timeout_s: float = 120.0) -> str:
@@ -47,7 +48,7 @@ def word_recall(reference: Counter, words: Counter) -> float | None:
 
 
 def glued_words(text: str, letters: int = DEFAULT_GLUED_LETTERS) -> int:
-    return sum(1 for token in LETTERS.findall(text) if len(token) >= letters)
+    return sum(1 for token in LETTER_RUN.findall(text) if len(token) >= letters)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.nlp.caches import per_document
+from pipeline.nlp.words import LETTER_RUN
 
 DEFAULT_MIN_WORDS = 20                  # fewer words than this: too little to judge by shares
 DEFAULT_MIN_DICTIONARY_SHARE = 0.5      # of the words of 3+ letters, known in Spanish or English
@@ -18,7 +19,6 @@ DEFAULT_MAX_GLUED_SHARE = 0.02          # of the words, 25+ letters long ('Indis
 # read as Spanish and English comes out as capitals ('ARRE AEREA RAEE') that look like words
 DEFAULT_MIN_OCR_CONFIDENCE = 50.0
 GLUED_LETTERS = 25
-WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,7 @@ class TextQuality:
 
 @per_document(maxsize=4)  # a one-page document's page is its whole text: its row and its page's ask
 def text_quality(text: str) -> TextQuality:
-    words = WORD.findall(text)
+    words = LETTER_RUN.findall(text)
     n_letters = sum(map(len, words))
     foreign = Counter(map(_script, BEYOND_LATIN.findall(" ".join(words))))
     n_foreign = sum(foreign.values())
