@@ -22,7 +22,7 @@ with a participants or members column give one membership per name of that colum
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -127,7 +127,11 @@ class Grammar:
     numbers: dict[str, int]           # folded number word → value
     group_label: GatedPattern         # 'eleven Asian countries of origin –', 'once países:'
     subheadings: tuple[GatedPattern, ...] = ()  # 'Estados:' inside a headed list
-    cue_gates: LiteralScan | None = None  # the cues' literal gates, answered in one pass per paragraph
+    # the cues' literal gates, answered in one pass per paragraph: made from the cues, never given
+    cue_gates: LiteralScan = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cue_gates", LiteralScan(rule.pattern for rule in self.cues))
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,8 +172,7 @@ def load_grammar(path: Path = RULES_PATH) -> Grammar:
     subheadings = tuple(compile_(e["pattern"]) for e in entries if e["kind"] == "subheading")
     group_label = compile_(r"\b(?:\d{1,3}|{number})\s+(?:[^\W\d_][\w'’-]*\s+){0,6}?[^\W\d_][\w'’-]*"
                            r"\s*(?:[:–—(]|,\s*(?:namely|a\s+saber|i\.e\.|that\s+is)\b)")
-    return Grammar(cues, headings, blockers, roles_after, lines, numbers, group_label, subheadings,
-                   LiteralScan(rule.pattern for rule in cues))
+    return Grammar(cues, headings, blockers, roles_after, lines, numbers, group_label, subheadings)
 
 
 def _applies_to(value) -> tuple[str, ...]:

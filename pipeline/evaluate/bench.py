@@ -92,16 +92,6 @@ def small_documents(folder: Path, n: int, chars: int = DEFAULT_SMALL_DOC_CHARS) 
     return folder
 
 
-def pdf_pages(path: Path) -> int:
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        return len(pdf)
-    finally:
-        pdf.close()
-
-
 def repeat_pages(source: Path, n_pages: int, target: Path) -> Path:
     import pypdfium2 as pdfium
 
@@ -536,6 +526,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def bench(scale: Scale, scale_name: str, workers: int, work: Path) -> dict:
+    from pipeline.sources.pdf import pdf_page_count
+
     def step(what: str):
         print(f"[bench] {what} ...", file=sys.stderr, flush=True)
 
@@ -583,7 +575,7 @@ def bench(scale: Scale, scale_name: str, workers: int, work: Path) -> dict:
         "ocr_ratio": round(scanned["seconds"] / tess["seconds"], 3),
         # what the seed corpus's scanned pages alone cost bare tesseract at its measured rate
         # on these workers: the floor under seed_cold_s that no pipeline change lowers
-        "seed_ocr_floor_s": round(pdf_pages(SCANNED_PDF) / tess["pages_per_s"], 2),
+        "seed_ocr_floor_s": round(pdf_page_count(str(SCANNED_PDF)) / tess["pages_per_s"], 2),
         **stages,
         "peak_rss_mb": {
             "worker_cold_run": cold["peak_rss"]["worker_max_mb"],

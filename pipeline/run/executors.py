@@ -39,12 +39,19 @@ def output_map(kind: str, workers: int, n_jobs: int):
     """The ``map`` the run's output jobs (one review page per document) go through: a fresh
     local process pool's for a process-pool run of several workers and at least
     DEFAULT_PARALLEL_OUTPUT_JOBS jobs (its forked workers start with the driver's imports),
-    else the builtin, in this process. Results come back in order either way."""
+    else the builtin, in this process. Results come back in order either way; the pool's
+    map sends the jobs in chunks of a quarter of a worker's share of each call's jobs (the
+    review pages: many; the run tables' groups: one each)."""
     if kind != "process" or workers < 2 or n_jobs < DEFAULT_PARALLEL_OUTPUT_JOBS:
         yield map
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield partial(pool.map, chunksize=max(1, n_jobs // (4 * workers)))
+        yield partial(_chunked_map, pool, workers)
+
+
+def _chunked_map(pool: ProcessPoolExecutor, workers: int, fn, *iterables):
+    jobs = [list(iterable) for iterable in iterables]
+    return pool.map(fn, *jobs, chunksize=max(1, min(map(len, jobs), default=0) // (4 * workers)))
 
 
 def make_pool(kind: str, workers: int, scheduler: str | None = None):

@@ -314,10 +314,9 @@ def write_outputs(ordered: list[str], facts: dict[str, dict], stale: set[str], i
         # previous run's tables whole, never tables of two runs side by side
         stage = staging_folder(out_dir)
         write = partial(write_run_tables, ordered, out_dir, stale, stage, decisions, [facts[d]["document"] for d in ordered])
-        if map_ is map:
-            write(None)  # all tables in one pass here: two would read every cached result twice
-        else:
-            list(map_(write, RUN_TABLE_GROUPS, chunksize=1))  # a group per process, not both in one chunk
+        # in groups only where a pool writes them at once: here, two passes would read every
+        # cached result twice
+        list(map_(write, RUN_TABLE_GROUPS if map_ is not map else (None,)))
         write_data_dictionary(stage)
         write_corpus_tables(stage)
         switch_in(stage, out_dir)

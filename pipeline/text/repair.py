@@ -158,10 +158,8 @@ def judge_word(word: str, lang: str, doc_vocab: frozenset[str], settings: Repair
     if not ocr_damaged and word_zipf(lower, lang) >= settings.known_zipf:
         return None
     z0, best_accent_zipf = accent_bound(lower, lang)
-    known = z0 >= settings.known_zipf
+    known = z0 >= settings.known_zipf  # (in damaged text only, past the check above)
     bonus = settings.doc_vocab_bonus
-    if known and not ocr_damaged:
-        return None
     if known and lang != "es" and best_accent_zipf + bonus < max(z0 + settings.word_margin,
                                                                  settings.word_candidate_zipf):
         return None
