@@ -90,10 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--ocr-engine", choices=OCR_ENGINES, default="auto",
                          help="tesseract as a library loaded once per worker (api, through tesserocr), as a "
                               "command per page (cli), or the library when installed (auto, the default)")
-    extract.add_argument("--text-layer", choices=TEXT_LAYER_READERS, default="pdfplumber",
-                         help="who reads a PDF's text layer: pdfplumber (the default) or pdfium (faster, the same "
-                              "clean text on the test PDFs; pdfplumber still reads pages that draw lines or "
-                              "carry annotations)")
+    extract.add_argument("--text-layer", choices=TEXT_LAYER_READERS, default="pdfium",
+                         help="who reads a PDF's text layer: pdfium (the default: faster, the same clean text "
+                              "on the test PDFs; pdfplumber still reads pages that may draw ruled tables or "
+                              "carry annotations) or pdfplumber for every page")
     extract.add_argument("--language-detector", choices=("lingua", "langdetect"), default="lingua",
                          help="paragraph language detector (default: lingua, measured best on the gold spans)")
 

@@ -1,6 +1,8 @@
 """PDF and image pages → PageText: the text layer when it holds real text, OCR otherwise."""
 from __future__ import annotations
 
+import ctypes
+
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from types import SimpleNamespace
@@ -23,11 +25,11 @@ class PageSettings:
     # lost 46% of its words to 'Indiscussingwork-lifebalance'), letters sit closer than 0.15 em
     word_gap_ratio: float = 0.15
     force_ocr: bool = False
-    # who reads a text layer's characters: "pdfplumber" (pdfminer), or "pdfium", which leaves
-    # pdfplumber the pages that draw paths (tables, separators) or carry annotations (stamps)
-    # or whose boxes are not plain. The same clean text on the dev and real-world test PDFs,
-    # ingest 20-45% faster there (issue 33); not the default until it has met more PDFs
-    text_layer: str = "pdfplumber"
+    # who reads a text layer's characters: "pdfium" (the default), which leaves pdfplumber
+    # the pages that may draw ruled tables, carry annotations (stamps), have unusual boxes
+    # or characters their fonts cannot map; or "pdfplumber" (pdfminer) for every page. The
+    # same clean text on every test PDF (dev exports, other producers, tesseract's, pdfTeX's)
+    text_layer: str = "pdfium"
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,8 +168,8 @@ def _text_layer_page(job: PageJob) -> tuple[PageText, int] | None:
     from pdfminer.pdfparser import PDFSyntaxError
 
     if job.settings.text_layer == "pdfium" and (plain := pdfium_page_chars(job.path, job.page)) is not None:
-        chars, width, height = plain
-        return _layer_to_page(job, chars, width, height, [], [], [])
+        chars, width, height, rules = plain
+        return _layer_to_page(job, chars, width, height, [], [], rules)
 
     try:
         page = _plumber_page(job.path, job.page)
@@ -201,17 +203,18 @@ def _layer_to_page(job: PageJob, chars: dict[tuple, list[dict]], width: float, h
                          table_rows=rows, separators=rules), real_chars
 
 
-def pdfium_page_chars(path: str, page_no: int) -> tuple[dict[tuple, list[dict]], float, float] | None:
+def pdfium_page_chars(path: str, page_no: int) -> tuple[dict[tuple, list[dict]], float, float, list[float]] | None:
     """A page's characters as ``_page_chars`` gives them, read by PDFium, with the page's
-    width and height; None when the page is one pdfplumber must read: it draws paths (ruling
-    lines, separators: tables and footnotes need pdfplumber's objects), carries annotations,
-    is rotated, or its crop box or media box do not start at the origin.
+    width and height and the tops of its footnote separators; None when the page is one
+    pdfplumber must read: it may draw a ruled table (``pdfium_page_rules``), carries
+    annotations, is rotated, its crop box or media box do not start at the origin, or a
+    font maps some character to no Unicode (pdfminer writes "(cid:N)", which tells the page
+    to OCR; PDFium would make up a character from the code).
 
-    A character's box is PDFium's loose box (origin to advance, from the font's descent),
-    its top moved to the descent plus the font size, as pdfminer's box is; characters
-    PDFium generated (spaces between words, line ends) are left out: words are cut at gaps."""
-    import ctypes
-
+    A character's box is pdfminer's: from its origin to its glyph's advance, from the
+    baseline plus the font's descent, one font size high; the characters of one glyph (a
+    ligature) are one character; characters PDFium generated (spaces between words, line
+    ends) are left out: words are cut at gaps."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -220,19 +223,26 @@ def pdfium_page_chars(path: str, page_no: int) -> tuple[dict[tuple, list[dict]],
         page = pdf[page_no - 1]
         media, crop = page.get_mediabox(), page.get_cropbox()
         if (page.get_rotation() or media[:2] != (0, 0) or tuple(crop) != tuple(media)
-                or pdfium_c.FPDFPage_GetAnnotCount(page.raw) > 0
-                or next(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3), None) is not None):
+                or pdfium_c.FPDFPage_GetAnnotCount(page.raw) > 0):
             return None
         width, height = page.get_size()
+        rules = pdfium_page_rules(page, width, height)
+        if rules is None:
+            return None
         doctop = sum(pdf.get_page_size(i)[1] for i in range(page_no - 1))
         text = page.get_textpage()
         box, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
         font = ctypes.create_string_buffer(256)
         flags, descent = ctypes.c_int(), ctypes.c_float()
         origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+        # FPDFText_GetTextObject as an address: which text object a character belongs to is
+        # asked for every character, and a handle's address costs a ctypes.cast each time
+        text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+            ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value)
         # what a text object's characters share (its font, size and matrix), looked up once
         objects: dict[int, tuple] = {}
         by_frame: dict[tuple, list[dict]] = {}
+        last_origin: tuple = ()
         n_chars = text.count_chars()
         codes = [ord(ch) for ch in text.get_text_range(0, n_chars)] if n_chars else []
         if len(codes) != n_chars:  # characters outside the BMP: one call each
@@ -240,42 +250,132 @@ def pdfium_page_chars(path: str, page_no: int) -> tuple[dict[tuple, list[dict]],
         for i, code in enumerate(codes):
             if code == 0xFFFE:  # the whole-text call's mark for what GetUnicode tells (a line-end hyphen: 2)
                 code = pdfium_c.FPDFText_GetUnicode(text.raw, i)
-            if code in (0, 10, 13, 0xFFFE, 0xFFFF) or pdfium_c.FPDFText_IsGenerated(text.raw, i):
+            # PDFium generates spaces and line ends only (checked on every PDF of ../shared)
+            if code == 32 and pdfium_c.FPDFText_IsGenerated(text.raw, i):
                 continue
-            handle = pdfium_c.FPDFText_GetTextObject(text.raw, i)
-            key = ctypes.cast(handle, ctypes.c_void_p).value
+            if pdfium_c.FPDFText_HasUnicodeMapError(text.raw, i):  # its code stands in, even a line end
+                return None
+            if code in (0, 10, 13, 0xFFFE, 0xFFFF):
+                continue
+            key = text_object_address(text.raw, i)
             shared = objects.get(key)
             if shared is None:
                 pdfium_c.FPDFText_GetMatrix(text.raw, i, matrix)
                 pdfium_c.FPDFText_GetFontInfo(text.raw, i, font, len(font), flags)
                 size = pdfium_c.FPDFText_GetFontSize(text.raw, i)
-                if not pdfium_c.FPDFFont_GetDescent(pdfium_c.FPDFTextObj_GetFont(handle), ctypes.c_float(size), descent):
+                font_handle = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(text.raw, i))
+                if not pdfium_c.FPDFFont_GetDescent(font_handle, ctypes.c_float(size), descent):
                     descent.value = 0.0
-                frame = _text_frame((matrix.a, matrix.b, matrix.c, matrix.d))
-                scale = (matrix.c ** 2 + matrix.d ** 2) ** 0.5
-                shared = objects[key] = (frame, size * scale, descent.value * scale,
-                                         _is_italic(font.value.decode("utf-8", "replace")))
-            frame, height_pt, descent_pt, italic = shared
-            pdfium_c.FPDFText_GetLooseCharBox(text.raw, i, box)
-            x0, y0, x1, y1 = box.left, box.bottom, box.right, box.top
-            centre = ((x0 + x1) / 2, height - (y0 + y1) / 2)
-            if frame == UPRIGHT:
-                # pdfminer's box: from the baseline plus the font's descent, one font size high
-                # (PDFium's loose box follows some glyphs' own outlines: 'g' sat lower than 'O')
-                pdfium_c.FPDFText_GetCharOrigin(text.raw, i, origin_x, origin_y)
-                y0 = origin_y.value + descent_pt
-                y1 = y0 + height_pt
-            else:
-                (x0, y0), (x1, y1) = _to_frame(frame, x0, y0, x1, y1)
+                linear = (matrix.a, matrix.b, matrix.c, matrix.d)
+                shared = objects[key] = (_text_frame(linear), linear, size, descent.value,
+                                         _is_italic(font.value.decode("utf-8", "replace")),
+                                         _PdfiumAdvances(font_handle, ctypes.c_float(size)))
+            frame, (a, b, c, d), size, font_descent, italic, advance = shared
             # PDFium marks a hyphen that ends a line as U+0002; the page draws a hyphen
             glyph = "-" if code == 2 else chr(code)
+            pdfium_c.FPDFText_GetLooseCharBox(text.raw, i, box)
+            x0, y0, x1, y1 = box.left, box.bottom, box.right, box.top
+            if frame == UPRIGHT:
+                # pdfminer's box: its text-space corners (the origin plus the font's descent;
+                # the glyph's advance and one font size above that) through the character's
+                # matrix. PDFium's loose box also takes in the glyph's outline where it
+                # overhangs (an italic 'f'; a 'g' below the descent), which closed the gap
+                # before the next word, and it does not follow text set at a slant
+                pdfium_c.FPDFText_GetCharOrigin(text.raw, i, origin_x, origin_y)
+                ox, oy = origin_x.value, origin_y.value
+                if (key, ox, oy) == last_origin:  # one glyph of several characters (a ligature): pdfminer's one character
+                    ligature = by_frame[frame][-1]
+                    ligature["text"] += glyph
+                    ligature["x1"] = max(ligature["x1"], x1)
+                    ligature["px"] = (ligature["x0"] + ligature["x1"]) / 2
+                    continue
+                last_origin = (key, ox, oy)
+                # the font's advance, unless the font cannot say or says more than PDFium's box
+                glyph_advance = advance[code]
+                if not 0 < a * glyph_advance <= x1 - ox + 0.01:
+                    glyph_advance = (x1 - ox) / a
+                top = font_descent + size
+                x0, y0 = ox + c * font_descent, oy + d * font_descent
+                x1, y1 = ox + a * glyph_advance + c * top, oy + b * glyph_advance + d * top
+                x0, x1 = min(x0, x1), max(x0, x1)
+                y0, y1 = min(y0, y1), max(y0, y1)
+                centre = ((x0 + x1) / 2, height - (y0 + y1) / 2)
+            else:
+                centre = ((x0 + x1) / 2, height - (y0 + y1) / 2)
+                (x0, y0), (x1, y1) = _to_frame(frame, x0, y0, x1, y1)
             by_frame.setdefault(frame, []).append(char_record(glyph, (x0, y0, x1, y1), height, doctop, centre, italic))
         for chars in by_frame.values():
             mark_superscripts(chars)
-        return by_frame, width, height
+        return by_frame, width, height, rules
     finally:
         pdf.close()
 
+
+class _PdfiumAdvances(dict):
+    """The advances of a PDFium font's glyphs at one size in text space, by Unicode
+    character; 0 when the font cannot say (its Unicode map does not lead back to a
+    character code)."""
+
+    def __init__(self, font, size: ctypes.c_float):
+        super().__init__()
+        self.font, self.size = font, size
+
+    def __missing__(self, code: int) -> float:
+        import pypdfium2.raw as pdfium_c
+
+        found = ctypes.c_float()
+        self[code] = advance = found.value if pdfium_c.FPDFFont_GetGlyphWidth(self.font, code, self.size, found) else 0.0
+        return advance
+
+
+def pdfium_page_rules(page, width: float, height: float) -> list[float] | None:
+    """The tops of a PDFium page's footnote separators, found as ``_page_chars`` finds them
+    (a subpath's box from its end points, as pdfminer's line, rectangle or curve); None when
+    the page draws DEFAULT_MIN_RULING subpaths or more (pdfplumber looks for ruled tables
+    there) or draws paths inside a form XObject (their matrices nest).
+
+    Subpaths are counted at each move, a count never below pdfminer's, so a page pdfminer
+    would search for tables is never read here."""
+    import pypdfium2.raw as pdfium_c
+
+    max_rule = DEFAULT_MAX_SEPARATOR_SHARE * width
+    rules: list[float] = []
+    subpaths: list[list[tuple[float, float]]] = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3):
+        if obj.level > 0:
+            return None
+        a, b, c, d, e, f = obj.get_matrix().get()
+        points: list[tuple[float, float]] = []
+        run = 0  # the place of a Bézier point in its curve: pdfminer keeps the third, the end
+        for k in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
+            segment = pdfium_c.FPDFPath_GetPathSegment(obj.raw, k)
+            kind = pdfium_c.FPDFPathSegment_GetType(segment)
+            if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+                points = []
+                subpaths.append(points)
+                if len(subpaths) >= DEFAULT_MIN_RULING:
+                    return None
+            run = run + 1 if kind == pdfium_c.FPDF_SEGMENT_BEZIERTO else 0
+            if run % 3:  # a control point
+                continue
+            x, y = _segment_point(segment)
+            points.append((a * x + c * y + e, b * x + d * y + f))
+    for points in subpaths:
+        if not points:
+            continue
+        xs, ys = [x for x, _ in points], [y for _, y in points]
+        if max(ys) - min(ys) <= 2 and DEFAULT_MIN_SEPARATOR <= max(xs) - min(xs) <= max_rule:
+            rules.append(height - max(ys))
+    return rules
+
+
+def _segment_point(segment) -> tuple[float, float]:
+    """A PDFium path segment's point, in its path's own space."""
+    import pypdfium2.raw as pdfium_c
+
+    x, y = ctypes.c_float(), ctypes.c_float()
+    pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+    return x.value, y.value
 
 
 DRAWN_ANNOTATIONS = ("FreeText", "Stamp")  # annotations whose appearance draws text on the page
