@@ -328,45 +328,67 @@ class _PdfiumAdvances(dict):
         return advance
 
 
+DEFAULT_MAX_FLAT_SUBPATHS = 200  # rules on a page read by PDFium: more is a chart or a form, pdfplumber's
+DEFAULT_EDGE_REACH = 4.0  # pt: pdfplumber's table finder snaps and joins edges 3 pt apart
+
+
 def pdfium_page_rules(page, width: float, height: float) -> list[float] | None:
     """The tops of a PDFium page's footnote separators, found as ``_page_chars`` finds them
     (a subpath's box from its end points, as pdfminer's line, rectangle or curve); None when
-    the page draws DEFAULT_MIN_RULING subpaths or more (pdfplumber looks for ruled tables
-    there) or draws paths inside a form XObject (their matrices nest).
+    the page may draw a ruled table, where pdfplumber looks for one: DEFAULT_MIN_RULING
+    subpaths or more, unless every one is flat (all its points, control points too, within
+    2 pt of height) and none lies within DEFAULT_EDGE_REACH of another above or below it (the
+    table finder could join their ends into an upright edge): with no upright edge there is
+    no cell. None too when the page draws paths inside a form XObject (matrices nest).
 
-    Subpaths are counted at each move, a count never below pdfminer's, so a page pdfminer
-    would search for tables is never read here."""
+    Subpaths are counted at each move, a count never below pdfminer's."""
     import pypdfium2.raw as pdfium_c
 
-    max_rule = DEFAULT_MAX_SEPARATOR_SHARE * width
-    rules: list[float] = []
-    subpaths: list[list[tuple[float, float]]] = []
+    subpaths: list[tuple[list[tuple[float, float]], list[float]]] = []  # (end points, every point's y)
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3):
         if obj.level > 0:
             return None
         a, b, c, d, e, f = obj.get_matrix().get()
         points: list[tuple[float, float]] = []
+        heights: list[float] = []
         run = 0  # the place of a Bézier point in its curve: pdfminer keeps the third, the end
         for k in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
             segment = pdfium_c.FPDFPath_GetPathSegment(obj.raw, k)
             kind = pdfium_c.FPDFPathSegment_GetType(segment)
             if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
-                points = []
-                subpaths.append(points)
-                if len(subpaths) >= DEFAULT_MIN_RULING:
+                points, heights = [], []
+                subpaths.append((points, heights))
+                if len(subpaths) > DEFAULT_MAX_FLAT_SUBPATHS:
                     return None
-            run = run + 1 if kind == pdfium_c.FPDF_SEGMENT_BEZIERTO else 0
-            if run % 3:  # a control point
-                continue
             x, y = _segment_point(segment)
-            points.append((a * x + c * y + e, b * x + d * y + f))
-    for points in subpaths:
-        if not points:
-            continue
-        xs, ys = [x for x, _ in points], [y for _, y in points]
-        if max(ys) - min(ys) <= 2 and DEFAULT_MIN_SEPARATOR <= max(xs) - min(xs) <= max_rule:
-            rules.append(height - max(ys))
-    return rules
+            x, y = a * x + c * y + e, b * x + d * y + f
+            heights.append(y)
+            run = run + 1 if kind == pdfium_c.FPDF_SEGMENT_BEZIERTO else 0
+            if not run % 3:  # not a control point
+                points.append((x, y))
+    boxes = [(min(x for x, _ in points), min(y for _, y in points), max(x for x, _ in points),
+              max(y for _, y in points)) for points, _ in subpaths if points]
+    if len(subpaths) >= DEFAULT_MIN_RULING and not _no_upright_edges(subpaths, boxes):
+        return None
+    max_rule = DEFAULT_MAX_SEPARATOR_SHARE * width
+    return [height - y1 for x0, y0, x1, y1 in boxes
+            if y1 - y0 <= 2 and DEFAULT_MIN_SEPARATOR <= x1 - x0 <= max_rule]
+
+
+def _no_upright_edges(subpaths: list[tuple[list, list[float]]], boxes: list[tuple]) -> bool:
+    """Whether no edge pdfplumber's table finder makes of these subpaths can stand 3 pt tall:
+    each is flat and none lies within DEFAULT_EDGE_REACH of another that overlaps it across."""
+    if any(heights and max(heights) - min(heights) > 2 for _, heights in subpaths):
+        return False
+    reach = DEFAULT_EDGE_REACH
+    ordered = sorted(boxes, key=lambda box: box[1])
+    for k, (x0, y0, x1, y1) in enumerate(ordered):
+        for ox0, oy0, ox1, oy1 in ordered[k + 1:]:
+            if oy0 - y1 > reach:
+                break
+            if ox0 - reach <= x1 and x0 - reach <= ox1:
+                return False
+    return True
 
 
 def _segment_point(segment) -> tuple[float, float]:
