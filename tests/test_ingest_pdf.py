@@ -768,6 +768,17 @@ def test_pdfium_leaves_characters_without_unicode_to_pdfplumber(tmp_path):
     assert texts["pdfium"] == texts["pdfplumber"] and "Migration report text" in texts["pdfium"]
 
 
+def test_a_pdf_pdfium_cannot_load_is_pdfplumbers_to_read_or_refuse(tmp_path):
+    """A damaged PDF is refused as it was before PDFium read text layers: an
+    UnreadableDocument saying what pdfminer found, not PDFium's own error."""
+    from pipeline.errors import UnreadableDocument
+
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(_one_page_pdf(TEXT_LINES)[:300])
+    with pytest.raises(UnreadableDocument, match="cannot read PDF page 1"):
+        extract_page(PageJob(str(path), "d", "pdf", 1, PageSettings()))
+
+
 def test_pdfium_reads_tesseract_text_layers_as_pdfplumber(tmp_path):
     """tesseract's PDF of a scanned page (each word in a glyphless font, stretched, its line
     at a slight slant): PDFium's boxes are pdfminer's, slant included (with PDFium's own

@@ -209,7 +209,7 @@ def pdfium_page_chars(path: str, page_no: int) -> tuple[dict[tuple, list[dict]],
     pdfplumber must read: it may draw a ruled table (``pdfium_page_rules``), carries
     annotations, is rotated, its crop box or media box do not start at the origin, or a
     font maps some character to no Unicode (pdfminer writes "(cid:N)", which tells the page
-    to OCR; PDFium would make up a character from the code).
+    to OCR; PDFium would make up a character from the code), or PDFium cannot load it.
 
     A character's box is pdfminer's: from its origin to its glyph's advance, from the
     baseline plus the font's descent, one font size high; the characters of one glyph (a
@@ -218,7 +218,10 @@ def pdfium_page_chars(path: str, page_no: int) -> tuple[dict[tuple, list[dict]],
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
-    pdf = pdfium.PdfDocument(path)
+    try:
+        pdf = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError:
+        return None  # pdfplumber reads it, or says why it cannot
     try:
         page = pdf[page_no - 1]
         media, crop = page.get_mediabox(), page.get_cropbox()
@@ -307,6 +310,8 @@ def pdfium_page_chars(path: str, page_no: int) -> tuple[dict[tuple, list[dict]],
         for chars in by_frame.values():
             mark_superscripts(chars)
         return by_frame, width, height, rules
+    except pdfium.PdfiumError:
+        return None
     finally:
         pdf.close()
 
