@@ -747,6 +747,20 @@ def test_pdfium_reads_pages_whose_paths_cannot_make_a_ruled_table(tmp_path, path
     assert texts["pdfium"] == texts["pdfplumber"] and "regional conference" in texts["pdfium"]
 
 
+def test_pdfium_places_each_page_in_the_document_as_pdfplumber():
+    """A character's doctop (its top in the document's column of pages, which orders
+    footnotes and running heads) is the same from both readers on every page of a report."""
+    from pipeline.sources import pdf as P
+    from tests.conftest import TEXTLAYER_PDF
+
+    path = str(TEXTLAYER_PDF)
+    for page in (1, 7, P.pdf_page_count(path)):
+        chars = P.pdfium_page_chars(path, page)[0]
+        plumber_chars = P._page_chars(P._plumber_page(path, page))[0]
+        tops = [min(ch["doctop"] for frame in found.values() for ch in frame) for found in (chars, plumber_chars)]
+        assert tops[0] == pytest.approx(tops[1], abs=0.5) and tops[0] > (page - 1) * 700
+
+
 def _pdf_with_unnamed_glyphs() -> bytes:
     """A page in Helvetica whose encoding names three glyphs /g1 /g2 /g3: no Unicode for them."""
     return _one_page_pdf(b"BT /F1 12 Tf 72 720 Td (ABCABC ABCAB) Tj 0 -20 Td (Migration report text for the page) Tj ET",
