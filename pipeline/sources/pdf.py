@@ -233,80 +233,9 @@ def pdfium_page_chars(path: str, page_no: int) -> tuple[dict[tuple, list[dict]],
         if rules is None:
             return None
         doctop = _page_doctops(pdf, _file_key(path))[page_no - 1]
-        text = page.get_textpage()
-        box, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
-        font = ctypes.create_string_buffer(256)
-        flags, descent = ctypes.c_int(), ctypes.c_float()
-        origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-        # FPDFText_GetTextObject as an address: which text object a character belongs to is
-        # asked for every character, and a handle's address costs a ctypes.cast each time
-        text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
-            ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value)
-        # what a text object's characters share (its font, size and matrix), looked up once
-        objects: dict[int, tuple] = {}
-        by_frame: dict[tuple, list[dict]] = {}
-        last_origin: tuple = ()
-        n_chars = text.count_chars()
-        codes = [ord(ch) for ch in text.get_text_range(0, n_chars)] if n_chars else []
-        if len(codes) != n_chars:  # characters outside the BMP: one call each
-            codes = [pdfium_c.FPDFText_GetUnicode(text.raw, i) for i in range(n_chars)]
-        for i, code in enumerate(codes):
-            if code == 0xFFFE:  # the whole-text call's mark for what GetUnicode tells (a line-end hyphen: 2)
-                code = pdfium_c.FPDFText_GetUnicode(text.raw, i)
-            # PDFium generates spaces and line ends only (checked on every PDF of ../shared)
-            if code == 32 and pdfium_c.FPDFText_IsGenerated(text.raw, i):
-                continue
-            if pdfium_c.FPDFText_HasUnicodeMapError(text.raw, i):  # its code stands in, even a line end
-                return None
-            if code in (0, 10, 13, 0xFFFE, 0xFFFF):
-                continue
-            key = text_object_address(text.raw, i)
-            shared = objects.get(key)
-            if shared is None:
-                pdfium_c.FPDFText_GetMatrix(text.raw, i, matrix)
-                pdfium_c.FPDFText_GetFontInfo(text.raw, i, font, len(font), flags)
-                size = pdfium_c.FPDFText_GetFontSize(text.raw, i)
-                font_handle = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(text.raw, i))
-                if not pdfium_c.FPDFFont_GetDescent(font_handle, ctypes.c_float(size), descent):
-                    descent.value = 0.0
-                linear = (matrix.a, matrix.b, matrix.c, matrix.d)
-                shared = objects[key] = (_text_frame(linear), linear, size, descent.value,
-                                         _is_italic(font.value.decode("utf-8", "replace")),
-                                         _PdfiumAdvances(font_handle, ctypes.c_float(size)))
-            frame, (a, b, c, d), size, font_descent, italic, advance = shared
-            # PDFium marks a hyphen that ends a line as U+0002; the page draws a hyphen
-            glyph = "-" if code == 2 else chr(code)
-            pdfium_c.FPDFText_GetLooseCharBox(text.raw, i, box)
-            x0, y0, x1, y1 = box.left, box.bottom, box.right, box.top
-            if frame == UPRIGHT:
-                # pdfminer's box: its text-space corners (the origin plus the font's descent;
-                # the glyph's advance and one font size above that) through the character's
-                # matrix. PDFium's loose box also takes in the glyph's outline where it
-                # overhangs (an italic 'f'; a 'g' below the descent), which closed the gap
-                # before the next word, and it does not follow text set at a slant
-                pdfium_c.FPDFText_GetCharOrigin(text.raw, i, origin_x, origin_y)
-                ox, oy = origin_x.value, origin_y.value
-                if (key, ox, oy) == last_origin:  # one glyph of several characters (a ligature): pdfminer's one character
-                    ligature = by_frame[frame][-1]
-                    ligature["text"] += glyph
-                    ligature["x1"] = max(ligature["x1"], x1)
-                    ligature["px"] = (ligature["x0"] + ligature["x1"]) / 2
-                    continue
-                last_origin = (key, ox, oy)
-                # the font's advance, unless the font cannot say or says more than PDFium's box
-                glyph_advance = advance[code]
-                if not 0 < a * glyph_advance <= x1 - ox + 0.01:
-                    glyph_advance = (x1 - ox) / a
-                top = font_descent + size
-                x0, y0 = ox + c * font_descent, oy + d * font_descent
-                x1, y1 = ox + a * glyph_advance + c * top, oy + b * glyph_advance + d * top
-                x0, x1 = min(x0, x1), max(x0, x1)
-                y0, y1 = min(y0, y1), max(y0, y1)
-                centre = ((x0 + x1) / 2, height - (y0 + y1) / 2)
-            else:
-                centre = ((x0 + x1) / 2, height - (y0 + y1) / 2)
-                (x0, y0), (x1, y1) = _to_frame(frame, x0, y0, x1, y1)
-            by_frame.setdefault(frame, []).append(char_record(glyph, (x0, y0, x1, y1), height, doctop, centre, italic))
+        by_frame = _pdfium_text_chars(page.get_textpage(), height, doctop)
+        if by_frame is None:
+            return None
         for chars in by_frame.values():
             mark_superscripts(chars)
         return by_frame, width, height, rules
@@ -314,6 +243,100 @@ def pdfium_page_chars(path: str, page_no: int) -> tuple[dict[tuple, list[dict]],
         return None
     finally:
         pdf.close()
+
+
+def _pdfium_text_chars(text, height: float, doctop: float) -> dict[tuple, list[dict]] | None:
+    """The characters of a PDFium text page by text frame, as ``char_record``s (see
+    ``pdfium_page_chars``); None when a font maps one of them to no Unicode."""
+    import pypdfium2.raw as pdfium_c
+
+    box = pdfium_c.FS_RECTF()
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    text_object_address = _text_object_address()
+    objects: dict[int, tuple] = {}  # what a text object's characters share, looked up once
+    by_frame: dict[tuple, list[dict]] = {}
+    last_origin: tuple = ()
+    n_chars = text.count_chars()
+    codes = [ord(ch) for ch in text.get_text_range(0, n_chars)] if n_chars else []
+    if len(codes) != n_chars:  # characters outside the BMP: one call each
+        codes = [pdfium_c.FPDFText_GetUnicode(text.raw, i) for i in range(n_chars)]
+    for i, code in enumerate(codes):
+        if code == 0xFFFE:  # the whole-text call's mark for what GetUnicode tells (a line-end hyphen: 2)
+            code = pdfium_c.FPDFText_GetUnicode(text.raw, i)
+        # PDFium generates spaces and line ends only (checked on every PDF of ../shared)
+        if code == 32 and pdfium_c.FPDFText_IsGenerated(text.raw, i):
+            continue
+        if pdfium_c.FPDFText_HasUnicodeMapError(text.raw, i):  # its code stands in, even a line end
+            return None
+        if code in (0, 10, 13, 0xFFFE, 0xFFFF):
+            continue
+        key = text_object_address(text.raw, i)
+        shared = objects.get(key)
+        if shared is None:
+            shared = objects[key] = _pdfium_text_object(text, i)
+        frame, (a, b, c, d), size, font_descent, italic, advance = shared
+        # PDFium marks a hyphen that ends a line as U+0002; the page draws a hyphen
+        glyph = "-" if code == 2 else chr(code)
+        pdfium_c.FPDFText_GetLooseCharBox(text.raw, i, box)
+        x0, y0, x1, y1 = box.left, box.bottom, box.right, box.top
+        if frame == UPRIGHT:
+            # pdfminer's box: its text-space corners (the origin plus the font's descent;
+            # the glyph's advance and one font size above that) through the character's
+            # matrix. PDFium's loose box also takes in the glyph's outline where it
+            # overhangs (an italic 'f'; a 'g' below the descent), which closed the gap
+            # before the next word, and it does not follow text set at a slant
+            pdfium_c.FPDFText_GetCharOrigin(text.raw, i, origin_x, origin_y)
+            ox, oy = origin_x.value, origin_y.value
+            if (key, ox, oy) == last_origin:  # one glyph of several characters (a ligature): pdfminer's one character
+                ligature = by_frame[frame][-1]
+                ligature["text"] += glyph
+                ligature["x1"] = max(ligature["x1"], x1)
+                ligature["px"] = (ligature["x0"] + ligature["x1"]) / 2
+                continue
+            last_origin = (key, ox, oy)
+            # the font's advance, unless the font cannot say or says more than PDFium's box
+            glyph_advance = advance[code]
+            if not 0 < a * glyph_advance <= x1 - ox + 0.01:
+                glyph_advance = (x1 - ox) / a
+            top = font_descent + size
+            x0, y0 = ox + c * font_descent, oy + d * font_descent
+            x1, y1 = ox + a * glyph_advance + c * top, oy + b * glyph_advance + d * top
+            x0, x1 = min(x0, x1), max(x0, x1)
+            y0, y1 = min(y0, y1), max(y0, y1)
+            centre = ((x0 + x1) / 2, height - (y0 + y1) / 2)
+        else:
+            centre = ((x0 + x1) / 2, height - (y0 + y1) / 2)
+            (x0, y0), (x1, y1) = _to_frame(frame, x0, y0, x1, y1)
+        by_frame.setdefault(frame, []).append(char_record(glyph, (x0, y0, x1, y1), height, doctop, centre, italic))
+    return by_frame
+
+
+@lru_cache(maxsize=1)
+def _text_object_address():
+    """FPDFText_GetTextObject answering an address: which text object a character belongs
+    to is asked for every character, and a handle's address costs a ctypes.cast each time."""
+    import pypdfium2.raw as pdfium_c
+
+    return ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+        ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value)
+
+
+def _pdfium_text_object(text, index: int) -> tuple:
+    """What the characters of the text object of character ``index`` share: their text
+    frame, their matrix's linear part (a, b, c, d), font size and the font's descent at that
+    size (text space), whether the font is italic, and the font's glyph advances."""
+    import pypdfium2.raw as pdfium_c
+
+    matrix, font, flags, descent = pdfium_c.FS_MATRIX(), ctypes.create_string_buffer(256), ctypes.c_int(), ctypes.c_float()
+    pdfium_c.FPDFText_GetMatrix(text.raw, index, matrix)
+    pdfium_c.FPDFText_GetFontInfo(text.raw, index, font, len(font), flags)
+    size = pdfium_c.FPDFText_GetFontSize(text.raw, index)
+    font_handle = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(text.raw, index))
+    if not pdfium_c.FPDFFont_GetDescent(font_handle, ctypes.c_float(size), descent):
+        descent.value = 0.0
+    linear = (matrix.a, matrix.b, matrix.c, matrix.d)
+    return (_text_frame(linear), linear, size, descent.value, _is_italic(font.value.decode("utf-8", "replace")),
+            _PdfiumAdvances(font_handle, ctypes.c_float(size)))
 
 
 def _file_key(path: str) -> tuple:
