@@ -654,11 +654,11 @@ def test_pdfium_reads_the_text_layers_pdfplumber_reads(made):
             texts[reader] = [P.extract_page(PageJob(str(path), "d", "pdf", page, PageSettings(text_layer=reader))).text
                              for page in range(1, n + 1)]
         assert texts["pdfium"] == texts["pdfplumber"], path.name
-    assert read_by_pdfium >= (90 if TEXT_LAYER_PDFS else 2)  # ../shared: 94 of its 131 pages; the rest are pdfplumber's
+    assert read_by_pdfium >= (100 if TEXT_LAYER_PDFS else 2)  # ../shared: 104 of its 131 pages; the rest are pdfplumber's
 
 
 def test_pdfium_leaves_pages_with_ruling_or_annotations_to_pdfplumber(made):
-    """A page that may draw a ruled table (four subpaths or more) or carries annotations
+    """A page that may draw a ruled table (four subpaths or more) or carries a stamp
     needs pdfplumber's objects: the PDFium reader declines it."""
     from pipeline.sources.pdf import pdfium_page_chars
 
@@ -697,13 +697,14 @@ TEXT_LINES = b"BT /F1 11 Tf 72 720 Td (Report of the regional conference on migr
              b"(The member states met in the capital for the third time) Tj ET\n"
 
 
-def _one_page_pdf(content: bytes, font: bytes = HELVETICA) -> bytes:
-    """A one-page PDF (US Letter) drawing ``content`` with ``font`` as /F1."""
+def _one_page_pdf(content: bytes, font: bytes = HELVETICA, annotations: bytes = b"") -> bytes:
+    """A one-page PDF (US Letter) drawing ``content`` with ``font`` as /F1, carrying the
+    ``annotations`` (dictionaries, one after another)."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
-        b"/Contents 5 0 R >>",
+        b"/Contents 5 0 R" + (b" /Annots [" + annotations + b"]" if annotations else b"") + b" >>",
         font,
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
     ]
@@ -759,6 +760,30 @@ def test_pdfium_places_each_page_in_the_document_as_pdfplumber():
         plumber_chars = P._page_chars(P._plumber_page(path, page))[0]
         tops = [min(ch["doctop"] for frame in found.values() for ch in frame) for found in (chars, plumber_chars)]
         assert tops[0] == pytest.approx(tops[1], abs=0.5) and tops[0] > (page - 1) * 700
+
+
+@pytest.mark.parametrize("annotation, pdfium_reads", [
+    (b"<< /Type /Annot /Subtype /Link /Rect [72 715 300 731] /Border [0 0 0] "
+     b"/A << /S /URI /URI (https://www.iom.int) >> >>", True),
+    (b"<< /Type /Annot /Subtype /Highlight /Rect [72 715 300 731] /QuadPoints [72 731 300 731 72 715 300 715] >>", True),
+    (b"<< /Type /Annot /Subtype /FreeText /Rect [72 500 300 530] /Contents (Note typed on the page) "
+     b"/DA (/Helv 12 Tf 0 g) >>", False),
+])
+def test_pdfium_leaves_only_annotations_with_text_to_pdfplumber(tmp_path, annotation, pdfium_reads):
+    """Links (every URL and contents entry of a Word export) and highlights put no text on
+    the page: PDFium reads it. A typed-on comment, a stamp or a form field does:
+    pdfplumber's page, whose annotation text joins the page's words."""
+    from pipeline.sources import pdf as P
+
+    path = tmp_path / "annotated.pdf"
+    path.write_bytes(_one_page_pdf(TEXT_LINES, annotations=annotation))
+    assert (P.pdfium_page_chars(str(path), 1) is not None) == pdfium_reads
+    texts = {}
+    for reader in ("pdfplumber", "pdfium"):
+        P._OPEN_PDF.clear()
+        texts[reader] = P.extract_page(PageJob(str(path), "d", "pdf", 1, PageSettings(text_layer=reader))).text
+    assert texts["pdfium"] == texts["pdfplumber"] and "regional conference" in texts["pdfium"]
+    assert ("Note typed on the page" in texts["pdfium"]) == (not pdfium_reads)
 
 
 def _pdf_with_unnamed_glyphs() -> bytes:

@@ -207,7 +207,7 @@ def pdfium_page_chars(path: str, page_no: int) -> tuple[dict[tuple, list[dict]],
     """A page's characters as ``_page_chars`` gives them, read by PDFium, with the page's
     width and height and the tops of its footnote separators; None when the page is one
     pdfplumber must read: it may draw a ruled table (``pdfium_page_rules``), carries
-    annotations, is rotated, its crop box or media box do not start at the origin, or a
+    annotations that put text on the page (``page_annotation_texts``), is rotated, its crop box or media box do not start at the origin, or a
     font maps some character to no Unicode (pdfminer writes "(cid:N)", which tells the page
     to OCR; PDFium would make up a character from the code), or PDFium cannot load it.
 
@@ -226,7 +226,7 @@ def pdfium_page_chars(path: str, page_no: int) -> tuple[dict[tuple, list[dict]],
         page = pdf[page_no - 1]
         media, crop = page.get_mediabox(), page.get_cropbox()
         if (page.get_rotation() or media[:2] != (0, 0) or tuple(crop) != tuple(media)
-                or pdfium_c.FPDFPage_GetAnnotCount(page.raw) > 0):
+                or _has_text_annotations(page)):
             return None
         width, height = page.get_size()
         rules = pdfium_page_rules(page, width, height)
@@ -337,6 +337,24 @@ def _pdfium_text_object(text, index: int) -> tuple:
     linear = (matrix.a, matrix.b, matrix.c, matrix.d)
     return (_text_frame(linear), linear, size, descent.value, _is_italic(font.value.decode("utf-8", "replace")),
             _PdfiumAdvances(font_handle, ctypes.c_float(size)))
+
+
+def _has_text_annotations(page) -> bool:
+    """Whether a PDFium page carries an annotation whose text ``page_annotation_texts``
+    reads (a form field, a stamp, a typed-on comment); links, highlights and notes put no
+    text on the page."""
+    import pypdfium2.raw as pdfium_c
+
+    readable = {getattr(pdfium_c, f"FPDF_ANNOT_{kind.upper()}") for kind in ("Widget", *DRAWN_ANNOTATIONS)}
+    for index in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
+        annotation = pdfium_c.FPDFPage_GetAnnot(page.raw, index)
+        try:
+            if not annotation or pdfium_c.FPDFAnnot_GetSubtype(annotation) in readable:
+                return True
+        finally:
+            if annotation:
+                pdfium_c.FPDFPage_CloseAnnot(annotation)
+    return False
 
 
 def _file_key(path: str) -> tuple:
