@@ -156,7 +156,7 @@ DEFAULT_SHORT_LAYER_FACTOR = 2  # OCR replaces a short text layer only when it r
 
 
 def _real_chars(text: str) -> int:
-    return sum(ch.isalnum() for ch in text)
+    return sum(map(str.isalnum, text))
 
 
 TEXT_LAYER_READERS = ("pdfplumber", "pdfium")
@@ -195,7 +195,7 @@ def _layer_to_page(job: PageJob, chars: dict[tuple, list[dict]], width: float, h
     raw = chars_to_words(chars, job.settings.word_gap_ratio, height, [box for box, _ in tables])
     words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], italic=w["italic"]) for w in raw]
     words += annotation_words(annotations, words)
-    real_chars = sum(_real_chars(ch["text"]) for frame in chars.values() for ch in frame if "(cid:" not in ch["text"])
+    real_chars = _real_chars("".join(ch["text"] for frame in chars.values() for ch in frame if "(cid:" not in ch["text"]))
     if real_chars == 0:
         return None
     rows = [row for _, table_rows in tables for row in table_rows]
