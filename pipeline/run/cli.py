@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--text-layer", choices=TEXT_LAYER_READERS, default="pdfium",
                          help="who reads a PDF's text layer: pdfium (the default: faster, the same clean text "
                               "on the test PDFs; pdfplumber still reads pages that may draw ruled tables or "
-                              "carry annotations) or pdfplumber for every page")
+                              "carry stamps or form fields) or pdfplumber for every page")
     extract.add_argument("--language-detector", choices=("lingua", "langdetect"), default="lingua",
                          help="paragraph language detector (default: lingua, measured best on the gold spans)")
 

@@ -26,9 +26,10 @@ class PageSettings:
     word_gap_ratio: float = 0.15
     force_ocr: bool = False
     # who reads a text layer's characters: "pdfium" (the default), which leaves pdfplumber
-    # the pages that may draw ruled tables, carry annotations (stamps), have unusual boxes
-    # or characters their fonts cannot map; or "pdfplumber" (pdfminer) for every page. The
-    # same clean text on every test PDF (dev exports, other producers, tesseract's, pdfTeX's)
+    # the pages that may draw ruled tables, carry annotations with text (stamps, form
+    # fields), have unusual boxes or characters their fonts cannot map; or "pdfplumber"
+    # (pdfminer) for every page. The same clean text on every test PDF (dev exports, other
+    # producers, tesseract's, pdfTeX's)
     text_layer: str = "pdfium"
 
 
