@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import pytest
 
-from pipeline.output.decisions import (DECISION_COLUMNS, apply_decisions, decision_line, decisions_by_document,
+from pipeline.output.decisions import (DECISION_COLUMNS, apply_decisions, decision_lines, decisions_by_document,
                                        read_decisions, row_key)
 from pipeline.run.options import RunOptions
 from pipeline.run.runner import run
@@ -99,10 +99,11 @@ def test_an_added_row_that_misses_required_fields_says_which(tmp_path):
 
 def test_a_key_value_holding_separators_reads_back():
     row = {"title": "Reunión; Grupo = Consulta, \"GRCM\"", "year": 2003}
-    line = decision_line(SHA, "events", row, "reject")
+    line, changed = decision_lines(SHA, "events", row, [("reject", ""), ("set", "year=2004")])
     import csv
 
     fields = next(csv.reader([line]))
+    assert next(csv.reader([changed]))[2:5] == [fields[2], "set", "year=2004"]  # one writer, rows apart
     assert fields[2] == row_key("events", row) == 'title=Reunión; Grupo = Consulta, "GRCM"; year=2003'
     from pipeline.output.decisions import text_to_pairs
 

@@ -120,11 +120,20 @@ def row_key(table: str, row: dict) -> str:
     return pairs_to_text((name, key_value(row.get(name))) for name in DECIDED_TABLES[table].key)
 
 
-def decision_line(document: str, table: str, row: dict, action: str, change: str = "") -> str:
-    """The CSV line a reviewer pastes into the decisions file (reviewer and note left empty)."""
+def decision_lines(document: str, table: str, row: dict, actions: list[tuple[str, str]]) -> list[str]:
+    """The CSV lines a reviewer pastes into the decisions file, one per (action, change) on
+    one row (reviewer and note left empty): a review page offers a membership's every line
+    (accept, reject, each other role), its key worked out once."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="").writerow([document, table, row_key(table, row), action, change, "", ""])
-    return out.getvalue()
+    writer = csv.writer(out, lineterminator="")
+    key = row_key(table, row)
+    lines = []
+    for action, change in actions:
+        out.seek(0)
+        out.truncate()
+        writer.writerow([document, table, key, action, change, "", ""])
+        lines.append(out.getvalue())
+    return lines
 
 
 @dataclass(frozen=True, slots=True)

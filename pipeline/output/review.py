@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.output.decisions import ROW_TABLES, decision_line
+from pipeline.output.decisions import ROW_TABLES, decision_lines
 from pipeline.output.storage import document_tables, read_tables, write_atomic
 from pipeline.output.tables import TABLES, span_bounds
 from pipeline.textedit import origin_from_runs
@@ -472,12 +472,21 @@ DEFAULT_CELL_CHARS = 60  # a longer value shows its start, the whole of it on a 
 def _compact_cell(value) -> str:
     """A row table's cell: a long value (evidence, evidence ids) shortened to its start,
     the whole value one click away (a details element: the page runs no script)."""
+    if value.__class__ is str and len(value) <= DEFAULT_ESCAPES_CACHED_CHARS:
+        return _compact_short(value)  # ids, roles, names: row after row
+    return _compact_any(value)
+
+
+def _compact_any(value) -> str:
     text = _cell(value)
     if len(text) <= DEFAULT_CELL_CHARS:
         return text
     plain = "; ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
     return (f'<details class="more"><summary>{html.escape(plain[:DEFAULT_CELL_CHARS].rstrip())}…</summary>'
             f"{text}</details>")
+
+
+_compact_short = lru_cache(maxsize=1 << 14)(_compact_any)
 
 
 def _rows_table(name: str, rows: Rows, placed: set[str], document: str = "", decided: dict | None = None,
@@ -524,10 +533,10 @@ def decide_cell(name: str, row: dict, document: str, decision: dict | None) -> s
         summary = html.escape(f"{decision['action']}{change} (line {decision['line']})")
     else:
         summary = "decide"
-    lines = [decision_line(document, table, row, "accept"), decision_line(document, table, row, "reject")]
+    actions = [("accept", ""), ("reject", "")]
     if table == "memberships":
-        lines += [decision_line(document, table, row, "set", f"role={role}")
-                  for role in TABLES[table].column("role").categories if role != row.get("role")]
+        actions += [("set", f"role={role}") for role in TABLES[table].column("role").categories if role != row.get("role")]
+    lines = decision_lines(document, table, row, actions)
     codes = "".join(f"<code>{html.escape(line)}</code>" for line in lines)
     return f'<td class="decide"><details><summary>{summary}</summary>{codes}</details></td>'
 
