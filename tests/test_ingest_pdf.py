@@ -5,11 +5,11 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.sources.files import path_to_source
-from pipeline.sources.pdf import PageJob, PageSettings, extract_page, pdf_page_count
+from pipeline.sources.pdf import TEXT_LAYER_READERS, PageJob, PageSettings, extract_page, pdf_page_count
 from pipeline.records import PageMethod
 from pipeline.run.stages import pages_to_result
 from tests.conftest import ROOT
-from tests.fixtures.make_fixtures import HEADER, SENTENCES
+from tests.fixtures.make_fixtures import HEADER, SENTENCES, pdf_bytes
 
 CER_BOUND = 0.02  # OCR of a clean 150 dpi render must be within 2% character error rate
 
@@ -648,11 +648,7 @@ def test_pdfium_reads_the_text_layers_pdfplumber_reads(made):
     for path in paths:
         n = P.pdf_page_count(str(path))
         read_by_pdfium += sum(P.pdfium_page_chars(str(path), page) is not None for page in range(1, n + 1))
-        texts = {}
-        for reader in ("pdfplumber", "pdfium"):
-            P._OPEN_PDF.clear()
-            texts[reader] = [P.extract_page(PageJob(str(path), "d", "pdf", page, PageSettings(text_layer=reader))).text
-                             for page in range(1, n + 1)]
+        texts = _reader_texts(path, n)
         assert texts["pdfium"] == texts["pdfplumber"], path.name
     assert read_by_pdfium >= (100 if TEXT_LAYER_PDFS else 2)  # ../shared: 104 of its 131 pages; the rest are pdfplumber's
 
@@ -700,23 +696,26 @@ TEXT_LINES = b"BT /F1 11 Tf 72 720 Td (Report of the regional conference on migr
 def _one_page_pdf(content: bytes, font: bytes = HELVETICA, annotations: bytes = b"") -> bytes:
     """A one-page PDF (US Letter) drawing ``content`` with ``font`` as /F1, carrying the
     ``annotations`` (dictionaries, one after another)."""
-    objects = [
+    return pdf_bytes([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
         b"/Contents 5 0 R" + (b" /Annots [" + annotations + b"]" if annotations else b"") + b" >>",
         font,
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    ])
+
+
+def _reader_texts(path, pages: int = 1) -> dict[str, list[str]]:
+    """Each text-layer reader's page texts of the first ``pages`` pages, each from a fresh open."""
+    from pipeline.sources import pdf as P
+
+    texts = {}
+    for reader in TEXT_LAYER_READERS:
+        P._OPEN_PDF.clear()
+        texts[reader] = [P.extract_page(PageJob(str(path), "d", "pdf", page, PageSettings(text_layer=reader))).text
+                         for page in range(1, pages + 1)]
+    return texts
 
 
 @pytest.mark.parametrize("paths, pdfium_reads", [
@@ -741,11 +740,8 @@ def test_pdfium_reads_pages_whose_paths_cannot_make_a_ruled_table(tmp_path, path
     if read is not None:
         _, ruling, rules = P._page_chars(P._plumber_page(str(path), 1))
         assert ruling == 5 and read[3] == pytest.approx(rules) and len(rules) == 2  # the 128 and 200 pt rules
-    texts = {}
-    for reader in ("pdfplumber", "pdfium"):
-        P._OPEN_PDF.clear()
-        texts[reader] = P.extract_page(PageJob(str(path), "d", "pdf", 1, PageSettings(text_layer=reader))).text
-    assert texts["pdfium"] == texts["pdfplumber"] and "regional conference" in texts["pdfium"]
+    texts = _reader_texts(path)
+    assert texts["pdfium"] == texts["pdfplumber"] and "regional conference" in texts["pdfium"][0]
 
 
 def test_pdfium_places_each_page_in_the_document_as_pdfplumber():
@@ -778,12 +774,9 @@ def test_pdfium_leaves_only_annotations_with_text_to_pdfplumber(tmp_path, annota
     path = tmp_path / "annotated.pdf"
     path.write_bytes(_one_page_pdf(TEXT_LINES, annotations=annotation))
     assert (P.pdfium_page_chars(str(path), 1) is not None) == pdfium_reads
-    texts = {}
-    for reader in ("pdfplumber", "pdfium"):
-        P._OPEN_PDF.clear()
-        texts[reader] = P.extract_page(PageJob(str(path), "d", "pdf", 1, PageSettings(text_layer=reader))).text
-    assert texts["pdfium"] == texts["pdfplumber"] and "regional conference" in texts["pdfium"]
-    assert ("Note typed on the page" in texts["pdfium"]) == (not pdfium_reads)
+    texts = _reader_texts(path)
+    assert texts["pdfium"] == texts["pdfplumber"] and "regional conference" in texts["pdfium"][0]
+    assert ("Note typed on the page" in texts["pdfium"][0]) == (not pdfium_reads)
 
 
 def _pdf_with_unnamed_glyphs() -> bytes:
@@ -802,9 +795,8 @@ def test_pdfium_leaves_characters_without_unicode_to_pdfplumber(tmp_path):
     path = tmp_path / "unnamed.pdf"
     path.write_bytes(_pdf_with_unnamed_glyphs())
     assert P.pdfium_page_chars(str(path), 1) is None
-    texts = {reader: P.extract_page(PageJob(str(path), "d", "pdf", 1, PageSettings(text_layer=reader))).text
-             for reader in ("pdfplumber", "pdfium")}
-    assert texts["pdfium"] == texts["pdfplumber"] and "Migration report text" in texts["pdfium"]
+    texts = _reader_texts(path)
+    assert texts["pdfium"] == texts["pdfplumber"] and "Migration report text" in texts["pdfium"][0]
 
 
 def test_a_pdf_pdfium_cannot_load_is_pdfplumbers_to_read_or_refuse(tmp_path):
@@ -839,11 +831,8 @@ def test_pdfium_reads_tesseract_text_layers_as_pdfplumber(tmp_path):
                    check=True, capture_output=True)
     path = str(tmp_path / "page.pdf")
     assert P.pdfium_page_chars(path, 1) is not None
-    texts = {}
-    for reader in ("pdfplumber", "pdfium"):
-        P._OPEN_PDF.clear()
-        texts[reader] = P.extract_page(PageJob(path, "d", "pdf", 1, PageSettings(text_layer=reader))).text
-    assert texts["pdfium"] == texts["pdfplumber"] and len(texts["pdfium"]) > 1000
+    texts = _reader_texts(path)
+    assert texts["pdfium"] == texts["pdfplumber"] and len(texts["pdfium"][0]) > 1000
 
 
 def test_the_text_layer_reader_is_an_option():

@@ -6,6 +6,7 @@ import ctypes
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from pipeline.errors import UnreadableDocument
 from pipeline.sources.layout import LayoutSettings, words_to_page
@@ -208,9 +209,10 @@ def pdfium_page_chars(path: str, page_no: int) -> tuple[dict[tuple, list[dict]],
     """A page's characters as ``_page_chars`` gives them, read by PDFium, with the page's
     width and height and the tops of its footnote separators; None when the page is one
     pdfplumber must read: it may draw a ruled table (``pdfium_page_rules``), carries
-    annotations that put text on the page (``page_annotation_texts``), is rotated, its crop box or media box do not start at the origin, or a
-    font maps some character to no Unicode (pdfminer writes "(cid:N)", which tells the page
-    to OCR; PDFium would make up a character from the code), or PDFium cannot load it.
+    annotations that put text on the page (``page_annotation_texts``), is rotated, its crop
+    box or media box do not start at the origin, a font maps some character to no Unicode
+    (pdfminer writes "(cid:N)", which tells the page to OCR; PDFium would make up a
+    character from the code), or PDFium cannot load it.
 
     A character's box is pdfminer's: from its origin to its glyph's advance, from the
     baseline plus the font's descent, one font size high; the characters of one glyph (a
@@ -254,7 +256,7 @@ def _pdfium_text_chars(text, height: float, doctop: float) -> dict[tuple, list[d
     box = pdfium_c.FS_RECTF()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     text_object_address = _text_object_address()
-    objects: dict[int, tuple] = {}  # what a text object's characters share, looked up once
+    objects: dict[int, _TextObject] = {}  # what a text object's characters share, looked up once
     by_frame: dict[tuple, list[dict]] = {}
     last_origin: tuple = ()
     n_chars = text.count_chars()
@@ -322,10 +324,19 @@ def _text_object_address():
         ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value)
 
 
-def _pdfium_text_object(text, index: int) -> tuple:
-    """What the characters of the text object of character ``index`` share: their text
-    frame, their matrix's linear part (a, b, c, d), font size and the font's descent at that
-    size (text space), whether the font is italic, and the font's glyph advances."""
+class _TextObject(NamedTuple):
+    """What the characters of one PDFium text object share."""
+
+    frame: tuple              # _text_frame of its matrix
+    linear: tuple             # the matrix's linear part (a, b, c, d)
+    size: float               # font size (text space)
+    descent: float            # the font's descent at that size (text space, negative)
+    italic: bool
+    advances: _PdfiumAdvances
+
+
+def _pdfium_text_object(text, index: int) -> _TextObject:
+    """What the characters of the text object of character ``index`` share."""
     import pypdfium2.raw as pdfium_c
 
     matrix, font, flags, descent = pdfium_c.FS_MATRIX(), ctypes.create_string_buffer(256), ctypes.c_int(), ctypes.c_float()
@@ -336,8 +347,8 @@ def _pdfium_text_object(text, index: int) -> tuple:
     if not pdfium_c.FPDFFont_GetDescent(font_handle, ctypes.c_float(size), descent):
         descent.value = 0.0
     linear = (matrix.a, matrix.b, matrix.c, matrix.d)
-    return (_text_frame(linear), linear, size, descent.value, _is_italic(font.value.decode("utf-8", "replace")),
-            _PdfiumAdvances(font_handle, ctypes.c_float(size)))
+    return _TextObject(_text_frame(linear), linear, size, descent.value, _is_italic(font.value.decode("utf-8", "replace")),
+                       _PdfiumAdvances(font_handle, ctypes.c_float(size)))
 
 
 def _has_text_annotations(page) -> bool:
@@ -346,7 +357,7 @@ def _has_text_annotations(page) -> bool:
     text on the page."""
     import pypdfium2.raw as pdfium_c
 
-    readable = {getattr(pdfium_c, f"FPDF_ANNOT_{kind.upper()}") for kind in ("Widget", *DRAWN_ANNOTATIONS)}
+    readable = {getattr(pdfium_c, f"FPDF_ANNOT_{kind.upper()}") for kind in (FORM_FIELD, *DRAWN_ANNOTATIONS)}
     for index in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
         annotation = pdfium_c.FPDFPage_GetAnnot(page.raw, index)
         try:
@@ -445,14 +456,13 @@ def pdfium_page_rules(page, width: float, height: float) -> list[float] | None:
     if len(subpaths) >= DEFAULT_MIN_RULING and not _no_upright_edges(subpaths, boxes):
         return None
     max_rule = DEFAULT_MAX_SEPARATOR_SHARE * width
-    return [height - y1 for x0, y0, x1, y1 in boxes
-            if y1 - y0 <= 2 and DEFAULT_MIN_SEPARATOR <= x1 - x0 <= max_rule]
+    return [height - y1 for x0, y0, x1, y1 in boxes if is_separator(x0, y0, x1, y1, max_rule)]
 
 
 def _no_upright_edges(subpaths: list[tuple[list, list[float]]], boxes: list[tuple]) -> bool:
     """Whether no edge pdfplumber's table finder makes of these subpaths can stand 3 pt tall:
     each is flat and none lies within DEFAULT_EDGE_REACH of another that overlaps it across."""
-    if any(heights and max(heights) - min(heights) > 2 for _, heights in subpaths):
+    if any(heights and max(heights) - min(heights) > DEFAULT_RULE_HEIGHT for _, heights in subpaths):
         return False
     reach = DEFAULT_EDGE_REACH
     ordered = sorted(boxes, key=lambda box: box[1])
@@ -475,6 +485,7 @@ def _segment_point(segment) -> tuple[float, float]:
 
 
 DRAWN_ANNOTATIONS = ("FreeText", "Stamp")  # annotations whose appearance draws text on the page
+FORM_FIELD = "Widget"                      # an annotation whose value is text on the page
 
 
 def page_annotation_texts(page) -> list[tuple[str, tuple[float, float, float, float]]]:
@@ -496,7 +507,7 @@ def page_annotation_texts(page) -> list[tuple[str, tuple[float, float, float, fl
         if not isinstance(annot, dict):
             continue
         kind = getattr(resolve1(annot.get("Subtype")), "name", None)
-        if kind == "Widget":
+        if kind == FORM_FIELD:
             value = resolve1(annot.get("V"))
         elif kind in DRAWN_ANNOTATIONS:
             value = appearance_text(annot) or resolve1(annot.get("Contents"))
@@ -688,7 +699,7 @@ def _page_chars(page) -> tuple[dict[tuple, list[dict]], int, list[float]]:
                 walk(obj)
             elif isinstance(obj, LTCurve):  # lines and rectangles are curves to pdfminer
                 ruling += 1
-                if obj.y1 - obj.y0 <= 2 and DEFAULT_MIN_SEPARATOR <= obj.x1 - obj.x0 <= max_rule:
+                if is_separator(obj.x0, obj.y0, obj.x1, obj.y1, max_rule):
                     rules.append(height - obj.y1 + mb_top)
             elif isinstance(obj, LTChar):
                 frame = _text_frame(obj.matrix)
@@ -721,9 +732,16 @@ def char_record(text: str, box: tuple[float, float, float, float], height: float
 
 DEFAULT_MIN_SEPARATOR = 20.0        # pt: a footnote separator rule is at least this long …
 DEFAULT_MAX_SEPARATOR_SHARE = 0.45  # … and shorter than this share of the page width
+DEFAULT_RULE_HEIGHT = 2.0           # pt: a rule (a separator; a path no table edge stands on) is this flat
 DEFAULT_SUP_SIZE = 0.8              # a reference mark is at most this share of its neighbour's size
 DEFAULT_SUP_RISE = 0.15             # and its baseline this share of that size above the neighbour's
 REFERENCE_MARKS = frozenset("0123456789*†‡")
+
+
+def is_separator(x0: float, y0: float, x1: float, y1: float, max_rule: float) -> bool:
+    """Whether a drawn line or rectangle with this box (y up) is a footnote separator: flat,
+    at least DEFAULT_MIN_SEPARATOR long and at most ``max_rule`` (a share of the page width)."""
+    return y1 - y0 <= DEFAULT_RULE_HEIGHT and DEFAULT_MIN_SEPARATOR <= x1 - x0 <= max_rule
 
 
 @lru_cache(maxsize=256)
