@@ -101,9 +101,12 @@ def test_text_cells_a_spreadsheet_would_run_are_escaped_in_the_csv_only(tmp_path
 
 
 def test_csv_cells_of_lists_dates_and_text_with_their_missing_values():
-    """frame_to_csv_frame reads Arrow-backed columns in one call (issue 33): lists joined,
-    dates as days, text made safe, and None, empty and missing values as before."""
-    from pipeline.output.tables import Column, Table, frame_to_csv_frame, rows_to_frame
+    """The CSV's cells come from the declared values without a DataFrame (issue 33): lists
+    joined, dates as days, text made safe, and None, empty and missing values as before."""
+    import csv
+    import io
+
+    from pipeline.output.tables import Column, Table, columns_to_csv_rows, rows_to_columns
 
     table = Table("t", "a test table", (
         Column("items", "list", "items", separator="; ", nullable=True), Column("day", "date", "a day", nullable=True),
@@ -111,5 +114,29 @@ def test_csv_cells_of_lists_dates_and_text_with_their_missing_values():
     rows = [{"items": ["a", "=b"], "day": "2004-03", "text": "=x", "n": 1},
             {"items": [], "day": None, "text": None, "n": None},
             {"items": None, "day": "2004-03-05", "text": "plain, with comma", "n": 3}]
-    csv = frame_to_csv_frame(table, rows_to_frame(table, rows)).to_csv(index=False, lineterminator="\n")
-    assert csv == 'items,day,text,n\na; =b,2004-03-01,\'=x,1\n,,,\n,2004-03-05,"plain, with comma",3\n'
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows([table.column_names, *columns_to_csv_rows(table, rows_to_columns(table, rows))])
+    assert text.getvalue() == 'items,day,text,n\na; =b,2004-03-01,\'=x,1\n,,,\n,2004-03-05,"plain, with comma",3\n'
+
+
+def test_declared_values_are_coerced_and_refused_as_pandas_did():
+    """The writer converts rows itself (issue 33), as pandas' astype did before: whole
+    floats, numpy numbers and number text are numbers, NaN and pd.NA are empty, 0/1 are truth
+    values; a fraction in an int column, a word in a number column, 2 or text in a bool
+    column are refused."""
+    import numpy
+    import pandas as pd
+
+    from pipeline.output.tables import Column, Table, rows_to_columns
+
+    table = Table("t", "a test table", (
+        Column("n", "int", "a number", nullable=True), Column("x", "float", "a figure", nullable=True),
+        Column("ok", "bool", "a truth", nullable=True), Column("s", "string", "a text", nullable=True)))
+    rows = [{"n": 3.0, "x": numpy.float32(0.5), "ok": 1, "s": 7}, {"n": numpy.int64(4), "x": 2, "ok": numpy.bool_(False)},
+            {"n": float("nan"), "x": pd.NA, "ok": None, "s": pd.NA}, {"n": " 5", "x": "1e3", "s": 1.0}]
+    assert rows_to_columns(table, rows) == {"n": [3, 4, None, 5], "x": [0.5, 2.0, None, 1000.0],
+                                            "ok": [True, False, None, None], "s": ["7", None, None, "1.0"]}
+    assert list(rows_to_frame(table, rows)["n"]) == [3, 4, pd.NA, 5]
+    for bad in ({"n": 1.5}, {"n": "3.0"}, {"x": "half"}, {"ok": 2}, {"ok": "True"}):
+        with pytest.raises(TableError):
+            rows_to_columns(table, [bad])

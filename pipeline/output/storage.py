@@ -1,6 +1,7 @@
 """Files on disk: atomic writes, table files, per-document result cache."""
 from __future__ import annotations
 
+import csv
 import json
 import os
 import tempfile
@@ -9,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import OutputBusy, TableError
-from pipeline.output.tables import (TABLES, Table, arrow_schema, csv_unsafe, data_dictionary, frame_to_csv_frame,
-                             frame_to_declared, rows_to_frame, value_to_date)
+from pipeline.output.tables import (TABLES, Table, arrow_schema, arrow_to_frame, columns_to_arrow, columns_to_csv_rows,
+                             csv_unsafe, data_dictionary, frame_to_declared, rows_to_columns, value_to_date)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -125,6 +126,7 @@ class TableWriter:
             self.parquet = pq.ParquetWriter(self.tmp["parquet"], self.schema)
             self.csv = open(self.tmp["csv"], "w", encoding="utf-8", newline="")
             self.csv.write(",".join(self.table.column_names) + "\n")
+            self.csv_writer = csv.writer(self.csv, lineterminator="\n")
         except BaseException:
             self._close(keep=False)
             raise
@@ -140,10 +142,10 @@ class TableWriter:
 
         if not self.rows:
             return
-        frame = rows_to_frame(self.table, self.rows)
+        columns = rows_to_columns(self.table, self.rows)
         self.rows = []
-        self.parquet.write_table(pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False))
-        self.csv.write(frame_to_csv_frame(self.table, frame).to_csv(index=False, header=False, lineterminator="\n"))
+        self.parquet.write_table(columns_to_arrow(self.table, columns))
+        self.csv_writer.writerows(columns_to_csv_rows(self.table, columns))
 
     def __exit__(self, exc_type, exc, tb) -> None:
         keep = exc_type is None
@@ -182,7 +184,7 @@ def read_tables(out_dir: Path, names=None) -> dict[str, pd.DataFrame]:
             continue
         parquet, csv = out_dir / f"{name}.parquet", out_dir / f"{name}.csv"
         if parquet.exists():
-            frame = pq.read_table(parquet).to_pandas(types_mapper=_arrow_backed)
+            frame = arrow_to_frame(pq.read_table(parquet))
         elif csv.exists():
             frame = pd.read_csv(csv, dtype=str, keep_default_na=False, na_values=[""])
             for col in table.columns:
@@ -195,16 +197,6 @@ def read_tables(out_dir: Path, names=None) -> dict[str, pd.DataFrame]:
             continue
         tables[name] = frame_to_declared(table, frame)
     return tables
-
-
-def _arrow_backed(arrow_type):
-    """Dates and lists stay Arrow-backed when read (the dtypes ``load`` declares for them)."""
-    import pandas as pd
-    import pyarrow as pa
-
-    if pa.types.is_date32(arrow_type) or pa.types.is_list(arrow_type):
-        return pd.ArrowDtype(arrow_type)
-    return None
 
 
 def cache_path(out_dir: Path, doc_id: str) -> Path:
@@ -289,7 +281,7 @@ def conform_cached(tables: dict[str, list[dict]]) -> dict[str, list[dict]] | Non
     for name, table in RUN_TABLES.items():
         rows = conformed_rows(table, tables.get(name, []))
         try:
-            rows_to_frame(table, rows)
+            rows_to_columns(table, rows)
         except TableError:
             return None
         out[name] = rows

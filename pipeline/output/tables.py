@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import operator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -597,15 +598,168 @@ def pandas_dtype(column: Column):
 
 
 def rows_to_frame(table: Table, rows: list[dict]) -> pd.DataFrame:
-    """Rows → DataFrame with the declared columns, order and dtypes; raises TableError on
-    missing or unknown columns, nulls in non-nullable columns, or uncastable values."""
-    import pandas as pd
+    """Rows → DataFrame with the declared columns, order and dtypes, as ``load`` reads them
+    back once written; raises TableError on missing or unknown columns, nulls in
+    non-nullable columns, or uncastable values."""
+    return frame_to_declared(table, arrow_to_frame(columns_to_arrow(table, rows_to_columns(table, rows))))
 
-    frame = pd.DataFrame.from_records(rows, columns=table.column_names) if rows else pd.DataFrame(columns=table.column_names)
-    unknown = set().union(*(r.keys() for r in rows)) - set(table.column_names) if rows else set()
+
+def arrow_to_frame(arrow: pa.Table) -> pd.DataFrame:
+    """An Arrow table as a DataFrame whose dates and lists stay Arrow-backed (the dtypes
+    ``load`` declares for them)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    def arrow_backed(arrow_type):
+        if pa.types.is_date32(arrow_type) or pa.types.is_list(arrow_type):
+            return pd.ArrowDtype(arrow_type)
+        return None
+
+    return arrow.to_pandas(types_mapper=arrow_backed)
+
+
+def rows_to_columns(table: Table, rows: list[dict]) -> dict[str, list]:
+    """Rows → each declared column's values as the declaration has them (a missing key is
+    None; dates as days at the column's bound, lists of strings, categories checked); raises
+    TableError as ``rows_to_frame`` does. What both the Parquet and the CSV writer start from,
+    without a DataFrame between (issue 33: pandas took most of writing the tables)."""
+    names = table.column_names
+    known = set(names)
+    unknown = {key for row in rows for key in row if key not in known}
     if unknown:
         raise TableError(f"{table.name}: undeclared columns {sorted(unknown)}")
-    return frame_to_declared(table, frame)
+    try:  # the rows' values column by column in one pass (rows usually have every column)
+        given = list(zip(*map(operator.itemgetter(*names), rows))) if len(names) > 1 else [
+            [row[names[0]] for row in rows]]
+    except KeyError:
+        given = [[row.get(name) for row in rows] for name in names]
+    if not rows:
+        given = [[] for _ in names]
+    columns = {}
+    for col, values in zip(table.columns, given):
+        try:
+            values = declared_values(col, list(values))
+        except (TypeError, ValueError, ArithmeticError) as exc:
+            raise TableError(f"{table.name}.{col.name}: values are not {col.dtype} ({exc})") from exc
+        if not col.nullable and None in values:
+            bad = sum(v is None for v in values)
+            raise TableError(f"{table.name}.{col.name}: {bad} empty value(s) in a non-nullable column")
+        columns[col.name] = values
+    return columns
+
+
+# the Python types a column's values may already all have (None aside): they are taken as
+# they are, the rest converted one by one (_DECLARED_VALUE)
+_TAKEN_AS_GIVEN = {"string": {str}, "int": {int}, "bool": {bool}, "float": {float}, "category": {str},
+                   "list": {list}, "date": {dt.date}}
+
+
+def declared_values(column: Column, values: list) -> list:
+    """A column's values as its declaration has them (``_DECLARED_VALUE`` each), taken as
+    they are when their types already are the declared ones: converting every value one by
+    one was most of writing the tables."""
+    kinds = set(map(type, values)) - {type(None)}
+    if kinds <= _TAKEN_AS_GIVEN[column.dtype]:
+        if column.dtype == "float":
+            return [None if v != v else v for v in values]  # NaN: an empty cell
+        if column.dtype == "category" and not set(values) - {None} <= set(column.categories):
+            pass  # a value outside the categories: refused below
+        elif column.dtype != "list" or all(type(item) is str for v in values if v for item in v):
+            return values
+    elif column.dtype == "date" and kinds == {str}:  # ISO texts: each distinct one read once
+        days = {text: value_to_date(text, column.bound) for text in set(values) - {None}}
+        return [None if v is None else days[v] for v in values]
+    convert = _DECLARED_VALUE[column.dtype]
+    return [convert(column, v) for v in values]
+
+
+def _declared_string(column: Column, value) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return None if is_missing(value) else str(value)
+
+
+def _declared_int(column: Column, value) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, (bool, str)):
+        return int(value)  # text as int() reads it (" 3", not "3.0"), as pandas did
+    if is_missing(value):
+        return None
+    if isinstance(value, float) or hasattr(value, "is_integer"):
+        if not float(value).is_integer():
+            raise TypeError(f"{value!r} is not a whole number")
+    return int(value)
+
+
+def _declared_float(column: Column, value) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return float(value)  # as pandas did: "1e3", and "nan" a NaN, not an empty cell
+    return None if is_missing(value) else float(value)
+
+
+def _declared_bool(column: Column, value) -> bool | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        raise TypeError(f"{value!r} is text")
+    if is_missing(value):
+        return None
+    if value not in (0, 1):  # True, False, 0 and 1 (and their numpy kin)
+        raise TypeError(f"{value!r} is not a truth value")
+    return bool(value)
+
+
+def _declared_category(column: Column, value) -> str | None:
+    value = _declared_string(column, value)
+    if value is not None and value not in column.categories:
+        raise ValueError(f"[{value!r}] not among {list(column.categories)}")
+    return value
+
+
+_DECLARED_VALUE = {
+    "string": _declared_string, "int": _declared_int, "float": _declared_float, "bool": _declared_bool,
+    "category": _declared_category,
+    "date": lambda column, value: value_to_date(value, column.bound),
+    "list": lambda column, value: value_to_list(value, column.separator),
+}
+
+
+def columns_to_arrow(table: Table, columns: dict[str, list]) -> pa.Table:
+    """``rows_to_columns``' values as an Arrow table of the declared schema (a category as
+    indices into its declared categories, as a pandas categorical of them was written)."""
+    import pyarrow as pa
+
+    arrays = []
+    for col in table.columns:
+        values = columns[col.name]
+        if col.dtype == "category":
+            index = {c: i for i, c in enumerate(col.categories)}
+            arrays.append(pa.DictionaryArray.from_arrays(
+                pa.array([None if v is None else index[v] for v in values], pa.int32()),
+                pa.array(col.categories, pa.string())))
+        else:
+            arrays.append(pa.array(values, arrow_type(col)))
+    return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
+
+
+def columns_to_csv_rows(table: Table, columns: dict[str, list]) -> list[tuple]:
+    """What the CSV holds of ``rows_to_columns``' values, row by row: lists joined by their
+    column's separator, dates as ISO days, text made safe for spreadsheets (``csv_safe``;
+    Parquet keeps the true value); None an empty cell."""
+    cells = []
+    for col in table.columns:
+        values = columns[col.name]
+        if col.dtype == "list":
+            values = [None if v is None else csv_safe(col.separator.join(v)) for v in values]
+        elif col.dtype == "date":
+            values = [None if v is None else v.isoformat() for v in values]
+        elif col.dtype == "string":  # csv_safe of each, inline: a call per cell was a tenth of writing
+            values = [v if v is None or not v.startswith(FORMULA_START) else "'" + v for v in values]
+        cells.append(values)
+    return list(zip(*cells))
 
 
 def frame_to_declared(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
@@ -716,27 +870,6 @@ def csv_safe(value):
 def csv_unsafe(value):
     """The text cell a CSV cell stands for (``csv_safe`` undone)."""
     return value[1:] if isinstance(value, str) and value.startswith("'") else value
-
-
-def frame_to_csv_frame(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
-    """What the CSV holds: lists joined by their column's separator, dates as ISO days, text
-    cells made safe for spreadsheets (``csv_safe``; Parquet keeps the true value)."""
-    import numpy
-
-    out = frame.copy()
-    for col in table.columns:
-        if col.dtype in ("list", "date", "string"):
-            # the values as Python objects in one call: iterating an Arrow-backed column
-            # yields them one by one, a tenth of a large run's time in the driver (issue 33)
-            values = frame[col.name].to_numpy(dtype=object, na_value=None)
-        if col.dtype == "list":
-            out[col.name] = [None if v is None or not isinstance(v, (list, tuple, numpy.ndarray)) and is_missing(v)
-                             else csv_safe(col.separator.join(v)) for v in values]
-        elif col.dtype == "date":
-            out[col.name] = [None if is_missing(v) else v.isoformat() for v in values]
-        elif col.dtype == "string":
-            out[col.name] = [csv_safe(v) for v in values]
-    return out
 
 
 def type_note(column: Column) -> str:
