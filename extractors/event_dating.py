@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 
 from extractors.dates import stated_years
 from extractors.event_titles import MONTH_WORDS, YEAR_TOKEN, ordinal_value
+from extractors.nlp import doc_text
 from extractors.places import is_country, known_city, known_place
 if TYPE_CHECKING:
     from extractors.events import EventMention
@@ -124,7 +125,7 @@ def year_before_title(doc: Doc, k: int) -> Dating | None:
     if k >= 2 and YEAR_TOKEN.match(doc[k - 1].text) and doc[k - 2].norm_ in DETERMINERS:
         return Dating(int(doc[k - 1].text), rule_id="year.before_title")
     start = doc[k].idx
-    then = IN_YEAR_AT.search(doc.text, max(0, start - IN_YEAR_REACH), start)
+    then = IN_YEAR_AT.search(doc_text(doc), max(0, start - IN_YEAR_REACH), start)  # (doc.text joins every token)
     return Dating(int(then.group(1)), rule_id="year.in_year_at") if then else None
 
 
