@@ -96,6 +96,15 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
+def preload_table_libraries() -> None:
+    """Import pandas and pyarrow's Parquet writer here before the output jobs start: a local
+    process pool's workers fork from this process at their first job and share them instead
+    of importing them each (half a second a worker, issue 33), and the corpus tables need
+    them in this process anyway."""
+    import pandas  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
+
 def write_table(table: Table, rows: list[dict], out_dir: Path) -> None:
     """Validate rows against the declaration, then write <name>.parquet and <name>.csv."""
     with TableWriter(table, out_dir) as writer:

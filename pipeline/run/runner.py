@@ -31,8 +31,9 @@ from pipeline.run.stages import (DocumentResult, duplicate_result, error_result,
                              text_source_to_result)
 from pipeline.output.corpus_outputs import write_corpus_outputs, write_corpus_tables
 from pipeline.output.storage import (TableWriter, cached_tables, commit_staged_documents, conform_cached,
-                              discard_staged_documents, output_lock, read_any_cached, read_cached, staged_clean_dir,
-                              staging_folder, switch_in, write_atomic, write_cached, write_data_dictionary, write_table)
+                              discard_staged_documents, output_lock, preload_table_libraries, read_any_cached,
+                              read_cached, staged_clean_dir, staging_folder, switch_in, write_atomic, write_cached,
+                              write_data_dictionary, write_table)
 from pipeline.output.decisions import DecisionFile, apply_decisions, decisions_by_document, decisions_header, read_decision_file
 from pipeline.output.tables import RUN_TABLES
 
@@ -309,6 +310,7 @@ def write_outputs(ordered: list[str], facts: dict[str, dict], stale: set[str], i
     if options.decisions is None and not options.decisions_file.exists():
         write_atomic(options.decisions_file, decisions_header())  # the file a reviewer fills in
     if rewrite:
+        preload_table_libraries()
         # every table is written into a staging folder, then all are switched in at once:
         # an interrupt while they are written (minutes, for a large corpus) leaves the
         # previous run's tables whole, never tables of two runs side by side
