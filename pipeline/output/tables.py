@@ -628,13 +628,15 @@ def rows_to_columns(table: Table, rows: list[dict]) -> dict[str, list]:
     unknown = {key for row in rows for key in row if key not in known}
     if unknown:
         raise TableError(f"{table.name}: undeclared columns {sorted(unknown)}")
-    try:  # the rows' values column by column in one pass (rows usually have every column)
-        given = list(zip(*map(operator.itemgetter(*names), rows))) if len(names) > 1 else [
-            [row[names[0]] for row in rows]]
-    except KeyError:
-        given = [[row.get(name) for row in rows] for name in names]
     if not rows:
         given = [[] for _ in names]
+    elif len(names) == 1:
+        given = [[row.get(names[0]) for row in rows]]
+    else:
+        try:  # the rows' values column by column in one pass (rows usually have every column)
+            given = list(zip(*map(operator.itemgetter(*names), rows)))
+        except KeyError:  # a row without some column: None there
+            given = [[row.get(name) for row in rows] for name in names]
     columns = {}
     for col, values in zip(table.columns, given):
         try:
@@ -658,18 +660,18 @@ def declared_values(column: Column, values: list) -> list:
     """A column's values as its declaration has them (``_DECLARED_VALUE`` each), taken as
     they are when their types already are the declared ones: converting every value one by
     one was most of writing the tables."""
+    dtype = column.dtype
     kinds = set(map(type, values)) - {type(None)}
-    if kinds <= _TAKEN_AS_GIVEN[column.dtype]:
-        if column.dtype == "float":
+    if kinds <= _TAKEN_AS_GIVEN[dtype]:
+        if dtype == "float":
             return [None if v != v else v for v in values]  # NaN: an empty cell
-        if column.dtype == "category" and not set(values) - {None} <= set(column.categories):
-            pass  # a value outside the categories: refused below
-        elif column.dtype != "list" or all(type(item) is str for v in values if v for item in v):
+        if ((dtype != "category" or set(values) - {None} <= set(column.categories))
+                and (dtype != "list" or all(type(item) is str for v in values if v for item in v))):
             return values
-    elif column.dtype == "date" and kinds == {str}:  # ISO texts: each distinct one read once
+    elif dtype == "date" and kinds == {str}:  # ISO texts: each distinct one read once
         days = {text: value_to_date(text, column.bound) for text in set(values) - {None}}
         return [None if v is None else days[v] for v in values]
-    convert = _DECLARED_VALUE[column.dtype]
+    convert = _DECLARED_VALUE[dtype]  # (a value outside the categories is refused here)
     return [convert(column, v) for v in values]
 
 
@@ -756,8 +758,8 @@ def columns_to_csv_rows(table: Table, columns: dict[str, list]) -> list[tuple]:
             values = [None if v is None else csv_safe(col.separator.join(v)) for v in values]
         elif col.dtype == "date":
             values = [None if v is None else v.isoformat() for v in values]
-        elif col.dtype == "string":  # csv_safe of each, inline: a call per cell was a tenth of writing
-            values = [v if v is None or not v.startswith(FORMULA_START) else "'" + v for v in values]
+        elif col.dtype == "string":
+            values = csv_safe_texts(values)
         cells.append(values)
     return list(zip(*cells))
 
@@ -865,6 +867,12 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 def csv_safe(value):
     """A text cell as the CSV holds it: ``'`` before one that a spreadsheet would evaluate."""
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def csv_safe_texts(values: list) -> list:
+    """``csv_safe`` of each of a column's texts (or None) in one comprehension: a call per
+    cell was a twelfth of writing the tables."""
+    return [v if v is None or not v.startswith(FORMULA_START) else "'" + v for v in values]
 
 
 def csv_unsafe(value):
