@@ -140,3 +140,5 @@ def test_declared_values_are_coerced_and_refused_as_pandas_did():
     for bad in ({"n": 1.5}, {"n": "3.0"}, {"x": "half"}, {"ok": 2}, {"ok": "True"}):
         with pytest.raises(TableError):
             rows_to_columns(table, [bad])
+    with pytest.raises(TableError, match="t.n"):  # beyond 64 bits: Arrow refuses it, as pandas' cast did
+        rows_to_frame(table, [{"n": 2 ** 70}])

@@ -743,7 +743,10 @@ def columns_to_arrow(table: Table, columns: dict[str, list]) -> pa.Table:
                 pa.array([None if v is None else index[v] for v in values], pa.int32()),
                 pa.array(col.categories, pa.string())))
         else:
-            arrays.append(pa.array(values, arrow_type(col)))
+            try:
+                arrays.append(pa.array(values, arrow_type(col)))
+            except (TypeError, ValueError, ArithmeticError) as exc:  # an int beyond 64 bits
+                raise TableError(f"{table.name}.{col.name}: values are not {col.dtype} ({exc})") from exc
     return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
 
 
