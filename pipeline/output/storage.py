@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.errors import OutputBusy, TableError
 from pipeline.output.tables import (TABLES, Table, arrow_schema, arrow_to_frame, columns_to_arrow, columns_to_csv_rows,
-                             csv_unsafe, data_dictionary, frame_to_declared, rows_to_columns, value_to_date)
+                             csv_unsafe, data_dictionary, declared_values, frame_to_declared, rows_to_columns)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -147,8 +147,6 @@ class TableWriter:
             self._flush()
 
     def _flush(self) -> None:
-        import pyarrow as pa
-
         if not self.rows:
             return
         columns = rows_to_columns(self.table, self.rows)
@@ -313,10 +311,11 @@ def document_tables(out_dir: Path, doc_id: str, names) -> dict[str, list[dict]]:
     raw = cached_tables(out_dir, doc_id)
     tables = {name: conformed_rows(TABLES[name], raw.get(name, [])) for name in names}
     for name in names:
-        columns = [c for c in TABLES[name].columns if c.dtype == "date"]
-        for row in tables[name]:
-            for column in columns:
-                row[column.name] = value_to_date(row[column.name], column.bound)
+        rows = tables[name]
+        for column in (c for c in TABLES[name].columns if c.dtype == "date"):
+            days = declared_values(column, [row[column.name] for row in rows])  # as the table writer reads them
+            for row, day in zip(rows, days):
+                row[column.name] = day
     return tables
 
 

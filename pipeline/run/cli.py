@@ -21,7 +21,7 @@ from pathlib import Path
 from pipeline.errors import BadOptions, ExitCode, MissingDependency, OutputBusy
 from pipeline.run.options import ERROR_TYPES, RunOptions
 from pipeline.sources.ocr import OCR_ENGINES
-from pipeline.sources.pdf import TEXT_LAYER_READERS
+from pipeline.sources.pdf import TEXT_LAYER_READERS, PageSettings
 from extractors.event_model import DEFAULT_MIN_EVENT_CONFIDENCE
 from extractors.member_model import DEFAULT_MIN_CONFIDENCE
 
@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--ocr-engine", choices=OCR_ENGINES, default="auto",
                          help="tesseract as a library loaded once per worker (api, through tesserocr), as a "
                               "command per page (cli), or the library when installed (auto, the default)")
-    extract.add_argument("--text-layer", choices=TEXT_LAYER_READERS, default="pdfium",
+    extract.add_argument("--text-layer", choices=TEXT_LAYER_READERS, default=PageSettings().text_layer,
                          help="who reads a PDF's text layer: pdfium (the default: faster, the same clean text "
                               "on the test PDFs; pdfplumber still reads pages that may draw ruled tables or "
                               "carry stamps or form fields) or pdfplumber for every page")
@@ -172,7 +172,6 @@ def _extract(args) -> int:
     from pipeline.run.runner import run
     from pipeline.run.stages import DocumentSettings
     from pipeline.sources.ocr import OcrSettings
-    from pipeline.sources.pdf import PageSettings
 
     try:
         options = RunOptions(

@@ -306,9 +306,8 @@ def _pdfium_text_chars(text, height: float, doctop: float) -> dict[tuple, list[d
             x1, y1 = ox + a * glyph_advance + c * top, oy + b * glyph_advance + d * top
             x0, x1 = min(x0, x1), max(x0, x1)
             y0, y1 = min(y0, y1), max(y0, y1)
-            centre = ((x0 + x1) / 2, height - (y0 + y1) / 2)
-        else:
-            centre = ((x0 + x1) / 2, height - (y0 + y1) / 2)
+        centre = ((x0 + x1) / 2, height - (y0 + y1) / 2)  # on the page, whatever the frame
+        if frame != UPRIGHT:
             (x0, y0), (x1, y1) = _to_frame(frame, x0, y0, x1, y1)
         by_frame.setdefault(frame, []).append(char_record(glyph, (x0, y0, x1, y1), height, doctop, centre, italic))
     return by_frame
