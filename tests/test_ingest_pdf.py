@@ -357,6 +357,33 @@ def test_a_noisy_100_dpi_archive_scan_reads_within_5_percent(tmp_path):
     assert set(pages["ocr_dpi"]) == {200.0}  # read at 100, upscaled
 
 
+@pytest.mark.ocr
+def test_a_grey_page_is_read_as_one_channel_with_the_same_words():
+    """Speed (issue 33): PDFium renders a grey scan as RGB with three equal channels, and
+    deskewing made every grey page RGB again; tesseract thresholds each channel of an RGB
+    image and took a fifth longer on it. A grey page is read as one channel: the same
+    pixel values, so the same words, boxes and confidences."""
+    import numpy as np
+
+    from pipeline.sources.ocr import OcrSettings, deskewed, image_to_words, one_channel_if_grey
+    from pipeline.sources.pdf import _render_pdf_page
+
+    scan = ROOT / "corpus" / "raw" / "mc-inf-259_2002_migrants-rights_scanned.pdf"
+    image, _ = _render_pdf_page(str(scan), 2, 200)
+    image = image.crop((0, 0, image.width, image.height // 3)).rotate(1.5, fillcolor="white")
+    grey = one_channel_if_grey(image)
+    assert (image.mode, grey.mode) == ("RGB", "L")
+    (turned_rgb, angle_rgb), (turned_grey, angle_grey) = deskewed(image, OcrSettings()), deskewed(grey, OcrSettings())
+    assert angle_rgb == angle_grey and abs(angle_grey) >= 1.0 and turned_grey.mode == "L"
+    assert np.array_equal(np.asarray(turned_rgb)[..., 0], np.asarray(turned_grey))
+    words = image_to_words(turned_grey, OcrSettings())
+    assert len(words) > 50 and words == image_to_words(turned_rgb, OcrSettings())
+    # counterexample: an image with colour in it is read as it is
+    colour = image.copy()
+    colour.putpixel((0, 0), (200, 30, 30))
+    assert one_channel_if_grey(colour) is colour
+
+
 def test_low_resolution_images_are_upscaled_and_others_left_alone():
     from PIL import Image
 

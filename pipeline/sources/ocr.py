@@ -56,6 +56,25 @@ def image_resolution(image) -> float:
     return image.width / DEFAULT_PAGE_WIDTH_INCHES
 
 
+def one_channel_if_grey(image):
+    """An RGB image whose three channels are equal (a grey scan, as PDFium renders it) as
+    one grey channel: the same pixel values, a third of the pixels for every step after it.
+    tesseract thresholds each channel of a colour image on its own and reads a grey copy
+    (equal channels: the same thresholds, the same grey), so its words are the same, in
+    about a fifth less time (seed scan, page 2: 2.1 s where RGB took 2.5-2.7 s). A colour
+    image (a phone photo) is returned as it is."""
+    import numpy as np
+
+    if image.mode != "RGB":
+        return image
+    pixels = np.asarray(image)
+    if not ((pixels[..., 0] == pixels[..., 1]).all() and (pixels[..., 1] == pixels[..., 2]).all()):
+        return image
+    grey = image.convert("L")
+    grey.info.update(image.info)
+    return grey
+
+
 def upscaled(image, resolution: float, settings: OcrSettings):
     """(the image, its resolution), scaled up to ``settings.dpi`` when under ``min_dpi``."""
     from PIL import Image, ImageFilter
@@ -243,7 +262,9 @@ def deskewed(image, settings: OcrSettings):
     if abs(angle) < settings.min_skew_degrees:
         return image, 0.0
     # expand: the turned corners stay on the canvas (a last line near the bottom edge is not cut)
-    return image.convert("RGB").rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor="white"), angle
+    # a grey or bilevel page is turned as one grey channel (the values an RGB copy would get)
+    mode = "L" if image.mode in ("1", "L") else "RGB"
+    return image.convert(mode).rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor="white"), angle
 
 
 def tsv_dict_to_words(data: dict) -> list[Word]:

@@ -10,7 +10,8 @@ from typing import NamedTuple
 
 from pipeline.errors import UnreadableDocument
 from pipeline.sources.layout import LayoutSettings, words_to_page
-from pipeline.sources.ocr import OcrSettings, deskewed, image_resolution, image_to_words, mean_confidence, upscaled
+from pipeline.sources.ocr import (OcrSettings, deskewed, image_resolution, image_to_words, mean_confidence, one_channel_if_grey,
+                                  upscaled)
 from pipeline.records import Line, PageMethod, PageText, Word
 from pipeline.sources.scan_tables import (cell_lines_to_text, image_to_rules, rules_to_grids, words_into_grids,
                                           words_to_cell_lines)
@@ -947,7 +948,7 @@ def _image_frame(path: str, page: int):
 
 
 def _ocr_page(image, resolution: float, job: PageJob) -> PageText:
-    image, dpi = upscaled(image, resolution, job.settings.ocr)
+    image, dpi = upscaled(one_channel_if_grey(image), resolution, job.settings.ocr)
     if (factor := within_pixels(image.width, image.height)) < 1:  # a huge image is read smaller, not at any cost
         image, dpi = image.resize((int(image.width * factor), int(image.height * factor))), dpi * factor
     image, skew = deskewed(image, job.settings.ocr)
