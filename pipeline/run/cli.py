@@ -19,9 +19,10 @@ import sys
 from pathlib import Path
 
 from pipeline.errors import BadOptions, ExitCode, MissingDependency, OutputBusy
-from pipeline.run.options import ERROR_TYPES, RunOptions
+from pipeline.run.options import ERROR_TYPES, EXECUTORS, RunOptions
 from pipeline.sources.ocr import OCR_ENGINES
 from pipeline.sources.pdf import TEXT_LAYER_READERS, PageSettings
+from pipeline.text.language import LANGUAGE_DETECTORS
 from extractors.event_model import DEFAULT_MIN_EVENT_CONFIDENCE
 from extractors.member_model import DEFAULT_MIN_CONFIDENCE
 
@@ -39,6 +40,7 @@ EXAMPLES = """examples:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    defaults = RunOptions()  # every extract flag's default is the options object's
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__, epilog=EXAMPLES,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -46,24 +48,25 @@ def build_parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="ingest documents and write clean texts and tables",
                                   description=__doc__ + EXTRACT_NOTES, epilog=EXAMPLES,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
-    extract.add_argument("paths", nargs="*", type=Path, default=[Path("corpus/raw")],
+    extract.add_argument("paths", nargs="*", type=Path, default=list(defaults.inputs),
                          help="files or folders to process (default: corpus/raw)")
-    extract.add_argument("--out", type=Path, default=Path("output"), help="folder for tables (default: output)")
-    extract.add_argument("--clean", type=Path, default=Path("corpus/clean"),
-                         help="folder for clean texts (default: corpus/clean)")
-    extract.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+    extract.add_argument("--out", type=Path, default=defaults.out_dir,
+                         help=f"folder for tables (default: {defaults.out_dir})")
+    extract.add_argument("--clean", type=Path, default=defaults.clean_dir,
+                         help=f"folder for clean texts (default: {defaults.clean_dir})")
+    extract.add_argument("--workers", type=int, default=defaults.workers,
                          help="parallel workers (default: all cores)")
-    extract.add_argument("--executor", choices=("process", "serial", "dask"), default="process",
+    extract.add_argument("--executor", choices=EXECUTORS, default=defaults.executor,
                          help="process pool (default), serial in this process, or dask (pip install .[dask])")
     extract.add_argument("--scheduler", default=None, metavar="ADDRESS",
                          help="with --executor dask: a running scheduler, e.g. tcp://host:8786 "
                               "(default: start a local cluster of --workers processes)")
-    extract.add_argument("--doc-timeout", type=float, default=900.0, metavar="SECONDS",
+    extract.add_argument("--doc-timeout", type=float, default=defaults.doc_timeout, metavar="SECONDS",
                          help="a document job (a page, or its assembly) running longer than this is "
-                              "stopped and the document gets an error row (default: 900)")
-    extract.add_argument("--doc-budget", type=float, default=3600.0, metavar="SECONDS",
+                              f"stopped and the document gets an error row (default: {defaults.doc_timeout:g})")
+    extract.add_argument("--doc-budget", type=float, default=defaults.doc_budget, metavar="SECONDS",
                          help="a document still unfinished this long after its first page began (all its "
-                              "pages together) is stopped and gets an error row (default: 3600)")
+                              f"pages together) is stopped and gets an error row (default: {defaults.doc_budget:g})")
     extract.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE, metavar="P",
                          help="memberships the model scores under this (0-1) go to membership_candidates "
                               f"instead of memberships (default: {DEFAULT_MIN_CONFIDENCE}; documents already extracted keep "
@@ -81,20 +84,20 @@ def build_parser() -> argparse.ArgumentParser:
                               "default such a link gets a documents row with status skipped and the reason; a file "
                               "named on the command line is always read)")
     corpus = extract.add_mutually_exclusive_group()
-    corpus.add_argument("--prune", dest="mode", action="store_const", const="prune", default="merge",
+    corpus.add_argument("--prune", dest="mode", action="store_const", const="prune", default=defaults.mode,
                         help="also drop documents of earlier runs whose source file is gone or no longer "
                              "found under a given folder")
     corpus.add_argument("--replace", dest="mode", action="store_const", const="replace",
                         help="the output holds only the given documents (earlier ones are dropped)")
     extract.add_argument("--quiet", action="store_true", help="no progress bar")
-    extract.add_argument("--ocr-engine", choices=OCR_ENGINES, default="auto",
+    extract.add_argument("--ocr-engine", choices=OCR_ENGINES, default=defaults.page.ocr.engine,
                          help="tesseract as a library loaded once per worker (api, through tesserocr), as a "
                               "command per page (cli), or the library when installed (auto, the default)")
-    extract.add_argument("--text-layer", choices=TEXT_LAYER_READERS, default=PageSettings().text_layer,
+    extract.add_argument("--text-layer", choices=TEXT_LAYER_READERS, default=defaults.page.text_layer,
                          help="who reads a PDF's text layer: pdfium (the default: faster, the same clean text "
                               "on the test PDFs; pdfplumber still reads pages that may draw ruled tables or "
                               "carry stamps or form fields) or pdfplumber for every page")
-    extract.add_argument("--language-detector", choices=("lingua", "langdetect"), default="lingua",
+    extract.add_argument("--language-detector", choices=LANGUAGE_DETECTORS, default=defaults.document.language.detector,
                          help="paragraph language detector (default: lingua, measured best on the gold spans)")
 
     evaluate = commands.add_parser("evaluate", help="score output/ and corpus/clean/ against tests/gold/")

@@ -10,6 +10,7 @@ from pipeline.run.corpus import MODES as CORPUS_MODES
 from pipeline.sources.ocr import OCR_ENGINES
 from pipeline.sources.pdf import TEXT_LAYER_READERS, PageSettings
 from pipeline.run.stages import DocumentSettings
+from pipeline.text.language import LANGUAGE_DETECTORS
 
 
 EXECUTORS = ("process", "serial", "dask")
@@ -60,7 +61,7 @@ class RunOptions:
             raise BadOptions(f"unknown text layer reader {self.page.text_layer!r} (one of {', '.join(TEXT_LAYER_READERS)})")
         if self.page.ocr.engine not in OCR_ENGINES:
             raise BadOptions(f"unknown OCR engine {self.page.ocr.engine!r} (one of {', '.join(OCR_ENGINES)})")
-        if self.document.language.detector not in ("lingua", "langdetect"):
+        if self.document.language.detector not in LANGUAGE_DETECTORS:
             raise BadOptions(f"unknown language detector {self.document.language.detector!r}")
         if self.mode not in CORPUS_MODES:
             raise BadOptions(f"mode must be one of {', '.join(CORPUS_MODES)} (got {self.mode})")

@@ -18,9 +18,12 @@ from pipeline.nlp.words import ENGLISH_FUNCTION_WORDS, LANGUAGE_VALUES, SPANISH_
 WORD_OF_LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
+LANGUAGE_DETECTORS = ("lingua", "langdetect")
+
+
 @dataclass(frozen=True, slots=True)
 class LanguageSettings:
-    detector: str = "lingua"       # or "langdetect"
+    detector: str = "lingua"       # one of LANGUAGE_DETECTORS
     min_letters: int = 25          # fewer letters than this: abstain
     min_words: int = 4
     detector_weight: float = 0.6   # the rest is the function-word share
