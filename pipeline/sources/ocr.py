@@ -58,7 +58,7 @@ def image_resolution(image) -> float:
 
 def one_channel_if_grey(image):
     """An RGB image whose three channels are equal (a grey scan, as PDFium renders it) as
-    one grey channel: the same pixel values, a third of the pixels for every step after it.
+    one grey channel: the same pixel values, a third of the bytes for every step after it.
     tesseract thresholds each channel of a colour image on its own and reads a grey copy
     (equal channels: the same thresholds, the same grey), so its words are the same, in
     about a fifth less time (seed scan, page 2: 2.1 s where RGB took 2.5-2.7 s). A colour
