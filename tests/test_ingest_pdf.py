@@ -739,7 +739,7 @@ def _reader_texts(path, pages: int = 1) -> dict[str, list[str]]:
 
     texts = {}
     for reader in TEXT_LAYER_READERS:
-        P._OPEN_PDF.clear()
+        P._OPEN_PDF.forget()
         texts[reader] = [P.extract_page(PageJob(str(path), "d", "pdf", page, PageSettings(text_layer=reader))).text
                          for page in range(1, pages + 1)]
     return texts

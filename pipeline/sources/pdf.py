@@ -6,7 +6,7 @@ import ctypes
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from types import SimpleNamespace
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from pipeline.errors import UnreadableDocument
 from pipeline.sources.layout import LayoutSettings, words_to_page
@@ -188,7 +188,7 @@ def _text_layer_page(job: PageJob) -> tuple[PageText, int] | None:
     except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many types on broken files
         if isinstance(exc, (KeyboardInterrupt, MemoryError)):
             raise
-        _OPEN_PDF.clear()
+        _OPEN_PDF.forget()
         raise UnreadableDocument(f"cannot read PDF page {job.page} ({type(exc).__name__}: {exc})") from exc
     return _layer_to_page(job, chars, width, height, tables, annotations, rules)
 
@@ -377,23 +377,46 @@ def _file_key(path: str) -> tuple:
     return path, stat.st_size, stat.st_mtime_ns
 
 
+class _LastFile:
+    """One value a worker keeps for the file it read last (``_file_key``: path, size and
+    modification time), for the next page of the same file; a value for another file
+    replaces it, the old one closed first when ``close`` is given."""
+
+    def __init__(self, close: Callable | None = None) -> None:
+        self.key: tuple | None = None
+        self.value = None
+        self.close = close
+
+    def get(self, key: tuple, make: Callable[[], object]):
+        if self.key != key:
+            if self.value is not None and self.close is not None:
+                self.close(self.value)
+            self.key = self.value = None
+            self.value = make()  # (when it raises, nothing is kept)
+            self.key = key
+        return self.value
+
+    def forget(self) -> None:
+        """Drop the value unclosed (its file failed to read)."""
+        self.key = self.value = None
+
+
 # the worker's last PDF's page tops, for its next page
-_DOCTOPS: dict[tuple, list[float]] = {}
+_DOCTOPS = _LastFile()
 
 
 def _page_doctops(pdf, key: tuple) -> list[float]:
     """The top of each page of the PDFium document ``pdf`` (the file ``key``) in the
     document's one column of pages (pdfplumber's doctop), worked out once per file: summed
     again for each page, a 1,000-page PDF spent 6 ms a page on it."""
-    tops = _DOCTOPS.get(key)
-    if tops is None:
+    def tops_of_pages() -> list[float]:
         tops, top = [], 0.0
         for i in range(len(pdf)):
             tops.append(top)
             top += pdf.get_page_size(i)[1]
-        _DOCTOPS.clear()
-        _DOCTOPS[key] = tops
-    return tops
+        return tops
+
+    return _DOCTOPS.get(key, tops_of_pages)
 
 
 class _PdfiumAdvances(dict):
@@ -645,7 +668,7 @@ def _inside(x: float, y: float, box: tuple) -> bool:
 # Why: pdfplumber builds every page object of a PDF when it opens (and again when it
 # closes) it, so opening the file once per page made a document cost O(pages²); each
 # worker keeps the PDF it opened last for the next page of the same file.
-_OPEN_PDF: dict[tuple, object] = {}
+_OPEN_PDF = _LastFile(close=lambda pdf: pdf.close())
 
 
 def _plumber_page(path: str, page: int):
@@ -653,15 +676,7 @@ def _plumber_page(path: str, page: int):
     is the same file (same size and modification time)."""
     import pdfplumber
 
-    key = _file_key(path)
-    pdf = _OPEN_PDF.get(key)
-    if pdf is None:
-        for old in _OPEN_PDF.values():
-            old.close()
-        _OPEN_PDF.clear()
-        pdf = pdfplumber.open(path)
-        _OPEN_PDF[key] = pdf
-    return pdf.pages[page - 1]
+    return _OPEN_PDF.get(_file_key(path), lambda: pdfplumber.open(path)).pages[page - 1]
 
 
 def _release_page(page) -> None:
