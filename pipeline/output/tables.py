@@ -605,17 +605,26 @@ def rows_to_frame(table: Table, rows: list[dict]) -> pd.DataFrame:
 
 
 def arrow_to_frame(arrow: pa.Table) -> pd.DataFrame:
-    """An Arrow table as a DataFrame whose dates and lists stay Arrow-backed (the dtypes
-    ``load`` declares for them)."""
+    """An Arrow table as a DataFrame in the dtypes ``load`` declares, converted by Arrow:
+    text, ints, floats and booleans as pandas' nullable dtypes, dates and lists Arrow-backed
+    (a list read from Parquet, which names its items 'element', as list<item: string>).
+    Converting them value by value afterwards was most of reading the tables (issue 33)."""
     import pandas as pd
     import pyarrow as pa
 
-    def arrow_backed(arrow_type):
+    listed = pa.list_(pa.string())
+    for i, field in enumerate(arrow.schema):
+        if pa.types.is_list(field.type) and pa.types.is_string(field.type.value_type) and field.type != listed:
+            arrow = arrow.set_column(i, field.with_type(listed), arrow.column(i).cast(listed))
+    nullable = {pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(),
+                pa.bool_(): pd.BooleanDtype()}
+
+    def declared(arrow_type):
         if pa.types.is_date32(arrow_type) or pa.types.is_list(arrow_type):
             return pd.ArrowDtype(arrow_type)
-        return None
+        return nullable.get(arrow_type)
 
-    return arrow.to_pandas(types_mapper=arrow_backed)
+    return arrow.to_pandas(types_mapper=declared)
 
 
 def rows_to_columns(table: Table, rows: list[dict]) -> dict[str, list]:
@@ -788,8 +797,8 @@ def frame_to_declared(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
 def series_to_declared(column: Column, series: pd.Series) -> pd.Series:
     import pandas as pd
 
-    dtype = pandas_dtype(column)
-    if column.dtype in ("date", "list") and series.dtype == dtype:
+    dtype = pd.api.types.pandas_dtype(pandas_dtype(column))  # (the alias 'string' equals the NaN-valued 'str' too)
+    if column.dtype != "category" and series.dtype == dtype:
         return series
     if column.dtype == "date":
         values = [value_to_date(v, column.bound) for v in series]
@@ -798,6 +807,11 @@ def series_to_declared(column: Column, series: pd.Series) -> pd.Series:
         values = [value_to_list(v, column.separator) for v in series]
         return pd.Series(values, index=series.index, dtype=dtype)
     if column.dtype == "category":
+        if (isinstance(series.dtype, pd.CategoricalDtype) and not series.dtype.ordered
+                and series.dtype.categories.dtype == dtype.categories.dtype
+                and list(series.dtype.categories) == list(column.categories)):
+            return series  # as written: the declared categories in their order (a category a dtype equal to
+            # the declared one may hold them in another order)
         present = set(series.dropna().astype(str))
         unknown = present - set(column.categories)
         if unknown:
