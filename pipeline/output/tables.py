@@ -810,8 +810,9 @@ def series_to_declared(column: Column, series: pd.Series) -> pd.Series:
         if (isinstance(series.dtype, pd.CategoricalDtype) and not series.dtype.ordered
                 and series.dtype.categories.dtype == dtype.categories.dtype
                 and list(series.dtype.categories) == list(column.categories)):
-            return series  # as written: the declared categories in their order (a category a dtype equal to
-            # the declared one may hold them in another order)
+            # as written: the declared categories in their order (compared as lists: pandas
+            # finds two unordered categorical dtypes equal whatever the order of their categories)
+            return series
         present = set(series.dropna().astype(str))
         unknown = present - set(column.categories)
         if unknown:
