@@ -594,7 +594,8 @@ def pandas_dtype(column: Column):
         return pd.ArrowDtype(arrow_type(column))
     if column.dtype == "category":
         return pd.CategoricalDtype(list(column.categories))
-    return SCALAR_DTYPES[column.dtype][0]
+    # resolved, not the alias: pandas finds 'string' equal to the NaN-valued 'str' of a CSV read too
+    return pd.api.types.pandas_dtype(SCALAR_DTYPES[column.dtype][0])
 
 
 def rows_to_frame(table: Table, rows: list[dict]) -> pd.DataFrame:
@@ -616,8 +617,7 @@ def arrow_to_frame(arrow: pa.Table) -> pd.DataFrame:
     for i, field in enumerate(arrow.schema):
         if pa.types.is_list(field.type) and pa.types.is_string(field.type.value_type) and field.type != listed:
             arrow = arrow.set_column(i, field.with_type(listed), arrow.column(i).cast(listed))
-    nullable = {pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(),
-                pa.bool_(): pd.BooleanDtype()}
+    nullable = {pa.type_for_alias(arrow): pd.api.types.pandas_dtype(dtype) for dtype, arrow in SCALAR_DTYPES.values()}
 
     def declared(arrow_type):
         if pa.types.is_date32(arrow_type) or pa.types.is_list(arrow_type):
@@ -797,7 +797,7 @@ def frame_to_declared(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
 def series_to_declared(column: Column, series: pd.Series) -> pd.Series:
     import pandas as pd
 
-    dtype = pd.api.types.pandas_dtype(pandas_dtype(column))  # (the alias 'string' equals the NaN-valued 'str' too)
+    dtype = pandas_dtype(column)
     if column.dtype != "category" and series.dtype == dtype:
         return series
     if column.dtype == "date":

@@ -70,9 +70,7 @@ def one_channel_if_grey(image):
     pixels = np.asarray(image)
     if not ((pixels[..., 0] == pixels[..., 1]).all() and (pixels[..., 1] == pixels[..., 2]).all()):
         return image
-    grey = image.convert("L")
-    grey.info.update(image.info)
-    return grey
+    return image.convert("L")  # (its info, the resolution, comes along)
 
 
 def upscaled(image, resolution: float, settings: OcrSettings):
